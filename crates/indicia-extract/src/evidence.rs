@@ -1,0 +1,191 @@
+//! What one source gives ([`Partial`]) and how several sources merge into one evidence object.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde_json::{Map, Value, json};
+
+/// A fact kind of the standard mobile schema that an extractor can observe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `permission`
+    Permission,
+    /// `api`
+    Api,
+    /// `component`
+    Component,
+    /// `sdk`
+    Sdk,
+    /// `datum`
+    Datum,
+    /// `flow`
+    Flow,
+}
+
+impl Kind {
+    /// The kind's name in evidence.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Permission => "permission",
+            Kind::Api => "api",
+            Kind::Component => "component",
+            Kind::Sdk => "sdk",
+            Kind::Datum => "datum",
+            Kind::Flow => "flow",
+        }
+    }
+}
+
+/// What one source says about the app itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppInfo {
+    /// Application id (Android package, iOS bundle identifier), where the source names it.
+    pub id: Option<String>,
+    /// Display name, where known.
+    pub name: Option<String>,
+    /// `android` or `ios`, where known.
+    pub platform: Option<&'static str>,
+    /// Version name / short version string, where the source gives a literal one.
+    pub version: Option<String>,
+}
+
+/// The evidence one source gives: the kinds it could observe and the facts it found.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    /// The source, as named in messages (usually the path).
+    pub source: String,
+    /// What the source says about the app.
+    pub app: AppInfo,
+    /// The kinds this source could observe (named in `collected` even when no fact was found).
+    pub collected: BTreeSet<Kind>,
+    /// Facts by kind; every fact is a JSON object in the standard mobile schema.
+    pub facts: BTreeMap<Kind, Vec<Value>>,
+    /// Non-fatal remarks (for standard error).
+    pub warnings: Vec<String>,
+}
+
+impl Partial {
+    /// An empty partial for `source` that observes `kinds`.
+    pub fn new(source: impl Into<String>, kinds: &[Kind]) -> Self {
+        Self {
+            source: source.into(),
+            collected: kinds.iter().copied().collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a fact of `kind` (a JSON object).
+    pub fn push(&mut self, kind: Kind, fact: Value) {
+        self.facts.entry(kind).or_default().push(fact);
+    }
+
+    /// The facts of `kind` found so far.
+    pub fn facts_of(&self, kind: Kind) -> &[Value] {
+        self.facts.get(&kind).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One evidence object and the warnings met while making it.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// `{"app": {...}, "collected": [...], "facts": {...}}`.
+    pub evidence: Value,
+    /// Remarks for standard error (the sources' own warnings included).
+    pub warnings: Vec<String>,
+}
+
+/// Merges the partials of one app into one evidence object.
+///
+/// `collected` is the union of the sources' kinds; facts are concatenated, exact duplicates dropped, and
+/// each kind's facts sorted (by their JSON text) so that the output does not depend on source order.
+/// The app id comes from the first source that names one; `app_id` is used when none does. A warning is
+/// given when sources disagree, when `app_id` differs from the sources' id, and when nothing names the app
+/// (the id is then `"unknown"`).
+pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
+    let mut warnings = Vec::new();
+    let mut app = AppInfo::default();
+    let mut id_from: Option<&str> = None;
+    for p in partials {
+        warnings.extend(p.warnings.iter().cloned());
+        if let Some(id) = &p.app.id {
+            match (&app.id, id_from) {
+                (None, _) => {
+                    app.id = Some(id.clone());
+                    id_from = Some(&p.source);
+                }
+                (Some(have), Some(from)) if have != id => warnings.push(format!(
+                    "{}: names the app `{id}`, but {from} names it `{have}`; keeping `{have}`",
+                    p.source
+                )),
+                _ => {}
+            }
+        }
+        if app.name.is_none() {
+            app.name.clone_from(&p.app.name);
+        }
+        if app.platform.is_none() {
+            app.platform = p.app.platform;
+        }
+        if app.version.is_none() {
+            app.version.clone_from(&p.app.version);
+        }
+    }
+    let id = match (app.id.take(), app_id) {
+        (Some(id), Some(given)) => {
+            if id != given {
+                warnings.push(format!(
+                    "--app-id `{given}` ignored: {} names the app `{id}`",
+                    id_from.unwrap_or("a source")
+                ));
+            }
+            id
+        }
+        (Some(id), None) => id,
+        (None, Some(given)) => given.to_owned(),
+        (None, None) => {
+            warnings.push(
+                "no source names the app and no --app-id was given; using the id `unknown`".to_owned(),
+            );
+            "unknown".to_owned()
+        }
+    };
+
+    let mut app_obj = Map::new();
+    app_obj.insert("id".into(), Value::String(id));
+    if let Some(name) = app.name {
+        app_obj.insert("name".into(), Value::String(name));
+    }
+    if let Some(platform) = app.platform {
+        app_obj.insert("platform".into(), Value::String(platform.to_owned()));
+    }
+    if let Some(version) = app.version {
+        app_obj.insert("version".into(), Value::String(version));
+    }
+
+    let collected: BTreeSet<Kind> = partials.iter().flat_map(|p| p.collected.iter().copied()).collect();
+    let mut facts = Map::new();
+    for kind in &collected {
+        let mut seen = HashSet::new();
+        let mut list: Vec<(String, Value)> = Vec::new();
+        for p in partials {
+            for fact in p.facts_of(*kind) {
+                let text = fact.to_string();
+                if seen.insert(text.clone()) {
+                    list.push((text, fact.clone()));
+                }
+            }
+        }
+        if list.is_empty() {
+            continue;
+        }
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        facts.insert(
+            kind.name().to_owned(),
+            Value::Array(list.into_iter().map(|(_, v)| v).collect()),
+        );
+    }
+    let collected: Vec<Value> = collected.iter().map(|k| json!(k.name())).collect();
+    Merged {
+        evidence: json!({ "app": app_obj, "collected": collected, "facts": facts }),
+        warnings,
+    }
+}

@@ -1,0 +1,131 @@
+//! Diagnostics as data: a severity, a message, a primary span with a label, and optional help.
+//!
+//! Every stage (parser, checker, test runner) reports problems as [`Diagnostic`]s; the
+//! `render` module turns them into rustc-style text or JSON. Messages follow one policy: lowercase,
+//! one sentence, no final period, user input in backticks.
+
+use crate::span::Span;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The pack cannot be used.
+    Error,
+    /// Worth knowing; the pack still works.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in rule text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The one-line message, e.g. "unknown fact kind `flwo`".
+    pub message: String,
+    /// Where the problem is; the caret goes under this span.
+    pub span: Span,
+    /// Text printed beside the caret, e.g. "did you mean `flow`?".
+    pub label: Option<String>,
+    /// Extra explanation, printed as a `= help:` line.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, message: message.into(), span, label: None, help: None }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, message: message.into(), span, label: None, help: None }
+    }
+
+    /// Sets the label printed beside the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The name among `candidates` closest to `name`, if one is close enough to suggest
+/// ("did you mean …?"): an edit distance of at most a third of the name's length, at least 1.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        if let Some(cell) = rows.get_mut(at(i, 0)) {
+            *cell = i;
+        }
+    }
+    for j in 0..=b.len() {
+        if let Some(cell) = rows.get_mut(at(0, j)) {
+            *cell = j;
+        }
+    }
+    for (i, ca) in a.iter().enumerate() {
+        for (j, cb) in b.iter().enumerate() {
+            let (i1, j1) = (i + 1, j + 1);
+            let cost = usize::from(ca != cb);
+            let get = |r: &[usize], i: usize, j: usize| r.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
+            let mut best = (get(&rows, i, j1) + 1).min(get(&rows, i1, j) + 1).min(get(&rows, i, j) + cost);
+            if i > 0 && j > 0 && a.get(i) == b.get(j - 1) && a.get(i - 1) == b.get(j) {
+                best = best.min(get(&rows, i - 1, j - 1) + 1);
+            }
+            if let Some(cell) = rows.get_mut(at(i1, j1)) {
+                *cell = best;
+            }
+        }
+    }
+    rows.get(at(a.len(), b.len())).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest("flwo", ["flow", "sdk", "finding"]), Some("flow"));
+        assert_eq!(suggest("restricted_contries", ["restricted_countries", "x"]), Some("restricted_countries"));
+        assert_eq!(suggest("zzz", ["flow", "sdk"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,162 @@
+//! Evidence: what a scanner observed about one app, validated against a pack's schema and
+//! stored column by column per fact kind.
+//!
+//! `read` turns JSON bytes into an [`Evidence`] (or an [`EvidenceError`] naming the JSON path
+//! of the first violation). Strings are interned while they are read: the pack's own string
+//! literals are pre-seeded in a shared [`Symbols`] table, so a string that equals a literal gets
+//! that literal's [`Sym`], and evaluation compares integers only.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::hir::{FieldId, KindId};
+
+mod read;
+
+pub use read::read_evidence;
+
+/// An interned string: an index into the pack's [`Symbols`] followed by the evidence's own strings.
+pub type Sym = u32;
+
+/// The pack's string literals, shared (behind an `Arc`) by every evidence object read for one
+/// compiled pack. Symbols `0..len()` are these literals.
+#[derive(Clone, Debug, Default)]
+pub struct Symbols {
+    map: HashMap<Arc<str>, Sym>,
+    strings: Vec<Arc<str>>,
+}
+
+impl Symbols {
+    /// An empty table.
+    pub fn new() -> Symbols {
+        Symbols::default()
+    }
+
+    /// The symbol of `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let sym = Sym::try_from(self.strings.len()).unwrap_or(Sym::MAX);
+        let s: Arc<str> = Arc::from(s);
+        self.strings.push(s.clone());
+        self.map.insert(s, sym);
+        sym
+    }
+
+    /// The symbol of `s`, if it is one of the table's strings.
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.map.get(s).copied()
+    }
+
+    /// The string of symbol `sym`, if it is one of the table's.
+    pub fn resolve(&self, sym: Sym) -> Option<&str> {
+        self.strings.get(sym as usize).map(|s| &**s)
+    }
+
+    /// How many strings the table holds.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// True when the table holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// One app's validated evidence.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    /// The `app` object, copied to the report as it is.
+    pub app: serde_json::Map<String, serde_json::Value>,
+    /// One table per fact kind of the schema, indexed by [`KindId`].
+    pub tables: Vec<FactTable>,
+    /// The pack's literals: symbols below `symbols.len()`.
+    pub symbols: Arc<Symbols>,
+    /// Strings of this evidence that are not pack literals: symbol `symbols.len() + i` is `local[i]`.
+    pub local: Vec<Box<str>>,
+    /// Undeclared kinds and fields and unknown top-level members, one line per kind or per kind and field.
+    pub warnings: Vec<String>,
+}
+
+impl Evidence {
+    /// The table of kind `kind`.
+    pub fn table(&self, kind: KindId) -> Option<&FactTable> {
+        self.tables.get(kind.index())
+    }
+
+    /// The text of symbol `sym`.
+    pub fn resolve(&self, sym: Sym) -> &str {
+        let seeded = self.symbols.len();
+        match (sym as usize).checked_sub(seeded) {
+            None => self.symbols.resolve(sym).unwrap_or(""),
+            Some(i) => self.local.get(i).map(|s| &**s).unwrap_or(""),
+        }
+    }
+}
+
+/// The facts of one kind, column by column.
+#[derive(Clone, Debug, Default)]
+pub struct FactTable {
+    /// True when the kind is listed in `facts` or in `collected`.
+    pub observed: bool,
+    /// How many facts there are.
+    pub len: usize,
+    /// One column per declared field, indexed by [`FieldId`]; each holds `len` entries.
+    pub columns: Vec<Column>,
+}
+
+impl FactTable {
+    /// The column of field `field`.
+    pub fn column(&self, field: FieldId) -> Option<&Column> {
+        self.columns.get(field.index())
+    }
+}
+
+/// The values of one field across the facts of one kind. `None` is a missing or null optional field.
+#[derive(Clone, Debug)]
+pub enum Column {
+    /// A `bool` field.
+    Bool(Vec<Option<bool>>),
+    /// An `int` field.
+    Int(Vec<Option<i64>>),
+    /// A `float` field.
+    Float(Vec<Option<f64>>),
+    /// A `string` field, interned.
+    Str(Vec<Option<Sym>>),
+    /// A `[T]` field.
+    List(ListColumn),
+}
+
+/// A list-typed column: each fact's list is a range of `items`.
+#[derive(Clone, Debug)]
+pub struct ListColumn {
+    /// Per fact, `start..end` in `items`, or `None` when missing or null.
+    pub ranges: Vec<Option<(u32, u32)>>,
+    /// Every element of every list, one after the other.
+    pub items: Items,
+}
+
+/// The flat elements of a list column.
+#[derive(Clone, Debug)]
+pub enum Items {
+    /// Elements of a `[bool]`.
+    Bool(Vec<bool>),
+    /// Elements of an `[int]`.
+    Int(Vec<i64>),
+    /// Elements of a `[float]`.
+    Float(Vec<f64>),
+    /// Elements of a `[string]`, interned.
+    Str(Vec<Sym>),
+}
+
+/// Why an evidence object was rejected: the JSON path of the first violation and what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+pub struct EvidenceError {
+    /// The JSON path, e.g. `facts.flow[3].port`; empty for the document itself.
+    pub path: String,
+    /// What was wrong, e.g. `expected int, found string "443"`.
+    pub message: String,
+}
