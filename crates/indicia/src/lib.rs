@@ -12,4 +12,5 @@ pub mod evidence;
 pub mod graph;
 pub mod hir;
 pub mod load;
+pub mod outcome;
 pub mod reference;
