@@ -3,14 +3,25 @@
 //!
 //! ```text
 //! source ──parse──▶ ast ──check──▶ hir::Pack ──graph──▶ Program
-//! evidence JSON ──evidence::read──▶ Evidence ──eval──▶ Outcomes ──score──▶ Report
+//! evidence JSON ──evidence::read──▶ Evidence ──eval──▶ Outcomes ──report──▶ Report
 //! ```
+//!
+//! Most users need only [`Engine`] and [`Report`]; the modules are public for tools that want
+//! the stages one by one.
 
+// pub mod builtin; (lead: enabled once its dependencies land)
 pub mod check;
+// pub mod engine; (lead: enabled once its dependencies land)
 pub mod eval;
 pub mod evidence;
 pub mod graph;
 pub mod hir;
 pub mod load;
 pub mod outcome;
+// pub mod params; (lead: enabled once its dependencies land)
 pub mod reference;
+pub mod report;
+// pub mod testing; (lead: enabled once its dependencies land)
+
+pub use evidence::{Evidence, EvidenceError};
+pub use report::Report;

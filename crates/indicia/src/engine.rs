@@ -1,0 +1,204 @@
+//! The embedding API: an [`Engine`] is a checked pack compiled for one set of param values.
+//!
+//! ```no_run
+//! let engine = indicia::Engine::builtin();
+//! let bytes = std::fs::read("app.json")?;
+//! let report = engine.evaluate_json(&bytes)?;
+//! for indicator in report.failed() {
+//!     println!("{} {}", indicator.id, indicator.title);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! An engine is immutable once built, `Send + Sync`, and cheap to clone and share across threads;
+//! evaluation state lives in a per-thread scratch object inside `eval`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indicia_syntax::{Diagnostic, SourceMap};
+
+use crate::evidence::{Evidence, EvidenceError, read_evidence};
+use crate::graph::{self, Program};
+use crate::hir::{Pack, ParamValues};
+use crate::load::{self, LoadedPack};
+use crate::params::{self, ParamError};
+use crate::report::{Report, build_report};
+
+/// Why an engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A pack path could not be read.
+    #[error("{0}")]
+    Load(#[from] load::LoadError),
+    /// The pack has errors; `sources` renders them.
+    #[error("the pack has {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
+    Check {
+        /// The pack's files, for rendering the diagnostics.
+        sources: SourceMap,
+        /// Every problem found.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The pack could not be compiled into a program.
+    #[error("cannot compile the pack: {0}")]
+    Compile(String),
+    /// A param override was refused.
+    #[error("{0}")]
+    Param(#[from] ParamError),
+}
+
+/// Where the pack's auxiliary files (test fixtures) are read from.
+#[derive(Clone, Debug)]
+enum Files {
+    /// The file system.
+    Disk,
+    /// Files compiled into the binary, by path.
+    Embedded(&'static [(&'static str, &'static [u8])]),
+}
+
+/// A checked pack compiled into one evaluation program, ready to score evidence.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pack: Arc<Pack>,
+    params: ParamValues,
+    program: Arc<Program>,
+    files: Files,
+}
+
+impl Engine {
+    /// The built-in pack (`rules/tw-mabis-v4`, compiled into the binary).
+    pub fn builtin() -> Engine {
+        crate::builtin::engine()
+    }
+
+    /// Loads, checks and compiles the pack at `path`: a directory of `.ind` files or one file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Engine, EngineError> {
+        let loaded = load::load_path(path.as_ref())?;
+        Engine::from_loaded(loaded, Files::Disk)
+    }
+
+    /// Checks and compiles a pack given as source text: `files` are `(display name, text)` pairs;
+    /// `name` is the pack's name when it has no `standard`.
+    pub fn from_sources(name: &str, files: Vec<(String, String)>) -> Result<Engine, EngineError> {
+        Engine::from_loaded(load::load_sources(name, files), Files::Disk)
+    }
+
+    /// Checks and compiles a one-file pack given as text.
+    pub fn from_source(name: &str, text: &str) -> Result<Engine, EngineError> {
+        Engine::from_sources(name, vec![(format!("{name}.ind"), text.to_string())])
+    }
+
+    pub(crate) fn from_embedded(
+        name: &str,
+        sources: Vec<(String, String)>,
+        files: &'static [(&'static str, &'static [u8])],
+    ) -> Result<Engine, EngineError> {
+        Engine::from_loaded(load::load_sources(name, sources), Files::Embedded(files))
+    }
+
+    fn from_loaded(loaded: LoadedPack, files: Files) -> Result<Engine, EngineError> {
+        let pack = load::check_pack(loaded)
+            .map_err(|failure| EngineError::Check { sources: failure.sources, diagnostics: failure.diagnostics })?;
+        let params = ParamValues::defaults(&pack);
+        Engine::compile(Arc::new(pack), params, files)
+    }
+
+    fn compile(pack: Arc<Pack>, params: ParamValues, files: Files) -> Result<Engine, EngineError> {
+        let program = graph::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
+        Ok(Engine { pack, params, program: Arc::new(program), files })
+    }
+
+    /// The same pack compiled with `NAME=VALUE` param overrides applied to the defaults.
+    pub fn with_param_overrides(&self, overrides: &[String]) -> Result<Engine, EngineError> {
+        let params = params::apply_overrides(&self.pack, overrides)?;
+        self.with_params(params)
+    }
+
+    /// The same pack compiled with the given param values.
+    pub fn with_params(&self, params: ParamValues) -> Result<Engine, EngineError> {
+        if params == self.params {
+            return Ok(self.clone());
+        }
+        Engine::compile(self.pack.clone(), params, self.files.clone())
+    }
+
+    /// The checked pack.
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+
+    /// The param values this engine was compiled with.
+    pub fn params(&self) -> &ParamValues {
+        &self.params
+    }
+
+    /// The compiled program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Reads and validates one evidence object against the pack's schema.
+    pub fn read_evidence(&self, json: &[u8]) -> Result<Evidence, EvidenceError> {
+        read_evidence(json, &self.pack.schema, self.program.symbols())
+    }
+
+    /// Scores validated evidence.
+    pub fn evaluate(&self, evidence: &Evidence) -> Report {
+        let outcomes = crate::eval::evaluate_once(&self.program, evidence);
+        build_report(&self.pack, evidence, &outcomes)
+    }
+
+    /// Reads, validates and scores one evidence object.
+    pub fn evaluate_json(&self, json: &[u8]) -> Result<Report, EvidenceError> {
+        let evidence = self.read_evidence(json)?;
+        Ok(self.evaluate(&evidence))
+    }
+
+    /// Reads an auxiliary file of the pack (a test's evidence fixture) by the path the checker
+    /// resolved for it.
+    pub fn read_pack_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match &self.files {
+            Files::Disk => std::fs::read(path),
+            Files::Embedded(files) => {
+                let wanted = normalize(path);
+                files
+                    .iter()
+                    .find(|(name, _)| normalize(Path::new(name)) == wanted)
+                    .map(|(_, bytes)| bytes.to_vec())
+                    .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the built-in pack"))
+            }
+        }
+    }
+}
+
+/// `a/b/../c` → `a/c`, lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn normalizes_parent_components() {
+        assert_eq!(normalize(Path::new("a/tests/../fixtures/x.json")), PathBuf::from("a/fixtures/x.json"));
+        assert_eq!(normalize(Path::new("./a/b")), PathBuf::from("a/b"));
+    }
+}
