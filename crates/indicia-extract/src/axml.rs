@@ -74,7 +74,9 @@ impl StringPool {
         let flags = u32_at(chunk, 16)?;
         let strings_start = usize_at(chunk, 20)?;
         if count > MAX_STRINGS {
-            return Err(FormatError::new(format!("string pool claims {count} strings")));
+            return Err(FormatError::new(format!(
+                "string pool claims {count} strings"
+            )));
         }
         let offsets_end = count
             .checked_mul(4)
@@ -91,7 +93,11 @@ impl StringPool {
                 .ok_or_else(|| FormatError::new("string offset overflows"))?;
             // A string that cannot be read becomes empty rather than failing the whole manifest,
             // as Android's own parser tolerates unused bad entries.
-            let s = if utf8 { utf8_string(chunk, at) } else { utf16_string(chunk, at) };
+            let s = if utf8 {
+                utf8_string(chunk, at)
+            } else {
+                utf16_string(chunk, at)
+            };
             strings.push(s.unwrap_or_default());
         }
         Ok(Self { strings })
@@ -101,7 +107,9 @@ impl StringPool {
         if idx == NO_INDEX {
             return None;
         }
-        self.strings.get(usize::try_from(idx).ok()?).map(String::as_str)
+        self.strings
+            .get(usize::try_from(idx).ok()?)
+            .map(String::as_str)
     }
 }
 
@@ -136,16 +144,26 @@ fn utf16_string(chunk: &[u8], mut at: usize) -> Option<String> {
     let bytes = chunk.get(at..at.checked_add(len.checked_mul(2)?)?)?;
     let units: Vec<u16> = bytes
         .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+        .map(|c| {
+            u16::from_le_bytes([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        })
         .collect();
     Some(String::from_utf16_lossy(&units))
 }
 
 fn typed_value(pool: &StringPool, raw: u32, data_type: u8, data: u32) -> AttrValue {
     match data_type {
-        0x03 => AttrValue::Str(pool.get(data).or_else(|| pool.get(raw)).unwrap_or_default().to_owned()),
+        0x03 => AttrValue::Str(
+            pool.get(data)
+                .or_else(|| pool.get(raw))
+                .unwrap_or_default()
+                .to_owned(),
+        ),
         0x01 => AttrValue::Ref(data),
-        0x10 | 0x11 => AttrValue::Int(i64::from(data.cast_signed())),
+        0x10 | 0x11 => AttrValue::Int(i64::from(i32::from_ne_bytes(data.to_ne_bytes()))),
         0x12 => AttrValue::Bool(data != 0),
         _ => match pool.get(raw) {
             Some(s) => AttrValue::Str(s.to_owned()),
@@ -195,7 +213,10 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
                 let ext = off + chdr;
                 let ns_idx = u32_at(data, ext)?;
                 let _ = ns_idx;
-                let name = pool.get(u32_at(data, ext + 4)?).unwrap_or_default().to_owned();
+                let name = pool
+                    .get(u32_at(data, ext + 4)?)
+                    .unwrap_or_default()
+                    .to_owned();
                 let attr_start = usize::from(u16_at(data, ext + 8)?);
                 let attr_size = usize::from(u16_at(data, ext + 10)?).max(20);
                 let attr_count = usize::from(u16_at(data, ext + 12)?);
@@ -253,6 +274,11 @@ mod tests {
     fn garbage_is_an_error() {
         assert!(parse(b"").is_err());
         assert!(parse(b"\x03\x00\x08\x00\xff\xff\xff\xff").is_err());
-        assert!(parse(&[0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f]).is_err());
+        assert!(
+            parse(&[
+                0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f
+            ])
+            .is_err()
+        );
     }
 }

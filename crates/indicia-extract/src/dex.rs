@@ -47,10 +47,14 @@ fn usize_at(data: &[u8], off: usize) -> Result<usize, FormatError> {
 }
 
 /// Checks that a table of `count` items of `item` bytes at `off` lies inside the file.
-fn table(data: &[u8], name: &str, off: usize, count: usize, item: usize) -> Result<(), FormatError> {
-    let end = count
-        .checked_mul(item)
-        .and_then(|len| off.checked_add(len));
+fn table(
+    data: &[u8],
+    name: &str,
+    off: usize,
+    count: usize,
+    item: usize,
+) -> Result<(), FormatError> {
+    let end = count.checked_mul(item).and_then(|len| off.checked_add(len));
     match end {
         Some(end) if end <= data.len() => Ok(()),
         _ => Err(FormatError::new(format!(
@@ -94,7 +98,9 @@ fn mutf8(bytes: &[u8]) -> String {
             units.push((u16::from(b0 & 0x1f) << 6) | u16::from(b1 & 0x3f));
             i += 2;
         } else if b0 & 0xf0 == 0xe0 && b1 & 0xc0 == 0x80 && b2 & 0xc0 == 0x80 {
-            units.push((u16::from(b0 & 0x0f) << 12) | (u16::from(b1 & 0x3f) << 6) | u16::from(b2 & 0x3f));
+            units.push(
+                (u16::from(b0 & 0x0f) << 12) | (u16::from(b1 & 0x3f) << 6) | u16::from(b2 & 0x3f),
+            );
             i += 3;
         } else {
             units.push(0xfffd);
@@ -134,9 +140,9 @@ pub fn java_type(descriptor: &str) -> String {
 impl<'a> Dex<'a> {
     /// Reads the header of a DEX file and checks that its tables lie inside it.
     pub fn parse(data: &'a [u8]) -> Result<Self, FormatError> {
-        let magic = data
-            .get(..8)
-            .ok_or_else(|| FormatError::new(format!("too short for a DEX header ({} bytes)", data.len())))?;
+        let magic = data.get(..8).ok_or_else(|| {
+            FormatError::new(format!("too short for a DEX header ({} bytes)", data.len()))
+        })?;
         if !magic.starts_with(b"dex\n") || magic.get(7) != Some(&0) {
             return Err(FormatError::new("not a DEX file (bad magic)"));
         }
@@ -163,10 +169,28 @@ impl<'a> Dex<'a> {
             class_defs_size: usize_at(data, 96)?,
             class_defs_off: usize_at(data, 100)?,
         };
-        table(data, "string_ids", dex.string_ids_off, dex.string_ids_size, 4)?;
+        table(
+            data,
+            "string_ids",
+            dex.string_ids_off,
+            dex.string_ids_size,
+            4,
+        )?;
         table(data, "type_ids", dex.type_ids_off, dex.type_ids_size, 4)?;
-        table(data, "method_ids", dex.method_ids_off, dex.method_ids_size, 8)?;
-        table(data, "class_defs", dex.class_defs_off, dex.class_defs_size, 32)?;
+        table(
+            data,
+            "method_ids",
+            dex.method_ids_off,
+            dex.method_ids_size,
+            8,
+        )?;
+        table(
+            data,
+            "class_defs",
+            dex.class_defs_off,
+            dex.class_defs_size,
+            32,
+        )?;
         Ok(dex)
     }
 

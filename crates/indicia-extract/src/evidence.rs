@@ -143,7 +143,8 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
         (None, Some(given)) => given.to_owned(),
         (None, None) => {
             warnings.push(
-                "no source names the app and no --app-id was given; using the id `unknown`".to_owned(),
+                "no source names the app and no --app-id was given; using the id `unknown`"
+                    .to_owned(),
             );
             "unknown".to_owned()
         }
@@ -161,7 +162,10 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
         app_obj.insert("version".into(), Value::String(version));
     }
 
-    let collected: BTreeSet<Kind> = partials.iter().flat_map(|p| p.collected.iter().copied()).collect();
+    let collected: BTreeSet<Kind> = partials
+        .iter()
+        .flat_map(|p| p.collected.iter().copied())
+        .collect();
     let mut facts = Map::new();
     for kind in &collected {
         let mut seen = HashSet::new();

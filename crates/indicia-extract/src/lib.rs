@@ -1,1 +1,161 @@
-//! x
+//! Evidence producers for indicia.
+//!
+//! Each extractor reads one source and returns a [`Partial`]: the fact kinds the source can observe and
+//! the facts it found, in the standard mobile schema of the evidence specification ("Where facts come
+//! from"). [`merge`] joins the partials of one app into one evidence object.
+//!
+//! | source | function | kinds collected |
+//! |---|---|---|
+//! | text `AndroidManifest.xml` | [`extract_manifest`] | `permission`, `component` |
+//! | APK (binary manifest, `classes*.dex`) | [`extract_apk`] | `permission`, `component`, `api`, `sdk` |
+//! | `Info.plist` (XML or binary) | [`extract_info_plist`] | `permission` |
+//! | `PrivacyInfo.xcprivacy` | [`extract_privacy_manifest`] | `datum`, `api`, `sdk` |
+//! | IPA | [`extract_ipa`] | as `Info.plist`, plus the privacy manifest kinds when it has one |
+//! | HAR 1.2 | [`extract_har`] | `flow` |
+//!
+//! No input makes an extractor panic or read without bound: every read is capped by [`Limits`], and a
+//! bad input gives an [`ExtractError`] naming the file and the problem.
+
+mod android;
+mod archive;
+mod axml;
+mod countries;
+mod dex;
+mod error;
+mod evidence;
+mod har;
+mod ios;
+mod manifest;
+mod trackers;
+mod xml;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub use android::{ApkContents, extract_apk, extract_manifest, parse_manifest_bytes, read_apk};
+pub use archive::Limits;
+pub use countries::{Countries, CountryTable};
+pub use dex::{Dex, java_type};
+pub use error::{ExtractError, FormatError};
+pub use evidence::{AppInfo, Kind, Merged, Partial, merge};
+pub use har::{DEVICE_ID_KEYS, Detectors, LAT_KEYS, LON_KEYS, PHONE_KEYS, extract_har};
+pub use ios::{
+    DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest,
+    purpose_term,
+};
+pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
+pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
+
+/// Settings shared by the extractors.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Size caps.
+    pub limits: Limits,
+    /// Tracker signatures; `None` uses the built-in set ([`TrackerSet::builtin`]).
+    pub trackers: Option<TrackerSet>,
+    /// Country table or MaxMind DB for `flow.country`; `None` leaves countries out.
+    pub countries: Option<Countries>,
+    /// A string planted in the device's clipboard: a request that carries it sends `clipboard`.
+    pub clipboard_canary: Option<String>,
+}
+
+static BUILTIN: OnceLock<Result<TrackerSet, String>> = OnceLock::new();
+
+impl Options {
+    /// The tracker set in use: the given one, or the built-in one (compiled once per process).
+    pub fn trackers(&self) -> Result<&TrackerSet, ExtractError> {
+        match &self.trackers {
+            Some(set) => Ok(set),
+            None => BUILTIN
+                .get_or_init(TrackerSet::builtin)
+                .as_ref()
+                .map_err(|e| ExtractError::new("built-in tracker signatures", e.clone())),
+        }
+    }
+
+    /// Loads tracker signatures from a JSON file (Exodus, ETIP or LibChecker format).
+    pub fn load_trackers(&mut self, path: &Path) -> Result<(), ExtractError> {
+        let text = archive::read_text(path, self.limits.max_small_file)?;
+        let set = TrackerSet::from_json(&text, &path.display().to_string())
+            .map_err(|e| ExtractError::at(path, e))?;
+        self.trackers = Some(set);
+        Ok(())
+    }
+
+    /// Loads a country table (CSV) or a MaxMind DB (`.mmdb`).
+    pub fn load_countries(&mut self, path: &Path) -> Result<(), ExtractError> {
+        self.countries = Some(Countries::load(path)?);
+        Ok(())
+    }
+}
+
+/// One input of an extraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An APK (base or split).
+    Apk(PathBuf),
+    /// A text `AndroidManifest.xml`.
+    Manifest(PathBuf),
+    /// An `Info.plist`.
+    InfoPlist(PathBuf),
+    /// A `PrivacyInfo.xcprivacy`.
+    PrivacyManifest(PathBuf),
+    /// An IPA.
+    Ipa(PathBuf),
+    /// A HAR capture.
+    Har(PathBuf),
+}
+
+impl Source {
+    /// The file this source reads.
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::Apk(p)
+            | Source::Manifest(p)
+            | Source::InfoPlist(p)
+            | Source::PrivacyManifest(p)
+            | Source::Ipa(p)
+            | Source::Har(p) => p,
+        }
+    }
+}
+
+/// Runs the extractor of one source. `app_id` stands for a text manifest's missing `package`.
+pub fn extract_source(
+    source: &Source,
+    options: &Options,
+    app_id: Option<&str>,
+) -> Result<Vec<Partial>, ExtractError> {
+    Ok(match source {
+        Source::Apk(p) => vec![extract_apk(p, options)?],
+        Source::Manifest(p) => vec![extract_manifest(p, options, app_id)?],
+        Source::InfoPlist(p) => vec![extract_info_plist(p, options)?],
+        Source::PrivacyManifest(p) => vec![extract_privacy_manifest(p, options)?],
+        Source::Ipa(p) => extract_ipa(p, options)?,
+        Source::Har(p) => vec![extract_har(p, options)?],
+    })
+}
+
+/// The outcome of [`extract_all`].
+#[derive(Debug)]
+pub struct Extraction {
+    /// The merged evidence (`None` when every source failed or none was given).
+    pub merged: Option<Merged>,
+    /// The sources that failed, each with its error; the others are in the evidence.
+    pub errors: Vec<ExtractError>,
+}
+
+/// Extracts every source and merges them into one evidence object. A source that fails is left out
+/// (its kinds are not collected) and its error returned beside the evidence.
+pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) -> Extraction {
+    let mut partials = Vec::new();
+    let mut errors = Vec::new();
+    for source in sources {
+        match extract_source(source, options, app_id) {
+            Ok(ps) => partials.extend(ps),
+            Err(e) => errors.push(e),
+        }
+    }
+    let merged = (!partials.is_empty()).then(|| merge(&partials, app_id));
+    Extraction { merged, errors }
+}

@@ -90,7 +90,11 @@ impl Element {
         self.attrs
             .iter()
             .find(|a| a.name == name && a.ns == ANDROID_NS)
-            .or_else(|| self.attrs.iter().find(|a| a.name == name && a.ns.is_empty()))
+            .or_else(|| {
+                self.attrs
+                    .iter()
+                    .find(|a| a.name == name && a.ns.is_empty())
+            })
             .map(|a| &a.value)
     }
 
@@ -131,11 +135,15 @@ impl TreeBuilder {
             return Err(FormatError::new("more than one root element"));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(FormatError::new(format!("elements nested deeper than {MAX_DEPTH}")));
+            return Err(FormatError::new(format!(
+                "elements nested deeper than {MAX_DEPTH}"
+            )));
         }
         self.count += 1;
         if self.count > MAX_ELEMENTS {
-            return Err(FormatError::new(format!("more than {MAX_ELEMENTS} elements")));
+            return Err(FormatError::new(format!(
+                "more than {MAX_ELEMENTS} elements"
+            )));
         }
         self.stack.push(element);
         Ok(())
@@ -193,10 +201,12 @@ fn text_element(e: &BytesStart<'_>, scopes: &mut Scopes) -> Result<Element, Form
     let mut raw = Vec::new();
     for attr in e.attributes() {
         let attr = attr.map_err(|err| FormatError::new(format!("malformed attribute: {err}")))?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let key = attr.key.into_inner().to_owned();
         let value = attr
-            .unescape_value()
-            .map_err(|err| FormatError::new(format!("malformed attribute value of `{key}`: {err}")))?
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| {
+                FormatError::new(format!("malformed attribute value of `{key}`: {err}"))
+            })?
             .into_owned();
         if key == "xmlns" {
             decls.push((String::new(), value));
@@ -227,7 +237,7 @@ fn text_element(e: &BytesStart<'_>, scopes: &mut Scopes) -> Result<Element, Form
             value: AttrValue::Str(value),
         });
     }
-    let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+    let name = e.local_name().into_inner().to_owned();
     Ok(Element {
         name,
         attrs,

@@ -1,0 +1,200 @@
+//! Reading files and zip members with size caps, so that no input can exhaust memory.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use zip::ZipArchive;
+
+use crate::error::ExtractError;
+
+/// Size caps. Every read is bounded by one of these, whatever the input declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest text input read whole (manifest, plist, privacy manifest, tracker list, country table).
+    pub max_small_file: u64,
+    /// Largest HAR file.
+    pub max_har: u64,
+    /// Largest decompressed `AndroidManifest.xml`, `Info.plist` or privacy manifest in an archive.
+    pub max_member: u64,
+    /// Largest decompressed DEX file.
+    pub max_dex: u64,
+    /// Most bytes decompressed from one archive in all.
+    pub max_archive_total: u64,
+    /// Most entries in one archive.
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_small_file: 64 << 20,
+            max_har: 1 << 30,
+            max_member: 64 << 20,
+            max_dex: 256 << 20,
+            max_archive_total: 2 << 30,
+            max_entries: 500_000,
+        }
+    }
+}
+
+fn human(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Reads a whole file of at most `cap` bytes; a larger file is an error, found without reading it.
+pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, ExtractError> {
+    let file = File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(ExtractError::at(path, "is a directory, not a file"));
+    }
+    if meta.len() > cap {
+        return Err(ExtractError::at(
+            path,
+            format!(
+                "file too large ({} bytes; the limit is {})",
+                meta.len(),
+                human(cap)
+            ),
+        ));
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
+    if buf.len() as u64 > cap {
+        return Err(ExtractError::at(
+            path,
+            format!("file too large (the limit is {})", human(cap)),
+        ));
+    }
+    Ok(buf)
+}
+
+/// Reads a whole file as UTF-8 text (a leading byte-order mark is dropped).
+pub fn read_text(path: &Path, cap: u64) -> Result<String, ExtractError> {
+    let bytes = read_file(path, cap)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ExtractError::at(
+            path,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// An open zip archive with a running budget of decompressed bytes.
+pub struct Archive {
+    zip: ZipArchive<BufReader<File>>,
+    name: String,
+    limits: Limits,
+    spent: u64,
+}
+
+impl Archive {
+    /// Opens `path` as a zip archive.
+    pub fn open(path: &Path, limits: Limits) -> Result<Self, ExtractError> {
+        let file =
+            File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
+        if meta.is_dir() {
+            return Err(ExtractError::at(path, "is a directory, not a file"));
+        }
+        let zip = ZipArchive::new(BufReader::new(file))
+            .map_err(|e| ExtractError::at(path, format!("not a readable zip archive: {e}")))?;
+        if zip.len() > limits.max_entries {
+            return Err(ExtractError::at(
+                path,
+                format!(
+                    "zip archive has {} entries (the limit is {})",
+                    zip.len(),
+                    limits.max_entries
+                ),
+            ));
+        }
+        Ok(Self {
+            zip,
+            name: path.display().to_string(),
+            limits,
+            spent: 0,
+        })
+    }
+
+    /// The archive's name as used in messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// An error about member `member`.
+    pub fn error(&self, member: &str, problem: impl Into<String>) -> ExtractError {
+        ExtractError::new(format!("{}!{member}", self.name), problem)
+    }
+
+    /// Names of all entries, in archive order.
+    pub fn names(&self) -> Vec<String> {
+        self.zip.file_names().map(str::to_owned).collect()
+    }
+
+    /// Reads member `member` whole, decompressing at most `cap` bytes (and at most what is left of the
+    /// archive's budget); `Ok(None)` when there is no such member.
+    pub fn read(&mut self, member: &str, cap: u64) -> Result<Option<Vec<u8>>, ExtractError> {
+        let left = self.limits.max_archive_total.saturating_sub(self.spent);
+        let cap = cap.min(left);
+        let mut entry = match self.zip.by_name(member) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => {
+                let problem = format!("cannot read this member: {e}");
+                return Err(ExtractError::new(
+                    format!("{}!{member}", self.name),
+                    problem,
+                ));
+            }
+        };
+        let declared = entry.size();
+        if declared > cap {
+            let problem = format!(
+                "member declares {declared} bytes uncompressed, over the limit of {}",
+                human(cap)
+            );
+            return Err(ExtractError::new(
+                format!("{}!{member}", self.name),
+                problem,
+            ));
+        }
+        let mut buf = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+        let read = (&mut entry)
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut buf);
+        drop(entry);
+        if let Err(e) = read {
+            return Err(self.error(member, format!("corrupt member: {e}")));
+        }
+        if buf.len() as u64 > cap {
+            return Err(self.error(
+                member,
+                format!(
+                    "decompresses to more than {} (declared {declared} bytes): a zip bomb or a corrupt archive",
+                    human(cap)
+                ),
+            ));
+        }
+        self.spent = self.spent.saturating_add(buf.len() as u64);
+        Ok(Some(buf))
+    }
+}
