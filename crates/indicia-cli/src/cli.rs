@@ -1,0 +1,105 @@
+//! The command line, declared with clap: one subcommand per verb of cli.md.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// indicia: privacy indicators as rules-as-data. Check, format and test rule packs; score app
+/// evidence against them.
+#[derive(Debug, Parser)]
+#[command(name = "indicia", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and type-check packs (default: the built-in pack).
+    Check(CheckArgs),
+    /// Score evidence against a pack (default: the built-in pack).
+    Eval(EvalArgs),
+    /// Run the `test` blocks of packs (default: the built-in pack).
+    Test(TestArgs),
+    /// Format `.ind` files (or directories of them) in place.
+    Fmt(FmtArgs),
+    /// Show the evaluation graph a pack compiles into.
+    Graph(GraphArgs),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// rustc's layout, on standard error.
+    Human,
+    /// A JSON array on standard output, for editors and CI.
+    Json,
+    /// One line per diagnostic on standard error, for screen readers and grep.
+    Plain,
+}
+
+/// How reports are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One pretty JSON report for one object; JSON Lines for a batch or several files.
+    Json,
+    /// A summary a person reads.
+    Text,
+}
+
+/// `indicia check [PACK]...`
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Pack directories or `.ind` files; none means the built-in pack.
+    pub packs: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiagnosticFormat,
+}
+
+/// `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text] EVIDENCE...`
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The pack to score against (default: the built-in pack).
+    #[arg(long, value_name = "PACK")]
+    pub rules: Option<PathBuf>,
+    /// Override a pack param: `NAME=VALUE` (repeatable; the last wins).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How to print reports.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
+    /// Evidence files (`.jsonl` for a batch), or `-` for standard input.
+    #[arg(required = true, value_name = "EVIDENCE")]
+    pub evidence: Vec<String>,
+}
+
+/// `indicia test [PACK]...`
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Pack directories or `.ind` files; none means the built-in pack.
+    pub packs: Vec<PathBuf>,
+}
+
+/// `indicia fmt [--check] PATH...`
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Change nothing; name each file that is not in canonical form and exit 1 if there is one.
+    #[arg(long)]
+    pub check: bool,
+    /// `.ind` files or directories of them, or `-` to format standard input to standard output.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+}
+
+/// `indicia graph [PACK] [--dot]`
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The pack (default: the built-in pack).
+    pub pack: Option<PathBuf>,
+    /// Print the graph in Graphviz DOT.
+    #[arg(long)]
+    pub dot: bool,
+}

@@ -1,0 +1,113 @@
+//! `indicia fmt [--check] PATH...`: rewrite `.ind` files in canonical form.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use indicia_syntax::{FileId, SourceMap, fmt::format_source, render};
+
+use crate::cli::FmtArgs;
+use crate::exit::Status;
+
+/// Formats every file named (directories: every `.ind` file below them), or standard input.
+pub fn run(args: &FmtArgs) -> Status {
+    let mut status = Status::Success;
+    for arg in &args.paths {
+        if arg == "-" {
+            status.merge(format_stdin(args.check));
+            continue;
+        }
+        let path = Path::new(arg);
+        let files = match collect_ind_files(path) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("error: cannot read `{arg}`: {error}");
+                status.merge(Status::Usage);
+                continue;
+            }
+        };
+        for file in files {
+            status.merge(format_file(&file, args.check));
+        }
+    }
+    status
+}
+
+fn format_stdin(check: bool) -> Status {
+    let mut text = String::new();
+    if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+        eprintln!("error: cannot read standard input: {error}");
+        return Status::Usage;
+    }
+    match format_text("-", &text) {
+        Ok(formatted) => {
+            if check {
+                if formatted != text {
+                    println!("-");
+                    return Status::Failure;
+                }
+            } else {
+                print!("{formatted}");
+            }
+            Status::Success
+        }
+        Err(status) => status,
+    }
+}
+
+fn format_file(path: &Path, check: bool) -> Status {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", path.display());
+            return Status::Usage;
+        }
+    };
+    let formatted = match format_text(&path.display().to_string(), &text) {
+        Ok(formatted) => formatted,
+        Err(status) => return status,
+    };
+    if formatted == text {
+        return Status::Success;
+    }
+    if check {
+        println!("{}", path.display());
+        return Status::Failure;
+    }
+    if let Err(error) = std::fs::write(path, formatted) {
+        eprintln!("error: cannot write `{}`: {error}", path.display());
+        return Status::Usage;
+    }
+    Status::Success
+}
+
+/// Formats `text`; on parse errors prints the diagnostics and returns `Failure`.
+fn format_text(name: &str, text: &str) -> Result<String, Status> {
+    format_source(FileId(0), text).map_err(|diagnostics| {
+        let mut sources = SourceMap::new();
+        sources.add(name, text);
+        eprint!("{}", render::render_human(&sources, &diagnostics));
+        Status::Failure
+    })
+}
+
+/// `path` itself when it is a file; every `.ind` file below it, in byte order, when a directory.
+fn collect_ind_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![path.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry_path = entry?.path();
+            if entry_path.is_dir() {
+                pending.push(entry_path);
+            } else if entry_path.extension().is_some_and(|e| e == "ind") {
+                files.push(entry_path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}

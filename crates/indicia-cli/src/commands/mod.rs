@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod eval;
+pub mod fmt;
+pub mod graph;
+pub mod test;

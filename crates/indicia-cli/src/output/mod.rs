@@ -1,0 +1,3 @@
+//! Report renderings other than JSON.
+
+pub mod text;

@@ -1,0 +1,46 @@
+//! Loading the pack a command works on: a path given on the command line, or the built-in pack.
+
+use std::path::Path;
+
+use indicia::{Engine, EngineError};
+use indicia_syntax::render;
+
+use crate::cli::DiagnosticFormat;
+use crate::exit::Status;
+
+/// Loads, checks and compiles the pack at `path` (the built-in pack when `None`). Problems are
+/// printed (diagnostics in `format`) and turned into the exit status they call for.
+pub fn load_engine(path: Option<&Path>, format: DiagnosticFormat) -> Result<Engine, Status> {
+    let built = match path {
+        Some(path) => Engine::from_path(path),
+        None => indicia::builtin::try_engine(),
+    };
+    built.map_err(|error| report_engine_error(&error, format))
+}
+
+/// Prints why an engine could not be built and returns the matching status.
+pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Status {
+    match error {
+        EngineError::Load(_) => {
+            eprintln!("error: {error}");
+            Status::Usage
+        }
+        EngineError::Check { sources, diagnostics } => {
+            print_diagnostics(sources, diagnostics, format);
+            Status::Failure
+        }
+        EngineError::Compile(_) | EngineError::Param(_) => {
+            eprintln!("error: {error}");
+            Status::Failure
+        }
+    }
+}
+
+/// Prints diagnostics: human and plain to standard error, JSON to standard output.
+pub fn print_diagnostics(sources: &indicia_syntax::SourceMap, diagnostics: &[indicia_syntax::Diagnostic], format: DiagnosticFormat) {
+    match format {
+        DiagnosticFormat::Human => eprint!("{}", render::render_human(sources, diagnostics)),
+        DiagnosticFormat::Plain => eprint!("{}", render::render_plain(sources, diagnostics)),
+        DiagnosticFormat::Json => println!("{}", render::render_json(sources, diagnostics)),
+    }
+}
