@@ -1,0 +1,95 @@
+//! Runs every case folder of `tests/cli/` through the `indicia` binary and compares its exit
+//! status, standard output and diagnostic locations with the expected ones.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cli")
+}
+
+/// Numbers compare by value (`3` equals `3.0`); everything else structurally.
+fn json_eq(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Compares standard output: as one JSON document, as JSON Lines, or as text.
+fn stdout_matches(expected: &str, actual: &str) -> Result<(), String> {
+    if let (Ok(e), Ok(a)) =
+        (serde_json::from_str::<serde_json::Value>(expected), serde_json::from_str::<serde_json::Value>(actual))
+    {
+        return if json_eq(&e, &a) { Ok(()) } else { Err(format!("JSON differs:\nexpected {e:#}\nactual {a:#}")) };
+    }
+    let e_lines: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+    let a_lines: Vec<&str> = actual.lines().filter(|l| !l.trim().is_empty()).collect();
+    if e_lines.len() != a_lines.len() {
+        return Err(format!("expected {} lines, got {}:\n{actual}", e_lines.len(), a_lines.len()));
+    }
+    for (e, a) in e_lines.iter().zip(&a_lines) {
+        match (serde_json::from_str::<serde_json::Value>(e), serde_json::from_str::<serde_json::Value>(a)) {
+            (Ok(ev), Ok(av)) if json_eq(&ev, &av) => {}
+            (Ok(ev), Ok(av)) => return Err(format!("JSON line differs:\nexpected {ev}\nactual   {av}")),
+            _ if e == a => {}
+            _ => return Err(format!("line differs:\nexpected {e}\nactual   {a}")),
+        }
+    }
+    Ok(())
+}
+
+/// Every `FILE:LINE:COLUMN` of `expected` must appear in `stderr`'s `-->` lines, in order.
+fn locations_match(expected: &str, stderr: &str) -> Result<(), String> {
+    let actual: Vec<&str> =
+        stderr.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).map(str::trim).collect();
+    let wanted: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if actual == wanted { Ok(()) } else { Err(format!("locations: expected {wanted:?}, got {actual:?}\n{stderr}")) }
+}
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let cmd = std::fs::read_to_string(dir.join("cmd")).map_err(|e| e.to_string())?;
+    let args = shlex::split(cmd.trim()).ok_or("cmd does not split")?;
+    let output = Command::new(env!("CARGO_BIN_EXE_indicia"))
+        .args(&args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected_exit: i32 = std::fs::read_to_string(dir.join("expected.exit"))
+        .map_err(|e| e.to_string())?
+        .trim()
+        .parse()
+        .map_err(|e| format!("expected.exit: {e}"))?;
+    if output.status.code() != Some(expected_exit) {
+        return Err(format!("exit {:?}, expected {expected_exit}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status.code()));
+    }
+    let expected_stdout = std::fs::read_to_string(dir.join("expected.stdout")).map_err(|e| e.to_string())?;
+    stdout_matches(&expected_stdout, &stdout)?;
+    if let Ok(locations) = std::fs::read_to_string(dir.join("expected.stderr.locations")) {
+        locations_match(&locations, &stderr)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn every_cli_case_matches() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/cli exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.join("cmd").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 12, "the specification's twelve examples are there");
+    let failures: Vec<String> = dirs
+        .iter()
+        .filter_map(|dir| run_case(dir).err().map(|e| format!("{}: {e}", dir.display())))
+        .collect();
+    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
