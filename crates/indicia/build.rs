@@ -16,7 +16,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         collect(&pack_dir, &mut files)?;
     }
     files.sort();
-    let mut out = String::from("/// The built-in pack's files: (path from the repository root, contents), sorted by path.\n");
+    let mut out =
+        String::from("/// The built-in pack's files: (path from the repository root, contents), sorted by path.\n");
     out.push_str("pub static FILES: &[(&str, &[u8])] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

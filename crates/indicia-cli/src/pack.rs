@@ -37,7 +37,11 @@ pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Sta
 }
 
 /// Prints diagnostics: human and plain to standard error, JSON to standard output.
-pub fn print_diagnostics(sources: &indicia_syntax::SourceMap, diagnostics: &[indicia_syntax::Diagnostic], format: DiagnosticFormat) {
+pub fn print_diagnostics(
+    sources: &indicia_syntax::SourceMap,
+    diagnostics: &[indicia_syntax::Diagnostic],
+    format: DiagnosticFormat,
+) {
     match format {
         DiagnosticFormat::Human => eprint!("{}", render::render_human(sources, diagnostics)),
         DiagnosticFormat::Plain => eprint!("{}", render::render_plain(sources, diagnostics)),

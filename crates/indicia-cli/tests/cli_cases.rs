@@ -46,8 +46,7 @@ fn stdout_matches(expected: &str, actual: &str) -> Result<(), String> {
 
 /// Every `FILE:LINE:COLUMN` of `expected` must appear in `stderr`'s `-->` lines, in order.
 fn locations_match(expected: &str, stderr: &str) -> Result<(), String> {
-    let actual: Vec<&str> =
-        stderr.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).map(str::trim).collect();
+    let actual: Vec<&str> = stderr.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).map(str::trim).collect();
     let wanted: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if actual == wanted { Ok(()) } else { Err(format!("locations: expected {wanted:?}, got {actual:?}\n{stderr}")) }
 }
@@ -55,11 +54,8 @@ fn locations_match(expected: &str, stderr: &str) -> Result<(), String> {
 fn run_case(dir: &Path) -> Result<(), String> {
     let cmd = std::fs::read_to_string(dir.join("cmd")).map_err(|e| e.to_string())?;
     let args = shlex::split(cmd.trim()).ok_or("cmd does not split")?;
-    let output = Command::new(env!("CARGO_BIN_EXE_indicia"))
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| e.to_string())?;
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_indicia")).args(&args).current_dir(dir).output().map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected_exit: i32 = std::fs::read_to_string(dir.join("expected.exit"))
@@ -68,7 +64,10 @@ fn run_case(dir: &Path) -> Result<(), String> {
         .parse()
         .map_err(|e| format!("expected.exit: {e}"))?;
     if output.status.code() != Some(expected_exit) {
-        return Err(format!("exit {:?}, expected {expected_exit}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status.code()));
+        return Err(format!(
+            "exit {:?}, expected {expected_exit}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            output.status.code()
+        ));
     }
     let expected_stdout = std::fs::read_to_string(dir.join("expected.stdout")).map_err(|e| e.to_string())?;
     stdout_matches(&expected_stdout, &stdout)?;
@@ -87,9 +86,7 @@ fn every_cli_case_matches() {
         .collect();
     dirs.sort();
     assert!(dirs.len() >= 12, "the specification's twelve examples are there");
-    let failures: Vec<String> = dirs
-        .iter()
-        .filter_map(|dir| run_case(dir).err().map(|e| format!("{}: {e}", dir.display())))
-        .collect();
+    let failures: Vec<String> =
+        dirs.iter().filter_map(|dir| run_case(dir).err().map(|e| format!("{}: {e}", dir.display()))).collect();
     assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }

@@ -460,9 +460,32 @@ impl PatternOp {
 /// The reserved words of the language. They cannot be identifiers (field names included), but
 /// may stand as block keys (`category: …`).
 pub const RESERVED: &[&str] = &[
-    "standard", "category", "fact", "const", "param", "define", "indicator", "test", "expect", "any",
-    "all", "none", "count", "where", "in", "not", "and", "or", "matches", "like", "has", "intersects",
-    "observed", "true", "false", "unknown",
+    "standard",
+    "category",
+    "fact",
+    "const",
+    "param",
+    "define",
+    "indicator",
+    "test",
+    "expect",
+    "any",
+    "all",
+    "none",
+    "count",
+    "where",
+    "in",
+    "not",
+    "and",
+    "or",
+    "matches",
+    "like",
+    "has",
+    "intersects",
+    "observed",
+    "true",
+    "false",
+    "unknown",
 ];
 
 /// True when `word` is a reserved word.

@@ -165,7 +165,9 @@ impl Engine {
                     .iter()
                     .find(|(name, _)| normalize(Path::new(name)) == wanted)
                     .map(|(_, bytes)| bytes.to_vec())
-                    .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the built-in pack"))
+                    .ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file in the built-in pack")
+                    })
             }
         }
     }

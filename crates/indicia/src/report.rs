@@ -154,10 +154,7 @@ pub fn build_report(pack: &Pack, evidence: &Evidence, outcomes: &Outcomes) -> Re
     indicators.sort_by(|a, b| a.id.cmp(&b.id));
     Report {
         app: evidence.app.clone(),
-        pack: PackInfo {
-            name: pack.name.clone(),
-            version: pack.standard.as_ref().map(|s| s.version.clone()),
-        },
+        pack: PackInfo { name: pack.name.clone(), version: pack.standard.as_ref().map(|s| s.version.clone()) },
         summary: tally.summary(),
         categories,
         indicators,
@@ -263,14 +260,30 @@ mod tests {
         let ws = [(w(1, 1), Verdict::Fail), (w(2, 1), Verdict::Pass)];
         assert_eq!(risk(&ws, |v| v == Verdict::Fail), 33.3);
         // 7/13 = 53.846 → 53.8; (7+5)/13 = 92.3
-        let ws = [(w(3, 0), Verdict::Fail), (w(4, 0), Verdict::Fail), (w(1, 0), Verdict::Pass), (w(5, 0), Verdict::Inconclusive)];
+        let ws = [
+            (w(3, 0), Verdict::Fail),
+            (w(4, 0), Verdict::Fail),
+            (w(1, 0), Verdict::Pass),
+            (w(5, 0), Verdict::Inconclusive),
+        ];
         assert_eq!(risk(&ws, |v| v == Verdict::Fail), 53.8);
         assert_eq!(risk(&ws, |v| v != Verdict::Pass), 92.3);
         assert_eq!(risk(&[], |_| true), 0.0);
         // 100 × 1/8 = 12.5 exactly: stays 12.5; 100 × 1/6 = 16.67 → 16.7
         let ws = [(w(1, 0), Verdict::Fail), (w(5, 0), Verdict::Pass)];
         assert_eq!(risk(&ws, |v| v == Verdict::Fail), 16.7);
-        let ws = [(w(5, 2), Verdict::Fail), (w(5, 2), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass), (w(1, 0), Verdict::Pass) ];
+        let ws = [
+            (w(5, 2), Verdict::Fail),
+            (w(5, 2), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+            (w(1, 0), Verdict::Pass),
+        ];
         // 0.05 / (0.1 + 8) = 0.617% → 0.6
         assert_eq!(risk(&ws, |v| v == Verdict::Fail), 0.6);
     }
