@@ -23,12 +23,8 @@ pub fn extract_manifest(
 ) -> Result<Partial, ExtractError> {
     let text = read_text(path, options.limits.max_small_file)?;
     let root = xml::parse_text(&text).map_err(|e| ExtractError::at(path, e.to_string()))?;
-    let manifest =
-        Manifest::from_element(&root, fallback_package).map_err(|e| ExtractError::at(path, e))?;
-    let mut partial = manifest.into_partial(
-        &path.display().to_string(),
-        &[Kind::Permission, Kind::Component],
-    );
+    let manifest = Manifest::from_element(&root, fallback_package).map_err(|e| ExtractError::at(path, e))?;
+    let mut partial = manifest.into_partial(&path.display().to_string(), &[Kind::Permission, Kind::Component]);
     if partial.app.id.is_none() && fallback_package.is_none() {
         partial.warnings.push(format!(
             "{}: the manifest has no `package`; relative component names stay relative (give --app-id)",
@@ -39,15 +35,11 @@ pub fn extract_manifest(
 }
 
 /// Parses a manifest given as bytes: binary AXML, or text XML.
-pub fn parse_manifest_bytes(
-    bytes: &[u8],
-    fallback_package: Option<&str>,
-) -> Result<Manifest, String> {
+pub fn parse_manifest_bytes(bytes: &[u8], fallback_package: Option<&str>) -> Result<Manifest, String> {
     let root = if bytes.starts_with(&[0x03, 0x00]) {
         axml::parse(bytes).map_err(|e| format!("malformed binary XML: {e}"))?
     } else {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| "neither binary XML nor UTF-8 text XML".to_owned())?;
+        let text = std::str::from_utf8(bytes).map_err(|_| "neither binary XML nor UTF-8 text XML".to_owned())?;
         xml::parse_text(text).map_err(|e| e.to_string())?
     };
     Manifest::from_element(&root, fallback_package)
@@ -84,15 +76,11 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
     let mut zip = Archive::open(path, options.limits)?;
     let mut out = ApkContents::default();
     if let Some(bytes) = zip.read("AndroidManifest.xml", options.limits.max_member)? {
-        let manifest =
-            parse_manifest_bytes(&bytes, None).map_err(|e| zip.error("AndroidManifest.xml", e))?;
+        let manifest = parse_manifest_bytes(&bytes, None).map_err(|e| zip.error("AndroidManifest.xml", e))?;
         out.manifest = Some(manifest);
     }
-    let mut dex_names: Vec<(u32, String)> = zip
-        .names()
-        .into_iter()
-        .filter_map(|n| root_dex_number(&n).map(|k| (k, n)))
-        .collect();
+    let mut dex_names: Vec<(u32, String)> =
+        zip.names().into_iter().filter_map(|n| root_dex_number(&n).map(|k| (k, n))).collect();
     dex_names.sort();
     let mut refs: HashSet<String> = HashSet::new();
     let mut classes: HashSet<String> = HashSet::new();
@@ -101,12 +89,8 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
             continue;
         };
         let dex = Dex::parse(&bytes).map_err(|e| zip.error(&name, e.to_string()))?;
-        dex.method_refs_into(&mut refs)
-            .map_err(|e| zip.error(&name, e.to_string()))?;
-        classes.extend(
-            dex.defined_classes()
-                .map_err(|e| zip.error(&name, e.to_string()))?,
-        );
+        dex.method_refs_into(&mut refs).map_err(|e| zip.error(&name, e.to_string()))?;
+        classes.extend(dex.defined_classes().map_err(|e| zip.error(&name, e.to_string()))?);
         out.dex_files.push(name);
     }
     out.method_refs = refs.into_iter().collect();
@@ -126,10 +110,7 @@ pub fn extract_apk(path: &Path, options: &Options) -> Result<Partial, ExtractErr
     let source = path.display().to_string();
     let trackers = options.trackers()?;
     let mut partial = match &contents.manifest {
-        Some(m) => m.clone().into_partial(
-            &source,
-            &[Kind::Permission, Kind::Component, Kind::Api, Kind::Sdk],
-        ),
+        Some(m) => m.clone().into_partial(&source, &[Kind::Permission, Kind::Component, Kind::Api, Kind::Sdk]),
         None => {
             let mut p = Partial::new(source.clone(), &[Kind::Api, Kind::Sdk]);
             p.app.platform = Some("android");
@@ -140,18 +121,13 @@ pub fn extract_apk(path: &Path, options: &Options) -> Result<Partial, ExtractErr
         }
     };
     if contents.dex_files.is_empty() {
-        partial
-            .warnings
-            .push(format!("{source}: no classes*.dex at the archive's root"));
+        partial.warnings.push(format!("{source}: no classes*.dex at the archive's root"));
     }
     for symbol in &contents.method_refs {
         partial.push(Kind::Api, json!({ "symbol": symbol, "source": "dex" }));
     }
-    let components: Vec<&str> = contents
-        .manifest
-        .iter()
-        .flat_map(|m| m.components.iter().map(|c| c.name.as_str()))
-        .collect();
+    let components: Vec<&str> =
+        contents.manifest.iter().flat_map(|m| m.components.iter().map(|c| c.name.as_str())).collect();
     for idx in trackers.match_code(contents.classes.iter().map(String::as_str), components) {
         if let Some(sig) = trackers.signatures.get(idx) {
             partial.push(Kind::Sdk, sig.fact());

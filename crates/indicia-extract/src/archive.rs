@@ -29,7 +29,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_small_file: 64 << 20,
-            max_har: 1 << 30,
+            max_har: 512 << 20,
             max_member: 64 << 20,
             max_dex: 256 << 20,
             max_archive_total: 2 << 30,
@@ -39,30 +39,20 @@ impl Default for Limits {
 }
 
 fn human(n: u64) -> String {
-    if n >= 1 << 20 {
-        format!("{} MiB", n >> 20)
-    } else {
-        format!("{n} bytes")
-    }
+    if n >= 1 << 20 { format!("{} MiB", n >> 20) } else { format!("{n} bytes") }
 }
 
 /// Reads a whole file of at most `cap` bytes; a larger file is an error, found without reading it.
 pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, ExtractError> {
     let file = File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
+    let meta = file.metadata().map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
     if meta.is_dir() {
         return Err(ExtractError::at(path, "is a directory, not a file"));
     }
     if meta.len() > cap {
         return Err(ExtractError::at(
             path,
-            format!(
-                "file too large ({} bytes; the limit is {})",
-                meta.len(),
-                human(cap)
-            ),
+            format!("file too large ({} bytes; the limit is {})", meta.len(), human(cap)),
         ));
     }
     let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
@@ -70,10 +60,7 @@ pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, ExtractError> {
         .read_to_end(&mut buf)
         .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
     if buf.len() as u64 > cap {
-        return Err(ExtractError::at(
-            path,
-            format!("file too large (the limit is {})", human(cap)),
-        ));
+        return Err(ExtractError::at(path, format!("file too large (the limit is {})", human(cap))));
     }
     Ok(buf)
 }
@@ -82,18 +69,33 @@ pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, ExtractError> {
 pub fn read_text(path: &Path, cap: u64) -> Result<String, ExtractError> {
     let bytes = read_file(path, cap)?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        ExtractError::at(
-            path,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
+        ExtractError::at(path, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// Checks that a zip end-of-central-directory record is where the format puts it (in the last 64 KiB plus
+/// 22 bytes), reading only that tail, so that a large file that is not a zip is rejected at once.
+fn check_end_record(file: &File, len: u64) -> Result<(), String> {
+    use std::io::{Seek, SeekFrom};
+    const TAIL: u64 = 22 + 65_535;
+    let start = len.saturating_sub(TAIL);
+    let mut reader = file;
+    reader.seek(SeekFrom::Start(start)).map_err(|e| format!("cannot read: {e}"))?;
+    let mut tail = Vec::with_capacity(usize::try_from(len - start).unwrap_or(0));
+    reader.take(TAIL).read_to_end(&mut tail).map_err(|e| format!("cannot read: {e}"))?;
+    reader.seek(SeekFrom::Start(0)).map_err(|e| format!("cannot read: {e}"))?;
+    if tail.len() < 22 {
+        return Err(format!("not a zip archive (only {len} bytes)"));
+    }
+    if tail.windows(4).any(|w| w == b"PK\x05\x06") {
+        Ok(())
+    } else {
+        Err("not a zip archive (no end of central directory record)".to_owned())
+    }
 }
 
 /// An open zip archive with a running budget of decompressed bytes.
@@ -107,32 +109,21 @@ pub struct Archive {
 impl Archive {
     /// Opens `path` as a zip archive.
     pub fn open(path: &Path, limits: Limits) -> Result<Self, ExtractError> {
-        let file =
-            File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
+        let file = File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
+        let meta = file.metadata().map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
         if meta.is_dir() {
             return Err(ExtractError::at(path, "is a directory, not a file"));
         }
+        check_end_record(&file, meta.len()).map_err(|e| ExtractError::at(path, e))?;
         let zip = ZipArchive::new(BufReader::new(file))
             .map_err(|e| ExtractError::at(path, format!("not a readable zip archive: {e}")))?;
         if zip.len() > limits.max_entries {
             return Err(ExtractError::at(
                 path,
-                format!(
-                    "zip archive has {} entries (the limit is {})",
-                    zip.len(),
-                    limits.max_entries
-                ),
+                format!("zip archive has {} entries (the limit is {})", zip.len(), limits.max_entries),
             ));
         }
-        Ok(Self {
-            zip,
-            name: path.display().to_string(),
-            limits,
-            spent: 0,
-        })
+        Ok(Self { zip, name: path.display().to_string(), limits, spent: 0 })
     }
 
     /// The archive's name as used in messages.
@@ -160,38 +151,26 @@ impl Archive {
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
             Err(e) => {
                 let problem = format!("cannot read this member: {e}");
-                return Err(ExtractError::new(
-                    format!("{}!{member}", self.name),
-                    problem,
-                ));
+                return Err(ExtractError::new(format!("{}!{member}", self.name), problem));
             }
         };
         let declared = entry.size();
         if declared > cap {
-            let problem = format!(
-                "member declares {declared} bytes uncompressed, over the limit of {}",
-                human(cap)
-            );
-            return Err(ExtractError::new(
-                format!("{}!{member}", self.name),
-                problem,
-            ));
+            let problem = format!("member declares {declared} bytes uncompressed, over the limit of {}", human(cap));
+            return Err(ExtractError::new(format!("{}!{member}", self.name), problem));
         }
+        // Never trust the declared size beyond the cap, and never read more than one byte past it: a
+        // member that inflates to more than it declares is a bomb or corrupt.
         let mut buf = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        let read = (&mut entry)
-            .take(cap.saturating_add(1))
-            .read_to_end(&mut buf);
+        let read = (&mut entry).take(declared.saturating_add(1)).read_to_end(&mut buf);
         drop(entry);
         if let Err(e) = read {
             return Err(self.error(member, format!("corrupt member: {e}")));
         }
-        if buf.len() as u64 > cap {
+        if buf.len() as u64 > declared {
             return Err(self.error(
                 member,
-                format!(
-                    "decompresses to more than {} (declared {declared} bytes): a zip bomb or a corrupt archive",
-                    human(cap)
-                ),
+                format!("decompresses to more than its declared {declared} bytes: a zip bomb or a corrupt archive"),
             ));
         }
         self.spent = self.spent.saturating_add(buf.len() as u64);

@@ -35,9 +35,7 @@ fn u32_at(data: &[u8], off: usize) -> Result<u32, FormatError> {
 }
 
 fn usize_at(data: &[u8], off: usize) -> Result<usize, FormatError> {
-    u32_at(data, off).and_then(|v| {
-        usize::try_from(v).map_err(|_| FormatError::new("value does not fit in memory"))
-    })
+    u32_at(data, off).and_then(|v| usize::try_from(v).map_err(|_| FormatError::new("value does not fit in memory")))
 }
 
 /// The name of an `android:` attribute known by its resource id.
@@ -66,17 +64,14 @@ impl StringPool {
             .checked_add(chunk_size)
             .filter(|&e| e <= data.len())
             .ok_or_else(|| FormatError::new("string pool runs past the end of the file"))?;
-        let chunk = data
-            .get(start..end)
-            .ok_or_else(|| FormatError::new("string pool runs past the end of the file"))?;
+        let chunk =
+            data.get(start..end).ok_or_else(|| FormatError::new("string pool runs past the end of the file"))?;
         let header_size = usize::from(u16_at(chunk, 2)?);
         let count = usize_at(chunk, 8)?;
         let flags = u32_at(chunk, 16)?;
         let strings_start = usize_at(chunk, 20)?;
         if count > MAX_STRINGS {
-            return Err(FormatError::new(format!(
-                "string pool claims {count} strings"
-            )));
+            return Err(FormatError::new(format!("string pool claims {count} strings")));
         }
         let offsets_end = count
             .checked_mul(4)
@@ -88,16 +83,10 @@ impl StringPool {
         let mut strings = Vec::with_capacity(count);
         for i in 0..count {
             let off = usize_at(chunk, header_size + i * 4)?;
-            let at = strings_start
-                .checked_add(off)
-                .ok_or_else(|| FormatError::new("string offset overflows"))?;
+            let at = strings_start.checked_add(off).ok_or_else(|| FormatError::new("string offset overflows"))?;
             // A string that cannot be read becomes empty rather than failing the whole manifest,
             // as Android's own parser tolerates unused bad entries.
-            let s = if utf8 {
-                utf8_string(chunk, at)
-            } else {
-                utf16_string(chunk, at)
-            };
+            let s = if utf8 { utf8_string(chunk, at) } else { utf16_string(chunk, at) };
             strings.push(s.unwrap_or_default());
         }
         Ok(Self { strings })
@@ -107,9 +96,7 @@ impl StringPool {
         if idx == NO_INDEX {
             return None;
         }
-        self.strings
-            .get(usize::try_from(idx).ok()?)
-            .map(String::as_str)
+        self.strings.get(usize::try_from(idx).ok()?).map(String::as_str)
     }
 }
 
@@ -144,24 +131,14 @@ fn utf16_string(chunk: &[u8], mut at: usize) -> Option<String> {
     let bytes = chunk.get(at..at.checked_add(len.checked_mul(2)?)?)?;
     let units: Vec<u16> = bytes
         .chunks_exact(2)
-        .map(|c| {
-            u16::from_le_bytes([
-                c.first().copied().unwrap_or(0),
-                c.get(1).copied().unwrap_or(0),
-            ])
-        })
+        .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
         .collect();
     Some(String::from_utf16_lossy(&units))
 }
 
 fn typed_value(pool: &StringPool, raw: u32, data_type: u8, data: u32) -> AttrValue {
     match data_type {
-        0x03 => AttrValue::Str(
-            pool.get(data)
-                .or_else(|| pool.get(raw))
-                .unwrap_or_default()
-                .to_owned(),
-        ),
+        0x03 => AttrValue::Str(pool.get(data).or_else(|| pool.get(raw)).unwrap_or_default().to_owned()),
         0x01 => AttrValue::Ref(data),
         0x10 | 0x11 => AttrValue::Int(i64::from(i32::from_ne_bytes(data.to_ne_bytes()))),
         0x12 => AttrValue::Bool(data != 0),
@@ -176,9 +153,7 @@ fn typed_value(pool: &StringPool, raw: u32, data_type: u8, data: u32) -> AttrVal
 pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
     let kind = u16_at(data, 0).map_err(|_| FormatError::new("too short for binary XML"))?;
     if kind != RES_XML_TYPE {
-        return Err(FormatError::new(format!(
-            "not binary XML (chunk type {kind:#06x}, expected {RES_XML_TYPE:#06x})"
-        )));
+        return Err(FormatError::new(format!("not binary XML (chunk type {kind:#06x}, expected {RES_XML_TYPE:#06x})")));
     }
     let header_size = usize::from(u16_at(data, 2)?);
     let declared = usize_at(data, 4)?;
@@ -192,9 +167,7 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
         let chdr = usize::from(u16_at(data, off + 2)?);
         let csize = usize_at(data, off + 4)?;
         if csize < 8 || off.checked_add(csize).is_none_or(|e| e > total) {
-            return Err(FormatError::new(format!(
-                "chunk at offset {off:#x} has a bad size ({csize} bytes)"
-            )));
+            return Err(FormatError::new(format!("chunk at offset {off:#x} has a bad size ({csize} bytes)")));
         }
         match ctype {
             RES_STRING_POOL_TYPE if pool.is_none() => {
@@ -202,21 +175,14 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
             }
             RES_XML_RESOURCE_MAP_TYPE => {
                 let n = (csize.saturating_sub(chdr)) / 4;
-                res_ids = (0..n)
-                    .map(|i| u32_at(data, off + chdr + i * 4))
-                    .collect::<Result<_, _>>()?;
+                res_ids = (0..n).map(|i| u32_at(data, off + chdr + i * 4)).collect::<Result<_, _>>()?;
             }
             RES_XML_START_ELEMENT_TYPE => {
-                let pool = pool
-                    .as_ref()
-                    .ok_or_else(|| FormatError::new("element before the string pool"))?;
+                let pool = pool.as_ref().ok_or_else(|| FormatError::new("element before the string pool"))?;
                 let ext = off + chdr;
                 let ns_idx = u32_at(data, ext)?;
                 let _ = ns_idx;
-                let name = pool
-                    .get(u32_at(data, ext + 4)?)
-                    .unwrap_or_default()
-                    .to_owned();
+                let name = pool.get(u32_at(data, ext + 4)?).unwrap_or_default().to_owned();
                 let attr_start = usize::from(u16_at(data, ext + 8)?);
                 let attr_size = usize::from(u16_at(data, ext + 10)?).max(20);
                 let attr_count = usize::from(u16_at(data, ext + 12)?);
@@ -224,21 +190,15 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
                 for i in 0..attr_count {
                     let a = ext + attr_start + i * attr_size;
                     if a + 20 > off + csize {
-                        return Err(FormatError::new(format!(
-                            "attributes of <{name}> run past their chunk"
-                        )));
+                        return Err(FormatError::new(format!("attributes of <{name}> run past their chunk")));
                     }
                     let a_ns = u32_at(data, a)?;
                     let a_name = u32_at(data, a + 4)?;
                     let raw = u32_at(data, a + 8)?;
-                    let data_type = *data
-                        .get(a + 15)
-                        .ok_or_else(|| FormatError::new("binary XML truncated"))?;
+                    let data_type = *data.get(a + 15).ok_or_else(|| FormatError::new("binary XML truncated"))?;
                     let value = u32_at(data, a + 16)?;
-                    let known = usize::try_from(a_name)
-                        .ok()
-                        .and_then(|i| res_ids.get(i))
-                        .and_then(|&id| android_attr_name(id));
+                    let known =
+                        usize::try_from(a_name).ok().and_then(|i| res_ids.get(i)).and_then(|&id| android_attr_name(id));
                     let (ns, attr_name) = match known {
                         Some(n) => (ANDROID_NS.to_owned(), n.to_owned()),
                         None => (
@@ -246,17 +206,9 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
                             pool.get(a_name).unwrap_or_default().to_owned(),
                         ),
                     };
-                    attrs.push(Attr {
-                        ns,
-                        name: attr_name,
-                        value: typed_value(pool, raw, data_type, value),
-                    });
+                    attrs.push(Attr { ns, name: attr_name, value: typed_value(pool, raw, data_type, value) });
                 }
-                builder.start(Element {
-                    name,
-                    attrs,
-                    children: Vec::new(),
-                })?;
+                builder.start(Element { name, attrs, children: Vec::new() })?;
             }
             RES_XML_END_ELEMENT_TYPE => builder.end()?,
             _ => {}
@@ -274,11 +226,6 @@ mod tests {
     fn garbage_is_an_error() {
         assert!(parse(b"").is_err());
         assert!(parse(b"\x03\x00\x08\x00\xff\xff\xff\xff").is_err());
-        assert!(
-            parse(&[
-                0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f
-            ])
-            .is_err()
-        );
+        assert!(parse(&[0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f]).is_err());
     }
 }

@@ -61,11 +61,7 @@ fn in_block(ip: IpAddr, net: IpAddr, len: u8) -> bool {
     if a4 != b4 {
         return false;
     }
-    let mask = if len == 0 {
-        0
-    } else {
-        u128::MAX << (128 - u32::from(len))
-    };
+    let mask = if len == 0 { 0 } else { u128::MAX << (128 - u32::from(len)) };
     a & mask == b & mask
 }
 
@@ -81,38 +77,23 @@ impl CountryTable {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (key, cc) = line
-                .split_once(',')
-                .ok_or_else(|| format!("line {}: expected `CIDR-or-host,COUNTRY`", i + 1))?;
+            let (key, cc) =
+                line.split_once(',').ok_or_else(|| format!("line {}: expected `CIDR-or-host,COUNTRY`", i + 1))?;
             let key = key.trim().trim_matches('"');
-            let cc = cc
-                .split(',')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .trim_matches('"');
+            let cc = cc.split(',').next().unwrap_or_default().trim().trim_matches('"');
             if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_alphabetic()) {
                 if i == 0 {
                     continue;
                 }
-                return Err(format!(
-                    "line {}: `{cc}` is not a two-letter country code",
-                    i + 1
-                ));
+                return Err(format!("line {}: `{cc}` is not a two-letter country code", i + 1));
             }
             let cc = cc.to_ascii_uppercase();
             if let Some((ip, len)) = parse_cidr(key) {
                 table.cidrs.push((ip, len, cc));
             } else if key.contains('/') || key.is_empty() {
-                return Err(format!(
-                    "line {}: `{key}` is neither a CIDR block nor a host suffix",
-                    i + 1
-                ));
+                return Err(format!("line {}: `{key}` is neither a CIDR block nor a host suffix", i + 1));
             } else {
-                let suffix = key
-                    .trim_start_matches("*.")
-                    .trim_start_matches('.')
-                    .to_ascii_lowercase();
+                let suffix = key.trim_start_matches("*.").trim_start_matches('.').to_ascii_lowercase();
                 table.suffixes.push((suffix, cc));
             }
         }
@@ -132,12 +113,7 @@ impl CountryTable {
             let host = host.to_ascii_lowercase();
             self.suffixes
                 .iter()
-                .filter(|(s, _)| {
-                    host == *s
-                        || host
-                            .strip_suffix(s.as_str())
-                            .is_some_and(|h| h.ends_with('.'))
-                })
+                .filter(|(s, _)| host == *s || host.strip_suffix(s.as_str()).is_some_and(|h| h.ends_with('.')))
                 .max_by_key(|(s, _)| s.len())
                 .map(|(_, cc)| cc.clone())
         })
@@ -148,25 +124,16 @@ impl Countries {
     /// Loads a `.mmdb` file (by extension, or by the MaxMind metadata marker) or else a CSV table.
     pub fn load(path: &Path) -> Result<Self, ExtractError> {
         let bytes = read_file(path, MAX_MMDB)?;
-        let is_mmdb = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("mmdb"))
-            || bytes
-                .windows(14)
-                .rev()
-                .take(128 * 1024)
-                .any(|w| w == b"\xab\xcd\xefMaxMind.com");
+        let is_mmdb = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("mmdb"))
+            || bytes.windows(14).rev().take(128 * 1024).any(|w| w == b"\xab\xcd\xefMaxMind.com");
         if is_mmdb {
             let reader = maxminddb::Reader::from_source(bytes)
                 .map_err(|e| ExtractError::at(path, format!("not a readable MaxMind DB: {e}")))?;
             return Ok(Countries::Mmdb(Box::new(reader)));
         }
-        let text =
-            String::from_utf8(bytes).map_err(|_| ExtractError::at(path, "not UTF-8 text"))?;
+        let text = String::from_utf8(bytes).map_err(|_| ExtractError::at(path, "not UTF-8 text"))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        CountryTable::parse(text)
-            .map(Countries::Table)
-            .map_err(|e| ExtractError::at(path, e))
+        CountryTable::parse(text).map(Countries::Table).map_err(|e| ExtractError::at(path, e))
     }
 
     /// The country of a destination, where known.

@@ -41,19 +41,11 @@ fn u32_at(data: &[u8], off: usize) -> Result<u32, FormatError> {
 }
 
 fn usize_at(data: &[u8], off: usize) -> Result<usize, FormatError> {
-    u32_at(data, off).and_then(|v| {
-        usize::try_from(v).map_err(|_| FormatError::new("value does not fit in memory"))
-    })
+    u32_at(data, off).and_then(|v| usize::try_from(v).map_err(|_| FormatError::new("value does not fit in memory")))
 }
 
 /// Checks that a table of `count` items of `item` bytes at `off` lies inside the file.
-fn table(
-    data: &[u8],
-    name: &str,
-    off: usize,
-    count: usize,
-    item: usize,
-) -> Result<(), FormatError> {
+fn table(data: &[u8], name: &str, off: usize, count: usize, item: usize) -> Result<(), FormatError> {
     let end = count.checked_mul(item).and_then(|len| off.checked_add(len));
     match end {
         Some(end) if end <= data.len() => Ok(()),
@@ -68,9 +60,7 @@ fn table(
 fn uleb128(data: &[u8], mut off: usize) -> Result<(u32, usize), FormatError> {
     let mut value: u32 = 0;
     for shift in [0u32, 7, 14, 21, 28] {
-        let byte = *data
-            .get(off)
-            .ok_or_else(|| FormatError::new("string data runs past the end of the file"))?;
+        let byte = *data.get(off).ok_or_else(|| FormatError::new("string data runs past the end of the file"))?;
         off += 1;
         value |= u32::from(byte & 0x7f) << shift;
         if byte & 0x80 == 0 {
@@ -98,9 +88,7 @@ fn mutf8(bytes: &[u8]) -> String {
             units.push((u16::from(b0 & 0x1f) << 6) | u16::from(b1 & 0x3f));
             i += 2;
         } else if b0 & 0xf0 == 0xe0 && b1 & 0xc0 == 0x80 && b2 & 0xc0 == 0x80 {
-            units.push(
-                (u16::from(b0 & 0x0f) << 12) | (u16::from(b1 & 0x3f) << 6) | u16::from(b2 & 0x3f),
-            );
+            units.push((u16::from(b0 & 0x0f) << 12) | (u16::from(b1 & 0x3f) << 6) | u16::from(b2 & 0x3f));
             i += 3;
         } else {
             units.push(0xfffd);
@@ -140,17 +128,14 @@ pub fn java_type(descriptor: &str) -> String {
 impl<'a> Dex<'a> {
     /// Reads the header of a DEX file and checks that its tables lie inside it.
     pub fn parse(data: &'a [u8]) -> Result<Self, FormatError> {
-        let magic = data.get(..8).ok_or_else(|| {
-            FormatError::new(format!("too short for a DEX header ({} bytes)", data.len()))
-        })?;
+        let magic = data
+            .get(..8)
+            .ok_or_else(|| FormatError::new(format!("too short for a DEX header ({} bytes)", data.len())))?;
         if !magic.starts_with(b"dex\n") || magic.get(7) != Some(&0) {
             return Err(FormatError::new("not a DEX file (bad magic)"));
         }
         if data.len() < HEADER_SIZE {
-            return Err(FormatError::new(format!(
-                "too short for a DEX header ({} bytes)",
-                data.len()
-            )));
+            return Err(FormatError::new(format!("too short for a DEX header ({} bytes)", data.len())));
         }
         let endian = u32_at(data, 40)?;
         if endian != 0x1234_5678 {
@@ -169,28 +154,10 @@ impl<'a> Dex<'a> {
             class_defs_size: usize_at(data, 96)?,
             class_defs_off: usize_at(data, 100)?,
         };
-        table(
-            data,
-            "string_ids",
-            dex.string_ids_off,
-            dex.string_ids_size,
-            4,
-        )?;
+        table(data, "string_ids", dex.string_ids_off, dex.string_ids_size, 4)?;
         table(data, "type_ids", dex.type_ids_off, dex.type_ids_size, 4)?;
-        table(
-            data,
-            "method_ids",
-            dex.method_ids_off,
-            dex.method_ids_size,
-            8,
-        )?;
-        table(
-            data,
-            "class_defs",
-            dex.class_defs_off,
-            dex.class_defs_size,
-            32,
-        )?;
+        table(data, "method_ids", dex.method_ids_off, dex.method_ids_size, 8)?;
+        table(data, "class_defs", dex.class_defs_off, dex.class_defs_size, 32)?;
         Ok(dex)
     }
 
@@ -209,10 +176,8 @@ impl<'a> Dex<'a> {
         }
         let off = usize_at(self.data, self.string_ids_off + idx * 4)?;
         let (_utf16_len, start) = uleb128(self.data, off)?;
-        let rest = self
-            .data
-            .get(start..)
-            .ok_or_else(|| FormatError::new("string data offset past the end of the file"))?;
+        let rest =
+            self.data.get(start..).ok_or_else(|| FormatError::new("string data offset past the end of the file"))?;
         let len = rest
             .iter()
             .position(|&b| b == 0)
@@ -223,10 +188,7 @@ impl<'a> Dex<'a> {
     /// The descriptor of type `idx` of `type_ids`.
     pub fn type_descriptor(&self, idx: usize) -> Result<String, FormatError> {
         if idx >= self.type_ids_size {
-            return Err(FormatError::new(format!(
-                "type index {idx} out of range ({} types)",
-                self.type_ids_size
-            )));
+            return Err(FormatError::new(format!("type index {idx} out of range ({} types)", self.type_ids_size)));
         }
         let sidx = usize_at(self.data, self.type_ids_off + idx * 4)?;
         self.string(sidx)

@@ -18,10 +18,7 @@ pub struct ExtractError {
 impl ExtractError {
     /// An error about `file`.
     pub fn new(file: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            problem: problem.into(),
-        }
+        Self { file: file.into(), problem: problem.into() }
     }
 
     /// An error about the file at `path`.

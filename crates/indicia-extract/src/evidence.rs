@@ -66,11 +66,7 @@ pub struct Partial {
 impl Partial {
     /// An empty partial for `source` that observes `kinds`.
     pub fn new(source: impl Into<String>, kinds: &[Kind]) -> Self {
-        Self {
-            source: source.into(),
-            collected: kinds.iter().copied().collect(),
-            ..Self::default()
-        }
+        Self { source: source.into(), collected: kinds.iter().copied().collect(), ..Self::default() }
     }
 
     /// Adds a fact of `kind` (a JSON object).
@@ -142,10 +138,7 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
         (Some(id), None) => id,
         (None, Some(given)) => given.to_owned(),
         (None, None) => {
-            warnings.push(
-                "no source names the app and no --app-id was given; using the id `unknown`"
-                    .to_owned(),
-            );
+            warnings.push("no source names the app and no --app-id was given; using the id `unknown`".to_owned());
             "unknown".to_owned()
         }
     };
@@ -162,10 +155,7 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
         app_obj.insert("version".into(), Value::String(version));
     }
 
-    let collected: BTreeSet<Kind> = partials
-        .iter()
-        .flat_map(|p| p.collected.iter().copied())
-        .collect();
+    let collected: BTreeSet<Kind> = partials.iter().flat_map(|p| p.collected.iter().copied()).collect();
     let mut facts = Map::new();
     for kind in &collected {
         let mut seen = HashSet::new();
@@ -182,14 +172,8 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
             continue;
         }
         list.sort_by(|a, b| a.0.cmp(&b.0));
-        facts.insert(
-            kind.name().to_owned(),
-            Value::Array(list.into_iter().map(|(_, v)| v).collect()),
-        );
+        facts.insert(kind.name().to_owned(), Value::Array(list.into_iter().map(|(_, v)| v).collect()));
     }
     let collected: Vec<Value> = collected.iter().map(|k| json!(k.name())).collect();
-    Merged {
-        evidence: json!({ "app": app_obj, "collected": collected, "facts": facts }),
-        warnings,
-    }
+    Merged { evidence: json!({ "app": app_obj, "collected": collected, "facts": facts }), warnings }
 }

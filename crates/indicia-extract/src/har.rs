@@ -68,10 +68,7 @@ pub struct Detectors {
 }
 
 fn norm_key(key: &str) -> String {
-    key.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
+    key.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect()
 }
 
 /// Percent-decodes `s` (and `+` as space when `plus` is set); invalid escapes stay as they are.
@@ -144,9 +141,7 @@ fn nonblank_id(v: &str) -> bool {
 }
 
 fn coord(v: &str, max: f64) -> bool {
-    v.trim()
-        .parse::<f64>()
-        .is_ok_and(|x| x.is_finite() && x.abs() <= max && x != 0.0)
+    v.trim().parse::<f64>().is_ok_and(|x| x.is_finite() && x.abs() <= max && x != 0.0)
 }
 
 impl Detectors {
@@ -161,12 +156,7 @@ impl Detectors {
     }
 
     /// Data types seen in one request: `url` (raw) and the body (`text`, or `params` name/value pairs).
-    pub fn detect(
-        &self,
-        url: &str,
-        body: Option<&str>,
-        params: &[(String, String)],
-    ) -> BTreeSet<&'static str> {
+    pub fn detect(&self, url: &str, body: Option<&str>, params: &[(String, String)]) -> BTreeSet<&'static str> {
         let mut found = BTreeSet::new();
         let mut pairs: Vec<(String, String)> = params.to_vec();
         if let Some((_, query)) = url.split_once('?') {
@@ -188,9 +178,7 @@ impl Detectors {
             if (DEVICE_ID_KEYS.contains(&k.as_str()) || k.ends_with("deviceid")) && nonblank_id(v) {
                 found.insert("device_id");
             }
-            if PHONE_KEYS.contains(&k.as_str())
-                && v.chars().filter(char::is_ascii_digit).count() >= 7
-            {
+            if PHONE_KEYS.contains(&k.as_str()) && v.chars().filter(char::is_ascii_digit).count() >= 7 {
                 found.insert("phone_number");
             }
             lat |= LAT_KEYS.contains(&k.as_str()) && coord(v, 90.0);
@@ -263,6 +251,22 @@ fn int_field(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64).filter(|&n| n >= 0)
 }
 
+/// The size of a request's head when the capture does not give `headersSize` (`-1`, as browsers write
+/// for HTTP/2): the request line and each header as HTTP/1.1 would send them.
+fn estimate_headers(request: &Value, url: &str) -> Option<i64> {
+    let headers = request.get("headers")?.as_array()?;
+    let method = request.get("method").and_then(Value::as_str).unwrap_or("GET");
+    let target =
+        url.split_once("://").map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| rest.get(i..).unwrap_or("/")));
+    let mut n = method.len() + 1 + target.len() + " HTTP/1.1\r\n".len() + 2;
+    for h in headers {
+        let name = h.get("name").and_then(Value::as_str).unwrap_or_default();
+        let value = h.get("value").and_then(Value::as_str).unwrap_or_default();
+        n += name.len() + 2 + value.len() + 2;
+    }
+    i64::try_from(n).ok()
+}
+
 /// Reads a HAR 1.2 capture: one `flow` per destination (host, port, TLS) with the server address, the
 /// bytes sent (request `headersSize` plus `bodySize`, or the post data's length, where the capture gives
 /// them), the data types detected, the country (with `--countries`) and the SDK whose network signature
@@ -271,28 +275,15 @@ pub fn extract_har(path: &Path, options: &Options) -> Result<Partial, ExtractErr
     let bytes = read_file(path, options.limits.max_har)?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ExtractError::at(
-            path,
-            format!(
-                "not a HAR file: invalid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-        )
+        ExtractError::at(path, format!("not a HAR file: invalid JSON at line {}, column {}: {e}", e.line(), e.column()))
     })?;
     let entries = doc
         .get("log")
         .ok_or_else(|| ExtractError::at(path, "not a HAR file: no `log` object"))?
         .get("entries")
         .and_then(Value::as_array)
-        .ok_or_else(|| {
-            ExtractError::at(
-                path,
-                "not a HAR file: `log.entries` is missing or not an array",
-            )
-        })?;
-    let detectors = Detectors::new(options.clipboard_canary.as_deref())
-        .map_err(|e| ExtractError::at(path, e))?;
+        .ok_or_else(|| ExtractError::at(path, "not a HAR file: `log.entries` is missing or not an array"))?;
+    let detectors = Detectors::new(options.clipboard_canary.as_deref()).map_err(|e| ExtractError::at(path, e))?;
     let trackers = options.trackers()?;
     let mut dests: BTreeMap<(String, Option<u16>, Option<bool>), Dest> = BTreeMap::new();
     let mut skipped = 0usize;
@@ -300,18 +291,11 @@ pub fn extract_har(path: &Path, options: &Options) -> Result<Partial, ExtractErr
         let request = entry
             .get("request")
             .filter(|r| r.is_object())
-            .ok_or_else(|| {
-                ExtractError::at(
-                    path,
-                    format!("log.entries[{i}].request: missing or not an object"),
-                )
-            })?;
-        let url = request.get("url").and_then(Value::as_str).ok_or_else(|| {
-            ExtractError::at(
-                path,
-                format!("log.entries[{i}].request.url: missing or not a string"),
-            )
-        })?;
+            .ok_or_else(|| ExtractError::at(path, format!("log.entries[{i}].request: missing or not an object")))?;
+        let url = request
+            .get("url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ExtractError::at(path, format!("log.entries[{i}].request.url: missing or not a string")))?;
         let Some((scheme, host, port)) = split_url(url) else {
             skipped += 1;
             continue;
@@ -335,16 +319,13 @@ pub fn extract_har(path: &Path, options: &Options) -> Result<Partial, ExtractErr
             .filter_map(|p| {
                 Some((
                     p.get("name")?.as_str()?.to_owned(),
-                    p.get("value")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    p.get("value").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 ))
             })
             .collect();
-        let body_len = int_field(request, "bodySize")
-            .or_else(|| text.and_then(|t| i64::try_from(t.len()).ok()));
-        let sent = match (int_field(request, "headersSize"), body_len) {
+        let body_len = int_field(request, "bodySize").or_else(|| text.and_then(|t| i64::try_from(t.len()).ok()));
+        let headers_len = int_field(request, "headersSize").or_else(|| estimate_headers(request, url));
+        let sent = match (headers_len, body_len) {
             (None, None) => None,
             (h, b) => Some(h.unwrap_or(0).saturating_add(b.unwrap_or(0))),
         };
@@ -364,10 +345,7 @@ pub fn extract_har(path: &Path, options: &Options) -> Result<Partial, ExtractErr
     }
     let mut p = Partial::new(path.display().to_string(), &[Kind::Flow]);
     if skipped > 0 {
-        p.warnings.push(format!(
-            "{}: {skipped} entries without an http(s) or ws(s) URL were skipped",
-            path.display()
-        ));
+        p.warnings.push(format!("{}: {skipped} entries without an http(s) or ws(s) URL were skipped", path.display()));
     }
     for ((host, port, tls), dest) in dests {
         let mut m = Map::new();
@@ -403,18 +381,9 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(
-            split_url("https://a.B.com/x"),
-            Some(("https".into(), "a.b.com".into(), None))
-        );
-        assert_eq!(
-            split_url("http://u:p@h:8080?q"),
-            Some(("http".into(), "h".into(), Some(8080)))
-        );
-        assert_eq!(
-            split_url("https://[::1]:8443/"),
-            Some(("https".into(), "::1".into(), Some(8443)))
-        );
+        assert_eq!(split_url("https://a.B.com/x"), Some(("https".into(), "a.b.com".into(), None)));
+        assert_eq!(split_url("http://u:p@h:8080?q"), Some(("http".into(), "h".into(), Some(8080))));
+        assert_eq!(split_url("https://[::1]:8443/"), Some(("https".into(), "::1".into(), Some(8443))));
         assert_eq!(split_url("data:text/plain,hi"), None);
         assert_eq!(split_url("http://h:99999/"), None);
     }
@@ -422,43 +391,14 @@ mod tests {
     #[test]
     fn detectors() {
         let d = Detectors::new(Some("CANARY-42")).unwrap();
-        let found = |url: &str, body: Option<&str>| {
-            d.detect(url, body, &[]).into_iter().collect::<Vec<_>>()
-        };
-        assert_eq!(
-            found("https://h/?android_id=9774d56d682e549c", None),
-            ["device_id"]
-        );
-        assert_eq!(
-            found("https://h/?idfa=00000000-0000-0000-0000-000000000000", None),
-            Vec::<&str>::new()
-        );
-        assert_eq!(
-            found(
-                "https://h/",
-                Some(r#"{"geo":{"lat":25.033,"lng":121.5654}}"#)
-            ),
-            ["location"]
-        );
-        assert_eq!(
-            found("https://h/?ll=25.03301,121.56542", None),
-            ["location"]
-        );
-        assert_eq!(
-            found("https://h/", Some("msisdn=0912345678")),
-            ["phone_number"]
-        );
-        assert_eq!(
-            found("https://h/?to=%2B886912345678", None),
-            ["phone_number"]
-        );
-        assert_eq!(
-            found("https://h/", Some("{\"text\":\"xx CANARY-42 yy\"}")),
-            ["clipboard"]
-        );
-        assert_eq!(
-            found("https://h/?v=1.2.3&t=1689428126308", None),
-            Vec::<&str>::new()
-        );
+        let found = |url: &str, body: Option<&str>| d.detect(url, body, &[]).into_iter().collect::<Vec<_>>();
+        assert_eq!(found("https://h/?android_id=9774d56d682e549c", None), ["device_id"]);
+        assert_eq!(found("https://h/?idfa=00000000-0000-0000-0000-000000000000", None), Vec::<&str>::new());
+        assert_eq!(found("https://h/", Some(r#"{"geo":{"lat":25.033,"lng":121.5654}}"#)), ["location"]);
+        assert_eq!(found("https://h/?ll=25.03301,121.56542", None), ["location"]);
+        assert_eq!(found("https://h/", Some("msisdn=0912345678")), ["phone_number"]);
+        assert_eq!(found("https://h/?to=%2B886912345678", None), ["phone_number"]);
+        assert_eq!(found("https://h/", Some("{\"text\":\"xx CANARY-42 yy\"}")), ["clipboard"]);
+        assert_eq!(found("https://h/?v=1.2.3&t=1689428126308", None), Vec::<&str>::new());
     }
 }

@@ -63,10 +63,7 @@ fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0
-                && chars
-                    .get(i - 1)
-                    .is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            let prev_lower = i > 0 && chars.get(i - 1).is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
             let prev_upper = i > 0 && chars.get(i - 1).is_some_and(char::is_ascii_uppercase);
             if prev_lower || (prev_upper && next_lower) {
@@ -84,10 +81,7 @@ fn snake(name: &str) -> String {
 /// `location`).
 pub fn data_type_term(key: &str) -> String {
     let short = key.strip_prefix(DATA_TYPE_PREFIX).unwrap_or(key);
-    DATA_TYPES
-        .iter()
-        .find(|(k, _)| *k == short)
-        .map_or_else(|| snake(short), |(_, v)| (*v).to_owned())
+    DATA_TYPES.iter().find(|(k, _)| *k == short).map_or_else(|| snake(short), |(_, v)| (*v).to_owned())
 }
 
 /// The purpose term (`NSPrivacyCollectedDataTypePurposeThirdPartyAdvertising` → `third_party_advertising`).
@@ -96,8 +90,7 @@ pub fn purpose_term(key: &str) -> String {
 }
 
 fn parse_plist(bytes: &[u8]) -> Result<Dictionary, String> {
-    let value = Plist::from_reader(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable property list: {e}"))?;
+    let value = Plist::from_reader(Cursor::new(bytes)).map_err(|e| format!("not a readable property list: {e}"))?;
     match value {
         Plist::Dictionary(d) => Ok(d),
         _ => Err("the property list's root is not a dictionary".to_owned()),
@@ -106,13 +99,11 @@ fn parse_plist(bytes: &[u8]) -> Result<Dictionary, String> {
 
 /// A literal string value (not a build variable such as `$(PRODUCT_BUNDLE_IDENTIFIER)`).
 fn literal(dict: &Dictionary, key: &str) -> Option<String> {
-    dict.get(key)
-        .and_then(Plist::as_string)
-        .filter(|s| !s.is_empty() && !s.contains("$("))
-        .map(str::to_owned)
+    dict.get(key).and_then(Plist::as_string).filter(|s| !s.is_empty() && !s.contains("$(")).map(str::to_owned)
 }
 
-/// The facts of an `Info.plist` dictionary: usage keys, background modes, query schemes.
+/// The facts of an `Info.plist` dictionary: usage keys (`NS…UsageDescription`, and
+/// `NSLocationTemporaryUsageDescriptionDictionary`), background modes, query schemes.
 pub fn info_plist_partial(dict: &Dictionary, source: &str) -> Partial {
     let mut p = Partial::new(source, &[Kind::Permission]);
     p.app = AppInfo {
@@ -122,27 +113,17 @@ pub fn info_plist_partial(dict: &Dictionary, source: &str) -> Partial {
         version: literal(dict, "CFBundleShortVersionString"),
     };
     for key in dict.keys() {
-        if key.starts_with("NS") && key.ends_with("UsageDescription") {
+        if key.starts_with("NS") && key.contains("UsageDescription") {
             p.push(Kind::Permission, json!({ "name": key, "source": "plist" }));
         }
     }
     if let Some(modes) = dict.get("UIBackgroundModes").and_then(Plist::as_array) {
         for mode in modes.iter().filter_map(Plist::as_string) {
-            p.push(
-                Kind::Permission,
-                json!({ "name": format!("UIBackgroundModes:{mode}"), "source": "plist" }),
-            );
+            p.push(Kind::Permission, json!({ "name": format!("UIBackgroundModes:{mode}"), "source": "plist" }));
         }
     }
-    if dict
-        .get("LSApplicationQueriesSchemes")
-        .and_then(Plist::as_array)
-        .is_some_and(|a| !a.is_empty())
-    {
-        p.push(
-            Kind::Permission,
-            json!({ "name": "LSApplicationQueriesSchemes", "source": "plist" }),
-        );
+    if dict.get("LSApplicationQueriesSchemes").and_then(Plist::as_array).is_some_and(|a| !a.is_empty()) {
+        p.push(Kind::Permission, json!({ "name": "LSApplicationQueriesSchemes", "source": "plist" }));
     }
     p
 }
@@ -167,16 +148,11 @@ pub fn privacy_partial(dict: &Dictionary, source: &str) -> Partial {
         .flatten()
         .filter_map(Plist::as_dictionary)
     {
-        let Some(kind) = item
-            .get("NSPrivacyCollectedDataType")
-            .and_then(Plist::as_string)
-        else {
+        let Some(kind) = item.get("NSPrivacyCollectedDataType").and_then(Plist::as_string) else {
             continue;
         };
         let term = data_type_term(kind);
-        let shared = item
-            .get("NSPrivacyCollectedDataTypeTracking")
-            .and_then(Plist::as_boolean);
+        let shared = item.get("NSPrivacyCollectedDataTypeTracking").and_then(Plist::as_boolean);
         let purposes: Vec<String> = item
             .get("NSPrivacyCollectedDataTypePurposes")
             .and_then(Plist::as_array)
@@ -211,14 +187,8 @@ pub fn privacy_partial(dict: &Dictionary, source: &str) -> Partial {
         .flatten()
         .filter_map(Plist::as_dictionary)
     {
-        if let Some(cat) = item
-            .get("NSPrivacyAccessedAPIType")
-            .and_then(Plist::as_string)
-        {
-            p.push(
-                Kind::Api,
-                json!({ "symbol": cat, "source": "privacy_manifest" }),
-            );
+        if let Some(cat) = item.get("NSPrivacyAccessedAPIType").and_then(Plist::as_string) {
+            p.push(Kind::Api, json!({ "symbol": cat, "source": "privacy_manifest" }));
         }
     }
     for domain in dict
@@ -265,27 +235,17 @@ pub fn extract_ipa(path: &Path, options: &Options) -> Result<Vec<Partial>, Extra
     let names = zip.names();
     let info = names
         .iter()
-        .filter(|n| {
-            bundle_of(n).is_some_and(|b| {
-                n.len() == b.len() + "Info.plist".len() && n.ends_with("/Info.plist")
-            })
-        })
+        .filter(|n| bundle_of(n).is_some_and(|b| n.len() == b.len() + "Info.plist".len() && n.ends_with("/Info.plist")))
         .min_by_key(|n| n.len())
         .cloned()
-        .ok_or_else(|| {
-            ExtractError::at(path, "no Payload/*.app/Info.plist: not an iOS app archive")
-        })?;
+        .ok_or_else(|| ExtractError::at(path, "no Payload/*.app/Info.plist: not an iOS app archive"))?;
     let bundle = bundle_of(&info).unwrap_or_default().to_owned();
     let mut out = Vec::new();
-    let bytes = zip
-        .read(&info, options.limits.max_member)?
-        .ok_or_else(|| zip.error(&info, "listed but cannot be read"))?;
+    let bytes =
+        zip.read(&info, options.limits.max_member)?.ok_or_else(|| zip.error(&info, "listed but cannot be read"))?;
     let dict = parse_plist(&bytes).map_err(|e| zip.error(&info, e))?;
     out.push(info_plist_partial(&dict, &format!("{}!{info}", zip.name())));
-    for name in names
-        .iter()
-        .filter(|n| n.starts_with(&bundle) && n.ends_with("PrivacyInfo.xcprivacy"))
-    {
+    for name in names.iter().filter(|n| n.starts_with(&bundle) && n.ends_with("PrivacyInfo.xcprivacy")) {
         let Some(bytes) = zip.read(name, options.limits.max_member)? else {
             continue;
         };
@@ -301,30 +261,12 @@ mod tests {
 
     #[test]
     fn terms() {
-        assert_eq!(
-            data_type_term("NSPrivacyCollectedDataTypePreciseLocation"),
-            "location"
-        );
-        assert_eq!(
-            data_type_term("NSPrivacyCollectedDataTypeDeviceID"),
-            "device_id"
-        );
-        assert_eq!(
-            data_type_term("NSPrivacyCollectedDataTypeSomethingNewID"),
-            "something_new_id"
-        );
-        assert_eq!(
-            purpose_term("NSPrivacyCollectedDataTypePurposeThirdPartyAdvertising"),
-            "third_party_advertising"
-        );
-        assert_eq!(
-            bare_domain("https://consent.adjust.com/x"),
-            "consent.adjust.com"
-        );
-        assert_eq!(
-            bundle_of("Payload/A.app/Info.plist"),
-            Some("Payload/A.app/")
-        );
+        assert_eq!(data_type_term("NSPrivacyCollectedDataTypePreciseLocation"), "location");
+        assert_eq!(data_type_term("NSPrivacyCollectedDataTypeDeviceID"), "device_id");
+        assert_eq!(data_type_term("NSPrivacyCollectedDataTypeSomethingNewID"), "something_new_id");
+        assert_eq!(purpose_term("NSPrivacyCollectedDataTypePurposeThirdPartyAdvertising"), "third_party_advertising");
+        assert_eq!(bare_domain("https://consent.adjust.com/x"), "consent.adjust.com");
+        assert_eq!(bundle_of("Payload/A.app/Info.plist"), Some("Payload/A.app/"));
         assert_eq!(bundle_of("Other/A.app/Info.plist"), None);
     }
 }

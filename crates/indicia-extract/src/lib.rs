@@ -39,10 +39,7 @@ pub use dex::{Dex, java_type};
 pub use error::{ExtractError, FormatError};
 pub use evidence::{AppInfo, Kind, Merged, Partial, merge};
 pub use har::{DEVICE_ID_KEYS, Detectors, LAT_KEYS, LON_KEYS, PHONE_KEYS, extract_har};
-pub use ios::{
-    DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest,
-    purpose_term,
-};
+pub use ios::{DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest, purpose_term};
 pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
 pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
 
@@ -76,8 +73,7 @@ impl Options {
     /// Loads tracker signatures from a JSON file (Exodus, ETIP or LibChecker format).
     pub fn load_trackers(&mut self, path: &Path) -> Result<(), ExtractError> {
         let text = archive::read_text(path, self.limits.max_small_file)?;
-        let set = TrackerSet::from_json(&text, &path.display().to_string())
-            .map_err(|e| ExtractError::at(path, e))?;
+        let set = TrackerSet::from_json(&text, &path.display().to_string()).map_err(|e| ExtractError::at(path, e))?;
         self.trackers = Some(set);
         Ok(())
     }
@@ -121,11 +117,7 @@ impl Source {
 }
 
 /// Runs the extractor of one source. `app_id` stands for a text manifest's missing `package`.
-pub fn extract_source(
-    source: &Source,
-    options: &Options,
-    app_id: Option<&str>,
-) -> Result<Vec<Partial>, ExtractError> {
+pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) -> Result<Vec<Partial>, ExtractError> {
     Ok(match source {
         Source::Apk(p) => vec![extract_apk(p, options)?],
         Source::Manifest(p) => vec![extract_manifest(p, options, app_id)?],
@@ -158,4 +150,29 @@ pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) 
     }
     let merged = (!partials.is_empty()).then(|| merge(&partials, app_id));
     Extraction { merged, errors }
+}
+
+impl Source {
+    /// The source for an app archive, by extension (`.apk`, `.apks` members are not read; `.ipa`) or else
+    /// by its members (`AndroidManifest.xml` or `classes.dex` → APK, `Payload/` → IPA).
+    pub fn app(path: &Path) -> Result<Source, ExtractError> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("apk") => return Ok(Source::Apk(path.to_owned())),
+            Some("ipa") => return Ok(Source::Ipa(path.to_owned())),
+            _ => {}
+        }
+        let zip = archive::Archive::open(path, Limits::default())?;
+        let names = zip.names();
+        if names.iter().any(|n| n == "AndroidManifest.xml" || n == "classes.dex") {
+            Ok(Source::Apk(path.to_owned()))
+        } else if names.iter().any(|n| n.starts_with("Payload/")) {
+            Ok(Source::Ipa(path.to_owned()))
+        } else {
+            Err(ExtractError::at(
+                path,
+                "neither an APK (no AndroidManifest.xml or classes.dex) nor an IPA (no Payload/)",
+            ))
+        }
+    }
 }

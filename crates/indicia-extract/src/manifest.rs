@@ -43,10 +43,7 @@ pub struct Manifest {
 }
 
 fn removed(el: &Element) -> bool {
-    matches!(
-        el.tools("node").map(AttrValue::text).as_deref(),
-        Some("remove" | "removeAll")
-    )
+    matches!(el.tools("node").map(AttrValue::text).as_deref(), Some("remove" | "removeAll"))
 }
 
 /// Resolves a component class name against the package: `.Foo` and `Foo` (no dot) are relative.
@@ -77,10 +74,7 @@ impl Manifest {
             return Err(format!("root element is <{}>, not <manifest>", root.name));
         }
         let mut m = Manifest {
-            package: root
-                .plain("package")
-                .map(AttrValue::text)
-                .filter(|p| !p.is_empty()),
+            package: root.plain("package").map(AttrValue::text).filter(|p| !p.is_empty()),
             ..Manifest::default()
         };
         m.version_name = match root.android("versionName") {
@@ -88,16 +82,11 @@ impl Manifest {
             _ => None,
         };
         m.version_code = root.android("versionCode").and_then(AttrValue::as_int);
-        let pkg_owned = m
-            .package
-            .clone()
-            .or_else(|| fallback_package.map(str::to_owned));
+        let pkg_owned = m.package.clone().or_else(|| fallback_package.map(str::to_owned));
         let pkg = pkg_owned.as_deref();
         for child in &root.children {
             match child.name.as_str() {
-                "uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m"
-                    if !removed(child) =>
-                {
+                "uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m" if !removed(child) => {
                     if let Some(name) = child.android("name").map(AttrValue::text) {
                         let name = substitute(&name, pkg);
                         if !name.is_empty() && !m.permissions.contains(&name) {
@@ -106,18 +95,14 @@ impl Manifest {
                     }
                 }
                 "uses-sdk" => {
-                    m.min_sdk = m
-                        .min_sdk
-                        .or(child.android("minSdkVersion").and_then(AttrValue::as_int));
-                    m.target_sdk = m.target_sdk.or(child
-                        .android("targetSdkVersion")
-                        .and_then(AttrValue::as_int));
+                    m.min_sdk = m.min_sdk.or(child.android("minSdkVersion").and_then(AttrValue::as_int));
+                    m.target_sdk = m.target_sdk.or(child.android("targetSdkVersion").and_then(AttrValue::as_int));
                 }
                 "queries" => {
                     let main = child.children_named("intent").any(|intent| {
-                        intent.children_named("action").any(|a| {
-                            a.android("name").map(AttrValue::text).as_deref() == Some(ACTION_MAIN)
-                        })
+                        intent
+                            .children_named("action")
+                            .any(|a| a.android("name").map(AttrValue::text).as_deref() == Some(ACTION_MAIN))
                     });
                     m.queries_all |= main;
                 }
@@ -146,11 +131,7 @@ impl Manifest {
                     None if kind == "provider" => provider_default,
                     None => Some(child.children_named("intent-filter").next().is_some()),
                 };
-                m.components.push(Component {
-                    kind,
-                    name: qualify(&substitute(&name, pkg), pkg),
-                    exported,
-                });
+                m.components.push(Component { kind, name: qualify(&substitute(&name, pkg), pkg), exported });
             }
         }
         Ok(m)
@@ -166,23 +147,14 @@ impl Manifest {
             version: self.version_name.clone(),
         };
         for name in &self.permissions {
-            p.push(
-                Kind::Permission,
-                json!({ "name": name, "source": "manifest" }),
-            );
+            p.push(Kind::Permission, json!({ "name": name, "source": "manifest" }));
         }
         if self.queries_all {
-            p.push(
-                Kind::Permission,
-                json!({ "name": QUERY_ALL_PACKAGES, "source": "queries" }),
-            );
+            p.push(Kind::Permission, json!({ "name": QUERY_ALL_PACKAGES, "source": "queries" }));
         }
         for c in &self.components {
             let exported = c.exported.map_or(Value::Null, Value::Bool);
-            p.push(
-                Kind::Component,
-                json!({ "kind": c.kind, "name": c.name, "exported": exported }),
-            );
+            p.push(Kind::Component, json!({ "kind": c.kind, "name": c.name, "exported": exported }));
         }
         p
     }
@@ -212,19 +184,9 @@ mod tests {
         .unwrap();
         let m = Manifest::from_element(&root, None).unwrap();
         assert_eq!(m.package.as_deref(), Some("com.ex"));
-        assert_eq!(
-            m.permissions,
-            [
-                "android.permission.CAMERA",
-                "android.permission.READ_CONTACTS"
-            ]
-        );
+        assert_eq!(m.permissions, ["android.permission.CAMERA", "android.permission.READ_CONTACTS"]);
         assert!(m.queries_all);
-        let names: Vec<_> = m
-            .components
-            .iter()
-            .map(|c| (c.name.as_str(), c.exported))
-            .collect();
+        let names: Vec<_> = m.components.iter().map(|c| (c.name.as_str(), c.exported)).collect();
         assert_eq!(
             names,
             [

@@ -13,8 +13,7 @@ use serde_json::{Map, Value, json};
 const BUILTIN_RULES: &str = include_str!("../data/libchecker_rules.json");
 
 /// Where the built-in set comes from, for documentation and `--help`.
-pub const BUILTIN_ORIGIN: &str =
-    "LibChecker-Rules v3 @ 3ec8753a0bb53843793e19537bcaf7cd73b9a05d (Apache-2.0)";
+pub const BUILTIN_ORIGIN: &str = "LibChecker-Rules v3 @ 3ec8753a0bb53843793e19537bcaf7cd73b9a05d (Apache-2.0)";
 
 /// One SDK or tracker that signatures can find.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,26 +107,10 @@ fn libchecker_kind(label: &str) -> Option<&'static str> {
     let has = |words: &[&str]| words.iter().any(|w| label.contains(w));
     if has(&["Push", "推送", "个推", "FCM", "Cloud Messaging"]) {
         Some("push")
-    } else if has(&[
-        "AdMob",
-        "Ads",
-        "Audience Network",
-        "AppLovin",
-        "IronSource",
-        "Pangle",
-        "广告",
-        "JAd SDK",
-        "推广",
-    ]) {
+    } else if has(&["AdMob", "Ads", "Audience Network", "AppLovin", "IronSource", "Pangle", "广告", "JAd SDK", "推广"])
+    {
         Some("ads")
-    } else if has(&[
-        "Analytics",
-        "分析",
-        "DataFinder",
-        "App Center",
-        "Performance",
-        "Mapbox Mobile Events",
-    ]) {
+    } else if has(&["Analytics", "分析", "DataFinder", "App Center", "Performance", "Mapbox Mobile Events"]) {
         Some("analytics")
     } else if has(&["Bugly", "Crashlytics", "Sentry", "ACRA", "Instabug"]) {
         Some("crash")
@@ -137,26 +120,9 @@ fn libchecker_kind(label: &str) -> Option<&'static str> {
         Some("location")
     } else if has(&["人脸", "实人认证", "旷视"]) {
         Some("identity_verification")
-    } else if has(&[
-        "Facebook SDK",
-        "微博",
-        "U-Share",
-        "ShareSDK",
-        "分享",
-        "开放平台",
-        "抖音",
-        "Sign-In",
-    ]) {
+    } else if has(&["Facebook SDK", "微博", "U-Share", "ShareSDK", "分享", "开放平台", "抖音", "Sign-In"]) {
         Some("social")
-    } else if has(&[
-        "PayPal",
-        "支付",
-        "Ping++",
-        "银联",
-        "Billing",
-        "米大师",
-        "招商银行",
-    ]) {
+    } else if has(&["PayPal", "支付", "Ping++", "银联", "Billing", "米大师", "招商银行"]) {
         Some("payment")
     } else {
         None
@@ -182,19 +148,11 @@ impl TrackerSet {
         if let Some(rules) = doc.get("rules").and_then(Value::as_array) {
             return Self::from_libchecker(rules, origin);
         }
-        let entries: Vec<(Option<String>, &Map<String, Value>)> =
-            match doc.get("trackers").unwrap_or(&doc) {
-                Value::Object(map) => map
-                    .iter()
-                    .filter_map(|(k, v)| v.as_object().map(|o| (Some(k.clone()), o)))
-                    .collect(),
-                Value::Array(list) => list
-                    .iter()
-                    .filter_map(Value::as_object)
-                    .map(|o| (None, o))
-                    .collect(),
-                _ => return Err("no `trackers` list or `rules` list".to_owned()),
-            };
+        let entries: Vec<(Option<String>, &Map<String, Value>)> = match doc.get("trackers").unwrap_or(&doc) {
+            Value::Object(map) => map.iter().filter_map(|(k, v)| v.as_object().map(|o| (Some(k.clone()), o))).collect(),
+            Value::Array(list) => list.iter().filter_map(Value::as_object).map(|o| (None, o)).collect(),
+            _ => return Err("no `trackers` list or `rules` list".to_owned()),
+        };
         if entries.is_empty() {
             return Err("the signature list is empty".to_owned());
         }
@@ -204,10 +162,7 @@ impl TrackerSet {
         for (i, (key, obj)) in entries.into_iter().enumerate() {
             let name = str_field(obj, "name");
             if name.is_empty() {
-                return Err(format!(
-                    "tracker {} has no name",
-                    key.unwrap_or_else(|| i.to_string())
-                ));
+                return Err(format!("tracker {} has no name", key.unwrap_or_else(|| i.to_string())));
             }
             let id = match obj.get("id") {
                 Some(Value::Number(n)) => n.to_string(),
@@ -215,11 +170,7 @@ impl TrackerSet {
                 _ => key.unwrap_or_else(|| name.to_owned()),
             };
             let owner = signatures.len();
-            signatures.push(Signature {
-                id,
-                name: name.to_owned(),
-                kind: exodus_kind(obj.get("categories")),
-            });
+            signatures.push(Signature { id, name: name.to_owned(), kind: exodus_kind(obj.get("categories")) });
             let cs = str_field(obj, "code_signature");
             if !cs.is_empty() {
                 code.add(cs.to_owned(), owner, &mut skipped);
@@ -252,10 +203,7 @@ impl TrackerSet {
             let kind = str_field(rule, "type");
             let name = str_field(rule, "name");
             let label = str_field(rule, "label");
-            let is_regex = rule
-                .get("is_regex")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let is_regex = rule.get("is_regex").and_then(Value::as_bool).unwrap_or(false);
             if name.is_empty() || label.is_empty() {
                 continue;
             }
@@ -278,18 +226,11 @@ impl TrackerSet {
                 if better {
                     prefixes.insert(owner, prefix);
                 }
-                let pattern = if is_regex {
-                    format!("^(?:{name})")
-                } else {
-                    format!("^{}(?:\\.|$)", regex::escape(name))
-                };
+                let pattern =
+                    if is_regex { format!("^(?:{name})") } else { format!("^{}(?:\\.|$)", regex::escape(name)) };
                 code.add(pattern, owner, &mut skipped);
             } else {
-                let pattern = if is_regex {
-                    format!("^(?:{name})$")
-                } else {
-                    format!("^{}$", regex::escape(name))
-                };
+                let pattern = if is_regex { format!("^(?:{name})$") } else { format!("^{}$", regex::escape(name)) };
                 comp.add(pattern, owner, &mut skipped);
             }
         }
@@ -364,10 +305,7 @@ mod tests {
         let set = TrackerSet::builtin().unwrap();
         assert!(set.skipped.is_empty(), "{:?}", set.skipped);
         let found = set.match_code(["com.google.firebase.analytics.FirebaseAnalytics"], []);
-        let names: Vec<_> = found
-            .iter()
-            .map(|&i| set.signatures[i].name.as_str())
-            .collect();
+        let names: Vec<_> = found.iter().map(|&i| set.signatures[i].name.as_str()).collect();
         assert!(names.contains(&"Firebase"), "{names:?}");
         assert!(set.match_code(["com.googlex.Foo"], []).is_empty());
     }
@@ -387,11 +325,7 @@ mod tests {
             set.signatures[0].fact(),
             json!({"id": "49", "name": "Google Firebase Analytics", "kind": "analytics"})
         );
-        assert_eq!(
-            set.match_host("app-measurement.firebase.com")
-                .map(|s| s.id.as_str()),
-            Some("49")
-        );
+        assert_eq!(set.match_host("app-measurement.firebase.com").map(|s| s.id.as_str()), Some("49"));
         assert!(set.match_host("example.com").is_none());
     }
 }

@@ -90,28 +90,18 @@ impl Element {
         self.attrs
             .iter()
             .find(|a| a.name == name && a.ns == ANDROID_NS)
-            .or_else(|| {
-                self.attrs
-                    .iter()
-                    .find(|a| a.name == name && a.ns.is_empty())
-            })
+            .or_else(|| self.attrs.iter().find(|a| a.name == name && a.ns.is_empty()))
             .map(|a| &a.value)
     }
 
     /// The value of attribute `name` without namespace.
     pub fn plain(&self, name: &str) -> Option<&AttrValue> {
-        self.attrs
-            .iter()
-            .find(|a| a.name == name && a.ns.is_empty())
-            .map(|a| &a.value)
+        self.attrs.iter().find(|a| a.name == name && a.ns.is_empty()).map(|a| &a.value)
     }
 
     /// The value of attribute `name` in the tools namespace.
     pub fn tools(&self, name: &str) -> Option<&AttrValue> {
-        self.attrs
-            .iter()
-            .find(|a| a.name == name && a.ns == TOOLS_NS)
-            .map(|a| &a.value)
+        self.attrs.iter().find(|a| a.name == name && a.ns == TOOLS_NS).map(|a| &a.value)
     }
 
     /// Child elements named `name`.
@@ -135,15 +125,11 @@ impl TreeBuilder {
             return Err(FormatError::new("more than one root element"));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(FormatError::new(format!(
-                "elements nested deeper than {MAX_DEPTH}"
-            )));
+            return Err(FormatError::new(format!("elements nested deeper than {MAX_DEPTH}")));
         }
         self.count += 1;
         if self.count > MAX_ELEMENTS {
-            return Err(FormatError::new(format!(
-                "more than {MAX_ELEMENTS} elements"
-            )));
+            return Err(FormatError::new(format!("more than {MAX_ELEMENTS} elements")));
         }
         self.stack.push(element);
         Ok(())
@@ -151,10 +137,7 @@ impl TreeBuilder {
 
     /// Closes the innermost open element.
     pub fn end(&mut self) -> Result<(), FormatError> {
-        let done = self
-            .stack
-            .pop()
-            .ok_or_else(|| FormatError::new("end tag without a start tag"))?;
+        let done = self.stack.pop().ok_or_else(|| FormatError::new("end tag without a start tag"))?;
         match self.stack.last_mut() {
             Some(parent) => parent.children.push(done),
             None => self.root = Some(done),
@@ -165,10 +148,7 @@ impl TreeBuilder {
     /// The root element, once every element is closed.
     pub fn finish(self) -> Result<Element, FormatError> {
         if let Some(open) = self.stack.last() {
-            return Err(FormatError::new(format!(
-                "document ends inside element <{}>",
-                open.name
-            )));
+            return Err(FormatError::new(format!("document ends inside element <{}>", open.name)));
         }
         self.root.ok_or_else(|| FormatError::new("no root element"))
     }
@@ -180,12 +160,7 @@ struct Scopes(Vec<Vec<(String, String)>>);
 
 impl Scopes {
     fn resolve(&self, prefix: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|(p, _)| p == prefix)
-            .map(|(_, uri)| uri.as_str())
+        self.0.iter().rev().flat_map(|s| s.iter().rev()).find(|(p, _)| p == prefix).map(|(_, uri)| uri.as_str())
     }
 }
 
@@ -204,9 +179,7 @@ fn text_element(e: &BytesStart<'_>, scopes: &mut Scopes) -> Result<Element, Form
         let key = attr.key.into_inner().to_owned();
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|err| {
-                FormatError::new(format!("malformed attribute value of `{key}`: {err}"))
-            })?
+            .map_err(|err| FormatError::new(format!("malformed attribute value of `{key}`: {err}")))?
             .into_owned();
         if key == "xmlns" {
             decls.push((String::new(), value));
@@ -231,18 +204,10 @@ fn text_element(e: &BytesStart<'_>, scopes: &mut Scopes) -> Result<Element, Form
                 None => prefix.to_owned(),
             }
         };
-        attrs.push(Attr {
-            ns,
-            name: local.to_owned(),
-            value: AttrValue::Str(value),
-        });
+        attrs.push(Attr { ns, name: local.to_owned(), value: AttrValue::Str(value) });
     }
     let name = e.local_name().into_inner().to_owned();
-    Ok(Element {
-        name,
-        attrs,
-        children: Vec::new(),
-    })
+    Ok(Element { name, attrs, children: Vec::new() })
 }
 
 /// Parses a text XML document into an element tree.

@@ -1,0 +1,149 @@
+//! `indicia extract` and the evidence half of `indicia scan`: evidence from app files and captures.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use indicia_extract::{Options, Source, extract_all};
+
+/// Options shared by `extract` and `scan`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExtractOptionsArgs {
+    /// Tracker signatures (Exodus Privacy JSON, an ETIP export or LibChecker rules) instead of the built-in set
+    #[arg(long, value_name = "FILE")]
+    pub trackers: Option<PathBuf>,
+    /// Countries of destinations: a CSV of `CIDR-or-host-suffix,CC` lines, or a MaxMind `.mmdb` file
+    #[arg(long, value_name = "FILE")]
+    pub countries: Option<PathBuf>,
+    /// A string planted in the device's clipboard during the capture; requests carrying it send `clipboard`
+    #[arg(long, value_name = "TEXT")]
+    pub clipboard_canary: Option<String>,
+    /// The app's id, where no source names it (a manifest without `package`, a capture alone)
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+}
+
+/// `indicia extract`: merge the given sources into one evidence object on standard output.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExtractArgs {
+    /// An APK; repeat for a base APK and its splits
+    #[arg(long, value_name = "FILE")]
+    pub apk: Vec<PathBuf>,
+    /// An IPA (its Info.plist and privacy manifests)
+    #[arg(long, value_name = "FILE")]
+    pub ipa: Vec<PathBuf>,
+    /// A text AndroidManifest.xml
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Vec<PathBuf>,
+    /// An iOS Info.plist (XML or binary)
+    #[arg(long, value_name = "FILE")]
+    pub plist: Vec<PathBuf>,
+    /// An iOS privacy manifest (PrivacyInfo.xcprivacy)
+    #[arg(long, value_name = "FILE")]
+    pub privacy_manifest: Vec<PathBuf>,
+    /// A network capture in HAR 1.2
+    #[arg(long, value_name = "FILE")]
+    pub har: Vec<PathBuf>,
+    /// Print the evidence on one line instead of pretty-printed
+    #[arg(long)]
+    pub compact: bool,
+    #[command(flatten)]
+    pub options: ExtractOptionsArgs,
+}
+
+/// The evidence half of `indicia scan APP.apk|APP.ipa [--har F]...`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ScanArgs {
+    /// The app: an APK or an IPA
+    #[arg(value_name = "APP")]
+    pub app: PathBuf,
+    /// A network capture of the app in HAR 1.2 (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub har: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: ExtractOptionsArgs,
+}
+
+fn options(args: &ExtractOptionsArgs) -> Result<Options, String> {
+    let mut options = Options { clipboard_canary: args.clipboard_canary.clone(), ..Options::default() };
+    if let Some(path) = &args.trackers {
+        options.load_trackers(path).map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.countries {
+        options.load_countries(path).map_err(|e| e.to_string())?;
+    }
+    Ok(options)
+}
+
+fn sources(args: &ExtractArgs) -> Vec<Source> {
+    let each = |paths: &[PathBuf], make: fn(PathBuf) -> Source| -> Vec<Source> {
+        paths.iter().map(|p| make(p.clone())).collect()
+    };
+    let mut out = each(&args.apk, Source::Apk);
+    out.extend(each(&args.ipa, Source::Ipa));
+    out.extend(each(&args.manifest, Source::Manifest));
+    out.extend(each(&args.plist, Source::InfoPlist));
+    out.extend(each(&args.privacy_manifest, Source::PrivacyManifest));
+    out.extend(each(&args.har, Source::Har));
+    out
+}
+
+/// Runs `indicia extract`: evidence on standard output; warnings and errors on standard error.
+///
+/// Exit status 0, or 2 when no source is given, an option file cannot be read, or a source cannot be
+/// read (the other sources are still merged and printed, and the failed one's kinds are not collected).
+pub fn run_extract(args: &ExtractArgs) -> ExitCode {
+    let sources = sources(args);
+    if sources.is_empty() {
+        eprintln!("error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest or --har)");
+        return ExitCode::from(2);
+    }
+    let options = match options(&args.options) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = extract_all(&sources, &options, args.options.app_id.as_deref());
+    for e in &out.errors {
+        eprintln!("error: {e}");
+    }
+    let Some(merged) = out.merged else {
+        return ExitCode::from(2);
+    };
+    for w in &merged.warnings {
+        eprintln!("warning: {w}");
+    }
+    let text = if args.compact {
+        serde_json::to_string(&merged.evidence)
+    } else {
+        serde_json::to_string_pretty(&merged.evidence)
+    };
+    match text {
+        Ok(text) => println!("{text}"),
+        Err(e) => {
+            eprintln!("error: cannot write the evidence: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if out.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+}
+
+/// The evidence for `indicia scan`: the app (APK or IPA, by extension or content) and its captures,
+/// merged. Warnings go to standard error; any source that cannot be read is an error (every message
+/// names its file), since a scan that silently dropped a source would score too little.
+pub fn scan_evidence(args: &ScanArgs) -> Result<serde_json::Value, String> {
+    let options = options(&args.options)?;
+    let mut sources = vec![Source::app(Path::new(&args.app)).map_err(|e| e.to_string())?];
+    sources.extend(args.har.iter().map(|p| Source::Har(p.clone())));
+    let out = extract_all(&sources, &options, args.options.app_id.as_deref());
+    if !out.errors.is_empty() {
+        let messages: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+        return Err(messages.join("\n"));
+    }
+    let merged = out.merged.ok_or_else(|| "no evidence was produced".to_owned())?;
+    for w in &merged.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(merged.evidence)
+}
