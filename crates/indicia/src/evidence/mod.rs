@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use crate::hir::{FieldId, KindId};
 
+mod fact_json;
 mod read;
 
-pub use read::read_evidence;
+pub use read::{EvidenceReader, read_evidence};
 
 /// An interned string: an index into the pack's [`Symbols`] followed by the evidence's own strings.
 pub type Sym = u32;

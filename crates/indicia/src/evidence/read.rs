@@ -1,3 +1,393 @@
-//! placeholder
-use super::*; /// placeholder
-pub fn read_evidence() {}
+//! evidence JSON ──read──▶ [`Evidence`]: validate one evidence object against a pack's schema and
+//! store its facts column by column.
+//!
+//! The JSON is read in one pass, straight into the columns, by typed serde visitors over
+//! `serde_json::Deserializer::from_slice` (strings are borrowed from the input where they have no
+//! escapes, and interned at once). No `serde_json::Value` is built except for the free-form `app`
+//! object. The first violation in document order stops the read; its JSON path comes from a
+//! stack of path segments kept while reading (a segment is popped only when its value was read
+//! without error, so after a failure the stack still names the place).
+//!
+//! Nesting depth is bounded by serde_json's recursion limit (128): every array and object, read
+//! or skipped, goes through its `deserialize_any`.
+
+mod any;
+mod path;
+mod visit;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde::de::DeserializeSeed;
+
+use super::{Column, Evidence, EvidenceError, FactTable, Items, ListColumn, Sym, Symbols};
+use crate::hir::{ScalarType, Schema, Type};
+
+use path::Seg;
+
+/// Reads one evidence object (JSON bytes) against `schema`, interning strings against the pack's
+/// `symbols`.
+///
+/// For many objects, an [`EvidenceReader`] keeps its scratch buffers between calls.
+pub fn read_evidence(bytes: &[u8], schema: &Schema, symbols: &Arc<Symbols>) -> Result<Evidence, EvidenceError> {
+    EvidenceReader::new(schema, symbols).read(bytes)
+}
+
+/// A reusable evidence reader for one schema: it keeps its interner table, path stack and other
+/// scratch buffers from one object to the next.
+#[derive(Clone, Debug)]
+pub struct EvidenceReader {
+    layout: Layout,
+    symbols: Arc<Symbols>,
+    scratch: Scratch,
+}
+
+impl EvidenceReader {
+    /// A reader of evidence for `schema`, whose strings are interned against `symbols` first.
+    pub fn new(schema: &Schema, symbols: &Arc<Symbols>) -> EvidenceReader {
+        let layout = Layout::new(schema);
+        let scratch = Scratch::new(&layout);
+        EvidenceReader { layout, symbols: Arc::clone(symbols), scratch }
+    }
+
+    /// The pack's literals that this reader interns against.
+    pub fn symbols(&self) -> &Arc<Symbols> {
+        &self.symbols
+    }
+
+    /// Reads one evidence object: the whole of `bytes` must be one JSON object (surrounding
+    /// whitespace allowed).
+    pub fn read(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
+        if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            return Err(EvidenceError {
+                path: String::new(),
+                message: "empty input: expected one JSON object".to_owned(),
+            });
+        }
+        self.scratch.reset();
+        let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
+        let mut cx = Ctx {
+            layout: &self.layout,
+            symbols: &self.symbols,
+            base,
+            tables: self.layout.empty_tables(&self.scratch),
+            app: None,
+            warnings: Vec::new(),
+            s: &mut self.scratch,
+        };
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let result = visit::TopSeed { cx: &mut cx }.deserialize(&mut de).and_then(|()| de.end());
+        if let Err(err) = result {
+            let layout = cx.layout;
+            return Err(match cx.s.error.take() {
+                Some(violation) => violation,
+                None => path::from_serde(&err, layout, &cx.s.path),
+            });
+        }
+        let Ctx { tables, app, warnings, s, .. } = cx;
+        s.remember_sizes(&tables);
+        let local = s.take_local(base);
+        Ok(Evidence { app: app.unwrap_or_default(), tables, symbols: Arc::clone(&self.symbols), local, warnings })
+    }
+}
+
+/// The schema, laid out for reading: names and types of every kind and field.
+#[derive(Clone, Debug)]
+struct Layout {
+    kinds: Vec<KindLayout>,
+    kind_index: HashMap<Box<str>, usize>,
+}
+
+#[derive(Clone, Debug)]
+struct KindLayout {
+    name: Box<str>,
+    fields: Vec<FieldLayout>,
+    /// For kinds with many fields, a name → field map (few fields are found by a scan).
+    field_index: Option<HashMap<Box<str>, usize>>,
+}
+
+#[derive(Clone, Debug)]
+struct FieldLayout {
+    name: Box<str>,
+    ty: Type,
+    optional: bool,
+}
+
+/// Past this many fields, a kind's fields are looked up in a hash map rather than scanned.
+const FIELD_SCAN_MAX: usize = 12;
+
+impl Layout {
+    fn new(schema: &Schema) -> Layout {
+        let kinds: Vec<KindLayout> = schema
+            .kinds
+            .iter()
+            .map(|k| {
+                let fields: Vec<FieldLayout> = k
+                    .fields
+                    .iter()
+                    .map(|f| FieldLayout { name: f.name.as_str().into(), ty: f.ty, optional: f.optional })
+                    .collect();
+                let field_index = (fields.len() > FIELD_SCAN_MAX).then(|| {
+                    let mut index = HashMap::new();
+                    for (i, f) in fields.iter().enumerate() {
+                        index.entry(f.name.clone()).or_insert(i);
+                    }
+                    index
+                });
+                KindLayout { name: k.name.as_str().into(), fields, field_index }
+            })
+            .collect();
+        let mut kind_index = HashMap::new();
+        for (i, k) in kinds.iter().enumerate() {
+            kind_index.entry(k.name.clone()).or_insert(i);
+        }
+        Layout { kinds, kind_index }
+    }
+
+    fn kind_id(&self, name: &str) -> Option<usize> {
+        self.kind_index.get(name).copied()
+    }
+
+    fn kind_name(&self, kind: usize) -> &str {
+        self.kinds.get(kind).map_or("", |k| &k.name)
+    }
+
+    fn field_name(&self, kind: usize, field: usize) -> &str {
+        self.kinds.get(kind).and_then(|k| k.fields.get(field)).map_or("", |f| &f.name)
+    }
+
+    /// A table per kind, with room for as many facts as the previous object had.
+    fn empty_tables(&self, scratch: &Scratch) -> Vec<FactTable> {
+        self.kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| {
+                let len = scratch.len_hint.get(k).copied().unwrap_or(0);
+                let columns = kind
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(f, field)| {
+                        let items = scratch.items_hint.get(k).and_then(|h| h.get(f)).copied().unwrap_or(0);
+                        empty_column(field.ty, len, items)
+                    })
+                    .collect();
+                FactTable { observed: false, len: 0, columns }
+            })
+            .collect()
+    }
+}
+
+impl KindLayout {
+    #[inline]
+    fn field_id(&self, name: &str) -> Option<usize> {
+        match &self.field_index {
+            Some(index) => index.get(name).copied(),
+            None => self.fields.iter().position(|f| *f.name == *name),
+        }
+    }
+}
+
+fn empty_column(ty: Type, len: usize, items: usize) -> Column {
+    if ty.list {
+        let items = match ty.scalar {
+            ScalarType::Bool => Items::Bool(Vec::with_capacity(items)),
+            ScalarType::Int => Items::Int(Vec::with_capacity(items)),
+            ScalarType::Float => Items::Float(Vec::with_capacity(items)),
+            ScalarType::Str => Items::Str(Vec::with_capacity(items)),
+        };
+        return Column::List(ListColumn { ranges: Vec::with_capacity(len), items });
+    }
+    match ty.scalar {
+        ScalarType::Bool => Column::Bool(Vec::with_capacity(len)),
+        ScalarType::Int => Column::Int(Vec::with_capacity(len)),
+        ScalarType::Float => Column::Float(Vec::with_capacity(len)),
+        ScalarType::Str => Column::Str(Vec::with_capacity(len)),
+    }
+}
+
+fn items_len(column: &Column) -> usize {
+    match column {
+        Column::List(list) => match &list.items {
+            Items::Bool(v) => v.len(),
+            Items::Int(v) => v.len(),
+            Items::Float(v) => v.len(),
+            Items::Str(v) => v.len(),
+        },
+        _ => 0,
+    }
+}
+
+/// Buffers kept from one read to the next.
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    /// Where the reader is: the path of the value being read.
+    path: Vec<Seg>,
+    /// The first violation, recorded where it was found (serde's own error carries no path).
+    error: Option<EvidenceError>,
+    /// The evidence's own strings (not pack literals) → their symbols.
+    local: HashMap<Box<str>, Sym>,
+    /// Per kind, per field: the number of the last fact object that gave the field.
+    stamps: Vec<Vec<u64>>,
+    /// The number of the fact object being read.
+    stamp: u64,
+    /// Per kind: whether `facts` named it already (a second time is a duplicate member).
+    kind_seen: Vec<bool>,
+    /// Undeclared kinds already warned about.
+    warned_kinds: HashSet<Box<str>>,
+    /// Per kind, undeclared fields already warned about.
+    warned_fields: Vec<HashSet<Box<str>>>,
+    /// Undeclared member names of the fact object being read (for duplicates).
+    fact_keys: KeySet,
+    /// Per kind: how many facts the previous object had (capacity hints).
+    len_hint: Vec<usize>,
+    /// Per kind, per field: how many list items the previous object had.
+    items_hint: Vec<Vec<usize>>,
+}
+
+impl Scratch {
+    fn new(layout: &Layout) -> Scratch {
+        Scratch {
+            stamps: layout.kinds.iter().map(|k| vec![0; k.fields.len()]).collect(),
+            kind_seen: vec![false; layout.kinds.len()],
+            warned_fields: vec![HashSet::new(); layout.kinds.len()],
+            len_hint: vec![0; layout.kinds.len()],
+            items_hint: layout.kinds.iter().map(|k| vec![0; k.fields.len()]).collect(),
+            ..Scratch::default()
+        }
+    }
+
+    fn reset(&mut self) {
+        self.path.clear();
+        self.error = None;
+        self.local.clear();
+        self.kind_seen.fill(false);
+        self.warned_kinds.clear();
+        for set in &mut self.warned_fields {
+            set.clear();
+        }
+        self.fact_keys.clear();
+    }
+
+    fn remember_sizes(&mut self, tables: &[FactTable]) {
+        for ((table, len), items) in tables.iter().zip(&mut self.len_hint).zip(&mut self.items_hint) {
+            *len = table.len;
+            for (column, n) in table.columns.iter().zip(items.iter_mut()) {
+                *n = items_len(column);
+            }
+        }
+    }
+
+    /// Moves the local strings out of the interner, in symbol order.
+    fn take_local(&mut self, base: Sym) -> Vec<Box<str>> {
+        let mut local: Vec<Box<str>> = vec![Box::default(); self.local.len()];
+        for (s, sym) in self.local.drain() {
+            if let Some(slot) = sym.checked_sub(base).and_then(|i| local.get_mut(i as usize)) {
+                *slot = s;
+            }
+        }
+        local
+    }
+}
+
+/// A set of member names, for duplicate detection: a scan while small, a hash set beyond.
+#[derive(Clone, Debug, Default)]
+struct KeySet {
+    small: Vec<Box<str>>,
+    large: HashSet<Box<str>>,
+}
+
+/// Past this many names, a [`KeySet`] moves to a hash set.
+const KEYSET_SCAN_MAX: usize = 16;
+
+impl KeySet {
+    /// Adds `name`; false when it was there already.
+    fn insert(&mut self, name: &str) -> bool {
+        if !self.large.is_empty() {
+            return self.large.insert(name.into());
+        }
+        if self.small.iter().any(|k| **k == *name) {
+            return false;
+        }
+        if self.small.len() < KEYSET_SCAN_MAX {
+            self.small.push(name.into());
+        } else {
+            self.large.extend(self.small.drain(..));
+            self.large.insert(name.into());
+        }
+        true
+    }
+
+    fn clear(&mut self) {
+        self.small.clear();
+        self.large.clear();
+    }
+}
+
+/// The state of one read, shared by the visitors.
+struct Ctx<'r> {
+    layout: &'r Layout,
+    symbols: &'r Symbols,
+    /// The first local symbol: `symbols.len()`.
+    base: Sym,
+    s: &'r mut Scratch,
+    tables: Vec<FactTable>,
+    app: Option<serde_json::Map<String, serde_json::Value>>,
+    warnings: Vec<String>,
+}
+
+impl Ctx<'_> {
+    /// Records a violation at the current path (plus `last`) unless one was recorded already,
+    /// and gives the error that stops the read.
+    #[cold]
+    fn violation<E: serde::de::Error>(&mut self, last: Option<Seg>, message: String) -> E {
+        if self.s.error.is_none() {
+            let path = path::render(self.layout, self.s.path.iter().chain(last.as_ref()));
+            self.s.error = Some(EvidenceError { path, message });
+        }
+        E::custom("evidence violation")
+    }
+
+    /// The symbol of `s`: a pack literal's, else the evidence's own.
+    #[inline]
+    fn intern<E: serde::de::Error>(&mut self, s: &str) -> Result<Sym, E> {
+        if let Some(sym) = self.symbols.get(s) {
+            return Ok(sym);
+        }
+        if let Some(&sym) = self.s.local.get(s) {
+            return Ok(sym);
+        }
+        let next = u32::try_from(self.s.local.len()).ok().and_then(|n| self.base.checked_add(n));
+        let Some(sym) = next else {
+            return Err(self.violation(None, "too many distinct strings in one evidence object".to_owned()));
+        };
+        self.s.local.insert(s.into(), sym);
+        Ok(sym)
+    }
+
+    fn warn_kind(&mut self, name: &str) {
+        if !self.s.warned_kinds.contains(name) {
+            self.s.warned_kinds.insert(name.into());
+            self.warnings.push(format!("undeclared fact kind `{name}` ignored"));
+        }
+    }
+
+    fn warn_field(&mut self, kind: usize, name: &str) {
+        let Some(set) = self.s.warned_fields.get_mut(kind) else { return };
+        if !set.contains(name) {
+            set.insert(name.into());
+            let kind_name = self.layout.kind_name(kind);
+            self.warnings.push(format!("undeclared field `{kind_name}.{name}` ignored"));
+        }
+    }
+
+    #[inline]
+    fn push_path(&mut self, seg: Seg) {
+        self.s.path.push(seg);
+    }
+
+    #[inline]
+    fn pop_path(&mut self) {
+        self.s.path.pop();
+    }
+}
