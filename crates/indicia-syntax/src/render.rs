@@ -1,18 +1,311 @@
-//! Diagnostics as text (rustc's layout, or one plain line each) and as JSON.
+//! Diagnostics as text and as JSON.
+//!
+//! Three renderings of the same list, each sorted by file (in [`FileId`] order, which is the order
+//! files were added to the [`SourceMap`]: for a pack, byte order of their paths), then by the
+//! start of the span (line, then column), then by its end; diagnostics at the same place keep
+//! their order.
+//!
+//! - [`render_human`]: rustc's layout, drawn by `annotate-snippets` (rustc's own renderer), plain
+//!   and uncoloured ([`render_human_styled`] adds colour):
+//!
+//!   ```text
+//!   error: unknown fact kind `flwo`
+//!     --> rules/tw-mabis-v4/transmission.ind:12:13
+//!      |
+//!   12 |   when: any flwo where country in restricted_countries
+//!      |             ^^^^ did you mean `flow`?
+//!      |
+//!      = help: …
+//!   ```
+//!
+//!   `FILE:LINE:COLUMN` is 1-based and columns count Unicode scalar values, a tab counting one
+//!   (as [`SourceFile::line_col`]); in the drawn source line a tab shows as four spaces and
+//!   the caret follows. Diagnostics are separated by a blank line. Past [`MAX_PER_FILE`]
+//!   diagnostics in one file, one closing `note:` line says how many more there are.
+//! - [`render_plain`]: one line each, `FILE:LINE:COLUMN: error: message (label)`, for screen
+//!   readers and grep; the same cap.
+//! - [`render_json`]: a pretty JSON array of
+//!   `{"severity", "message", "file", "line", "column", "end_line", "end_column"}` (1-based, the
+//!   end exclusive), every diagnostic, no cap.
 
-use crate::diagnostic::Diagnostic;
-use crate::span::SourceMap;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-/// Renders every diagnostic in rustc's layout, sorted by file, line and column.
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::{FileId, LineCol, SourceFile, SourceMap};
+
+/// The most diagnostics printed for one file by the text renderings.
+pub const MAX_PER_FILE: usize = 200;
+
+/// Renders every diagnostic in rustc's layout, without colour.
 pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    render_with(&Renderer::plain(), sources, diagnostics)
+}
+
+/// Renders every diagnostic in rustc's layout, with rustc's colours (ANSI escapes).
+pub fn render_human_styled(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    render_with(&Renderer::styled(), sources, diagnostics)
+}
+
+/// Renders one line per diagnostic: `FILE:LINE:COLUMN: error: message (label)`.
+pub fn render_plain(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
-    for d in diagnostics {
-        let file = sources.get(d.span.file);
-        let (name, lc) = match file {
-            Some(f) => (f.name.as_str(), f.line_col(d.span.start as usize)),
-            None => ("<unknown>", crate::span::LineCol { line: 1, column: 1 }),
-        };
-        out.push_str(&format!("{}: {}\n  --> {}:{}:{}\n", d.severity.as_str(), d.message, name, lc.line, lc.column));
+    for chunk in per_file(diagnostics) {
+        let file = chunk.first().and_then(|d| sources.get(d.span.file));
+        let name = file.map_or("<unknown>", |f| f.name.as_str());
+        for d in chunk.iter().take(MAX_PER_FILE) {
+            let at = file.map_or(LineCol { line: 1, column: 1 }, |f| f.line_col(d.span.start as usize));
+            out.push_str(&format!("{name}:{}:{}: {}: {}", at.line, at.column, d.severity.as_str(), d.message));
+            if let Some(label) = d.label.as_deref().filter(|l| !l.is_empty()) {
+                out.push_str(&format!(" ({label})"));
+            }
+            out.push('\n');
+        }
+        if let Some(more) = more_line(name, &chunk) {
+            out.push_str(&format!("{name}: note: {more}\n"));
+        }
     }
     out
+}
+
+/// Renders every diagnostic as a pretty JSON array (see the module docs).
+pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = sorted(diagnostics)
+        .into_iter()
+        .map(|d| {
+            let file = sources.get(d.span.file);
+            let origin = LineCol { line: 1, column: 1 };
+            let start = file.map_or(origin, |f| f.line_col(d.span.start as usize));
+            let end = file.map_or(origin, |f| f.line_col(d.span.end.max(d.span.start) as usize));
+            serde_json::json!({
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "file": file.map_or("<unknown>", |f| f.name.as_str()),
+                "line": start.line,
+                "column": start.column,
+                "end_line": end.line,
+                "end_column": end.column,
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
+    out.push('\n');
+    out
+}
+
+fn sorted(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut all: Vec<&Diagnostic> = diagnostics.iter().collect();
+    all.sort_by_key(|d| (d.span.file, d.span.start, d.span.end));
+    all
+}
+
+/// The sorted diagnostics, one chunk per file.
+fn per_file(diagnostics: &[Diagnostic]) -> Vec<Vec<&Diagnostic>> {
+    let mut chunks: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut current: Option<FileId> = None;
+    for d in sorted(diagnostics) {
+        match chunks.last_mut() {
+            Some(chunk) if current == Some(d.span.file) => chunk.push(d),
+            _ => {
+                current = Some(d.span.file);
+                chunks.push(vec![d]);
+            }
+        }
+    }
+    chunks
+}
+
+/// The closing "N more" text for a file's chunk past the cap.
+fn more_line(name: &str, chunk: &[&Diagnostic]) -> Option<String> {
+    let hidden = chunk.get(MAX_PER_FILE..)?;
+    let n = hidden.len();
+    let what = if hidden.iter().all(|d| d.severity == Severity::Error) { "error" } else { "diagnostic" };
+    let s = if n == 1 { "" } else { "s" };
+    Some(format!("{n} more {what}{s} in {name} not shown"))
+}
+
+fn render_with(renderer: &Renderer, sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for chunk in per_file(diagnostics) {
+        let file = chunk.first().and_then(|d| sources.get(d.span.file));
+        for d in chunk.iter().take(MAX_PER_FILE) {
+            blocks.push(render_one(renderer, file, d));
+        }
+        if let Some(more) = more_line(file.map_or("<unknown>", |f| f.name.as_str()), &chunk) {
+            blocks.push(renderer.render(&[Group::with_title(Level::NOTE.primary_title(more))]));
+        }
+    }
+    let mut out = blocks.join("\n\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+fn render_one(renderer: &Renderer, file: Option<&SourceFile>, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(d.message.as_str());
+    let mut group = match file.and_then(|f| snippet(f, d)) {
+        Some(snippet) => title.element(snippet),
+        None => Group::with_title(title),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+/// The lines the span covers, with the span made relative to them.
+fn snippet<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
+    let len = file.text.len();
+    let start = (d.span.start as usize).min(len);
+    let end = (d.span.end as usize).clamp(start, len);
+    let first = file.line_col(start).line;
+    let last = file.line_col(end).line;
+    let from = file.line_start(first)?;
+    let to = file.line_start(last + 1).unwrap_or(len);
+    let source = file.text.get(from..to)?;
+    let mut annotation = AnnotationKind::Primary.span(start - from..end - from);
+    if let Some(label) = d.label.as_deref() {
+        annotation = annotation.label(label);
+    }
+    Some(Snippet::source(source).line_start(first).path(file.name.as_str()).annotation(annotation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn one(text: &str, start: usize, end: usize) -> (SourceMap, Vec<Diagnostic>) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.ind", text);
+        let d = Diagnostic::error("msg", Span::new(id, start, end)).with_label("here");
+        (sources, vec![d])
+    }
+
+    /// The header's `LINE:COLUMN` must be `SourceFile::line_col`, whatever the line holds.
+    #[test]
+    fn header_agrees_with_line_col() {
+        let texts = ["ab\n\té \"名前\" x\tyz\n", "\u{7}a\u{202e}b\r\ncd", "x\n", "abc"];
+        for text in texts {
+            let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            offsets.push(text.len());
+            for &start in &offsets {
+                let (sources, diags) = one(text, start, start);
+                let lc = sources.get(FileId(0)).unwrap().line_col(start);
+                let out = render_human(&sources, &diags);
+                let want = format!("--> a.ind:{}:{}\n", lc.line, lc.column);
+                assert!(out.contains(&want), "offset {start} of {text:?}: want {want:?} in\n{out}");
+                let plain = render_plain(&sources, &diags);
+                assert_eq!(plain, format!("a.ind:{}:{}: error: msg (here)\n", lc.line, lc.column));
+            }
+        }
+    }
+
+    #[test]
+    fn caret_sits_under_the_span_after_tabs_and_wide_characters() {
+        let text = "\t\"名前\" flwo where\n";
+        let start = text.find("flwo").unwrap();
+        let (sources, diags) = one(text, start, start + 4);
+        let out = render_human(&sources, &diags);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], " --> a.ind:1:7");
+        let src = lines[3];
+        let caret = lines[4];
+        // The tab is drawn as four spaces and each CJK character takes two columns.
+        assert_eq!(src, "1 |     \"名前\" flwo where");
+        let at = caret.find('^').unwrap();
+        assert_eq!(at, "1 |     \"名前\" ".len() - "名前".len() + 4);
+        assert!(caret.ends_with("^^^^ here"));
+    }
+
+    #[test]
+    fn rustc_layout_and_sorting() {
+        let mut sources = SourceMap::new();
+        let a = sources.add("b.ind", "x\n  when: any flwo where y\n");
+        let b = sources.add("a.ind", "zz\n");
+        let diags = vec![
+            Diagnostic::error("second", Span::new(b, 1, 2)),
+            Diagnostic::error("unknown fact kind `flwo`", Span::new(a, 14, 18))
+                .with_label("did you mean `flow`?")
+                .with_help("declare it with `fact flwo { … }`"),
+            Diagnostic::warning("first", Span::new(a, 0, 1)),
+        ];
+        let out = render_human(&sources, &diags);
+        let want = "\
+warning: first
+ --> b.ind:1:1
+  |
+1 | x
+  | ^
+
+error: unknown fact kind `flwo`
+ --> b.ind:2:13
+  |
+2 |   when: any flwo where y
+  |             ^^^^ did you mean `flow`?
+  |
+  = help: declare it with `fact flwo { … }`
+
+error: second
+ --> a.ind:1:2
+  |
+1 | zz
+  |  ^
+";
+        assert_eq!(out, want);
+        let plain = render_plain(&sources, &diags);
+        assert_eq!(
+            plain,
+            "b.ind:1:1: warning: first\nb.ind:2:13: error: unknown fact kind `flwo` (did you mean `flow`?)\na.ind:1:2: error: second\n"
+        );
+    }
+
+    #[test]
+    fn json_is_one_based_with_an_exclusive_end() {
+        let (sources, diags) = one("ab\n  port\n", 5, 9);
+        let out = render_json(&sources, &diags);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([{"severity": "error", "message": "msg", "file": "a.ind",
+                "line": 2, "column": 3, "end_line": 2, "end_column": 7}])
+        );
+        assert_eq!(render_json(&sources, &[]), "[]\n");
+    }
+
+    #[test]
+    fn past_the_cap_one_closing_line() {
+        let text = "x\n".repeat(300);
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.ind", text.as_str());
+        let diags: Vec<Diagnostic> =
+            (0..250).map(|i| Diagnostic::error(format!("e{i}"), Span::new(id, 2 * i, 2 * i + 1))).collect();
+        let out = render_human(&sources, &diags);
+        assert_eq!(out.matches("error: e").count(), MAX_PER_FILE);
+        assert!(out.contains("error: e199\n") && !out.contains("error: e200\n"));
+        assert!(out.ends_with("note: 50 more errors in a.ind not shown\n"), "{}", &out[out.len() - 200..]);
+        let plain = render_plain(&sources, &diags);
+        assert_eq!(plain.lines().count(), MAX_PER_FILE + 1);
+        assert!(plain.ends_with("a.ind: note: 50 more errors in a.ind not shown\n"));
+        let json: serde_json::Value = serde_json::from_str(&render_json(&sources, &diags)).unwrap();
+        assert_eq!(json.as_array().unwrap().len(), 250);
+    }
+
+    #[test]
+    fn spans_out_of_range_or_unknown_files_do_not_panic() {
+        let (sources, _) = one("abc", 0, 0);
+        let diags = vec![
+            Diagnostic::error("far", Span::new(FileId(0), 10, 20)),
+            Diagnostic::error("backwards", Span::new(FileId(0), 2, 1)),
+            Diagnostic::error("elsewhere", Span::new(FileId(7), 0, 1)),
+        ];
+        let out = render_human(&sources, &diags);
+        assert!(out.contains("error: far") && out.contains("error: backwards") && out.contains("error: elsewhere"));
+        assert!(render_plain(&sources, &diags).contains("<unknown>:1:1: error: elsewhere"));
+        let _ = render_json(&sources, &diags);
+    }
 }
