@@ -1,0 +1,2 @@
+//! indicia side by side with peer engines (being written).
+fn main() {}
