@@ -1,6 +1,6 @@
 //! What one source gives ([`Partial`]) and how several sources merge into one evidence object.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
@@ -96,17 +96,17 @@ pub struct Merged {
 /// The app id comes from the first source that names one; `app_id` is used when none does. A warning is
 /// given when sources disagree, when `app_id` differs from the sources' id, and when nothing names the app
 /// (the id is then `"unknown"`).
-pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
+pub fn merge(partials: Vec<Partial>, app_id: Option<&str>) -> Merged {
     let mut warnings = Vec::new();
     let mut app = AppInfo::default();
-    let mut id_from: Option<&str> = None;
-    for p in partials {
+    let mut id_from: Option<String> = None;
+    for p in &partials {
         warnings.extend(p.warnings.iter().cloned());
         if let Some(id) = &p.app.id {
-            match (&app.id, id_from) {
+            match (&app.id, &id_from) {
                 (None, _) => {
                     app.id = Some(id.clone());
-                    id_from = Some(&p.source);
+                    id_from = Some(p.source.clone());
                 }
                 (Some(have), Some(from)) if have != id => warnings.push(format!(
                     "{}: names the app `{id}`, but {from} names it `{have}`; keeping `{have}`",
@@ -130,7 +130,7 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
             if id != given {
                 warnings.push(format!(
                     "--app-id `{given}` ignored: {} names the app `{id}`",
-                    id_from.unwrap_or("a source")
+                    id_from.as_deref().unwrap_or("a source")
                 ));
             }
             id
@@ -156,23 +156,21 @@ pub fn merge(partials: &[Partial], app_id: Option<&str>) -> Merged {
     }
 
     let collected: BTreeSet<Kind> = partials.iter().flat_map(|p| p.collected.iter().copied()).collect();
-    let mut facts = Map::new();
-    for kind in &collected {
-        let mut seen = HashSet::new();
-        let mut list: Vec<(String, Value)> = Vec::new();
-        for p in partials {
-            for fact in p.facts_of(*kind) {
-                let text = fact.to_string();
-                if seen.insert(text.clone()) {
-                    list.push((text, fact.clone()));
-                }
+    let mut by_kind: BTreeMap<Kind, Vec<(String, Value)>> = BTreeMap::new();
+    for p in partials {
+        for (kind, list) in p.facts {
+            if collected.contains(&kind) {
+                by_kind.entry(kind).or_default().extend(list.into_iter().map(|f| (f.to_string(), f)));
             }
         }
-        if list.is_empty() {
-            continue;
+    }
+    let mut facts = Map::new();
+    for (kind, mut list) in by_kind {
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        list.dedup_by(|a, b| a.0 == b.0);
+        if !list.is_empty() {
+            facts.insert(kind.name().to_owned(), Value::Array(list.into_iter().map(|(_, v)| v).collect()));
         }
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        facts.insert(kind.name().to_owned(), Value::Array(list.into_iter().map(|(_, v)| v).collect()));
     }
     let collected: Vec<Value> = collected.iter().map(|k| json!(k.name())).collect();
     Merged { evidence: json!({ "app": app_obj, "collected": collected, "facts": facts }), warnings }

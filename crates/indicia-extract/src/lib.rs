@@ -148,7 +148,7 @@ pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) 
             Err(e) => errors.push(e),
         }
     }
-    let merged = (!partials.is_empty()).then(|| merge(&partials, app_id));
+    let merged = (!partials.is_empty()).then(|| merge(partials, app_id));
     Extraction { merged, errors }
 }
 

@@ -199,7 +199,7 @@ fn ipa_gives_plist_and_privacy_kinds() {
         ]),
     );
     let parts = extract_ipa(&ipa, &Options::default()).unwrap();
-    let merged = merge(&parts, None);
+    let merged = merge(parts, None);
     let ev = merged.evidence;
     assert_eq!(ev["app"], json!({"id": "org.example.demo", "platform": "ios", "version": "1.2"}));
     assert_eq!(ev["collected"], json!(["permission", "api", "sdk", "datum"]));

@@ -68,19 +68,26 @@ fn adler32(data: &[u8]) -> u32 {
 /// string data, with the sorting the format asks for (strings and types sorted, methods by class then
 /// name). It has no `map_list` and no code, which is all a reader of these tables needs.
 pub fn build_dex(defined: &[&str], methods: &[(&str, &str)]) -> Vec<u8> {
+    build_dex_with(defined, methods, &[])
+}
+
+/// [`build_dex`] with extra string constants (`filler`), as code's string literals would add.
+pub fn build_dex_with(defined: &[&str], methods: &[(&str, &str)], filler: &[String]) -> Vec<u8> {
     let mut strings: Vec<String> = vec!["V".to_owned()];
     strings.extend(defined.iter().map(|s| (*s).to_owned()));
     for (class, name) in methods {
         strings.push((*class).to_owned());
         strings.push((*name).to_owned());
     }
+    strings.extend(filler.iter().cloned());
     strings.sort();
     strings.dedup();
-    let sidx = |s: &str| strings.iter().position(|x| x == s).unwrap() as u32;
-    let mut types: Vec<String> =
-        strings.iter().filter(|s| s.starts_with('L') || s.starts_with('[') || s.len() == 1).cloned().collect();
-    types.sort_by_key(|t| sidx(t));
-    let tidx = |s: &str| types.iter().position(|x| x == s).unwrap() as u16;
+    let sidx = |s: &str| strings.binary_search_by(|x| x.as_str().cmp(s)).unwrap() as u32;
+    let type_set: std::collections::BTreeSet<&str> =
+        std::iter::once("V").chain(defined.iter().copied()).chain(methods.iter().map(|(c, _)| *c)).collect();
+    // Sorted by string index, which is string order.
+    let types: Vec<String> = type_set.iter().map(|t| (*t).to_owned()).collect();
+    let tidx = |s: &str| types.binary_search_by(|x| x.as_str().cmp(s)).unwrap() as u16;
     let mut mids: Vec<(u16, u32)> = methods.iter().map(|(c, n)| (tidx(c), sidx(n))).collect();
     mids.sort();
     mids.dedup();
