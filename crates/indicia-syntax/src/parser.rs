@@ -265,6 +265,11 @@ impl<'a> Parser<'a> {
 
     /// "expected WHAT, found …" at the next token.
     fn expected(&mut self, what: &str) -> Stop {
+        self.expected_labelled(what, what)
+    }
+
+    /// "expected WHAT, found …" at the next token, labelled "expected LABEL".
+    fn expected_labelled(&mut self, what: &str, label: &str) -> Stop {
         let t = self.peek(0);
         let span = self.span(t);
         let d = match t.kind {
@@ -273,7 +278,7 @@ impl<'a> Parser<'a> {
             }
             _ => Diagnostic::error(format!("expected {what}, found {}", self.describe(t)), span),
         };
-        self.error(d.with_label(format!("expected {what}")))
+        self.error(d.with_label(format!("expected {label}")))
     }
 
     fn expect(&mut self, kind: TokKind, what: &str) -> PResult<Tok> {
@@ -334,7 +339,7 @@ impl<'a> Parser<'a> {
     fn stray(&mut self) -> Decl {
         self.begin_decl();
         let t = self.peek(0);
-        let _ = self.expected(&format!("a declaration ({DECL_KEYWORDS})"));
+        let _ = self.expected_labelled("a declaration", DECL_KEYWORDS);
         self.bump();
         self.recover();
         Decl::Broken(BrokenDecl {
@@ -442,11 +447,19 @@ impl<'a> Parser<'a> {
         is_decl_kw(t.kind) && t.line_start && self.peek(1).kind != TokKind::Colon
     }
 
+    /// The `{`, `(` or `[` at `open` is not closed before the end of the file or the next
+    /// declaration.
     fn unclosed(&mut self, open: Tok) -> Stop {
         let before = if self.at(TokKind::Eof) { "the end of the file" } else { "the next declaration" };
-        let d = Diagnostic::error("unclosed `{`", self.span(open))
-            .with_label(format!("this `{{` is not closed before {before}"));
+        let delim = self.slice(open);
+        let d = Diagnostic::error(format!("unclosed `{delim}`"), self.span(open))
+            .with_label(format!("this `{delim}` is not closed before {before}"));
         self.error(d)
+    }
+
+    /// True at the end of the file or at the next declaration: an open delimiter was not closed.
+    fn at_end_of_decl(&mut self) -> bool {
+        self.at(TokKind::Eof) || self.at_next_decl()
     }
 
     /// `{ entries }`; returns the entries and the end of the `}`.
@@ -457,7 +470,7 @@ impl<'a> Parser<'a> {
             if self.at(TokKind::RBrace) {
                 return Ok((entries, self.bump().end));
             }
-            if self.at(TokKind::Eof) || self.at_next_decl() {
+            if self.at_end_of_decl() {
                 return Err(self.unclosed(open));
             }
             entries.push(self.entry()?);
@@ -509,7 +522,7 @@ impl<'a> Parser<'a> {
                 let end = self.bump().end;
                 return Ok(FactDecl { name, fields, span: Span::new(self.file, kw.start as usize, end as usize) });
             }
-            if self.at(TokKind::Eof) || self.at_next_decl() {
+            if self.at_end_of_decl() {
                 return Err(self.unclosed(open));
             }
             let t = self.peek(0);
@@ -591,7 +604,7 @@ impl<'a> Parser<'a> {
                 let end = self.bump().end;
                 return Ok(TestDecl { name, entries, span: Span::new(self.file, kw.start as usize, end as usize) });
             }
-            if self.at(TokKind::Eof) || self.at_next_decl() {
+            if self.at_end_of_decl() {
                 return Err(self.unclosed(open));
             }
             entries.push(self.test_entry()?);
@@ -610,8 +623,10 @@ impl<'a> Parser<'a> {
                 }
                 TokKind::Ident => ExpectTarget::Count(self.bump_ident()),
                 _ => {
-                    return Err(self
-                        .expected("an indicator id or `failed`, `passed`, `inconclusive` or `total` after `expect`"));
+                    return Err(self.expected_labelled(
+                        "an indicator id or a count after `expect`",
+                        "an indicator id (a string) or `failed`, `passed`, `inconclusive` or `total`",
+                    ));
                 }
             };
             let what = match &target {
@@ -753,7 +768,13 @@ impl<'a> Parser<'a> {
                 .with_help("write `==` to compare");
             return Err(self.error(d));
         }
-        let Some(op) = self.pred_op() else { return Ok(lhs) };
+        let Some(op) = self.pred_op() else {
+            if self.at_kw(Kw::Not) && self.peek(1).kind != TokKind::Colon {
+                self.bump();
+                return Err(self.expected("`in` after `not`"));
+            }
+            return Ok(lhs);
+        };
         if lhs.open {
             return Err(self.chained(&lhs));
         }
@@ -838,6 +859,9 @@ impl<'a> Parser<'a> {
             TokKind::LParen => {
                 self.bump();
                 let inner = self.nested(t, 1, Self::expr)?;
+                if self.at_end_of_decl() {
+                    return Err(self.unclosed(t));
+                }
                 if !self.at(TokKind::RParen) {
                     return Err(self.expected("`)` to close the parenthesis"));
                 }
@@ -882,7 +906,7 @@ impl<'a> Parser<'a> {
 
     fn count(&mut self) -> PResult<Node> {
         let kw = self.bump();
-        self.expect(TokKind::LParen, "`(` after `count`")?;
+        let open = self.expect(TokKind::LParen, "`(` after `count`")?;
         let (binder, kind) = self.binder_and_kind("count(")?;
         let (body, depth) = if self.at_kw(Kw::Where) {
             let w = self.bump();
@@ -891,6 +915,9 @@ impl<'a> Parser<'a> {
         } else {
             (None, 1)
         };
+        if self.at_end_of_decl() {
+            return Err(self.unclosed(open));
+        }
         if !self.at(TokKind::RParen) {
             let what = if body.is_some() { "`)`" } else { "`where` or `)`" };
             return Err(self.expected(what));
@@ -919,16 +946,7 @@ impl<'a> Parser<'a> {
                         .with_help("a list holds literals only: strings, numbers, `true` and `false`");
                     return Err(self.error(d));
                 }
-                TokKind::Eof => {
-                    let d = Diagnostic::error("unclosed `[`", self.span(open))
-                        .with_label("this `[` is not closed before the end of the file");
-                    return Err(self.error(d));
-                }
-                _ if t.line_start && is_decl_kw(t.kind) => {
-                    let d = Diagnostic::error("unclosed `[`", self.span(open))
-                        .with_label("this `[` is not closed before the next declaration");
-                    return Err(self.error(d));
-                }
+                _ if self.at_end_of_decl() => return Err(self.unclosed(open)),
                 _ => {
                     let d = Diagnostic::error(
                         format!("a list takes literals only, found {}", self.describe(t)),
@@ -941,6 +959,8 @@ impl<'a> Parser<'a> {
             }
             if self.at(TokKind::Comma) {
                 self.bump();
+            } else if self.at_end_of_decl() {
+                return Err(self.unclosed(open));
             } else if !self.at(TokKind::RBracket) {
                 return Err(self.expected("`,` or `]`"));
             }

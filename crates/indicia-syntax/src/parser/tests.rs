@@ -139,7 +139,8 @@ fn count() {
     assert_eq!(e("count(f in flow where a and b or c) >= 2"), "(>= (count f in flow (or (and a b) c)) 2)");
     assert_eq!(e("4 <= count(flow where tls == false)"), "(<= 4 (count flow (== tls false)))");
     assert_eq!(e_err("count flow").0, "expected `(` after `count`, found `flow`");
-    assert_eq!(e_err("count(flow where a").0, "expected `)`, found the end of the file");
+    assert_eq!(e_err("count(flow where a").0, "unclosed `(`");
+    assert_eq!(e_err("count(flow where a b").0, "expected `)`, found `b`");
     assert_eq!(e_err("count(flow a)").0, "expected `where` or `)`, found `a`");
 }
 
