@@ -46,7 +46,7 @@ impl EvidenceReader {
     /// A reader of evidence for `schema`, whose strings are interned against `symbols` first.
     pub fn new(schema: &Schema, symbols: &Arc<Symbols>) -> EvidenceReader {
         let layout = Layout::new(schema);
-        let scratch = Scratch::new(&layout);
+        let scratch = Scratch::new(&layout, symbols);
         EvidenceReader { layout, symbols: Arc::clone(symbols), scratch }
     }
 
@@ -64,11 +64,10 @@ impl EvidenceReader {
                 message: "empty input: expected one JSON object".to_owned(),
             });
         }
-        self.scratch.reset();
         let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
+        self.scratch.reset(base);
         let mut cx = Ctx {
             layout: &self.layout,
-            symbols: &self.symbols,
             base,
             tables: self.layout.empty_tables(&self.scratch),
             app: None,
@@ -179,8 +178,13 @@ impl Layout {
 }
 
 impl KindLayout {
+    /// The field named `name`, trying field `guess` first (facts of one kind tend to list their
+    /// fields in the same order).
     #[inline]
-    fn field_id(&self, name: &str) -> Option<usize> {
+    fn field_id(&self, name: &str, guess: usize) -> Option<usize> {
+        if self.fields.get(guess).is_some_and(|f| *f.name == *name) {
+            return Some(guess);
+        }
         match &self.field_index {
             Some(index) => index.get(name).copied(),
             None => self.fields.iter().position(|f| *f.name == *name),
@@ -225,8 +229,11 @@ struct Scratch {
     path: Vec<Seg>,
     /// The first violation, recorded where it was found (serde's own error carries no path).
     error: Option<EvidenceError>,
-    /// The evidence's own strings (not pack literals) → their symbols.
-    local: HashMap<Box<str>, Sym>,
+    /// Every string met → its symbol: the pack's literals (kept from one read to the next),
+    /// then the evidence's own strings, `local` of them, numbered from `symbols.len()`.
+    strings: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
+    /// How many of `strings` are the evidence's own.
+    local: u32,
     /// Per kind, per field: the number of the last fact object that gave the field.
     stamps: Vec<Vec<u64>>,
     /// The number of the fact object being read.
@@ -246,8 +253,15 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(layout: &Layout) -> Scratch {
+    fn new(layout: &Layout, symbols: &Symbols) -> Scratch {
+        let mut strings = HashMap::with_hasher(foldhash::fast::RandomState::default());
+        for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
+            if let Some(s) = symbols.resolve(sym) {
+                strings.entry(s.into()).or_insert(sym);
+            }
+        }
         Scratch {
+            strings,
             stamps: layout.kinds.iter().map(|k| vec![0; k.fields.len()]).collect(),
             kind_seen: vec![false; layout.kinds.len()],
             warned_fields: vec![HashSet::new(); layout.kinds.len()],
@@ -257,10 +271,14 @@ impl Scratch {
         }
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, base: Sym) {
         self.path.clear();
         self.error = None;
-        self.local.clear();
+        if self.local > 0 {
+            // A rejected object leaves its own strings behind.
+            self.strings.retain(|_, sym| *sym < base);
+            self.local = 0;
+        }
         self.kind_seen.fill(false);
         self.warned_kinds.clear();
         for set in &mut self.warned_fields {
@@ -278,13 +296,16 @@ impl Scratch {
         }
     }
 
-    /// Moves the local strings out of the interner, in symbol order.
+    /// Moves the evidence's own strings out of the interner, in symbol order.
     fn take_local(&mut self, base: Sym) -> Vec<Box<str>> {
-        let mut local: Vec<Box<str>> = vec![Box::default(); self.local.len()];
-        for (s, sym) in self.local.drain() {
-            if let Some(slot) = sym.checked_sub(base).and_then(|i| local.get_mut(i as usize)) {
-                *slot = s;
+        let mut local: Vec<Box<str>> = vec![Box::default(); self.local as usize];
+        if self.local > 0 {
+            for (s, sym) in self.strings.extract_if(|_, sym| *sym >= base) {
+                if let Some(slot) = sym.checked_sub(base).and_then(|i| local.get_mut(i as usize)) {
+                    *slot = s;
+                }
             }
+            self.local = 0;
         }
         local
     }
@@ -327,7 +348,6 @@ impl KeySet {
 /// The state of one read, shared by the visitors.
 struct Ctx<'r> {
     layout: &'r Layout,
-    symbols: &'r Symbols,
     /// The first local symbol: `symbols.len()`.
     base: Sym,
     s: &'r mut Scratch,
@@ -351,17 +371,14 @@ impl Ctx<'_> {
     /// The symbol of `s`: a pack literal's, else the evidence's own.
     #[inline]
     fn intern<E: serde::de::Error>(&mut self, s: &str) -> Result<Sym, E> {
-        if let Some(sym) = self.symbols.get(s) {
+        if let Some(&sym) = self.s.strings.get(s) {
             return Ok(sym);
         }
-        if let Some(&sym) = self.s.local.get(s) {
-            return Ok(sym);
-        }
-        let next = u32::try_from(self.s.local.len()).ok().and_then(|n| self.base.checked_add(n));
-        let Some(sym) = next else {
+        let Some(sym) = self.base.checked_add(self.s.local) else {
             return Err(self.violation(None, "too many distinct strings in one evidence object".to_owned()));
         };
-        self.s.local.insert(s.into(), sym);
+        self.s.strings.insert(s.into(), sym);
+        self.s.local += 1;
         Ok(sym)
     }
 

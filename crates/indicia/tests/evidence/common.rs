@@ -5,6 +5,7 @@
     dead_code,
     clippy::unwrap_used,
     clippy::panic,
+    clippy::indexing_slicing,
     reason = "each test file uses part of this module; test helpers fail by panicking"
 )]
 
@@ -77,4 +78,64 @@ pub fn symbols() -> Arc<Symbols> {
 
 pub fn read(json: &str) -> Result<Evidence, EvidenceError> {
     read_evidence(json.as_bytes(), &mobile_schema(), &symbols())
+}
+
+/// A realistic evidence object of about `facts` facts (about 75 bytes each), every kind of the
+/// standard schema represented, strings repeating as they do in scanner output.
+pub fn sample_evidence(facts: usize) -> String {
+    let perms = ["CAMERA", "READ_CONTACTS", "ACCESS_FINE_LOCATION", "INTERNET", "RECORD_AUDIO", "READ_SMS"];
+    let classes = ["android.telephony.TelephonyManager", "android.content.ClipboardManager", "java.net.URL"];
+    let methods = ["getDeviceId", "getPrimaryClip", "openConnection", "getLine1Number"];
+    let hosts = ["api.example.com", "cdn.example.net", "t.tracker.cn", "graph.social.com", "a.b.c"];
+    let data = ["device_id", "location", "contacts", "app_list", "account"];
+    let mut kinds: Vec<(&str, Vec<String>)> = vec![
+        ("permission", vec![]),
+        ("api", vec![]),
+        ("component", vec![]),
+        ("sdk", vec![]),
+        ("flow", vec![]),
+        ("behavior", vec![]),
+        ("datum", vec![]),
+    ];
+    for i in 0..facts {
+        let (slot, fact) = match i % 20 {
+            0..=3 => {
+                (0, format!(r#"{{"name": "android.permission.{}", "source": "manifest"}}"#, perms[i % perms.len()]))
+            }
+            4..=10 => (
+                1,
+                format!(
+                    r#"{{"symbol": "{}.{}", "source": "dex", "calls": {}}}"#,
+                    classes[i % classes.len()],
+                    methods[i % methods.len()],
+                    i % 7
+                ),
+            ),
+            11..=12 => (
+                2,
+                format!(r#"{{"kind": "activity", "name": "com.example.app.Screen{i}", "exported": {}}}"#, i % 3 == 0),
+            ),
+            13 => (3, format!(r#"{{"id": "com.sdk{}", "kind": "analytics", "country": "CN"}}"#, i % 5)),
+            14..=17 => (
+                4,
+                format!(
+                    r#"{{"host": "{}", "port": 443, "tls": {}, "data": ["{}", "{}"], "bytes_out": {}}}"#,
+                    hosts[i % hosts.len()],
+                    i % 2 == 0,
+                    data[i % data.len()],
+                    data[(i + 1) % data.len()],
+                    i * 100
+                ),
+            ),
+            18 => (5, format!(r#"{{"kind": "location_read", "state": "{}"}}"#, ["foreground", "background"][i % 2])),
+            _ => (6, format!(r#"{{"type": "{}", "shared": false}}"#, data[i % data.len()])),
+        };
+        kinds[slot].1.push(fact);
+    }
+    let facts: Vec<String> =
+        kinds.iter().map(|(kind, facts)| format!("\"{kind}\": [\n    {}\n  ]", facts.join(",\n    "))).collect();
+    format!(
+        "{{\n  \"app\": {{\"id\": \"com.example.sample\", \"name\": \"Sample\", \"platform\": \"android\", \"version\": \"1.0\"}},\n  \"collected\": [\"permission\", \"api\", \"component\", \"sdk\", \"flow\"],\n  \"facts\": {{\n  {}\n  }}\n}}\n",
+        facts.join(",\n  ")
+    )
 }

@@ -394,13 +394,17 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
         cx.s.stamp += 1;
         let stamp = cx.s.stamp;
         cx.s.fact_keys.clear();
-        let classify = |s: &str| match layout.field_id(s) {
-            Some(f) => FieldKey::Declared(f),
-            None => FieldKey::Undeclared(s.into()),
+        let mut guess = 0;
+        let classify = |guess: usize| {
+            move |s: &str| match layout.field_id(s, guess) {
+                Some(f) => FieldKey::Declared(f),
+                None => FieldKey::Undeclared(s.into()),
+            }
         };
-        while let Some(key) = map.next_key_seed(KeySeed(classify))? {
+        while let Some(key) = map.next_key_seed(KeySeed(classify(guess)))? {
             match key {
                 FieldKey::Declared(field) => {
+                    guess = field + 1;
                     let last = cx.s.stamps.get_mut(kind).and_then(|s| s.get_mut(field));
                     let Some(last) = last.filter(|last| **last != stamp) else {
                         return Err(cx.violation(Some(Seg::Field(kind, field)), "member given twice".to_owned()));
