@@ -116,7 +116,7 @@ fn per_file(diagnostics: &[Diagnostic]) -> Vec<Vec<&Diagnostic>> {
 
 /// The closing "N more" text for a file's chunk past the cap.
 fn more_line(name: &str, chunk: &[&Diagnostic]) -> Option<String> {
-    let hidden = chunk.get(MAX_PER_FILE..)?;
+    let hidden = chunk.get(MAX_PER_FILE..).filter(|h| !h.is_empty())?;
     let n = hidden.len();
     let what = if hidden.iter().all(|d| d.severity == Severity::Error) { "error" } else { "diagnostic" };
     let s = if n == 1 { "" } else { "s" };
@@ -282,6 +282,10 @@ error: second
         let text = "x\n".repeat(300);
         let mut sources = SourceMap::new();
         let id = sources.add("a.ind", text.as_str());
+        let exactly: Vec<Diagnostic> =
+            (0..200).map(|i| Diagnostic::error(format!("e{i}"), Span::new(id, 2 * i, 2 * i + 1))).collect();
+        assert!(!render_human(&sources, &exactly).contains("more"));
+        assert_eq!(render_plain(&sources, &exactly).lines().count(), 200);
         let diags: Vec<Diagnostic> =
             (0..250).map(|i| Diagnostic::error(format!("e{i}"), Span::new(id, 2 * i, 2 * i + 1))).collect();
         let out = render_human(&sources, &diags);
