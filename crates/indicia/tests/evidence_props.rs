@@ -197,12 +197,11 @@ fn cell(ev: &Evidence, column: &Column, i: usize) -> Value {
     }
 }
 
-/// Floats within a few units in the last place (serde_json parses fast, not always exactly).
+/// Equal values, floats exactly (the reader parses them correctly rounded) and by value.
 fn same_value(got: &Value, want: &Value) -> bool {
     match (got, want) {
         (Value::Number(a), Value::Number(b)) if b.is_f64() || a.is_f64() => {
-            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-            a == b || (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(b.abs())
+            a.as_f64().unwrap().to_bits() == b.as_f64().unwrap().to_bits()
         }
         (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y)),
         _ => got == want,

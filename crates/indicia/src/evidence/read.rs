@@ -222,6 +222,12 @@ fn items_len(column: &Column) -> usize {
     }
 }
 
+/// The largest capacity hint kept for a column, in entries.
+const HINT_MAX: usize = 4096;
+
+/// Room for the evidence's own strings that the interner keeps between reads.
+const STRINGS_SPARE: usize = 4096;
+
 /// Buffers kept from one read to the next.
 #[derive(Clone, Debug, Default)]
 struct Scratch {
@@ -287,11 +293,13 @@ impl Scratch {
         self.fact_keys.clear();
     }
 
+    /// Keeps the sizes of this object's columns as capacity hints for the next one (bounded, so
+    /// that one huge object does not make every later one allocate as much).
     fn remember_sizes(&mut self, tables: &[FactTable]) {
         for ((table, len), items) in tables.iter().zip(&mut self.len_hint).zip(&mut self.items_hint) {
-            *len = table.len;
+            *len = table.len.min(HINT_MAX);
             for (column, n) in table.columns.iter().zip(items.iter_mut()) {
-                *n = items_len(column);
+                *n = items_len(column).min(HINT_MAX);
             }
         }
     }
@@ -306,6 +314,11 @@ impl Scratch {
                 }
             }
             self.local = 0;
+        }
+        // After a huge object, give back the interner's room beyond what a usual one needs.
+        let keep = self.strings.len() + STRINGS_SPARE;
+        if self.strings.capacity() > 4 * keep {
+            self.strings.shrink_to(keep);
         }
         local
     }
