@@ -284,13 +284,22 @@ impl Scratch {
             // A rejected object leaves its own strings behind.
             self.strings.retain(|_, sym| *sym < base);
             self.local = 0;
+            self.shrink_strings();
         }
         self.kind_seen.fill(false);
-        self.warned_kinds.clear();
+        clear_set(&mut self.warned_kinds);
         for set in &mut self.warned_fields {
-            set.clear();
+            clear_set(set);
         }
         self.fact_keys.clear();
+    }
+
+    /// After a huge object, gives back the interner's room beyond what a usual one needs.
+    fn shrink_strings(&mut self) {
+        let keep = self.strings.len() + STRINGS_SPARE;
+        if self.strings.capacity() > 4 * keep {
+            self.strings.shrink_to(keep);
+        }
     }
 
     /// Keeps the sizes of this object's columns as capacity hints for the next one (bounded, so
@@ -315,12 +324,21 @@ impl Scratch {
             }
             self.local = 0;
         }
-        // After a huge object, give back the interner's room beyond what a usual one needs.
-        let keep = self.strings.len() + STRINGS_SPARE;
-        if self.strings.capacity() > 4 * keep {
-            self.strings.shrink_to(keep);
-        }
+        self.shrink_strings();
         local
+    }
+}
+
+/// Past this capacity, a set is dropped rather than cleared: clearing costs its capacity, and
+/// after one huge object every later clear would pay for it.
+const SET_KEEP_MAX: usize = 256;
+
+/// Empties `set`, keeping its room only while that is small.
+fn clear_set(set: &mut HashSet<Box<str>>) {
+    if set.capacity() > SET_KEEP_MAX {
+        *set = HashSet::new();
+    } else if !set.is_empty() {
+        set.clear();
     }
 }
 
@@ -354,7 +372,7 @@ impl KeySet {
 
     fn clear(&mut self) {
         self.small.clear();
-        self.large.clear();
+        clear_set(&mut self.large);
     }
 }
 
