@@ -89,10 +89,60 @@ pub struct Merged {
     pub warnings: Vec<String>,
 }
 
+/// Joins flows to one destination (host, port, TLS) seen in several captures: `bytes_out` summed, `data`
+/// united, the other fields from the first capture that has them.
+fn join_flows(list: Vec<(String, Value)>) -> Vec<(String, Value)> {
+    let mut joined: Vec<Map<String, Value>> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, fact) in list {
+        let Value::Object(fact) = fact else { continue };
+        let key = format!(
+            "{}|{}|{}",
+            fact.get("host").unwrap_or(&Value::Null),
+            fact.get("port").unwrap_or(&Value::Null),
+            fact.get("tls").unwrap_or(&Value::Null)
+        );
+        let Some(&at) = index.get(&key) else {
+            index.insert(key, joined.len());
+            joined.push(fact);
+            continue;
+        };
+        let Some(into) = joined.get_mut(at) else { continue };
+        for (field, value) in fact {
+            match (field.as_str(), into.get_mut(&field)) {
+                ("bytes_out", Some(Value::Number(have))) => {
+                    let sum = have.as_i64().unwrap_or(0).saturating_add(value.as_i64().unwrap_or(0));
+                    *have = sum.into();
+                }
+                ("data", Some(Value::Array(have))) => {
+                    let mut set: BTreeSet<String> = have
+                        .iter()
+                        .chain(value.as_array().into_iter().flatten())
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    *have = std::mem::take(&mut set).into_iter().map(Value::String).collect();
+                }
+                (_, Some(Value::Null)) | (_, None) => {
+                    into.insert(field, value);
+                }
+                _ => {}
+            }
+        }
+    }
+    joined
+        .into_iter()
+        .map(|m| {
+            let v = Value::Object(m);
+            (v.to_string(), v)
+        })
+        .collect()
+}
+
 /// Merges the partials of one app into one evidence object.
 ///
 /// `collected` is the union of the sources' kinds; facts are concatenated, exact duplicates dropped, and
-/// each kind's facts sorted (by their JSON text) so that the output does not depend on source order.
+/// each kind's facts sorted (by their JSON text) so that the output does not depend on source order;
+/// flows to one destination from several captures are joined into one.
 /// The app id comes from the first source that names one; `app_id` is used when none does. A warning is
 /// given when sources disagree, when `app_id` differs from the sources' id, and when nothing names the app
 /// (the id is then `"unknown"`).
@@ -163,6 +213,9 @@ pub fn merge(partials: Vec<Partial>, app_id: Option<&str>) -> Merged {
                 by_kind.entry(kind).or_default().extend(list.into_iter().map(|f| (f.to_string(), f)));
             }
         }
+    }
+    if let Some(flows) = by_kind.get_mut(&Kind::Flow) {
+        *flows = join_flows(std::mem::take(flows));
     }
     let mut facts = Map::new();
     for (kind, mut list) in by_kind {

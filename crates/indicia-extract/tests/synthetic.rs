@@ -252,3 +252,33 @@ fn app_id_rules() {
             .any(|c| c["name"] == "de.danoeh.antennapod.activity.MainActivity")
     );
 }
+
+#[test]
+fn flows_of_two_captures_join() {
+    let dir = Scratch::new("two-hars");
+    let a = dir.write(
+        "a.har",
+        &har(json!([entry(
+            "POST",
+            "https://api.example.cn/x",
+            "198.51.100.7",
+            Some(r#"{"imei": "356938035643809"}"#)
+        )])),
+    );
+    let b = dir.write(
+        "b.har",
+        &har(json!([
+            entry("POST", "https://api.example.cn/y", "198.51.100.7", Some(r#"{"lat": 25.0330, "lon": 121.5654}"#)),
+            entry("GET", "https://other.example/", "192.0.2.9", None),
+        ])),
+    );
+    let out = extract_all(&[Source::Har(a), Source::Har(b)], &Options::default(), Some("com.x"));
+    let ev = out.merged.unwrap().evidence;
+    let flows = ev["facts"]["flow"].as_array().unwrap();
+    assert_eq!(flows.len(), 2);
+    let cn = flows.iter().find(|f| f["host"] == "api.example.cn").unwrap();
+    assert_eq!(cn["data"], json!(["device_id", "location"]));
+    let first = 100 + r#"{"imei": "356938035643809"}"#.len();
+    let second = 100 + r#"{"lat": 25.0330, "lon": 121.5654}"#.len();
+    assert_eq!(cn["bytes_out"], json!(first + second));
+}
