@@ -46,7 +46,7 @@ impl EvidenceReader {
     /// A reader of evidence for `schema`, whose strings are interned against `symbols` first.
     pub fn new(schema: &Schema, symbols: &Arc<Symbols>) -> EvidenceReader {
         let layout = Layout::new(schema);
-        let scratch = Scratch::new(&layout, symbols);
+        let scratch = Scratch::new(&layout);
         EvidenceReader { layout, symbols: Arc::clone(symbols), scratch }
     }
 
@@ -66,8 +66,15 @@ impl EvidenceReader {
         }
         let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
         self.scratch.reset(base);
+        // A reader used once looks the literals up where they are; a reused one copies them into
+        // its own table, so that a string costs one lookup.
+        if !self.scratch.seeded && self.scratch.reads > 0 {
+            self.scratch.seed(&self.symbols);
+        }
+        self.scratch.reads += 1;
         let mut cx = Ctx {
             layout: &self.layout,
+            literals: (!self.scratch.seeded).then_some(&*self.symbols),
             base,
             tables: self.layout.empty_tables(&self.scratch),
             app: None,
@@ -235,9 +242,13 @@ struct Scratch {
     path: Vec<Seg>,
     /// The first violation, recorded where it was found (serde's own error carries no path).
     error: Option<EvidenceError>,
-    /// Every string met → its symbol: the pack's literals (kept from one read to the next),
-    /// then the evidence's own strings, `local` of them, numbered from `symbols.len()`.
+    /// Every string met → its symbol: the pack's literals once `seeded` (kept from one read to
+    /// the next), and the evidence's own strings, `local` of them, numbered from `symbols.len()`.
     strings: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
+    /// Whether `strings` holds the pack's literals.
+    seeded: bool,
+    /// How many objects this reader has read.
+    reads: u64,
     /// How many of `strings` are the evidence's own.
     local: u32,
     /// Per kind, per field: the number of the last fact object that gave the field.
@@ -259,15 +270,8 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(layout: &Layout, symbols: &Symbols) -> Scratch {
-        let mut strings = HashMap::with_hasher(foldhash::fast::RandomState::default());
-        for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
-            if let Some(s) = symbols.resolve(sym) {
-                strings.entry(s.into()).or_insert(sym);
-            }
-        }
+    fn new(layout: &Layout) -> Scratch {
         Scratch {
-            strings,
             stamps: layout.kinds.iter().map(|k| vec![0; k.fields.len()]).collect(),
             kind_seen: vec![false; layout.kinds.len()],
             warned_fields: vec![HashSet::new(); layout.kinds.len()],
@@ -275,6 +279,17 @@ impl Scratch {
             items_hint: layout.kinds.iter().map(|k| vec![0; k.fields.len()]).collect(),
             ..Scratch::default()
         }
+    }
+
+    /// Copies the pack's literals into `strings` (which holds no local string between reads).
+    fn seed(&mut self, symbols: &Symbols) {
+        self.strings.reserve(symbols.len());
+        for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
+            if let Some(s) = symbols.resolve(sym) {
+                self.strings.entry(s.into()).or_insert(sym);
+            }
+        }
+        self.seeded = true;
     }
 
     fn reset(&mut self, base: Sym) {
@@ -379,6 +394,8 @@ impl KeySet {
 /// The state of one read, shared by the visitors.
 struct Ctx<'r> {
     layout: &'r Layout,
+    /// The pack's literals, when they are not in `s.strings`.
+    literals: Option<&'r Symbols>,
     /// The first local symbol: `symbols.len()`.
     base: Sym,
     s: &'r mut Scratch,
@@ -402,6 +419,9 @@ impl Ctx<'_> {
     /// The symbol of `s`: a pack literal's, else the evidence's own.
     #[inline]
     fn intern<E: serde::de::Error>(&mut self, s: &str) -> Result<Sym, E> {
+        if let Some(sym) = self.literals.and_then(|literals| literals.get(s)) {
+            return Ok(sym);
+        }
         if let Some(&sym) = self.s.strings.get(s) {
             return Ok(sym);
         }
