@@ -1,1 +1,629 @@
-//! (being written)
+//! Program × evidence → outcomes: runs a compiled [`Program`] over one app's [`Evidence`].
+//!
+//! Every boolean node holds two bit planes per fact ("certainly true", "possibly true"), so
+//! Kleene `and`/`or`/`not` are word operations over 64 facts at a time and a quantifier or
+//! `count` reads its body with two popcounts: `count(K where P)` is exactly
+//! `[popcount(true), popcount(possibly)]`. Nodes computed once per app run in the program's
+//! order; a nested scan re-runs its sub-program per fact of the enclosing kind. Strings are
+//! compared as interned symbols; `matches`/`like` run each pattern once per distinct string.
+//!
+//! Witnesses are collected only for failed indicators, by a second walk over the already
+//! computed nodes, so passing indicators cost nothing extra. All buffers live in a [`Scratch`]
+//! that is reused: in steady state an evaluation allocates only the returned [`Outcomes`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use indicia_syntax::ast::Quantifier;
+
+use crate::evidence::{Column, Evidence, FactTable, Items, Sym};
+use crate::graph::value::{B3, ConstVal, Scalar, count_cmp, scalar_cmp, scalar_eq};
+use crate::graph::{Body, Op, Operand, Program};
+use crate::hir::{CmpOp, FieldId, KindId, Verdict};
+use crate::outcome::{Outcome, Outcomes, Witness};
+
+/// Reusable evaluation buffers; keep one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    planes: Vec<u64>,
+    bases: Vec<usize>,
+    words: Vec<usize>,
+    lens: Vec<usize>,
+    observed: Vec<bool>,
+    cur: Vec<u32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    wit: Vec<u64>,
+    wit_base: Vec<usize>,
+    touched: Vec<bool>,
+    stack: Vec<u32>,
+    memo: HashMap<(u32, Sym), bool>,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to fit the first programs and apps evaluated.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Evaluates `program` over `evidence` with this thread's scratch buffers.
+pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => evaluate(program, evidence, &mut scratch),
+        Err(_) => evaluate(program, evidence, &mut Scratch::new()),
+    })
+}
+
+/// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
+pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
+    prepare(program, evidence, scratch);
+    let Scratch { planes, bases, words, lens, observed, cur, memo, stamp, epoch, wit, wit_base, touched, stack } =
+        scratch;
+    let mut run = Run { p: program, e: evidence, planes, bases, words, lens, observed, cur, memo };
+    let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
+    for &i in &program.top {
+        run.exec(i);
+    }
+    let verdicts: Vec<B3> = program.roots.iter().map(|r| run.scalar_b3(r)).collect();
+    let mut indicators = Vec::with_capacity(verdicts.len());
+    for (root, v) in program.roots.iter().zip(verdicts) {
+        let verdict = match v {
+            B3::T => Verdict::Fail,
+            B3::F => Verdict::Pass,
+            B3::U => Verdict::Inconclusive,
+        };
+        let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
+        indicators.push(Outcome { verdict, witnesses });
+    }
+    Outcomes { indicators }
+}
+
+/// Sizes the buffers for this program and app.
+fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
+    let kinds = p.kind_names.len();
+    s.lens.clear();
+    s.observed.clear();
+    for k in 0..kinds {
+        let t = e.tables.get(k);
+        s.lens.push(t.map_or(0, |t| t.len));
+        s.observed.push(t.is_some_and(|t| t.observed));
+    }
+    s.words.clear();
+    s.words.extend(s.lens.iter().map(|n| n.div_ceil(64)));
+    s.words.push(1);
+    s.bases.clear();
+    let mut total = 0usize;
+    for (c, &count) in p.class_sizes.iter().enumerate() {
+        s.bases.push(total);
+        total += count as usize * 2 * s.words.get(c).copied().unwrap_or(1);
+    }
+    if s.planes.len() < total {
+        s.planes.resize(total, 0);
+    }
+    if s.cur.len() < p.max_depth + 1 {
+        s.cur.resize(p.max_depth + 1, 0);
+    }
+    if s.stamp.len() < p.nodes.len() {
+        s.stamp.resize(p.nodes.len(), 0);
+    }
+    s.wit_base.clear();
+    let mut w = 0;
+    for k in 0..kinds {
+        s.wit_base.push(w);
+        w += s.words.get(k).copied().unwrap_or(0);
+    }
+    if s.wit.len() < w {
+        s.wit.resize(w, 0);
+    }
+    if s.touched.len() < kinds {
+        s.touched.resize(kinds, false);
+    }
+    s.memo.clear();
+}
+
+/// A value read from an operand for one fact.
+#[derive(Clone, Copy, Debug)]
+enum Val<'a> {
+    Unk,
+    S(Scalar),
+    L(ListV<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum ListV<'a> {
+    Const(&'a [Scalar]),
+    Bool(&'a [bool]),
+    Int(&'a [i64]),
+    Float(&'a [f64]),
+    Str(&'a [Sym]),
+}
+
+impl ListV<'_> {
+    fn contains(&self, x: Scalar) -> bool {
+        match self {
+            ListV::Const(v) => v.iter().any(|y| scalar_eq(x, *y)),
+            ListV::Bool(v) => v.iter().any(|y| scalar_eq(x, Scalar::Bool(*y))),
+            ListV::Int(v) => v.iter().any(|y| scalar_eq(x, Scalar::Int(*y))),
+            ListV::Float(v) => v.iter().any(|y| scalar_eq(x, Scalar::Float(*y))),
+            ListV::Str(v) => match x {
+                Scalar::Str(s) => v.contains(&s),
+                _ => false,
+            },
+        }
+    }
+
+    fn any(&self, mut f: impl FnMut(Scalar) -> bool) -> bool {
+        match self {
+            ListV::Const(v) => v.iter().any(|y| f(*y)),
+            ListV::Bool(v) => v.iter().any(|y| f(Scalar::Bool(*y))),
+            ListV::Int(v) => v.iter().any(|y| f(Scalar::Int(*y))),
+            ListV::Float(v) => v.iter().any(|y| f(Scalar::Float(*y))),
+            ListV::Str(v) => v.iter().any(|y| f(Scalar::Str(*y))),
+        }
+    }
+}
+
+fn mask(n: usize, w: usize) -> u64 {
+    let start = w * 64;
+    let rem = n.saturating_sub(start);
+    if rem >= 64 { u64::MAX } else { (1u64 << rem) - 1 }
+}
+
+fn broadcast(b: B3) -> (u64, u64) {
+    match b {
+        B3::F => (0, 0),
+        B3::U => (0, u64::MAX),
+        B3::T => (u64::MAX, u64::MAX),
+    }
+}
+
+struct Run<'a> {
+    p: &'a Program,
+    e: &'a Evidence,
+    planes: &'a mut Vec<u64>,
+    bases: &'a [usize],
+    words: &'a [usize],
+    lens: &'a [usize],
+    observed: &'a [bool],
+    cur: &'a mut [u32],
+    memo: &'a mut HashMap<(u32, Sym), bool>,
+}
+
+impl<'a> Run<'a> {
+    /// Where node `i`'s planes start, and its word count.
+    fn loc(&self, i: u32) -> (usize, usize) {
+        let Some(n) = self.p.nodes.get(i as usize) else { return (0, 0) };
+        let c = n.class as usize;
+        let w = self.words.get(c).copied().unwrap_or(0);
+        (self.bases.get(c).copied().unwrap_or(0) + n.slot as usize * 2 * w, w)
+    }
+
+    /// How many facts node `i`'s vector has (1 for once-per-app nodes).
+    fn width(&self, i: u32) -> usize {
+        match self.p.nodes.get(i as usize).and_then(|n| n.region.first()) {
+            Some(k) => self.lens.get(k.index()).copied().unwrap_or(0),
+            None => 1,
+        }
+    }
+
+    fn bit(&self, i: u32, idx: usize) -> B3 {
+        let (o, w) = self.loc(i);
+        let word = idx / 64;
+        let b = 1u64 << (idx % 64);
+        let t = self.planes.get(o + word).copied().unwrap_or(0) & b != 0;
+        let p = self.planes.get(o + w + word).copied().unwrap_or(0) & b != 0;
+        B3::from_bits(t, p)
+    }
+
+    fn cur(&self, d: u8) -> usize {
+        self.cur.get(d as usize).copied().unwrap_or(0) as usize
+    }
+
+    fn table(&self, k: KindId) -> Option<&'a FactTable> {
+        self.e.tables.get(k.index())
+    }
+
+    fn is_observed(&self, k: KindId) -> bool {
+        self.observed.get(k.index()).copied().unwrap_or(false)
+    }
+
+    fn konst(&self, c: u32) -> Option<&'a ConstVal> {
+        self.p.consts.get(c as usize)
+    }
+
+    /// A boolean operand's value that is the same for every fact of the node reading it.
+    fn scalar_b3(&self, o: &Operand) -> B3 {
+        match o {
+            Operand::Const(c) => match self.konst(*c) {
+                Some(ConstVal::Bool(b)) => *b,
+                _ => B3::U,
+            },
+            Operand::Observed(k) => B3::from_bool(self.is_observed(*k)),
+            Operand::At(i, d) => self.bit(*i, self.cur(*d)),
+            Operand::Top(i) => self.bit(*i, 0),
+            Operand::Outer { kind, field, depth } => match self.field(*kind, *field, self.cur(*depth)) {
+                Val::S(Scalar::Bool(b)) => B3::from_bool(b),
+                _ => B3::U,
+            },
+            Operand::Vector(_) | Operand::Column { .. } => B3::U,
+        }
+    }
+
+    /// Word `w` of a boolean operand read by a node whose vector has `n` facts.
+    fn word(&self, o: &Operand, w: usize) -> (u64, u64) {
+        match o {
+            Operand::Vector(i) => {
+                let (base, nw) = self.loc(*i);
+                (self.planes.get(base + w).copied().unwrap_or(0), self.planes.get(base + nw + w).copied().unwrap_or(0))
+            }
+            other => broadcast(self.scalar_b3(other)),
+        }
+    }
+
+    fn field(&self, k: KindId, f: FieldId, idx: usize) -> Val<'a> {
+        let Some(col) = self.table(k).and_then(|t| t.column(f)) else { return Val::Unk };
+        let s = match col {
+            Column::Bool(v) => v.get(idx).copied().flatten().map(Scalar::Bool),
+            Column::Int(v) => v.get(idx).copied().flatten().map(Scalar::Int),
+            Column::Float(v) => v.get(idx).copied().flatten().map(Scalar::Float),
+            Column::Str(v) => v.get(idx).copied().flatten().map(Scalar::Str),
+            Column::List(l) => {
+                let Some((s, e)) = l.ranges.get(idx).copied().flatten() else { return Val::Unk };
+                let r = s as usize..e as usize;
+                let list = match &l.items {
+                    Items::Bool(v) => v.get(r).map(ListV::Bool),
+                    Items::Int(v) => v.get(r).map(ListV::Int),
+                    Items::Float(v) => v.get(r).map(ListV::Float),
+                    Items::Str(v) => v.get(r).map(ListV::Str),
+                };
+                return list.map_or(Val::Unk, Val::L);
+            }
+        };
+        s.map_or(Val::Unk, Val::S)
+    }
+
+    /// An operand's value for fact `idx` of the node reading it.
+    fn val(&self, o: &Operand, idx: usize) -> Val<'a> {
+        match o {
+            Operand::Const(c) => match self.konst(*c) {
+                Some(ConstVal::Bool(B3::T)) => Val::S(Scalar::Bool(true)),
+                Some(ConstVal::Bool(B3::F)) => Val::S(Scalar::Bool(false)),
+                Some(ConstVal::Bool(B3::U)) | None => Val::Unk,
+                Some(ConstVal::Scalar(s)) => Val::S(*s),
+                Some(ConstVal::List(l)) => Val::L(ListV::Const(l)),
+            },
+            Operand::Column { kind, field } => self.field(*kind, *field, idx),
+            Operand::Outer { kind, field, depth } => self.field(*kind, *field, self.cur(*depth)),
+            Operand::Vector(i) => match self.bit(*i, idx) {
+                B3::U => Val::Unk,
+                b => Val::S(Scalar::Bool(b == B3::T)),
+            },
+            other => match self.scalar_b3(other) {
+                B3::U => Val::Unk,
+                b => Val::S(Scalar::Bool(b == B3::T)),
+            },
+        }
+    }
+
+    fn write(&mut self, base: usize, nw: usize, w: usize, t: u64, p: u64) {
+        if let Some(x) = self.planes.get_mut(base + w) {
+            *x = t;
+        }
+        if let Some(x) = self.planes.get_mut(base + nw + w) {
+            *x = p;
+        }
+    }
+
+    /// Computes node `i` for every fact of its vector.
+    fn exec(&mut self, i: u32) {
+        let p = self.p;
+        let Some(node) = p.nodes.get(i as usize) else { return };
+        let n = self.width(i);
+        let (base, nw) = self.loc(i);
+        match &node.op {
+            Op::Not(a) => {
+                for w in 0..nw {
+                    let (t, pp) = self.word(a, w);
+                    let m = mask(n, w);
+                    self.write(base, nw, w, !pp & m, !t & m);
+                }
+            }
+            Op::And(s, e) | Op::Or(s, e) => {
+                let is_and = matches!(node.op, Op::And(..));
+                let ops = p.operands.get(*s as usize..*e as usize).unwrap_or(&[]);
+                for w in 0..nw {
+                    let m = mask(n, w);
+                    let (mut t, mut pp) = if is_and { (m, m) } else { (0, 0) };
+                    for o in ops {
+                        let (a, b) = self.word(o, w);
+                        if is_and {
+                            t &= a;
+                            pp &= b;
+                        } else {
+                            t |= a;
+                            pp |= b;
+                        }
+                    }
+                    self.write(base, nw, w, t & m, pp & m);
+                }
+            }
+            Op::Quant { q, kind, body } => self.quant(i, n, base, nw, Some(*q), *kind, body, CmpOp::Eq, Scalar::Int(0)),
+            Op::Count { kind, body, op, n: num } => self.quant(i, n, base, nw, None, *kind, body, *op, *num),
+            op => {
+                for w in 0..nw {
+                    let (mut t, mut pp) = (0u64, 0u64);
+                    let end = n.min(w * 64 + 64);
+                    for idx in w * 64..end {
+                        let b = self.fact(op, idx);
+                        let bit = 1u64 << (idx % 64);
+                        match b {
+                            B3::T => {
+                                t |= bit;
+                                pp |= bit;
+                            }
+                            B3::U => pp |= bit,
+                            B3::F => {}
+                        }
+                    }
+                    self.write(base, nw, w, t, pp);
+                }
+            }
+        }
+    }
+
+    /// A per-fact operation's value for fact `idx`.
+    fn fact(&mut self, op: &Op, idx: usize) -> B3 {
+        match op {
+            Op::Truthy(o) => match self.val(o, idx) {
+                Val::S(Scalar::Bool(b)) => B3::from_bool(b),
+                _ => B3::U,
+            },
+            Op::Has(k, f) => {
+                let present = match self.table(*k).and_then(|t| t.column(*f)) {
+                    Some(Column::Bool(v)) => v.get(idx).is_some_and(|x| x.is_some()),
+                    Some(Column::Int(v)) => v.get(idx).is_some_and(|x| x.is_some()),
+                    Some(Column::Float(v)) => v.get(idx).is_some_and(|x| x.is_some()),
+                    Some(Column::Str(v)) => v.get(idx).is_some_and(|x| x.is_some()),
+                    Some(Column::List(l)) => l.ranges.get(idx).is_some_and(|x| x.is_some()),
+                    None => false,
+                };
+                B3::from_bool(present)
+            }
+            Op::Cmp { op, l, r } => match (self.val(l, idx), self.val(r, idx)) {
+                (Val::S(a), Val::S(b)) => scalar_cmp(*op, a, b).map_or(B3::U, B3::from_bool),
+                _ => B3::U,
+            },
+            Op::In { elem, list } => match (self.val(elem, idx), self.val(list, idx)) {
+                (Val::S(x), Val::L(l)) => B3::from_bool(l.contains(x)),
+                _ => B3::U,
+            },
+            Op::Intersects { l, r } => match (self.val(l, idx), self.val(r, idx)) {
+                (Val::L(a), Val::L(b)) => B3::from_bool(a.any(|x| b.contains(x))),
+                _ => B3::U,
+            },
+            Op::Match { subject, pattern } => match self.val(subject, idx) {
+                Val::S(Scalar::Str(sym)) => B3::from_bool(self.matches(*pattern, sym)),
+                _ => B3::U,
+            },
+            _ => B3::U,
+        }
+    }
+
+    fn matches(&mut self, pattern: u32, sym: Sym) -> bool {
+        if let Some(&m) = self.memo.get(&(pattern, sym)) {
+            return m;
+        }
+        let text = self.e.resolve(sym);
+        let m = self.p.patterns.get(pattern as usize).is_some_and(|r| r.is_match(text));
+        self.memo.insert((pattern, sym), m);
+        m
+    }
+
+    /// Counts `(true, possibly true)` of a body over `nk` facts, for the current loop indices.
+    fn body_counts(&mut self, body: &Body, nk: usize) -> (u64, u64) {
+        let nk64 = nk as u64;
+        match body {
+            Body::All => (nk64, nk64),
+            Body::Scalar(o) => match self.scalar_b3(o) {
+                B3::T => (nk64, nk64),
+                B3::U => (0, nk64),
+                B3::F => (0, 0),
+            },
+            Body::Vector(b) => self.popcounts(*b),
+            Body::Nested { node, sub } => {
+                let (s, e) = self.p.subs.get(*sub as usize).copied().unwrap_or((0, 0));
+                let p = self.p;
+                for &x in p.sub_nodes.get(s as usize..e as usize).unwrap_or(&[]) {
+                    self.exec(x);
+                }
+                self.popcounts(*node)
+            }
+        }
+    }
+
+    fn popcounts(&self, b: u32) -> (u64, u64) {
+        let (base, nw) = self.loc(b);
+        let t = self.planes.get(base..base + nw).unwrap_or(&[]).iter().map(|x| u64::from(x.count_ones())).sum();
+        let p =
+            self.planes.get(base + nw..base + 2 * nw).unwrap_or(&[]).iter().map(|x| u64::from(x.count_ones())).sum();
+        (t, p)
+    }
+
+    /// A quantifier (`q` set) or `count(…) op num` (`q` none) over `kind`, for each of the `n`
+    /// facts of the node's vector.
+    #[expect(clippy::too_many_arguments, reason = "one kernel for quantifiers and counts")]
+    fn quant(
+        &mut self,
+        i: u32,
+        n: usize,
+        base: usize,
+        nw: usize,
+        q: Option<Quantifier>,
+        kind: KindId,
+        body: &Body,
+        op: CmpOp,
+        num: Scalar,
+    ) {
+        let nk = self.lens.get(kind.index()).copied().unwrap_or(0);
+        let value = |t: u64, p: u64| -> B3 {
+            let all = nk as u64;
+            match q {
+                Some(Quantifier::Any) => B3::from_bits(t > 0, p > 0),
+                Some(Quantifier::None) => B3::from_bits(t > 0, p > 0).negate(),
+                Some(Quantifier::All) => {
+                    if p < all {
+                        B3::F
+                    } else if t < all {
+                        B3::U
+                    } else {
+                        B3::T
+                    }
+                }
+                None => count_cmp(t, p, op, num),
+            }
+        };
+        if !self.is_observed(kind) {
+            for w in 0..nw {
+                let m = mask(n, w);
+                self.write(base, nw, w, 0, m);
+            }
+            return;
+        }
+        let per_fact = matches!(body, Body::Nested { .. })
+            || matches!(body, Body::Scalar(o) if !matches!(o, Operand::Const(_) | Operand::Observed(_) | Operand::Top(_)));
+        if !per_fact {
+            let (t, p) = self.body_counts(body, nk);
+            let (bt, bp) = broadcast(value(t, p));
+            for w in 0..nw {
+                let m = mask(n, w);
+                self.write(base, nw, w, bt & m, bp & m);
+            }
+            return;
+        }
+        let depth = self.p.nodes.get(i as usize).map_or(0, |x| x.depth());
+        let Some(level) = depth.checked_sub(1) else { return };
+        for w in 0..nw {
+            let (mut t, mut pp) = (0u64, 0u64);
+            for idx in w * 64..n.min(w * 64 + 64) {
+                if let Some(c) = self.cur.get_mut(level) {
+                    *c = u32::try_from(idx).unwrap_or(u32::MAX);
+                }
+                let (ct, cp) = self.body_counts(body, nk);
+                let bit = 1u64 << (idx % 64);
+                match value(ct, cp) {
+                    B3::T => {
+                        t |= bit;
+                        pp |= bit;
+                    }
+                    B3::U => pp |= bit,
+                    B3::F => {}
+                }
+            }
+            self.write(base, nw, w, t, pp);
+        }
+    }
+}
+
+impl Run<'_> {
+    /// The witnesses of a failed indicator: walk true `and`/`or` nodes from the root; a true
+    /// `any` or `count > n`/`count >= n` contributes the facts its body is true for.
+    fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand) -> Vec<Witness> {
+        let Operand::Top(r) = root else { return Vec::new() };
+        *w.epoch = w.epoch.wrapping_add(1);
+        if *w.epoch == 0 {
+            w.stamp.iter_mut().for_each(|x| *x = 0);
+            *w.epoch = 1;
+        }
+        let epoch = *w.epoch;
+        w.stack.clear();
+        w.stack.push(*r);
+        let p = self.p;
+        while let Some(i) = w.stack.pop() {
+            match w.stamp.get_mut(i as usize) {
+                Some(x) if *x != epoch => *x = epoch,
+                _ => continue,
+            }
+            let Some(node) = p.nodes.get(i as usize) else { continue };
+            match &node.op {
+                Op::And(s, e) | Op::Or(s, e) => {
+                    for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                        if let Operand::Top(c) = o
+                            && self.bit(*c, 0) == B3::T
+                        {
+                            w.stack.push(*c);
+                        }
+                    }
+                }
+                Op::Quant { q: Quantifier::Any, kind, body }
+                | Op::Count { kind, body, op: CmpOp::Gt | CmpOp::Ge, .. } => {
+                    if self.bit(i, 0) != B3::T {
+                        continue;
+                    }
+                    let nk = self.lens.get(kind.index()).copied().unwrap_or(0);
+                    let base = w.base.get(kind.index()).copied().unwrap_or(0);
+                    let nw = nk.div_ceil(64);
+                    if let Some(t) = w.touched.get_mut(kind.index()) {
+                        *t = true;
+                    }
+                    let body_words: Option<(usize, usize)> = match body {
+                        Body::All => None,
+                        Body::Scalar(o) => {
+                            if self.scalar_b3(o) != B3::T {
+                                continue;
+                            }
+                            None
+                        }
+                        Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(*b)),
+                    };
+                    for x in 0..nw {
+                        let add = match body_words {
+                            None => mask(nk, x),
+                            Some((bb, _)) => self.planes.get(bb + x).copied().unwrap_or(0),
+                        };
+                        if let Some(slot) = w.bits.get_mut(base + x) {
+                            *slot |= add;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for (k, t) in w.touched.iter_mut().enumerate() {
+            if !*t {
+                continue;
+            }
+            *t = false;
+            let base = w.base.get(k).copied().unwrap_or(0);
+            let nw = self.lens.get(k).copied().unwrap_or(0).div_ceil(64);
+            let kind = KindId(u32::try_from(k).unwrap_or(u32::MAX));
+            for x in 0..nw {
+                let Some(slot) = w.bits.get_mut(base + x) else { continue };
+                let mut word = *slot;
+                *slot = 0;
+                while word != 0 {
+                    let b = word.trailing_zeros();
+                    word &= word - 1;
+                    let index = u32::try_from(x * 64 + b as usize).unwrap_or(u32::MAX);
+                    out.push(Witness { kind, index });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The witness walk's buffers.
+struct WitnessBufs<'a> {
+    stamp: &'a mut Vec<u32>,
+    epoch: &'a mut u32,
+    bits: &'a mut Vec<u64>,
+    base: &'a [usize],
+    touched: &'a mut Vec<bool>,
+    stack: &'a mut Vec<u32>,
+}
