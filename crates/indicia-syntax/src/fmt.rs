@@ -109,12 +109,13 @@ enum Work<'a> {
 
 /// The tokens of an expression in order, produced without recursion.
 struct Toks<'a> {
+    src: &'a str,
     stack: Vec<Work<'a>>,
 }
 
 impl<'a> Toks<'a> {
-    fn new(e: &'a Expr, space: bool) -> Toks<'a> {
-        Toks { stack: vec![Work::Expr(e, space)] }
+    fn new(src: &'a str, e: &'a Expr, space: bool) -> Toks<'a> {
+        Toks { src, stack: vec![Work::Expr(e, space)] }
     }
 
     fn push_expr(&mut self, e: &'a Expr, space: bool) {
@@ -124,7 +125,11 @@ impl<'a> Toks<'a> {
         let mut items: Vec<Work<'a>> = Vec::new();
         match &e.kind {
             ExprKind::Literal(l) => {
-                items.push(Work::Tok(Tok { pos: start, text: Cow::Owned(literal_text(l)), space }));
+                let text = match l {
+                    Literal::Float(f) => float_as_written(self.src.get(e.span.range()), *f),
+                    _ => literal_text(l),
+                };
+                items.push(Work::Tok(Tok { pos: start, text: Cow::Owned(text), space }));
             }
             ExprKind::List(elems) => {
                 items.push(t(start, "[", space));
@@ -228,9 +233,9 @@ impl<'a> Iterator for Toks<'a> {
 }
 
 /// The width of `e` printed on one line, or `None` when it exceeds `limit`.
-fn flat_width(e: &Expr, limit: usize) -> Option<usize> {
+fn flat_width(src: &str, e: &Expr, limit: usize) -> Option<usize> {
     let mut width = 0usize;
-    for tok in Toks::new(e, false) {
+    for tok in Toks::new(src, e, false) {
         width += usize::from(tok.space) + tok.text.chars().count();
         if width > limit {
             return None;
@@ -241,8 +246,8 @@ fn flat_width(e: &Expr, limit: usize) -> Option<usize> {
 
 /// True when `e` printed on one line from column `col`, followed by `trail` more columns, stays
 /// within [`WIDTH`].
-fn fits(e: &Expr, col: usize, trail: usize) -> bool {
-    WIDTH.checked_sub(col + trail).is_some_and(|limit| flat_width(e, limit).is_some())
+fn fits(src: &str, e: &Expr, col: usize, trail: usize) -> bool {
+    WIDTH.checked_sub(col + trail).is_some_and(|limit| flat_width(src, e, limit).is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +288,29 @@ pub fn quote(s: &str) -> String {
 pub fn float_text(f: f64) -> String {
     let text = f.to_string();
     if !f.is_finite() || text.contains('.') { text } else { text + ".0" }
+}
+
+/// A float as the author wrote it when `written` is its source text (underscores dropped, leading
+/// zeros of the whole part and trailing zeros of the fraction removed), so that the decimal value
+/// stays exactly the one written (a `weight` counts as the exact decimal); otherwise
+/// [`float_text`].
+fn float_as_written(written: Option<&str>, f: f64) -> String {
+    let normalized = written.and_then(|w| {
+        let clean: String = w.chars().filter(|&c| c != '_').collect();
+        let (sign, digits) = clean.strip_prefix('-').map_or(("", clean.as_str()), |d| ("-", d));
+        let (whole, fraction) = digits.split_once('.')?;
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(whole) || !all_digits(fraction) {
+            return None;
+        }
+        let whole = whole.trim_start_matches('0');
+        let fraction = fraction.trim_end_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        let fraction = if fraction.is_empty() { "0" } else { fraction };
+        let text = format!("{sign}{whole}.{fraction}");
+        (text.parse::<f64>().ok()?.to_bits() == f.to_bits()).then_some(text)
+    });
+    normalized.unwrap_or_else(|| float_text(f))
 }
 
 /// A written type: `int`, `[string]?`…
@@ -557,7 +585,7 @@ impl<'a> Writer<'a> {
         let col = self.next_col(true);
         if let ExprKind::List(items) = &value.kind
             && !items.is_empty()
-            && (comment_inside(self.comments, value.span) || !fits(value, col, 0))
+            && (comment_inside(self.comments, value.span) || !fits(self.src, value, col, 0))
         {
             self.vertical_list(items, value.span, indent);
         } else {
@@ -570,7 +598,7 @@ impl<'a> Writer<'a> {
     fn define_value(&mut self, value: &Expr) {
         self.flush(value.span.start, INDENT, false);
         let col = self.next_col(true);
-        let fits_here = !comment_inside(self.comments, value.span) && fits(value, col, 0);
+        let fits_here = !comment_inside(self.comments, value.span) && fits(self.src, value, col, 0);
         if fits_here || matches!(value.kind, ExprKind::List(_)) {
             self.value(value, 0);
         } else {
@@ -616,7 +644,7 @@ impl<'a> Writer<'a> {
             let mut flat = true;
             for (i, item) in items.iter().enumerate() {
                 width += if i > 0 { ", ".len() } else { " ".len() };
-                match WIDTH.checked_sub(width).and_then(|limit| item.flat_width(limit)) {
+                match WIDTH.checked_sub(width).and_then(|limit| item.flat_width(self.src, limit)) {
                     Some(w) => width += w,
                     None => flat = false,
                 }
@@ -678,7 +706,7 @@ impl<'a> Writer<'a> {
     fn expr(&mut self, e: &Expr, space: bool, trail: usize, depth: usize) {
         self.flush(e.span.start, self.cont, false);
         let col = self.next_col(space);
-        if depth >= MAX_DEPTH || (!comment_inside(self.comments, e.span) && fits(e, col, trail)) {
+        if depth >= MAX_DEPTH || (!comment_inside(self.comments, e.span) && fits(self.src, e, col, trail)) {
             self.flat(e, space);
             return;
         }
@@ -691,7 +719,7 @@ impl<'a> Writer<'a> {
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 self.cont = col + INDENT;
-                let rhs_width = flat_width(rhs, WIDTH).unwrap_or(WIDTH);
+                let rhs_width = flat_width(self.src, rhs, WIDTH).unwrap_or(WIDTH);
                 self.expr(lhs, space, op.symbol().len() + 1 + rhs_width + trail, depth + 1);
                 self.tok(rhs.span.start, op.symbol(), true);
                 self.expr(rhs, true, trail, depth + 1);
@@ -756,7 +784,7 @@ impl<'a> Writer<'a> {
 
     /// Prints `e` token by token on the current line (comments still break it).
     fn flat(&mut self, e: &Expr, space: bool) {
-        for tok in Toks::new(e, space) {
+        for tok in Toks::new(self.src, e, space) {
             self.tok(tok.pos, &tok.text, tok.space);
         }
     }
@@ -801,7 +829,7 @@ impl<'a> Writer<'a> {
             let after = if i + 1 == count { 1 + trail } else { 1 };
             if i > 0 {
                 self.flush(item.span.start, inner, false);
-                let width = flat_width(item, WIDTH).unwrap_or(WIDTH);
+                let width = flat_width(self.src, item, WIDTH).unwrap_or(WIDTH);
                 if self.open && !self.pending_break && self.col + 1 + width + after > WIDTH {
                     self.start_line(inner);
                 }
@@ -835,9 +863,9 @@ impl Item<'_> {
     }
 
     /// Width on one line, or `None` when over `limit` (only entries and fields go on one line).
-    fn flat_width(self, limit: usize) -> Option<usize> {
+    fn flat_width(self, src: &str, limit: usize) -> Option<usize> {
         let width = match self {
-            Item::Entry(e) => e.key.name.chars().count() + 2 + flat_width(&e.value, limit)?,
+            Item::Entry(e) => e.key.name.chars().count() + 2 + flat_width(src, &e.value, limit)?,
             Item::Field(f) => f.name.name.chars().count() + 2 + type_text(&f.ty).len(),
             Item::Test(_) => return None,
         };
@@ -887,6 +915,18 @@ mod tests {
     #[test]
     fn strings_are_escaped_canonically() {
         assert_eq!(quote("a\"b\\c\n\r\t\u{1}é\u{7f}"), "\"a\\\"b\\\\c\\n\\r\\t\\u{1}é\\u{7f}\"");
+    }
+
+    #[test]
+    fn floats_keep_the_digits_written() {
+        assert_eq!(float_as_written(Some("0.30000000000000001"), 0.3), "0.30000000000000001");
+        assert_eq!(float_as_written(Some("007.500"), 7.5), "7.5");
+        assert_eq!(float_as_written(Some("-1_000.000_1"), -1000.0001), "-1000.0001");
+        assert_eq!(float_as_written(Some("-0.0"), -0.0), "-0.0");
+        // not the literal's text: printed from the value
+        assert_eq!(float_as_written(Some("x"), 2.0), "2.0");
+        assert_eq!(float_as_written(Some("1.5"), 2.0), "2.0");
+        assert_eq!(float_as_written(None, 0.1), "0.1");
     }
 
     #[test]
