@@ -67,7 +67,7 @@ use crate::span::{FileId, Span};
 use lexer::{Kw, Lexer, StrEnd, Tok, TokKind};
 
 /// The deepest expression tree the parser builds (see the module docs).
-pub const MAX_NESTING: usize = 256;
+pub const MAX_NESTING: usize = 128;
 
 /// The most diagnostics [`parse`] returns for one file, the closing "more errors" one included.
 pub const MAX_DIAGNOSTICS: usize = 200;
@@ -115,6 +115,15 @@ struct Node {
     depth: usize,
     /// It ends in an unparenthesised predicate, so it cannot be a predicate's left operand.
     open: bool,
+}
+
+/// The start of a quantifier or `count`, boxed to keep the recursive frames small.
+struct Head {
+    kw: Tok,
+    /// The `(` of `count(`.
+    open: Option<Tok>,
+    binder: Option<Ident>,
+    kind: Ident,
 }
 
 /// What follows an operand when it is a predicate.
@@ -269,6 +278,7 @@ impl<'a> Parser<'a> {
     }
 
     /// "expected WHAT, found …" at the next token, labelled "expected LABEL".
+    #[inline(never)]
     fn expected_labelled(&mut self, what: &str, label: &str) -> Stop {
         let t = self.peek(0);
         let span = self.span(t);
@@ -298,6 +308,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn too_deep(&mut self, span: Span) -> Stop {
         self.error(
             Diagnostic::error("expression nested too deeply", span)
@@ -449,6 +460,7 @@ impl<'a> Parser<'a> {
 
     /// The `{`, `(` or `[` at `open` is not closed before the end of the file or the next
     /// declaration.
+    #[inline(never)]
     fn unclosed(&mut self, open: Tok) -> Stop {
         let before = if self.at(TokKind::Eof) { "the end of the file" } else { "the next declaration" };
         let delim = self.slice(open);
@@ -662,6 +674,7 @@ impl<'a> Parser<'a> {
         Ok(Node { expr: Expr { kind, span }, depth, open })
     }
 
+    #[inline(never)]
     fn binary(&mut self, op: BinOp, lhs: Node, rhs: Node, op_tok: Tok, open: bool) -> PResult<Node> {
         let span = lhs.expr.span.to(rhs.expr.span);
         let depth = lhs.depth.max(rhs.depth) + 1;
@@ -684,27 +697,34 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self) -> PResult<Node> {
-        let mut lhs = self.and_expr()?;
-        while self.at_kw(Kw::Or) {
-            let op = self.bump();
-            let rhs = self.and_expr()?;
-            lhs = self.binary(BinOp::Or, lhs, rhs, op, false)?;
-        }
-        Ok(lhs)
+        let lhs = self.and_expr()?;
+        if self.at_kw(Kw::Or) { self.chain(lhs, BinOp::Or) } else { Ok(lhs) }
     }
 
     fn and_expr(&mut self) -> PResult<Node> {
-        let mut lhs = self.unary()?;
-        while self.at_kw(Kw::And) {
-            let op = self.bump();
-            let rhs = self.unary()?;
-            lhs = self.binary(BinOp::And, lhs, rhs, op, false)?;
+        let lhs = self.unary()?;
+        if self.at_kw(Kw::And) { self.chain(lhs, BinOp::And) } else { Ok(lhs) }
+    }
+
+    /// The rest of an `or` (operands: `and_expr`) or `and` (operands: `unary`) chain.
+    #[inline(never)]
+    fn chain(&mut self, mut lhs: Node, op: BinOp) -> PResult<Node> {
+        let kw = if op == BinOp::Or { Kw::Or } else { Kw::And };
+        while self.at_kw(kw) {
+            let op_tok = self.bump();
+            let rhs = if op == BinOp::Or { self.and_expr()? } else { self.unary()? };
+            lhs = self.binary(op, lhs, rhs, op_tok, false)?;
         }
         Ok(lhs)
     }
 
-    /// `not* predicate`, iteratively.
     fn unary(&mut self) -> PResult<Node> {
+        if self.at_kw(Kw::Not) { self.nots() } else { self.predicate() }
+    }
+
+    /// `not+ predicate`, iteratively.
+    #[inline(never)]
+    fn nots(&mut self) -> PResult<Node> {
         let mut nots = Vec::new();
         while self.at_kw(Kw::Not) {
             let t = self.peek(0);
@@ -714,7 +734,12 @@ impl<'a> Parser<'a> {
             nots.push(self.bump());
         }
         let first = self.peek(0);
-        let mut node = self.nested(first, nots.len(), Self::predicate)?;
+        let node = self.nested(first, nots.len(), Self::predicate)?;
+        self.wrap_nots(nots, node)
+    }
+
+    #[inline(never)]
+    fn wrap_nots(&mut self, mut nots: Vec<Tok>, mut node: Node) -> PResult<Node> {
         while let Some(t) = nots.pop() {
             let span = self.span(t).to(node.expr.span);
             let (depth, open) = (node.depth + 1, node.open);
@@ -740,6 +765,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline(never)]
     fn chained(&mut self, lhs: &Node) -> Stop {
         let t = self.peek(0);
         let op = if self.peek(1).kind == TokKind::Kw(Kw::In) && t.kind == TokKind::Kw(Kw::Not) {
@@ -759,8 +785,22 @@ impl<'a> Parser<'a> {
         self.error(d)
     }
 
+    // The functions on the recursive path (`expr`, `and_expr`, `unary`, `predicate`, `operand`,
+    // `paren`, `quantifier`, `count`) keep their frames small: every other arm and every error
+    // path is a separate function that is never inlined into them, so that MAX_NESTING levels fit
+    // comfortably on a 2 MB stack even without optimisation.
+
     fn predicate(&mut self) -> PResult<Node> {
         let lhs = self.operand()?;
+        if matches!(self.peek(0).kind, TokKind::Assign | TokKind::Kw(Kw::Not)) || self.pred_op().is_some() {
+            return self.predicate_rest(lhs);
+        }
+        Ok(lhs)
+    }
+
+    /// The operator and right side of a predicate whose left side is `lhs`.
+    #[inline(never)]
+    fn predicate_rest(&mut self, lhs: Node) -> PResult<Node> {
         if self.at(TokKind::Assign) {
             let t = self.peek(0);
             let d = Diagnostic::error("`=` is not a comparison", self.span(t))
@@ -787,16 +827,7 @@ impl<'a> Parser<'a> {
                 let rhs = self.operand()?;
                 self.binary(op, lhs, rhs, op_tok, true)?
             }
-            PredOp::Pattern(op) => {
-                if !matches!(self.peek(0).kind, TokKind::Str { .. }) {
-                    return Err(self.expected(&format!("a string pattern after `{}`", op.keyword())));
-                }
-                let t = self.bump();
-                let pattern = self.str_lit(t);
-                let span = lhs.expr.span.to(pattern.span);
-                let depth = lhs.depth + 1;
-                self.node(ExprKind::Pattern { op, lhs: Box::new(lhs.expr), pattern }, span, depth, true)?
-            }
+            PredOp::Pattern(op) => self.pattern(op, lhs)?,
         };
         if self.pred_op().is_some() {
             return Err(self.chained(&node));
@@ -804,74 +835,108 @@ impl<'a> Parser<'a> {
         Ok(node)
     }
 
+    #[inline(never)]
+    fn pattern(&mut self, op: PatternOp, lhs: Node) -> PResult<Node> {
+        if !matches!(self.peek(0).kind, TokKind::Str { .. }) {
+            return Err(self.expected(&format!("a string pattern after `{}`", op.keyword())));
+        }
+        let t = self.bump();
+        let pattern = self.str_lit(t);
+        let span = lhs.expr.span.to(pattern.span);
+        let depth = lhs.depth + 1;
+        self.node(ExprKind::Pattern { op, lhs: Box::new(lhs.expr), pattern }, span, depth, true)
+    }
+
     fn leaf(&mut self, kind: ExprKind, span: Span) -> Node {
         Node { expr: Expr { kind, span }, depth: 1, open: false }
     }
 
     fn operand(&mut self) -> PResult<Node> {
-        let t = self.peek(0);
-        match t.kind {
+        match self.peek(0).kind {
             TokKind::Str { .. } | TokKind::Int | TokKind::Float | TokKind::Kw(Kw::True | Kw::False) => {
-                self.bump();
-                let lit = self.literal(t);
-                Ok(self.leaf(ExprKind::Literal(lit), self.span(t)))
+                Ok(self.literal_operand())
             }
             TokKind::LBracket => self.list(),
-            TokKind::Ident => {
-                self.bump();
-                let name = self.ident(t);
-                if self.at(TokKind::Dot) {
-                    self.bump();
-                    let field = self.name("a field name")?;
-                    let span = name.span.to(field.span);
-                    return self.node(ExprKind::Field { binder: name, field }, span, 1, false);
-                }
-                let span = name.span;
-                Ok(self.leaf(ExprKind::Name(name), span))
-            }
-            TokKind::Kw(Kw::Has) => {
-                self.bump();
-                let first = self.name("a field name after `has`")?;
-                let (binder, field) = if self.at(TokKind::Dot) {
-                    self.bump();
-                    (Some(first), self.name("a field name")?)
-                } else {
-                    (None, first)
-                };
-                let span = self.span(t).to(field.span);
-                Ok(self.leaf(ExprKind::Has { binder, field }, span))
-            }
-            TokKind::Kw(Kw::Unknown) => {
-                self.bump();
-                Ok(self.leaf(ExprKind::Unknown, self.span(t)))
-            }
-            TokKind::Kw(Kw::Observed) => {
-                self.bump();
-                self.expect(TokKind::LParen, "`(` after `observed`")?;
-                let kind = self.name("a fact kind")?;
-                let close = self.expect(TokKind::RParen, "`)`")?;
-                Ok(self.leaf(ExprKind::Observed(kind), self.span(t).to(self.span(close))))
-            }
+            TokKind::Ident => self.name_operand(),
+            TokKind::Kw(Kw::Has) => self.has_operand(),
+            TokKind::Kw(Kw::Unknown) => Ok(self.unknown_operand()),
+            TokKind::Kw(Kw::Observed) => self.observed_operand(),
             TokKind::Kw(Kw::Any) => self.quantifier(Quantifier::Any),
             TokKind::Kw(Kw::All) => self.quantifier(Quantifier::All),
             TokKind::Kw(Kw::None) => self.quantifier(Quantifier::None),
             TokKind::Kw(Kw::Count) => self.count(),
-            TokKind::LParen => {
-                self.bump();
-                let inner = self.nested(t, 1, Self::expr)?;
-                if self.at_end_of_decl() {
-                    return Err(self.unclosed(t));
-                }
-                if !self.at(TokKind::RParen) {
-                    return Err(self.expected("`)` to close the parenthesis"));
-                }
-                let close = self.bump();
-                let span = self.span(t).to(self.span(close));
-                let depth = inner.depth + 1;
-                self.node(ExprKind::Paren(Box::new(inner.expr)), span, depth, false)
-            }
+            TokKind::LParen => self.paren(),
             _ => Err(self.expected("an expression")),
         }
+    }
+
+    #[inline(never)]
+    fn literal_operand(&mut self) -> Node {
+        let t = self.bump();
+        let lit = self.literal(t);
+        self.leaf(ExprKind::Literal(lit), self.span(t))
+    }
+
+    #[inline(never)]
+    fn unknown_operand(&mut self) -> Node {
+        let t = self.bump();
+        self.leaf(ExprKind::Unknown, self.span(t))
+    }
+
+    #[inline(never)]
+    fn name_operand(&mut self) -> PResult<Node> {
+        let name = self.bump_ident();
+        if self.at(TokKind::Dot) {
+            self.bump();
+            let field = self.name("a field name")?;
+            let span = name.span.to(field.span);
+            return self.node(ExprKind::Field { binder: name, field }, span, 1, false);
+        }
+        let span = name.span;
+        Ok(self.leaf(ExprKind::Name(name), span))
+    }
+
+    #[inline(never)]
+    fn has_operand(&mut self) -> PResult<Node> {
+        let t = self.bump();
+        let first = self.name("a field name after `has`")?;
+        let (binder, field) = if self.at(TokKind::Dot) {
+            self.bump();
+            (Some(first), self.name("a field name")?)
+        } else {
+            (None, first)
+        };
+        let span = self.span(t).to(field.span);
+        Ok(self.leaf(ExprKind::Has { binder, field }, span))
+    }
+
+    #[inline(never)]
+    fn observed_operand(&mut self) -> PResult<Node> {
+        let t = self.bump();
+        self.expect(TokKind::LParen, "`(` after `observed`")?;
+        let kind = self.name("a fact kind")?;
+        let close = self.expect(TokKind::RParen, "`)`")?;
+        Ok(self.leaf(ExprKind::Observed(kind), self.span(t).to(self.span(close))))
+    }
+
+    fn paren(&mut self) -> PResult<Node> {
+        let open = self.bump();
+        let inner = self.nested(open, 1, Self::expr)?;
+        self.close_paren(open, inner)
+    }
+
+    #[inline(never)]
+    fn close_paren(&mut self, open: Tok, inner: Node) -> PResult<Node> {
+        if self.at_end_of_decl() {
+            return Err(self.unclosed(open));
+        }
+        if !self.at(TokKind::RParen) {
+            return Err(self.expected("`)` to close the parenthesis"));
+        }
+        let close = self.bump();
+        let span = self.span(open).to(self.span(close));
+        let depth = inner.depth + 1;
+        self.node(ExprKind::Paren(Box::new(inner.expr)), span, depth, false)
     }
 
     /// `[B in] KIND`: the binder and the kind.
@@ -890,33 +955,60 @@ impl<'a> Parser<'a> {
     }
 
     fn quantifier(&mut self, quantifier: Quantifier) -> PResult<Node> {
+        let head = self.head(quantifier.keyword())?;
+        if !self.at_kw(Kw::Where) {
+            return self.finish_quantifier(quantifier, head, None);
+        }
+        let w = self.bump();
+        let body = self.nested(w, 1, Self::unary)?;
+        self.finish_quantifier(quantifier, head, Some(body))
+    }
+
+    /// The start of a quantifier or `count`: its keyword (and `(`), binder and kind.
+    #[inline(never)]
+    fn head(&mut self, keyword: &str) -> PResult<Box<Head>> {
         let kw = self.bump();
-        let (binder, kind) = self.binder_and_kind(quantifier.keyword())?;
-        let mut span = self.span(kw).to(kind.span);
-        let (body, depth, open) = if self.at_kw(Kw::Where) {
-            let w = self.bump();
-            let body = self.nested(w, 1, Self::unary)?;
-            span = span.to(body.expr.span);
-            (Some(Box::new(body.expr)), body.depth + 1, body.open)
+        let open = if kw.kind == TokKind::Kw(Kw::Count) {
+            Some(self.expect(TokKind::LParen, "`(` after `count`")?)
         } else {
-            (None, 1, false)
+            None
+        };
+        let after = if open.is_some() { "count(" } else { keyword };
+        let (binder, kind) = self.binder_and_kind(after)?;
+        Ok(Box::new(Head { kw, open, binder, kind }))
+    }
+
+    #[inline(never)]
+    #[expect(clippy::boxed_local, reason = "the box keeps the recursive caller's frame small")]
+    fn finish_quantifier(&mut self, quantifier: Quantifier, head: Box<Head>, body: Option<Node>) -> PResult<Node> {
+        let Head { kw, binder, kind, .. } = *head;
+        let mut span = self.span(kw).to(kind.span);
+        let (body, depth, open) = match body {
+            Some(body) => {
+                span = span.to(body.expr.span);
+                (Some(Box::new(body.expr)), body.depth + 1, body.open)
+            }
+            None => (None, 1, false),
         };
         self.node(ExprKind::Quantifier { quantifier, binder, kind, body }, span, depth, open)
     }
 
     fn count(&mut self) -> PResult<Node> {
-        let kw = self.bump();
-        let open = self.expect(TokKind::LParen, "`(` after `count`")?;
-        let (binder, kind) = self.binder_and_kind("count(")?;
-        let (body, depth) = if self.at_kw(Kw::Where) {
-            let w = self.bump();
-            let body = self.nested(w, 1, Self::expr)?;
-            (Some(Box::new(body.expr)), body.depth + 1)
-        } else {
-            (None, 1)
-        };
+        let head = self.head("count")?;
+        if !self.at_kw(Kw::Where) {
+            return self.finish_count(head, None);
+        }
+        let w = self.bump();
+        let body = self.nested(w, 1, Self::expr)?;
+        self.finish_count(head, Some(body))
+    }
+
+    #[inline(never)]
+    #[expect(clippy::boxed_local, reason = "the box keeps the recursive caller's frame small")]
+    fn finish_count(&mut self, head: Box<Head>, body: Option<Node>) -> PResult<Node> {
+        let Head { kw, open, binder, kind } = *head;
         if self.at_end_of_decl() {
-            return Err(self.unclosed(open));
+            return Err(self.unclosed(open.unwrap_or(kw)));
         }
         if !self.at(TokKind::RParen) {
             let what = if body.is_some() { "`)`" } else { "`where` or `)`" };
@@ -924,6 +1016,10 @@ impl<'a> Parser<'a> {
         }
         let close = self.bump();
         let span = self.span(kw).to(self.span(close));
+        let (body, depth) = match body {
+            Some(body) => (Some(Box::new(body.expr)), body.depth + 1),
+            None => (None, 1),
+        };
         self.node(ExprKind::Count { binder, kind, body }, span, depth, false)
     }
 

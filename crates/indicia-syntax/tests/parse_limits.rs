@@ -150,3 +150,26 @@ fn ten_megabytes_of_one_line() {
     let (_, diags) = parse(FileId(0), &text);
     assert_eq!(diags.len(), 1);
 }
+
+/// The deepest trees the parser accepts fit in half the default test-thread stack, even in an
+/// unoptimised build (measured at opt-level 0: about 560 KiB for `count(` nesting, the worst).
+#[test]
+fn the_deepest_accepted_nesting_fits_in_one_megabyte() {
+    let n = MAX_NESTING - 1;
+    let texts = [
+        format!("define d = {}x{}", "(".repeat(n), ")".repeat(n)),
+        format!("define d = {}x{}", "count(f where ".repeat(n), ")".repeat(n)),
+        format!("define d = {}x", "any f where ".repeat(n)),
+        format!("define d = {}x{}", "(a or not any f where (".repeat(n / 5), "))".repeat(n / 5)),
+    ];
+    for text in texts {
+        let handle = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || {
+                let (_, diags) = parse(FileId(0), &text);
+                diags.len()
+            })
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), 0);
+    }
+}
