@@ -1,1 +1,28 @@
-fn main() {}
+//! `indicia`: check, format and test rule packs; score app evidence against them.
+//!
+//! One module per subcommand under `commands/`; `cli` declares the arguments, `exit` the exit
+//! statuses, `pack` how a command gets its pack, `output` the text report.
+
+mod cli;
+mod commands;
+mod exit;
+mod output;
+mod pack;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Test(args) => commands::test::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
+        Command::Graph(args) => commands::graph::run(args),
+    };
+    status.into()
+}

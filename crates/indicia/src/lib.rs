@@ -9,19 +9,20 @@
 //! Most users need only [`Engine`] and [`Report`]; the modules are public for tools that want
 //! the stages one by one.
 
-// pub mod builtin; (lead: enabled once its dependencies land)
+pub mod builtin;
 pub mod check;
-// pub mod engine; (lead: enabled once its dependencies land)
+pub mod engine;
 pub mod eval;
 pub mod evidence;
 pub mod graph;
 pub mod hir;
 pub mod load;
 pub mod outcome;
-// pub mod params; (lead: enabled once its dependencies land)
+pub mod params;
 pub mod reference;
 pub mod report;
-// pub mod testing; (lead: enabled once its dependencies land)
+pub mod testing;
 
+pub use engine::{Engine, EngineError};
 pub use evidence::{Evidence, EvidenceError};
 pub use report::Report;

@@ -12,8 +12,16 @@ pub fn run(args: &GraphArgs) -> Status {
     let program = engine.program();
     if args.dot {
         print!("{}", program.to_dot());
-    } else {
-        println!("{}", program.stats());
+        return Status::Success;
     }
+    let stats = program.stats();
+    println!("indicators              {}", program.indicator_count());
+    println!("nodes before sharing    {}", stats.nodes_before_sharing);
+    println!("nodes after sharing     {}", stats.nodes_after_sharing);
+    println!("nodes after folding     {}", stats.nodes_after_folding);
+    println!("computed nodes          {}", stats.computed_nodes);
+    println!("scans                   {}", stats.scans);
+    println!("nested scans            {}", stats.nested_scans);
+    println!("sharing ratio           {:.2}", stats.sharing_ratio);
     Status::Success
 }
