@@ -56,8 +56,6 @@
 
 mod lexer;
 
-use std::collections::VecDeque;
-
 use crate::ast::{
     BinOp, BlockDecl, BrokenDecl, Decl, DeclKind, Entry, ExpectTarget, Expr, ExprKind, FactDecl, FieldDecl, File,
     Ident, IndicatorDecl, Literal, ParamDecl, PatternOp, Quantifier, StrLit, TestDecl, TestEntry, TypeExpr, ValueDecl,
@@ -65,6 +63,11 @@ use crate::ast::{
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use lexer::{Kw, Lexer, StrEnd, Tok, TokKind};
+
+/// Tokens of lookahead the parser keeps.
+const LOOKAHEAD: usize = 3;
+
+const EOF_TOK: Tok = Tok { kind: TokKind::Eof, start: 0, end: 0, line_start: false, col1: false };
 
 /// The deepest expression tree the parser builds (see the module docs).
 pub const MAX_NESTING: usize = 128;
@@ -137,7 +140,9 @@ struct Parser<'a> {
     file: FileId,
     text: &'a str,
     lex: Lexer<'a>,
-    la: VecDeque<Tok>,
+    /// Lookahead: `la[..la_len]` are the next tokens, in order.
+    la: [Tok; LOOKAHEAD],
+    la_len: usize,
     diags: Vec<Diagnostic>,
     dropped: usize,
     // Per-declaration state, reset by `begin_decl`.
@@ -176,7 +181,8 @@ impl<'a> Parser<'a> {
             file,
             text,
             lex: Lexer::new(file, text),
-            la: VecDeque::with_capacity(4),
+            la: [EOF_TOK; LOOKAHEAD],
+            la_len: 0,
             diags: Vec::new(),
             dropped: 0,
             braces: 0,
@@ -200,28 +206,30 @@ impl<'a> Parser<'a> {
             );
         }
         // Drain the lexer so that every comment is collected even when parsing stopped early.
-        while self.la.back().is_none_or(|t| t.kind != TokKind::Eof) {
-            let t = self.lex.next_token();
-            self.la.push_back(t);
-        }
+        while self.lex.next_token().kind != TokKind::Eof {}
         let comments = std::mem::take(&mut self.lex.comments);
         (File { decls, comments }, self.diags)
     }
 
     // ---- tokens -------------------------------------------------------------------------
 
+    /// The token `n` places ahead (`n < LOOKAHEAD`).
     fn peek(&mut self, n: usize) -> Tok {
-        while self.la.len() <= n {
+        while self.la_len <= n && self.la_len < LOOKAHEAD {
             let t = self.lex.next_token();
-            self.la.push_back(t);
+            if let Some(slot) = self.la.get_mut(self.la_len) {
+                *slot = t;
+            }
+            self.la_len += 1;
         }
-        self.la.get(n).copied().unwrap_or(Tok { kind: TokKind::Eof, start: 0, end: 0, line_start: false, col1: false })
+        self.la.get(n).copied().unwrap_or(EOF_TOK)
     }
 
     fn bump(&mut self) -> Tok {
         let t = self.peek(0);
         if t.kind != TokKind::Eof {
-            self.la.pop_front();
+            self.la.rotate_left(1);
+            self.la_len -= 1;
         }
         match t.kind {
             TokKind::LBrace => self.braces += 1,

@@ -159,20 +159,8 @@ pub(crate) struct Lexer<'a> {
 
 type R<'a, T> = IResult<&'a str, T>;
 
-fn whitespace(i: &str) -> R<'_, &str> {
-    take_while(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))(i)
-}
-
 fn comment(i: &str) -> R<'_, &str> {
     recognize(pair(char('#'), take_till(|c| c == '\n'))).parse(i)
-}
-
-fn ident(i: &str) -> R<'_, &str> {
-    recognize(pair(
-        satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
-        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-    ))
-    .parse(i)
 }
 
 fn digits(i: &str) -> R<'_, &str> {
@@ -227,16 +215,18 @@ impl<'a> Lexer<'a> {
 
     /// Skips whitespace and comments; true when a line break was passed.
     fn skip_trivia(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
         let mut newline = false;
         loop {
-            let rest = self.rest();
-            if let Ok((after, ws)) = whitespace(rest) {
-                newline |= ws.contains('\n');
-                self.pos += rest.len() - after.len();
-            }
-            let rest = self.rest();
-            match comment(rest) {
-                Ok((after, text)) => {
+            match bytes.get(self.pos) {
+                Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                Some(b'\n') => {
+                    newline = true;
+                    self.pos += 1;
+                }
+                Some(b'#') => {
+                    let rest = self.rest();
+                    let Ok((after, text)) = comment(rest) else { return newline };
                     let start = self.pos;
                     let text = text.strip_suffix('\r').unwrap_or(text);
                     self.comments.push(Comment {
@@ -245,7 +235,7 @@ impl<'a> Lexer<'a> {
                     });
                     self.pos += rest.len() - after.len();
                 }
-                Err(_) => return newline,
+                _ => return newline,
             }
         }
     }
@@ -274,13 +264,11 @@ impl<'a> Lexer<'a> {
                 }
                 Err(_) => (TokKind::Unknown, 1),
             },
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => match ident(rest) {
-                Ok((after, word)) => {
-                    let kind = Kw::from_word(word).map_or(TokKind::Ident, TokKind::Kw);
-                    (kind, rest.len() - after.len())
-                }
-                Err(_) => (TokKind::Unknown, 1),
-            },
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let len = bytes.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).unwrap_or(bytes.len());
+                let word = rest.get(..len).unwrap_or("");
+                (Kw::from_word(word).map_or(TokKind::Ident, TokKind::Kw), len)
+            }
             b'=' if second == Some(b'=') => (TokKind::EqEq, 2),
             b'!' if second == Some(b'=') => (TokKind::NotEq, 2),
             b'<' if second == Some(b'=') => (TokKind::Le, 2),
