@@ -27,6 +27,10 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Show the evaluation graph a pack compiles into.
     Graph(GraphArgs),
+    /// Extract evidence from app files and captures (APK, manifest, Info.plist, privacy manifest, HAR).
+    Extract(crate::extract_cmd::ExtractArgs),
+    /// Extract evidence from an APK or IPA (and captures) and score it in one step.
+    Scan(ScanCommandArgs),
 }
 
 /// How diagnostics are printed.
@@ -102,4 +106,21 @@ pub struct GraphArgs {
     /// Print the graph in Graphviz DOT.
     #[arg(long)]
     pub dot: bool,
+}
+
+/// `indicia scan APP.apk|APP.ipa [--har F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text]`
+#[derive(Debug, clap::Args)]
+pub struct ScanCommandArgs {
+    /// What to extract.
+    #[command(flatten)]
+    pub scan: crate::extract_cmd::ScanArgs,
+    /// The pack to score against (default: the built-in pack).
+    #[arg(long, value_name = "PACK")]
+    pub rules: Option<PathBuf>,
+    /// Override a pack param: `NAME=VALUE` (repeatable; the last wins).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
 }

@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod extract_cmd;
 mod output;
 mod pack;
 
@@ -23,6 +24,8 @@ fn main() -> ExitCode {
         Command::Test(args) => commands::test::run(args),
         Command::Fmt(args) => commands::fmt::run(args),
         Command::Graph(args) => commands::graph::run(args),
+        Command::Extract(args) => return extract_cmd::run_extract(args),
+        Command::Scan(args) => commands::scan::run(args),
     };
     status.into()
 }

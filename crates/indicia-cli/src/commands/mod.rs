@@ -4,4 +4,5 @@ pub mod check;
 pub mod eval;
 pub mod fmt;
 pub mod graph;
+pub mod scan;
 pub mod test;

@@ -1,0 +1,49 @@
+//! `indicia scan APP [--har F]...`: extract evidence from an app file (and captures) and score it
+//! in one step. Kinds that only a dynamic analysis observes stay unobserved unless a capture is
+//! given, so their indicators are inconclusive, not passed.
+
+use crate::cli::{DiagnosticFormat, ReportFormat, ScanCommandArgs};
+use crate::exit::Status;
+use crate::output::text;
+
+/// Extracts, scores and prints one report.
+pub fn run(args: &ScanCommandArgs) -> Status {
+    let engine = match crate::pack::load_engine(args.rules.as_deref(), DiagnosticFormat::Human) {
+        Ok(engine) => engine,
+        Err(status) => return status,
+    };
+    let engine = match engine.with_param_overrides(&args.params) {
+        Ok(engine) => engine,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Status::Usage;
+        }
+    };
+    let evidence = match crate::extract_cmd::scan_evidence(&args.scan) {
+        Ok(evidence) => evidence,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return if args.scan.app.exists() { Status::Failure } else { Status::Usage };
+        }
+    };
+    let bytes = evidence.to_string();
+    let evidence = match engine.read_evidence(bytes.as_bytes()) {
+        Ok(evidence) => evidence,
+        Err(error) => {
+            eprintln!("error: the extracted evidence does not fit the pack's schema: {error}");
+            return Status::Failure;
+        }
+    };
+    let report = engine.evaluate(&evidence);
+    match args.format {
+        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Status::Failure;
+            }
+        },
+        ReportFormat::Text => print!("{}", text::render_report(engine.pack(), &evidence, &report)),
+    }
+    Status::Success
+}
