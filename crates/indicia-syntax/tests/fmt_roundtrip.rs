@@ -270,3 +270,24 @@ proptest! {
         prop_assert_eq!(again, formatted, "\ninput:\n{}", text);
     }
 }
+
+/// Nesting at the parser's limit: the printer stays within its own depth bound (and the test
+/// thread's stack), keeps the tree, and is idempotent.
+#[test]
+fn deep_nesting_formats_without_exhausting_the_stack() {
+    let depth = indicia_syntax::parser::MAX_NESTING / 2 - 4;
+    let long = "any flow where (host == \"a-rather-long-host-name.example\" and port == 443 # c\n and tls == true)";
+    for inner in [format!("{long} or x"), format!("not {long}")] {
+        let text = format!("define d =\n  {}{inner}{}\n", "(".repeat(depth), ")".repeat(depth));
+        let (mut ast, diags) = parse(FileId(0), &text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let once = format_file(&ast, &text);
+        let (mut back, diags) = parse(FileId(0), &once);
+        assert!(diags.is_empty(), "{diags:?}\n{once}");
+        assert_eq!(back.comments.len(), 1);
+        assert_eq!(format_file(&back, &once), once);
+        erase_spans(&mut ast);
+        erase_spans(&mut back);
+        assert_eq!(back, ast);
+    }
+}
