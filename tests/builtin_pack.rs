@@ -199,3 +199,85 @@ fn nsb_fixtures_carry_dynamic_evidence() {
         }
     }
 }
+
+// ---- With the engine: the built-in pack scores the NSB fixtures as published ----
+
+/// Scores one file of `examples/evidence/` with the built-in pack.
+fn score(file: &str) -> indicia::Report {
+    let path = root().join("examples/evidence").join(file);
+    let bytes = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    indicia::Engine::builtin().evaluate_json(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn verdict(report: &indicia::Report, id: &str) -> String {
+    let indicator = report.indicators.iter().find(|i| i.id == id).unwrap_or_else(|| panic!("{id} in the report"));
+    indicator.verdict.name().to_string()
+}
+
+#[test]
+fn builtin_pack_reproduces_the_nsb_totals() {
+    for (stem, failed) in NSB_APPS {
+        let report = score(&format!("{stem}.json"));
+        assert_eq!(report.summary.total, 15, "{stem}: 15 indicators");
+        assert_eq!(report.summary.failed, *failed, "{stem}: {failed} of 15 failed, as the NSB published");
+        assert_eq!(report.summary.inconclusive, 0, "{stem}: every indicator decided");
+    }
+    let benign = score("benign-notes.json");
+    assert_eq!((benign.summary.failed, benign.summary.passed), (0, 15), "the benign app passes all 15");
+}
+
+#[test]
+fn builtin_pack_agrees_with_the_confirmed_per_app_facts() {
+    let reports: Vec<(&str, indicia::Report)> =
+        NSB_APPS.iter().map(|(stem, _)| (*stem, score(&format!("{stem}.json")))).collect();
+    for (stem, report) in &reports {
+        for id in ["TW-SI-01", "TW-SI-02", "TW-DT-03"] {
+            assert_eq!(verdict(report, id), "fail", "{stem} fails {id}");
+        }
+        let pd_failed = ["TW-PD-01", "TW-PD-02", "TW-PD-03", "TW-PD-04", "TW-PD-05"]
+            .iter()
+            .filter(|id| verdict(report, id) == "fail")
+            .count();
+        match *stem {
+            "rednote" | "weibo" | "douyin" => assert_eq!(pd_failed, 5, "{stem} fails PD-01…05"),
+            "wechat" => assert_eq!(pd_failed, 4, "WeChat fails four of PD-01…05"),
+            _ => {}
+        }
+    }
+    let bio_failed = reports.iter().filter(|(_, r)| verdict(r, "TW-BIO-01") == "fail").count();
+    assert_eq!(bio_failed, 4, "four of the five fail TW-BIO-01");
+}
+
+#[test]
+fn builtin_pack_refs_carry_no_revoked_id_and_categories_hold_5_4_3_2_1() {
+    let report = score("rednote.json");
+    assert_eq!(report.pack.name, "tw_mabis");
+    assert_eq!(report.pack.version.as_deref(), Some("4.0"));
+    for indicator in &report.indicators {
+        for reference in &indicator.refs {
+            if let Some(id) = reference.strip_prefix("MITRE-ATTACK:") {
+                let base = id.split('.').next().unwrap_or(id);
+                assert!(!REVOKED_ATTACK_IDS.contains(&base), "{}: revoked id {reference}", indicator.id);
+            }
+        }
+        assert!(indicator.refs.iter().any(|r| r.starts_with("MASVS-PRIVACY-")), "{}: a MASVS ref", indicator.id);
+    }
+    let sizes: Vec<(&str, usize)> = report.categories.iter().map(|c| (c.id.as_str(), c.total)).collect();
+    assert_eq!(
+        sizes,
+        [
+            ("biometrics", 1),
+            ("data_transmission", 3),
+            ("excessive_permissions", 4),
+            ("personal_data", 5),
+            ("system_information", 2)
+        ]
+    );
+}
+
+#[test]
+fn builtin_pack_test_blocks_all_pass() {
+    let run = indicia::testing::run_tests(&indicia::Engine::builtin());
+    assert!(run.passed >= 18, "the pack's test blocks ran ({} passed)", run.passed);
+    assert_eq!(run.failed, 0, "{}", run.failures.join("\n"));
+}
