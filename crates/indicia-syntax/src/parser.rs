@@ -292,7 +292,9 @@ impl<'a> Parser<'a> {
         let span = self.span(t);
         let d = match t.kind {
             TokKind::Unknown => {
-                Diagnostic::error(format!("unexpected character `{}`", first_char(self.slice(t))), span)
+                let c = self.slice(t).chars().next().unwrap_or('?');
+                let span = Span::new(self.file, t.start as usize, t.start as usize + c.len_utf8());
+                Diagnostic::error(format!("unexpected character `{}`", c.escape_debug()), span)
             }
             _ => Diagnostic::error(format!("expected {what}, found {}", self.describe(t)), span),
         };
@@ -308,9 +310,10 @@ impl<'a> Parser<'a> {
         match t.kind {
             TokKind::Ident => format!("`{text}`"),
             TokKind::Kw(_) => format!("reserved word `{text}`"),
-            TokKind::Str { .. } if text.chars().count() <= 32 => format!("string {text}"),
+            TokKind::Str { .. } if text.chars().count() <= 32 => format!("string {}", printable(text)),
             TokKind::Str { .. } => "a string".to_string(),
-            TokKind::Int | TokKind::Float => format!("number `{text}`"),
+            TokKind::Int | TokKind::Float if text.len() <= 32 => format!("number `{text}`"),
+            TokKind::Int | TokKind::Float => "a number".to_string(),
             TokKind::Eof => "the end of the file".to_string(),
             _ => format!("`{text}`"),
         }
@@ -1224,9 +1227,19 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn first_char(s: &str) -> &str {
-    let end = s.chars().next().map_or(0, char::len_utf8);
-    s.get(..end).unwrap_or("")
+/// `s` with control and bidirectional-formatting characters escaped, for a message.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@
 //!   readers and grep; the same cap.
 //! - [`render_json`]: a pretty JSON array of
 //!   `{"severity", "message", "file", "line", "column", "end_line", "end_column"}` (1-based, the
-//!   end exclusive), every diagnostic, no cap.
+//!   end exclusive), every diagnostic, no cap, without a final line break.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -87,9 +87,7 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());
-    out.push('\n');
-    out
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
 }
 
 fn sorted(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
@@ -274,7 +272,7 @@ error: second
             serde_json::json!([{"severity": "error", "message": "msg", "file": "a.ind",
                 "line": 2, "column": 3, "end_line": 2, "end_column": 7}])
         );
-        assert_eq!(render_json(&sources, &[]), "[]\n");
+        assert_eq!(render_json(&sources, &[]), "[]");
     }
 
     #[test]

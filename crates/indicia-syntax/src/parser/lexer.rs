@@ -220,6 +220,8 @@ impl<'a> Lexer<'a> {
         loop {
             match bytes.get(self.pos) {
                 Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                // A byte-order mark at the start of the file is whitespace.
+                Some(0xEF) if self.pos == 0 && self.text.starts_with('\u{feff}') => self.pos += 3,
                 Some(b'\n') => {
                     newline = true;
                     self.pos += 1;

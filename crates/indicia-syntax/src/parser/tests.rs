@@ -440,7 +440,7 @@ fn unknown_characters() {
     let (_, d) = p("const a = 1 $$ 2");
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].message, "unexpected character `$`");
-    assert_eq!(d[0].span.range(), 12..14);
+    assert_eq!(d[0].span.range(), 12..13);
 }
 
 // ---- limits ----------------------------------------------------------------------------
@@ -473,4 +473,20 @@ fn diagnostics_are_capped() {
         d.last().unwrap().message,
         format!("{} more errors in this file not shown", 1000 - (MAX_DIAGNOSTICS - 1))
     );
+}
+
+#[test]
+fn messages_escape_invisible_characters() {
+    let (_, d) = p("const a = 1 \u{202e}x");
+    assert_eq!(d[0].message, "unexpected character `\\u{202e}`");
+    assert_eq!(d[0].span.range(), 12..15);
+    let (_, d) = p("fact \"a\u{7}b\" {}");
+    assert_eq!(d[0].message, "expected a fact name, found string \"a\\u{7}b\"");
+}
+
+#[test]
+fn a_byte_order_mark_is_whitespace() {
+    let (f, d) = p("\u{feff}const a = 1\n");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(f.decls[0].span().range(), 3..14);
 }
