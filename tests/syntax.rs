@@ -6,6 +6,9 @@
 //! Also: the two `check` examples of the specification reproduced exactly, and the pack loader on
 //! a directory tree.
 
+#[path = "../benches/gen/mod.rs"]
+mod generator;
+
 use std::path::{Path, PathBuf};
 
 use indicia::load::{self, LoadError, check_pack, load_path, load_sources};
@@ -177,4 +180,18 @@ fn parse_and_check_errors_of_all_files_are_reported_together() {
     let files: Vec<&str> =
         locations(&rendered).iter().map(|l| if l.starts_with("p/a.ind") { "a" } else { "b" }).collect();
     assert_eq!(files, vec!["a", "b"], "{rendered}");
+}
+
+#[test]
+fn the_bench_generator_makes_a_pack_that_checks_clean() {
+    let text = generator::generate_pack(150);
+    let lines = text.lines().count();
+    assert!((1500..2500).contains(&lines), "{lines} lines");
+    let pack = match check_pack(load_sources("generated", vec![("generated.ind".to_string(), text)])) {
+        Ok(pack) => pack,
+        Err(failure) => panic!("{}", render_human(&failure.sources, &failure.diagnostics)),
+    };
+    assert_eq!(pack.indicators.len(), 150);
+    assert_eq!(pack.name, "generated");
+    assert!(pack.patterns.len() >= 10);
 }
