@@ -1,2 +1,109 @@
-//! Checks that the peer engines give the same verdicts as indicia (being written).
+//! The peer engines of `benches/peers.rs` give the same verdicts as indicia — fail, pass and
+//! inconclusive alike — on every evidence object the bench uses: the pack's fixtures, the example
+//! evidence, and generated evidence (the bench's ~200-fact object and 300 smaller ones that mix
+//! missing and null fields, unobserved and empty kinds). Without this check the bench would
+//! compare engines that compute different things.
+//!
+//! Runs only with `--features peers` (`cargo test --features peers --test peers_agree`).
 #![cfg(feature = "peers")]
+
+#[path = "../benches/peers/evidence.rs"]
+mod evidence;
+#[path = "../benches/peers/harness.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::{CelPeer, RegoPeer, RvmPeer, Verdicts};
+use indicia::Engine;
+use indicia::outcome::Outcomes;
+
+const PACK: &str = "rules/tw-mabis-v4";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn engine() -> Engine {
+    Engine::from_path(root().join(PACK)).expect("the built-in pack compiles")
+}
+
+fn verdicts(engine: &Engine, outcomes: &Outcomes) -> Verdicts {
+    engine
+        .pack()
+        .indicators
+        .iter()
+        .zip(&outcomes.indicators)
+        .map(|(indicator, outcome)| (indicator.id.clone(), outcome.verdict.name().to_string()))
+        .collect()
+}
+
+/// Every evidence object the bench uses, by name.
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for dir in ["rules/tw-mabis-v4/tests/fixtures", "examples/evidence"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let bytes = std::fs::read(&path).expect("a readable fixture");
+            out.push((display(&path), bytes));
+        }
+    }
+    let (seed, json) = evidence::bench_object();
+    out.push((format!("generated seed {seed} (the bench's object)"), json.into_bytes()));
+    for seed in 0..300u64 {
+        out.push((format!("generated seed {seed}"), evidence::generate(seed, (seed % 60) as usize).into_bytes()));
+    }
+    out
+}
+
+fn display(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+}
+
+#[test]
+fn every_peer_gives_indicias_verdicts() {
+    let engine = engine();
+    let mut scratch = indicia::eval::Scratch::new();
+    let mut rego = RegoPeer::new().expect("the Rego policy loads");
+    let mut rvm = RvmPeer::new().expect("the Rego policy compiles to RVM bytecode");
+    let cel = CelPeer::new().expect("the CEL programs compile");
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (name, bytes) in corpus() {
+        let evidence = engine.read_evidence(&bytes).unwrap_or_else(|e| panic!("{name}: indicia rejects it: {e}"));
+        let ours = verdicts(&engine, &indicia::eval::evaluate(engine.program(), &evidence, &mut scratch));
+        assert_eq!(ours.len(), 15, "{name}");
+        let reference = verdicts(&engine, &indicia::reference::evaluate(engine.pack(), engine.params(), &evidence));
+        assert_eq!(reference, ours, "{name}: the reference interpreter disagrees");
+
+        let input = RegoPeer::parse(&bytes).expect("regorus parses the JSON");
+        let by_rego = harness::rego_verdicts(&rego.eval(&input).expect("regorus evaluates")).expect("an object");
+        assert_eq!(by_rego, ours, "{name}: regorus disagrees");
+        let by_rvm = harness::rego_verdicts(&rvm.eval(&input).expect("the RVM executes")).expect("an object");
+        assert_eq!(by_rvm, ours, "{name}: the regorus RVM disagrees");
+
+        let input = CelPeer::parse(&bytes).expect("the cel crate reads the JSON");
+        let by_cel = cel.verdicts(&cel.eval(&input).expect("CEL evaluates")).expect("strings");
+        assert_eq!(by_cel, ours, "{name}: CEL disagrees");
+
+        for verdict in ours.values() {
+            *seen.entry(verdict.clone()).or_default() += 1;
+        }
+    }
+    // The corpus exercises all three verdicts, so agreement on inconclusive is tested too.
+    for verdict in ["fail", "pass", "inconclusive"] {
+        assert!(seen.get(verdict).copied().unwrap_or(0) >= 100, "too few {verdict} verdicts: {seen:?}");
+    }
+}
+
+#[test]
+fn the_bench_object_is_about_200_facts_and_15_kb() {
+    let (_, json) = evidence::bench_object();
+    let facts = evidence::count_facts(&json);
+    assert!((190..=215).contains(&facts), "{facts} facts");
+    assert!((13_000..=18_000).contains(&json.len()), "{} bytes", json.len());
+}

@@ -38,7 +38,9 @@ impl RegoPeer {
     pub fn new() -> Result<RegoPeer, String> {
         let mut engine = regorus::Engine::new();
         engine.add_policy("tw_mabis.rego".to_string(), REGO_POLICY.to_string()).map_err(|e| e.to_string())?;
-        engine.set_input(regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?);
+        engine.set_input(
+            regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?,
+        );
         engine.eval_rule(REGO_ENTRY.to_string()).map_err(|e| e.to_string())?;
         Ok(RegoPeer { engine })
     }
@@ -87,6 +89,8 @@ impl RvmPeer {
         let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[REGO_ENTRY])
             .map_err(|e| e.to_string())?;
         let mut vm = regorus::rvm::vm::RegoVM::new();
+        // The default budget (25,000 instructions) stops the policy on a ~200-fact app.
+        vm.set_max_instructions(usize::MAX);
         vm.load_program(program);
         Ok(RvmPeer { vm })
     }
@@ -152,10 +156,7 @@ impl CelPeer {
         let root: &cel::Context<'_, '_> = &self.root;
         let mut scope = root.new_inner_scope();
         scope.set_variable_resolver(&binding);
-        self.programs
-            .iter()
-            .map(|(id, program)| program.execute(&scope).map_err(|e| format!("{id}: {e}")))
-            .collect()
+        self.programs.iter().map(|(id, program)| program.execute(&scope).map_err(|e| format!("{id}: {e}"))).collect()
     }
 
     /// The verdicts of [`CelPeer::eval`]'s values.
