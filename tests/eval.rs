@@ -55,15 +55,16 @@ fn engine_for(dir: &Path) -> indicia::Engine {
 fn run_case(dir: &Path) -> Result<(), String> {
     let engine = engine_for(dir);
     let evidence = std::fs::read(dir.join("evidence.json")).map_err(|e| e.to_string())?;
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let report = engine.evaluate_json(&evidence).map_err(|e| format!("evidence rejected: {e}"))?;
     let actual = serde_json::to_value(&report).map_err(|e| e.to_string())?;
     subset(&expected, &actual, "report")?;
-    if let Some(n) = expected.get("$warnings").and_then(Value::as_u64) {
-        if report.warnings.len() as u64 != n {
-            return Err(format!("expected {n} warnings, got {:?}", report.warnings));
-        }
+    if let Some(n) = expected.get("$warnings").and_then(Value::as_u64)
+        && report.warnings.len() as u64 != n
+    {
+        return Err(format!("expected {n} warnings, got {:?}", report.warnings));
     }
     check_reversed_facts(&engine, &evidence, &report)
 }
@@ -85,8 +86,11 @@ fn check_reversed_facts(engine: &indicia::Engine, evidence: &[u8], report: &indi
         if a.verdict != b.verdict {
             return Err(format!("{}: verdict changed with fact order", a.id));
         }
-        let mut mapped: Vec<(String, u32)> =
-            b.witnesses.iter().map(|w| (w.kind.clone(), lengths.get(&w.kind).copied().unwrap_or(0) - 1 - w.index)).collect();
+        let mut mapped: Vec<(String, u32)> = b
+            .witnesses
+            .iter()
+            .map(|w| (w.kind.clone(), lengths.get(&w.kind).copied().unwrap_or(0) - 1 - w.index))
+            .collect();
         mapped.sort();
         let original: Vec<(String, u32)> = a.witnesses.iter().map(|w| (w.kind.clone(), w.index)).collect();
         if mapped != original {
