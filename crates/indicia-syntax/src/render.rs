@@ -145,31 +145,101 @@ fn render_one(renderer: &Renderer, file: Option<&SourceFile>, d: &Diagnostic) ->
         Severity::Warning => Level::WARNING,
     };
     let title = level.primary_title(d.message.as_str());
-    let mut group = match file.and_then(|f| snippet(f, d)) {
-        Some(snippet) => title.element(snippet),
+    let excerpt = file.and_then(|f| excerpt(f, d));
+    let mut group = match &excerpt {
+        Some(x) => {
+            let mut annotation = AnnotationKind::Primary.span(x.span.clone());
+            if let Some(label) = d.label.as_deref() {
+                annotation = annotation.label(label);
+            }
+            title.element(Snippet::source(x.source.as_str()).line_start(x.line).path(x.path).annotation(annotation))
+        }
         None => Group::with_title(title),
     };
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
-    renderer.render(&[group])
+    let out = renderer.render(&[group]);
+    match excerpt.and_then(|x| x.fix_column.map(|fix| (x.line, x.path, fix))) {
+        // The excerpt is a window of a long line: put the true column in the `-->` line.
+        Some((line, path, (shown, column))) => {
+            let wrong = format!("{path}:{line}:{shown}");
+            let right = format!("{path}:{line}:{column}");
+            let title_end = out.find('\n').unwrap_or(0);
+            match out.get(title_end..).and_then(|rest| rest.find(&wrong)) {
+                Some(at) => {
+                    let at = title_end + at;
+                    format!("{}{right}{}", out.get(..at).unwrap_or(""), out.get(at + wrong.len()..).unwrap_or(""))
+                }
+                None => out,
+            }
+        }
+        None => out,
+    }
 }
 
-/// The lines the span covers, with the span made relative to them.
-fn snippet<'a>(file: &'a SourceFile, d: &'a Diagnostic) -> Option<Snippet<'a, annotate_snippets::Annotation<'a>>> {
-    let len = file.text.len();
-    let start = (d.span.start as usize).min(len);
-    let end = (d.span.end as usize).clamp(start, len);
-    let first = file.line_col(start).line;
-    let last = file.line_col(end).line;
+/// Lines longer than this (in bytes) are shown as a window around the span.
+const LONG_LINE: usize = 1000;
+/// Characters of context kept on each side of the span in a window.
+const CONTEXT: usize = 100;
+/// The most bytes of a span shown in a window.
+const MAX_SHOWN: usize = 4096;
+
+/// The source text shown for a diagnostic: the lines its span covers, or a window of them when
+/// they are long (so that rendering stays linear in the number of diagnostics, not in their
+/// product with the line length).
+struct Excerpt<'a> {
+    source: String,
+    line: usize,
+    path: &'a str,
+    /// The span, relative to `source`.
+    span: std::ops::Range<usize>,
+    /// For a window: the column annotate-snippets computes, and the true one.
+    fix_column: Option<(usize, usize)>,
+}
+
+fn excerpt<'a>(file: &'a SourceFile, d: &Diagnostic) -> Option<Excerpt<'a>> {
+    let text: &str = &file.text;
+    let len = text.len();
+    let floor = |mut i: usize| {
+        i = i.min(len);
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(d.span.start as usize);
+    let end = floor((d.span.end as usize).max(start));
+    let at = file.line_col(start);
+    let first = at.line;
+    let last = first + text.get(start..end).map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count());
     let from = file.line_start(first)?;
     let to = file.line_start(last + 1).unwrap_or(len);
-    let source = file.text.get(from..to)?;
-    let mut annotation = AnnotationKind::Primary.span(start - from..end - from);
-    if let Some(label) = d.label.as_deref() {
-        annotation = annotation.label(label);
+    if to - from <= LONG_LINE {
+        let source = text.get(from..to)?.to_string();
+        return Some(Excerpt {
+            source,
+            line: first,
+            path: &file.name,
+            span: start - from..end - from,
+            fix_column: None,
+        });
     }
-    Some(Snippet::source(source).line_start(first).path(file.name.as_str()).annotation(annotation))
+    // A window: CONTEXT characters before the span, at most MAX_SHOWN bytes of it, CONTEXT after.
+    let before = text.get(from..start)?;
+    let win_from = before.char_indices().rev().nth(CONTEXT.saturating_sub(1)).map_or(from, |(i, _)| from + i);
+    let end = floor(end.min(start + MAX_SHOWN));
+    let after = text.get(end..to)?;
+    let win_to = after.char_indices().nth(CONTEXT).map_or(to, |(i, _)| end + i);
+    let lead = if win_from > from { "..." } else { "" };
+    let tail = if win_to < to { "..." } else { "" };
+    let body = text.get(win_from..win_to)?;
+    let source = format!("{lead}{body}{tail}");
+    let rel = lead.len() + start - win_from;
+    let span = rel..lead.len() + end - win_from;
+    let shown = source.get(..rel)?.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let column = at.column;
+    Some(Excerpt { source, line: first, path: &file.name, span, fix_column: Some((shown, column)) })
 }
 
 #[cfg(test)]
@@ -295,6 +365,45 @@ error: second
         assert!(plain.ends_with("a.ind: note: 50 more errors in a.ind not shown\n"));
         let json: serde_json::Value = serde_json::from_str(&render_json(&sources, &diags)).unwrap();
         assert_eq!(json.as_array().unwrap().len(), 250);
+    }
+
+    #[test]
+    fn long_lines_are_windowed_with_the_true_column() {
+        let line = format!("{}é\tflwo{}", "ab".repeat(50_000), "x".repeat(50_000));
+        let text = format!("first\n{line}\nlast\n");
+        let start = text.find("flwo").unwrap();
+        let (sources, diags) = one(&text, start, start + 4);
+        let lc = sources.get(FileId(0)).unwrap().line_col(start);
+        assert_eq!(lc.column, 100_003);
+        let out = render_human(&sources, &diags);
+        assert!(out.contains(" --> a.ind:2:100003\n"), "{out}");
+        assert!(out.len() < 2000, "{} bytes", out.len());
+        let caret_line = out.lines().find(|l| l.contains('^')).unwrap();
+        assert!(caret_line.ends_with("^^^^ here"));
+        let src_line = out.lines().find(|l| l.contains("flwo")).unwrap();
+        // The caret sits under `flwo` (the tab shows as four spaces in both lines).
+        let flwo_at = src_line[..src_line.find("flwo").unwrap()].chars().count();
+        assert_eq!(caret_line.find('^'), Some(flwo_at));
+        // A span longer than the window, and spans at both ends of the line.
+        for (s, e) in [(6, text.len() - 6), (6, 7), (6 + line.len() - 1, 6 + line.len())] {
+            let (sources, diags) = one(&text, s, e);
+            let lc = sources.get(FileId(0)).unwrap().line_col(s);
+            let out = render_human(&sources, &diags);
+            assert!(out.contains(&format!(" --> a.ind:{}:{}\n", lc.line, lc.column)), "{s}..{e}: {out}");
+            assert!(out.len() < 20_000);
+        }
+    }
+
+    #[test]
+    fn many_diagnostics_on_a_huge_line_render_quickly() {
+        let text = "x ".repeat(1_000_000);
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.ind", text.as_str());
+        let diags: Vec<Diagnostic> =
+            (0..200).map(|i| Diagnostic::error("e", Span::new(id, i * 10_000, i * 10_000 + 1))).collect();
+        let out = render_human(&sources, &diags);
+        assert_eq!(out.matches("error: e").count(), 200);
+        assert!(out.contains(" --> a.ind:1:1990001\n"));
     }
 
     #[test]
