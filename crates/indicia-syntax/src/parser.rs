@@ -1,13 +1,16 @@
-//! Step one: rule text to an [`ast::File`] and its diagnostics. Parsing never fails and never
-//! panics: [`parse`] always returns a tree, and every problem as a [`Diagnostic`].
+//! Step one: rule text to an [`ast::File`](crate::ast::File) and its diagnostics. Parsing never
+//! fails and never panics: [`parse`] always returns a tree, and every problem as a [`Diagnostic`].
 //!
 //! # Shape
 //!
-//! A lexer (nom recognisers, see `lexer`) hands tokens on demand to a hand-written recursive
-//! descent parser with two tokens of lookahead (three in `test` blocks). Working over tokens
-//! rather than characters keeps error recovery and the depth limit simple, and makes parsing
-//! linear: no token is read twice, nothing backtracks, line and column are never computed here
-//! (spans are byte ranges; the renderer turns them into `LINE:COLUMN`).
+//! A lexer (`lexer`: nom recognisers for numbers and comments, byte loops for the hot paths)
+//! hands tokens on demand to a hand-written recursive descent parser with two tokens of
+//! lookahead (three in `test` blocks). nom stays at the character level: over tokens, error
+//! recovery, "expected …" labels and an explicit depth limit are plain code, where nom's
+//! combinators would recurse as deep as the input and backtrack over long expressions. Parsing is
+//! linear: no token is read twice, nothing backtracks, tokens are not stored, and line and column
+//! are never computed here (spans are byte ranges; the renderer turns them into `LINE:COLUMN`).
+//! A byte-order mark at the start of a file is whitespace.
 //!
 //! # Errors and recovery
 //!
@@ -20,6 +23,9 @@
 //!   - is the first token on its line, and the declaration's braces are balanced there or the
 //!     keyword stands in column 1 (an unclosed block is taken to end at an unindented keyword), or
 //!   - directly follows a `}` that balances the declaration's braces (`} category b { … }`).
+//! - A `{`, `(` or `[` still open at the end of the file or at the next declaration (a
+//!   declaration keyword that starts a line and is not a `key:`) is reported once, at the open
+//!   delimiter ("unclosed `{`"), and parsing resumes at that declaration.
 //! - A declaration that failed is returned as [`Decl::Broken`], with its kind and, when it was
 //!   read, its name, so that it still counts as declared and its uses do not cascade. Tokens
 //!   between declarations that start none (stray text) become a `Broken` with no kind.
@@ -42,7 +48,10 @@
 //! nested too deeply" error and abandons the declaration: it checks the limit before it recurses
 //! (so 100,000 nested parentheses cannot overflow the stack) and as it builds each node (so a
 //! chain of 100,000 `or`s cannot build a tree that overflows the stack when dropped). Lists
-//! take literals only and so never nest.
+//! take literals only and so never nest. The functions on the recursive path keep small frames
+//! (cold arms and error paths live in functions that are never inlined into them): the deepest
+//! tree accepted needs about 560 KiB of stack unoptimised (opt-level 0) and 320 KiB at
+//! opt-level 1, well inside a 2 MB test thread.
 //!
 //! # Grammar notes
 //!
@@ -53,6 +62,14 @@
 //!   a predicate operator after an operand that ends in an unparenthesised predicate (a
 //!   quantifier whose body is one, as in `any flow where port == 80 == true`).
 //! - `x not in L` is [`BinOp::NotIn`]; `( … )` is kept as [`ExprKind::Paren`].
+//! - `const`, `param` and `define` values are parsed as whole expressions (the checker says
+//!   which must be literals); list literals take literals only, and `unknown` in a list is a
+//!   parse error.
+//! - In a `test` block, `expect TARGET: value` is [`TestEntry::Expect`] and `params: { … }` is
+//!   [`TestEntry::Params`]; any other entry is a plain [`TestEntry::Field`].
+//!
+//! Messages follow the project's policy: lowercase, one sentence, no final period, user input in
+//! backticks (control and bidirectional-formatting characters escaped).
 
 mod lexer;
 

@@ -378,6 +378,8 @@ error: second
         let out = render_human(&sources, &diags);
         assert!(out.contains(" --> a.ind:2:100003\n"), "{out}");
         assert!(out.len() < 2000, "{} bytes", out.len());
+        let styled = render_human_styled(&sources, &diags);
+        assert!(styled.contains("\x1b[") && styled.contains("a.ind:2:100003"), "{styled}");
         let caret_line = out.lines().find(|l| l.contains('^')).unwrap();
         assert!(caret_line.ends_with("^^^^ here"));
         let src_line = out.lines().find(|l| l.contains("flwo")).unwrap();
