@@ -18,7 +18,10 @@ use std::sync::Arc;
 
 use indicia_syntax::{Diagnostic, SourceMap};
 
-use crate::evidence::{Evidence, EvidenceError, read_evidence};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::evidence::{Evidence, EvidenceError, EvidenceReader};
 use crate::graph::{self, Program};
 use crate::hir::{Pack, ParamValues};
 use crate::load::{self, LoadedPack};
@@ -59,6 +62,8 @@ enum Files {
 /// A checked pack compiled into one evaluation program, ready to score evidence.
 #[derive(Clone, Debug)]
 pub struct Engine {
+    /// Unique per compiled program (clones share it): keys the per-thread evidence readers.
+    id: u64,
     pack: Arc<Pack>,
     params: ParamValues,
     program: Arc<Program>,
@@ -105,7 +110,9 @@ impl Engine {
 
     fn compile(pack: Arc<Pack>, params: ParamValues, files: Files) -> Result<Engine, EngineError> {
         let program = graph::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
-        Ok(Engine { pack, params, program: Arc::new(program), files })
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Ok(Engine { id, pack, params, program: Arc::new(program), files })
     }
 
     /// The same pack compiled with `NAME=VALUE` param overrides applied to the defaults.
@@ -137,9 +144,24 @@ impl Engine {
         &self.program
     }
 
-    /// Reads and validates one evidence object against the pack's schema.
+    /// Reads and validates one evidence object against the pack's schema. Each thread keeps a
+    /// reader (and its scratch buffers) for the engine it last read for.
     pub fn read_evidence(&self, json: &[u8]) -> Result<Evidence, EvidenceError> {
-        read_evidence(json, &self.pack.schema, self.program.symbols())
+        thread_local! {
+            static READER: RefCell<Option<(u64, EvidenceReader)>> = const { RefCell::new(None) };
+        }
+        READER.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            match slot.as_mut() {
+                Some((id, reader)) if *id == self.id => reader.read(json),
+                _ => {
+                    let mut reader = EvidenceReader::new(&self.pack.schema, self.program.symbols());
+                    let result = reader.read(json);
+                    *slot = Some((self.id, reader));
+                    result
+                }
+            }
+        })
     }
 
     /// Scores validated evidence.
