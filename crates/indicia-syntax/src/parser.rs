@@ -23,9 +23,10 @@
 //!   - is the first token on its line, and the declaration's braces are balanced there or the
 //!     keyword stands in column 1 (an unclosed block is taken to end at an unindented keyword), or
 //!   - directly follows a `}` that balances the declaration's braces (`} category b { … }`).
-//! - A `{`, `(` or `[` still open at the end of the file or at the next declaration (a
-//!   declaration keyword that starts a line and is not a `key:`) is reported once, at the open
-//!   delimiter ("unclosed `{`"), and parsing resumes at that declaration.
+//! - A `{`, `(` or `[` still open at the end of the file or at the next declaration (a resume
+//!   point by the rule above) is reported once, at the open delimiter ("unclosed `{`"), and
+//!   parsing resumes at that declaration. So inside a block only an unindented keyword ends it,
+//!   and an indented `category pd` is a missing `:`.
 //! - A declaration that failed is returned as [`Decl::Broken`], with its kind and, when it was
 //!   read, its name, so that it still counts as declared and its uses do not cascade. Tokens
 //!   between declarations that start none (stray text) become a `Broken` with no kind.
@@ -395,11 +396,8 @@ impl<'a> Parser<'a> {
             if t.kind == TokKind::Eof {
                 return;
             }
-            if is_decl_kw(t.kind) && self.peek(1).kind != TokKind::Colon {
-                let balanced = self.braces <= 0;
-                if (t.line_start && (balanced || t.col1)) || (balanced && self.prev == Some(TokKind::RBrace)) {
-                    return;
-                }
+            if is_decl_kw(t.kind) && self.is_resume_point(t) {
+                return;
             }
             self.bump();
         }
@@ -483,7 +481,16 @@ impl<'a> Parser<'a> {
     /// True when the next token ends an unclosed block: a declaration keyword that starts a line.
     fn at_next_decl(&mut self) -> bool {
         let t = self.peek(0);
-        is_decl_kw(t.kind) && t.line_start && self.peek(1).kind != TokKind::Colon
+        is_decl_kw(t.kind) && self.is_resume_point(t)
+    }
+
+    /// The recovery rule (see the module docs) for a declaration keyword `t`.
+    fn is_resume_point(&mut self, t: Tok) -> bool {
+        if self.peek(1).kind == TokKind::Colon {
+            return false;
+        }
+        let balanced = self.braces <= 0;
+        (t.line_start && (balanced || t.col1)) || (balanced && self.prev == Some(TokKind::RBrace))
     }
 
     /// The `{`, `(` or `[` at `open` is not closed before the end of the file or the next

@@ -490,3 +490,12 @@ fn a_byte_order_mark_is_whitespace() {
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(f.decls[0].span().range(), 3..14);
 }
+
+#[test]
+fn an_indented_keyword_in_a_block_is_a_key() {
+    let text = "indicator \"A\" {\n  category pd\n  when: true\n}\nconst ok = 1\n";
+    let (f, d) = p(text);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].message, "expected `:` after `category`, found `pd`");
+    assert_eq!(names(&f), ["broken A", "ok"]);
+}
