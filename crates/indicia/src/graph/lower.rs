@@ -6,6 +6,7 @@
 //! fact lives in that fact's single-kind region, evaluated once for all facts of the kind; a node
 //! reading several lives in the suffix of the enclosing region from its innermost fact.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::CompileError;
@@ -25,28 +26,33 @@ pub(crate) struct Lowered {
     pub(crate) tree_size: u64,
 }
 
-/// Interns every string the pack can compare with: literals, param values, define bodies.
+/// Interns every string the pack can compare with: literals and param values (defaults and
+/// the values given), in byte order so that symbols do not depend on declaration order.
 pub(crate) fn intern_literals(pack: &Pack, params: &ParamValues) -> Symbols {
-    let mut symbols = Symbols::new();
-    fn add(symbols: &mut Symbols, v: &Value) {
+    fn add<'v>(set: &mut BTreeSet<&'v str>, v: &'v Value) {
         match v {
             Value::Str(s) => {
-                symbols.intern(s);
+                set.insert(s);
             }
-            Value::List(items) => items.iter().for_each(|i| add(symbols, i)),
+            Value::List(items) => items.iter().for_each(|i| add(set, i)),
             _ => {}
         }
     }
+    let mut set = BTreeSet::new();
     for e in &pack.exprs {
         if let Expr::Lit(v) = e {
-            add(&mut symbols, v);
+            add(&mut set, v);
         }
     }
     for v in &params.0 {
-        add(&mut symbols, v);
+        add(&mut set, v);
     }
     for p in &pack.params {
-        add(&mut symbols, &p.default);
+        add(&mut set, &p.default);
+    }
+    let mut symbols = Symbols::new();
+    for s in set {
+        symbols.intern(s);
     }
     symbols
 }

@@ -2,6 +2,14 @@
 //! evaluate, with both the compiled program and the reference interpreter; verdicts and
 //! witnesses must match each example's expected report.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 use indicia::graph;
