@@ -518,7 +518,7 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
                             Items::Bool(v) => v.push(rng.chance(50)),
                             Items::Int(v) => v.push(*rng.pick(&INTS)),
                             Items::Float(v) => v.push(*rng.pick(&FLOATS)),
-                            Items::Str(v) => v.push(intern(rng.pick(&EVIDENCE_STRINGS))),
+                            Items::Str(v) => v.push(intern(pick_str(rng))),
                         }
                     }
                     ranges.push(Some((start, start + n as u32)));
@@ -532,7 +532,7 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
                         Column::Float((0..len).map(|_| present(rng).then(|| *rng.pick(&FLOATS))).collect())
                     }
                     ScalarType::Str => Column::Str(
-                        (0..len).map(|_| present(rng).then(|| intern(rng.pick(&EVIDENCE_STRINGS)))).collect(),
+                        (0..len).map(|_| present(rng).then(|| intern(pick_str(rng)))).collect(),
                     ),
                 }
             };
@@ -689,4 +689,8 @@ fn generated_cases_cover_the_semantics() {
         "fail {fail} pass {pass} inconclusive {inconclusive} witnesses {witnesses} nested {nested} folded {folded}"
     );
     assert!(fail > 100 && pass > 100 && inconclusive > 100 && witnesses > 100 && nested > 20 && folded > 20);
+}
+
+fn pick_str(rng: &mut Rng) -> &'static str {
+    EVIDENCE_STRINGS[rng.below(EVIDENCE_STRINGS.len())]
 }
