@@ -5,6 +5,7 @@
 //! repeated key (at the second one) and a missing required key (at the declaration's name) are
 //! errors. Each value is then checked for what its key takes.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use indicia_syntax::ast::{self, Entry, ExprKind, Literal, TestEntry};
@@ -412,18 +413,18 @@ impl<'a> Checker<'a> {
     /// `params: { name: value … }`: declared params, values of their types.
     fn test_params(&mut self, what: &str, values: &'a [Entry]) -> Option<Vec<(hir::ParamId, Value)>> {
         let mut out: Vec<(hir::ParamId, Value)> = Vec::new();
-        let mut seen: Vec<&ast::Ident> = Vec::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut ok = true;
         for entry in values {
             let name = &entry.key;
-            if let Some(first) = seen.iter().find(|s| s.name == name.name) {
-                let label = format!("first given at {}", self.place(first.span, name.span));
+            if let Some(&first) = seen.get(name.name.as_str()) {
+                let label = format!("first given at {}", self.place(first, name.span));
                 let message = format!("repeated param `{}` in {what}", name.name);
                 self.report(Diagnostic::error(message, name.span).with_label(label));
                 ok = false;
                 continue;
             }
-            seen.push(name);
+            seen.insert(&name.name, name.span);
             let target = self.values.get(name.name.as_str()).and_then(|d| d.target);
             let param = match target {
                 Some(ValueRef::Param(p)) => p,
@@ -432,8 +433,8 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 other => {
-                    let params: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
-                    let label = did_you_mean(&name.name, params);
+                    let params: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
+                    let label = self.hint(&name.name, params.iter().map(String::as_str));
                     let message = format!("unknown param `{}`", name.name);
                     let mut diagnostic = error_with_suggestion(message, name.span, label);
                     if let Some(other) = other {

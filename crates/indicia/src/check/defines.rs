@@ -7,7 +7,7 @@
 //! component with more than one define, or a define that uses itself, is a cycle: one error names
 //! it, and its defines get the error type so that their uses stay silent.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use indicia_syntax::Diagnostic;
 use indicia_syntax::ast::{self, ExprKind};
@@ -49,6 +49,7 @@ impl<'a> Checker<'a> {
     /// The defines (by index) that an expression uses, without repeats, in order of first use.
     fn uses(&self, root: &ast::Expr) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
+        let mut seen: HashSet<usize> = HashSet::new();
         let mut stack: Vec<(&ast::Expr, Innermost)> = vec![(root, Innermost::None)];
         while let Some((e, inner)) = stack.pop() {
             match &e.kind {
@@ -62,7 +63,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     if let Some(ValueRef::Define(d)) = self.values.get(id.name.as_str()).and_then(|v| v.target)
-                        && !out.contains(&d.index())
+                        && seen.insert(d.index())
                     {
                         out.push(d.index());
                     }
@@ -114,6 +115,12 @@ impl<'a> Checker<'a> {
 /// `start` left out).
 fn cycle_from(start: usize, component: &[usize], graph: &[Vec<usize>]) -> Vec<usize> {
     let mut parent: Vec<Option<usize>> = vec![None; graph.len()];
+    let mut member = vec![false; graph.len()];
+    for &v in component {
+        if let Some(m) = member.get_mut(v) {
+            *m = true;
+        }
+    }
     let mut queue = VecDeque::from([start]);
     let mut last = start;
     'search: while let Some(v) = queue.pop_front() {
@@ -122,7 +129,7 @@ fn cycle_from(start: usize, component: &[usize], graph: &[Vec<usize>]) -> Vec<us
                 last = v;
                 break 'search;
             }
-            if component.contains(&w) && parent.get(w).is_some_and(Option::is_none) {
+            if member.get(w).copied().unwrap_or(false) && parent.get(w).is_some_and(Option::is_none) {
                 if let Some(p) = parent.get_mut(w) {
                     *p = Some(v);
                 }

@@ -278,11 +278,16 @@ impl<'a> Checker<'a> {
     /// Reports an unknown bare identifier, with the nearest value or field as a suggestion, and a
     /// help line when it is a field that is not in reach.
     fn unknown_name(&mut self, id: &Ident, scope: &[Frame<'a>]) {
+        let message = format!("unknown name `{}`", id.name);
+        if self.hints_left == 0 {
+            self.report(Diagnostic::error(message, id.span));
+            return;
+        }
         let innermost = scope.last().and_then(|f| f.kind).and_then(|k| self.kind(k));
-        let fields =
-            innermost.map(|k| k.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>()).unwrap_or_default();
-        let label = did_you_mean(&id.name, self.values.keys().copied().chain(fields.iter().copied()));
-        let mut diagnostic = error_with_suggestion(format!("unknown name `{}`", id.name), id.span, label);
+        let fields = innermost.map(|k| k.fields.iter().map(|f| f.name.as_str())).into_iter().flatten();
+        let candidates: Vec<String> = self.values.keys().copied().chain(fields).map(str::to_string).collect();
+        let label = self.hint(&id.name, candidates.iter().map(String::as_str));
+        let mut diagnostic = error_with_suggestion(message, id.span, label);
         let outer_kind = scope
             .iter()
             .rev()
@@ -340,7 +345,8 @@ impl<'a> Checker<'a> {
             None if binder.is_none() => FieldLookup::NotAField,
             None => {
                 let message = format!("fact kind `{}` has no field `{}`", kind.name, field.name);
-                let label = did_you_mean(&field.name, kind.fields.iter().map(|f| f.name.as_str()));
+                let fields: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
+                let label = self.hint(&field.name, fields.iter().map(String::as_str));
                 self.report(error_with_suggestion(message, field.span, label));
                 FieldLookup::Silent
             }
@@ -378,7 +384,8 @@ impl<'a> Checker<'a> {
                 match scope.last().and_then(|f| f.kind).and_then(|k| self.kind(k)) {
                     Some(kind) => {
                         let message = format!("fact kind `{}` has no field `{}`", kind.name, field.name);
-                        let label = did_you_mean(&field.name, kind.fields.iter().map(|f| f.name.as_str()));
+                        let fields: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
+                        let label = self.hint(&field.name, fields.iter().map(String::as_str));
                         self.report(error_with_suggestion(message, field.span, label));
                     }
                     None => {

@@ -39,6 +39,9 @@ use types::Ty;
 /// its own limit, so this only guards against hand-built trees.
 const MAX_DEPTH: usize = indicia_syntax::parser::MAX_NESTING + 8;
 
+/// The most "did you mean" searches over the pack's names in one check.
+const MAX_HINTS: usize = 400;
+
 /// A pack that did not check: every diagnostic (parse errors included) and the files to render
 /// them against.
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +193,9 @@ struct Checker<'a> {
     pattern_cache: HashMap<(PatternOp, String), Result<PatternId, String>>,
     /// Set once "nested too deeply" has been reported, so that it is reported once.
     too_deep: bool,
+    /// How many more "did you mean" searches over the pack's own names may run: each costs a
+    /// pass over a namespace, so a pack of garbage with thousands of unknown names stays linear.
+    hints_left: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -214,6 +220,7 @@ impl<'a> Checker<'a> {
             patterns: Vec::new(),
             pattern_cache: HashMap::new(),
             too_deep: false,
+            hints_left: MAX_HINTS,
         }
     }
 
@@ -231,11 +238,33 @@ impl<'a> Checker<'a> {
     }
 
     /// `line N` when `first` is in the file of `here`, else `FILE:N`: where an earlier
-    /// declaration is, for a label.
+    /// declaration is, for a label. (A binary search over line starts: no walk along the line.)
     fn place(&self, first: Span, here: Span) -> String {
         let Some(file) = self.sources.get(first.file) else { return "elsewhere".to_string() };
-        let line = file.line_col(first.start as usize).line;
+        let offset = first.start as usize;
+        let (mut low, mut high) = (1usize, file.line_count());
+        while low < high {
+            let mid = low + (high - low).div_ceil(2);
+            if file.line_start(mid).is_some_and(|start| start <= offset) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        let line = low;
         if first.file == here.file { format!("line {line}") } else { format!("{}:{line}", file.name) }
+    }
+
+    /// "did you mean" among the pack's own names (a namespace that may be large), within the
+    /// budget of [`MAX_HINTS`] searches.
+    fn hint<'c>(&mut self, name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+        if self.hints_left == 0 {
+            return None;
+        }
+        self.hints_left -= 1;
+        // Identifiers are ASCII, so a length difference bounds the edit distance from below.
+        let limit = (name.len() / 3).max(1);
+        did_you_mean(name, candidates.into_iter().filter(|c| c.len().abs_diff(name.len()) <= limit))
     }
 
     /// The display name of a file.

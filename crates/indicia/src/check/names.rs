@@ -6,6 +6,8 @@
 //! pack order) and the first one stands. A declaration that did not parse declares its name
 //! anyway, as a broken target, so that its uses raise no further error.
 
+use std::collections::HashMap;
+
 use indicia_syntax::Diagnostic;
 use indicia_syntax::ast::{self, Decl, DeclKind, Ident};
 
@@ -19,6 +21,8 @@ use crate::hir::{self, CategoryId, DefineId, FieldId, KindId, ParamId, Type, Val
 pub(super) struct KindInfo {
     pub(super) name: String,
     pub(super) fields: Vec<FieldInfo>,
+    /// Field name to index in `fields`.
+    index: HashMap<String, FieldId>,
 }
 
 /// One field of a fact kind.
@@ -45,11 +49,8 @@ impl KindInfo {
 
     /// The field named `name`.
     pub(super) fn field(&self, name: &str) -> Option<(FieldId, &FieldInfo)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.name == name)
-            .and_then(|(i, f)| Some((FieldId(u32::try_from(i).ok()?), f)))
+        let id = *self.index.get(name)?;
+        Some((id, self.fields.get(id.index())?))
     }
 }
 
@@ -186,10 +187,11 @@ impl<'a> Checker<'a> {
             }
             return;
         }
-        let mut fields: Vec<super::names::FieldInfo> = Vec::with_capacity(decl.fields.len());
-        let mut field_spans = Vec::with_capacity(decl.fields.len());
+        let mut fields: Vec<FieldInfo> = Vec::with_capacity(decl.fields.len());
+        let mut field_index: HashMap<String, FieldId> = HashMap::with_capacity(decl.fields.len());
+        let mut field_spans: Vec<indicia_syntax::Span> = Vec::with_capacity(decl.fields.len());
         for field in &decl.fields {
-            let first = fields.iter().zip(&field_spans).find(|(f, _)| f.name == field.name.name).map(|(_, s)| *s);
+            let first = field_index.get(&field.name.name).and_then(|id| field_spans.get(id.index())).copied();
             if let Some(first) = first {
                 let label = format!("first declared at {}", self.place(first, field.name.span));
                 let message = format!("field `{}` is declared twice in `{}`", field.name.name, name.name);
@@ -197,12 +199,13 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let ty = self.written_type(&field.ty).map(|(ty, _)| ty);
+            field_index.insert(field.name.name.clone(), FieldId(index(fields.len())));
             fields.push(FieldInfo { name: field.name.name.clone(), ty, optional: field.ty.optional });
             field_spans.push(field.name.span);
         }
         let id = KindId(index(self.kind_info.len()));
         self.kinds.insert(&name.name, Declared { target: Some(id), span: name.span });
-        self.kind_info.push(KindInfo { name: name.name.clone(), fields });
+        self.kind_info.push(KindInfo { name: name.name.clone(), fields, index: field_index });
     }
 
     /// The type a `TypeExpr` names (the `?` is left to the caller), or an error.
@@ -225,7 +228,8 @@ impl<'a> Checker<'a> {
         if let Some(declared) = self.kinds.get(name.name.as_str()) {
             return Ok(declared.target);
         }
-        let label = did_you_mean(&name.name, self.kinds.keys().copied());
+        let kinds: Vec<&str> = if self.hints_left > 0 { self.kinds.keys().copied().collect() } else { Vec::new() };
+        let label = self.hint(&name.name, kinds);
         self.report(error_with_suggestion(format!("unknown fact kind `{}`", name.name), name.span, label));
         Err(())
     }
@@ -249,7 +253,9 @@ impl<'a> Checker<'a> {
         if let Some(declared) = self.category_names.get(name.name.as_str()) {
             return Ok(declared.target);
         }
-        let label = did_you_mean(&name.name, self.category_names.keys().copied());
+        let names: Vec<&str> =
+            if self.hints_left > 0 { self.category_names.keys().copied().collect() } else { Vec::new() };
+        let label = self.hint(&name.name, names);
         self.report(error_with_suggestion(format!("unknown category `{}`", name.name), name.span, label));
         Err(())
     }

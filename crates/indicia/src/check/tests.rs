@@ -445,3 +445,28 @@ proptest! {
         let _ = check(&text);
     }
 }
+
+#[test]
+fn many_errors_and_names_stay_linear() {
+    // 20,000 defines each using an unknown name, a fact of 20,000 fields with repeats, a test
+    // with 20,000 params, and a 20,000-define cycle: quadratic work here would take minutes.
+    let n = 20_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("define d{i} = missing{i} and d{}\n", (i + 1) % n));
+    }
+    text.push_str("fact wide {");
+    for i in 0..n {
+        text.push_str(&format!(" f{}: int", i % (n / 2)));
+    }
+    text.push_str(" }\nparam p: int = 1\ntest \"t\" { evidence: \"e.json\" params: {");
+    for i in 0..n {
+        text.push_str(&format!(" q{i}: 1"));
+    }
+    text.push_str(" } }\n");
+    let started = std::time::Instant::now();
+    let errs = errors(&text);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    // n unknown names, n/2 repeated fields, n unknown params, one cycle.
+    assert_eq!(errs.len(), n + n / 2 + n + 1);
+}
