@@ -1,8 +1,8 @@
 //! Runs every case folder of `tests/cli/` through the `indicia` binary and compares its exit
 //! status, standard output and diagnostic locations with the expected ones.
 
-use std::path::{Path, PathBuf};
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn cases_dir() -> PathBuf {
