@@ -355,6 +355,9 @@ impl<'a> Run<'a> {
             Op::Quant { q, kind, body } => self.quant(i, n, base, nw, Some(*q), *kind, body, CmpOp::Eq, Scalar::Int(0)),
             Op::Count { kind, body, op, n: num } => self.quant(i, n, base, nw, None, *kind, body, *op, *num),
             op => {
+                if self.fast(op, n, base, nw) {
+                    return;
+                }
                 for w in 0..nw {
                     let (mut t, mut pp) = (0u64, 0u64);
                     let end = n.min(w * 64 + 64);
@@ -373,6 +376,140 @@ impl<'a> Run<'a> {
                     self.write(base, nw, w, t, pp);
                 }
             }
+        }
+    }
+
+    /// Specialised loops for the common shapes (a column against constants); false when `op`
+    /// has none and the generic per-fact path must run.
+    fn fast(&mut self, op: &Op, n: usize, base: usize, nw: usize) -> bool {
+        let p = self.p;
+        // A string column against a set of literals: one bit test per fact.
+        let str_set = |o: &Operand| match o {
+            Operand::Const(c) => p.sets.get(*c as usize).and_then(|s| s.as_deref()),
+            _ => None,
+        };
+        let column = |o: &Operand| match o {
+            Operand::Column { kind, field } => self.table(*kind).and_then(|t| t.column(*field)),
+            _ => None,
+        };
+        let (col, set, negate) = match op {
+            Op::In { elem, list } => (column(elem), str_set(list), false),
+            Op::Cmp { op: CmpOp::Eq | CmpOp::Ne, l, r } => {
+                let negate = matches!(op, Op::Cmp { op: CmpOp::Ne, .. });
+                match (column(l), str_set(r), column(r), str_set(l)) {
+                    (Some(c), Some(s), _, _) | (_, _, Some(c), Some(s)) => (Some(c), Some(s), negate),
+                    _ => (None, None, false),
+                }
+            }
+            Op::Truthy(o) => {
+                if let Some(Column::Bool(v)) = column(o) {
+                    self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(b) => B3::from_bool(b),
+                        None => B3::U,
+                    });
+                    return true;
+                }
+                return false;
+            }
+            _ => (None, None, false),
+        };
+        if let (Some(Column::Str(v)), Some(set)) = (col, set) {
+            self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                Some(s) => {
+                    let hit = set.get(s as usize / 64).is_some_and(|w| w & (1u64 << (s % 64)) != 0);
+                    B3::from_bool(hit != negate)
+                }
+                None => B3::U,
+            });
+            return true;
+        }
+        // A literal string in a list column (`"contacts" in data`).
+        if let Op::In { elem: Operand::Const(c), list } = op
+            && let Some(ConstVal::Scalar(Scalar::Str(sym))) = p.consts.get(*c as usize)
+            && let Some(Column::List(l)) = column(list)
+            && let Items::Str(items) = &l.items
+        {
+            let sym = *sym;
+            self.fill(n, base, nw, |i| match l.ranges.get(i).copied().flatten() {
+                Some((s, e)) => B3::from_bool(items.get(s as usize..e as usize).is_some_and(|x| x.contains(&sym))),
+                None => B3::U,
+            });
+            return true;
+        }
+        // A string-list column intersected with literals.
+        if let Op::Intersects { l, r } = op {
+            let (list, set) = match (column(l), str_set(r), column(r), str_set(l)) {
+                (Some(c), Some(s), _, _) | (_, _, Some(c), Some(s)) => (c, s),
+                _ => return false,
+            };
+            if let Column::List(lc) = list
+                && let Items::Str(items) = &lc.items
+            {
+                self.fill(n, base, nw, |i| match lc.ranges.get(i).copied().flatten() {
+                    Some((s, e)) => B3::from_bool(items.get(s as usize..e as usize).is_some_and(|x| {
+                        x.iter().any(|y| set.get(*y as usize / 64).is_some_and(|w| w & (1u64 << (y % 64)) != 0))
+                    })),
+                    None => B3::U,
+                });
+                return true;
+            }
+            return false;
+        }
+        // A numeric column against a number.
+        if let Op::Cmp { op: cmp, l, r } = op {
+            let (colop, k, cmp) = match (l, r) {
+                (Operand::Column { .. }, Operand::Const(c)) => (l, *c, *cmp),
+                (Operand::Const(c), Operand::Column { .. }) => (r, *c, cmp.flip()),
+                _ => return false,
+            };
+            let Some(ConstVal::Scalar(num @ (Scalar::Int(_) | Scalar::Float(_)))) = p.consts.get(k as usize) else {
+                return false;
+            };
+            let num = *num;
+            match column(colop) {
+                Some(Column::Int(v)) => {
+                    if let Scalar::Int(x) = num {
+                        self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                            Some(a) => B3::from_bool(crate::graph::value::op_holds(cmp, Some(a.cmp(&x)))),
+                            None => B3::U,
+                        });
+                    } else {
+                        self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                            Some(a) => scalar_cmp(cmp, Scalar::Int(a), num).map_or(B3::U, B3::from_bool),
+                            None => B3::U,
+                        });
+                    }
+                    return true;
+                }
+                Some(Column::Float(v)) => {
+                    self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(a) => scalar_cmp(cmp, Scalar::Float(a), num).map_or(B3::U, B3::from_bool),
+                        None => B3::U,
+                    });
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Writes a node's planes from a per-fact function.
+    fn fill(&mut self, n: usize, base: usize, nw: usize, f: impl Fn(usize) -> B3) {
+        for w in 0..nw {
+            let (mut t, mut pp) = (0u64, 0u64);
+            for idx in w * 64..n.min(w * 64 + 64) {
+                let bit = 1u64 << (idx % 64);
+                match f(idx) {
+                    B3::T => {
+                        t |= bit;
+                        pp |= bit;
+                    }
+                    B3::U => pp |= bit,
+                    B3::F => {}
+                }
+            }
+            self.write(base, nw, w, t, pp);
         }
     }
 

@@ -271,6 +271,7 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
         nodes,
         operands,
         consts: b.consts.list.clone(),
+        sets: Vec::new(),
         top,
         subs,
         sub_nodes,

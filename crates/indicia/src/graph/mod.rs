@@ -77,6 +77,8 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     pub(crate) operands: Vec<Operand>,
     pub(crate) consts: Vec<value::ConstVal>,
+    /// Per constant: when it is a string or a list of strings, its literal symbols as a bitset.
+    pub(crate) sets: Vec<Option<Box<[u64]>>>,
     /// Nodes computed once per app, in execution order.
     pub(crate) top: Vec<u32>,
     /// The node lists of nested scans (ranges into `sub_nodes`).
@@ -143,6 +145,33 @@ pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileErro
     program.stats.nodes_after_sharing = after_sharing;
     let denom = program.stats.nodes_after_folding.max(1) as f64;
     program.stats.sharing_ratio = lowered.tree_size as f64 / denom;
+    program.sets = program
+        .consts
+        .iter()
+        .map(|c| {
+            let syms: Vec<u32> = match c {
+                value::ConstVal::Scalar(value::Scalar::Str(s)) => vec![*s],
+                value::ConstVal::List(items) => {
+                    let mut out = Vec::new();
+                    for i in items {
+                        match i {
+                            value::Scalar::Str(s) => out.push(*s),
+                            _ => return None,
+                        }
+                    }
+                    out
+                }
+                _ => return None,
+            };
+            let mut bits = vec![0u64; symbols.len().div_ceil(64)];
+            for s in syms {
+                if let Some(w) = bits.get_mut(s as usize / 64) {
+                    *w |= 1u64 << (s % 64);
+                }
+            }
+            Some(bits.into_boxed_slice())
+        })
+        .collect();
     program.symbols = lower::share(symbols);
     Ok(program)
 }
