@@ -15,10 +15,15 @@
 //! generated object of ~200 facts, ~16 KB). `tests/peers_agree.rs` checks first that every engine
 //! gives indicia's verdicts on all of them.
 //!
+//! `scale1000` puts the compiled program beside the reference interpreter on a generated pack of
+//! 1,000 indicators (`benches/gen`).
+//!
 //! Run: `cargo bench --features peers --bench peers` (add `-- --quick` for a fast pass).
 
 #[path = "peers/evidence.rs"]
 mod evidence;
+#[path = "gen/mod.rs"]
+mod generator;
 #[path = "peers/harness.rs"]
 mod harness;
 
@@ -226,5 +231,69 @@ fn whole(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, construct, parse, eval, whole);
+/// indicia's compiled program against its reference interpreter on a generated pack of 1,000
+/// indicators (`benches/gen`), over the ~200-fact object and the fixtures. No peer: the
+/// translations cover the 15 indicators only.
+fn scale(c: &mut Criterion) {
+    const INDICATORS: usize = 1000;
+    let text = generator::generate_pack(INDICATORS);
+    let sources = || vec![("gen1000.ind".to_string(), text.clone())];
+    let engine = Engine::from_sources("gen1000", sources()).expect("the generated pack compiles");
+    assert_eq!(engine.pack().indicators.len(), INDICATORS);
+
+    let mut g = group(c, "peers/scale1000/construct");
+    g.sample_size(10);
+    g.bench_function("indicia", |b| b.iter(|| Engine::from_sources("gen1000", sources()).expect("compiles")));
+    g.bench_function("indicia-reference", |b| {
+        b.iter(|| {
+            let pack = indicia::load::check_pack(indicia::load::load_sources("gen1000", sources())).expect("checks");
+            let params = indicia::hir::ParamValues::defaults(&pack);
+            (pack, params)
+        })
+    });
+    g.finish();
+
+    for (set, apps) in evidence_sets() {
+        let ours: Vec<_> = apps.iter().map(|json| engine.read_evidence(json).expect("valid evidence")).collect();
+        let mut scratch = indicia::eval::Scratch::new();
+        let mut g = group(c, &format!("peers/scale1000/eval/{set}"));
+        g.throughput(Throughput::Elements(apps.len() as u64));
+        g.bench_function("indicia", |b| {
+            b.iter(|| {
+                for evidence in &ours {
+                    black_box(indicia::eval::evaluate(engine.program(), black_box(evidence), &mut scratch));
+                }
+            })
+        });
+        g.bench_function("indicia-reference", |b| {
+            b.iter(|| {
+                for evidence in &ours {
+                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), black_box(evidence)));
+                }
+            })
+        });
+        g.finish();
+        let mut g = group(c, &format!("peers/scale1000/whole/{set}"));
+        g.throughput(Throughput::Elements(apps.len() as u64));
+        g.bench_function("indicia", |b| {
+            b.iter(|| {
+                for json in &apps {
+                    let evidence = engine.read_evidence(black_box(json)).expect("valid evidence");
+                    black_box(indicia::eval::evaluate(engine.program(), &evidence, &mut scratch));
+                }
+            })
+        });
+        g.bench_function("indicia-reference", |b| {
+            b.iter(|| {
+                for json in &apps {
+                    let evidence = engine.read_evidence(black_box(json)).expect("valid evidence");
+                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), &evidence));
+                }
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, construct, parse, eval, whole, scale);
 criterion_main!(benches);
