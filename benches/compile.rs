@@ -32,7 +32,9 @@ fn compile(c: &mut Criterion) {
                 std::process::exit(1);
             }
         }
-        group.bench_function(format!("{n}_indicators"), |b| b.iter(|| black_box(indicia::graph::compile(&pack, &params).is_ok())));
+        group.bench_function(format!("{n}_indicators"), |b| {
+            b.iter(|| black_box(indicia::graph::compile(&pack, &params).is_ok()))
+        });
     }
     group.finish();
 }

@@ -51,7 +51,8 @@ const PERMISSIONS: &[&str] = &[
 ];
 const COUNTRIES: &[&str] = &["TW", "US", "CN", "HK", "JP", "DE", "SG"];
 const DATA: &[&str] = &["contacts", "location", "device_id", "clipboard", "sms", "app_list", "photos", "account"];
-const BEHAVIORS: &[&str] = &["contacts_read", "location_read", "clipboard_read", "screenshot", "sms_read", "camera_use"];
+const BEHAVIORS: &[&str] =
+    &["contacts_read", "location_read", "clipboard_read", "screenshot", "sms_read", "camera_use"];
 const SDK_KINDS: &[&str] = &["ads", "analytics", "social", "crash"];
 const APIS: &[&str] = &[
     "android.telephony.TelephonyManager.getDeviceId",
@@ -64,10 +65,11 @@ const APIS: &[&str] = &[
 /// Evidence JSON over the mobile schema with about `n` facts spread over every kind.
 fn evidence_json(n: usize, seed: u64) -> String {
     let mut r = Rng(seed | 1);
-    let mut kinds: Vec<(&str, Vec<String>)> = ["permission", "api", "flow", "sdk", "behavior", "finding", "datum", "component"]
-        .iter()
-        .map(|k| (*k, Vec::new()))
-        .collect();
+    let mut kinds: Vec<(&str, Vec<String>)> =
+        ["permission", "api", "flow", "sdk", "behavior", "finding", "datum", "component"]
+            .iter()
+            .map(|k| (*k, Vec::new()))
+            .collect();
     for i in 0..n {
         let k = match r.below(20) {
             0..=3 => 0,
@@ -95,7 +97,12 @@ fn evidence_json(n: usize, seed: u64) -> String {
                 let _ = write!(f, r#", "data": [{}], "sdk": "sdk{}"}}"#, items.join(", "), r.below(8));
                 f
             }
-            3 => format!(r#"{{"id": "sdk{}", "kind": "{}", "country": "{}"}}"#, i % 8, r.pick(SDK_KINDS), r.pick(COUNTRIES)),
+            3 => format!(
+                r#"{{"id": "sdk{}", "kind": "{}", "country": "{}"}}"#,
+                i % 8,
+                r.pick(SDK_KINDS),
+                r.pick(COUNTRIES)
+            ),
             4 => format!(r#"{{"kind": "{}", "state": "background"}}"#, r.pick(BEHAVIORS)),
             5 => format!(r#"{{"check": "check_{}", "failed": {}}}"#, r.below(6), r.below(2) == 0),
             6 => format!(r#"{{"type": "{}", "purpose": "ads", "shared": {}}}"#, r.pick(DATA), r.below(2) == 0),
@@ -105,7 +112,9 @@ fn evidence_json(n: usize, seed: u64) -> String {
             v.push(fact);
         }
     }
-    let mut out = String::from(r#"{"app": {"id": "bench.app"}, "collected": ["permission", "api", "flow", "sdk", "behavior", "finding", "datum", "component"], "facts": {"#);
+    let mut out = String::from(
+        r#"{"app": {"id": "bench.app"}, "collected": ["permission", "api", "flow", "sdk", "behavior", "finding", "datum", "component"], "facts": {"#,
+    );
     let parts: Vec<String> = kinds.iter().map(|(k, v)| format!("\"{k}\": [{}]", v.join(", "))).collect();
     out.push_str(&parts.join(", "));
     out.push_str("}}");

@@ -531,9 +531,9 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
                     ScalarType::Float => {
                         Column::Float((0..len).map(|_| present(rng).then(|| *rng.pick(&FLOATS))).collect())
                     }
-                    ScalarType::Str => Column::Str(
-                        (0..len).map(|_| present(rng).then(|| intern(pick_str(rng)))).collect(),
-                    ),
+                    ScalarType::Str => {
+                        Column::Str((0..len).map(|_| present(rng).then(|| intern(pick_str(rng)))).collect())
+                    }
                 }
             };
             columns.push(col);
