@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use indicia_syntax::FileId;
-use indicia_syntax::ast::{Decl, Expr, ExprKind, Literal};
+use indicia_syntax::ast::{Expr, ExprKind, Literal};
 
 use crate::hir::{Pack, ParamValues, ScalarType, Type, Value};
 
@@ -70,15 +70,10 @@ pub fn type_name(ty: Type) -> String {
     if ty.list { format!("[{}]", ty.scalar.name()) } else { ty.scalar.name().to_string() }
 }
 
-/// Reads `text` as one literal or list of literals of the rule language.
+/// Reads `text` as one expression of the rule language (a literal or a list, to be checked).
 fn parse_literal_text(text: &str) -> Option<Expr> {
-    let source = format!("const value = {text}\n");
-    let (file, diagnostics) = indicia_syntax::parser::parse(FileId(0), &source);
-    if !diagnostics.is_empty() {
-        return None;
-    }
-    match file.decls.as_slice() {
-        [Decl::Const(decl)] => Some(decl.value.clone()),
+    match indicia_syntax::parser::parse_expr(FileId(0), text) {
+        (Some(expr), diagnostics) if diagnostics.is_empty() => Some(expr),
         _ => None,
     }
 }
