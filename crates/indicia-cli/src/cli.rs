@@ -31,6 +31,8 @@ pub enum Command {
     Extract(crate::extract_cmd::ExtractArgs),
     /// Extract evidence from an APK or IPA (and captures) and score it in one step.
     Scan(ScanCommandArgs),
+    /// Generate a synthetic pack or evidence batch, for benchmarks and load tests.
+    Gen(GenArgs),
 }
 
 /// How diagnostics are printed.
@@ -123,4 +125,38 @@ pub struct ScanCommandArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
+}
+
+/// `indicia gen pack --indicators N [--seed S]` or `indicia gen evidence [--facts M] [--apps K] [--seed S]`
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// What to generate.
+    #[command(subcommand)]
+    pub what: GenWhat,
+}
+
+/// What `indicia gen` writes to standard output.
+#[derive(Debug, Subcommand)]
+pub enum GenWhat {
+    /// A pack of N indicators over the standard mobile schema, as one `.ind` file.
+    Pack {
+        /// How many indicators.
+        #[arg(long, default_value_t = 1000)]
+        indicators: usize,
+        /// The pseudo-random seed (the same seed gives the same pack).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// A JSON Lines batch of K apps' evidence, streamed (any K, bounded memory).
+    Evidence {
+        /// Facts per app (about 75 bytes each).
+        #[arg(long, default_value_t = 200)]
+        facts: usize,
+        /// How many apps (lines).
+        #[arg(long, default_value_t = 1)]
+        apps: u64,
+        /// The pseudo-random seed (the same seed gives the same batch).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }

@@ -9,6 +9,7 @@ mod exit;
 mod extract_cmd;
 mod output;
 mod pack;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(args),
         Command::Extract(args) => return extract_cmd::run_extract(args),
         Command::Scan(args) => commands::scan::run(args),
+        Command::Gen(args) => commands::r#gen::run(args),
     };
     status.into()
 }

@@ -14,6 +14,7 @@ pub mod check;
 pub mod engine;
 pub mod eval;
 pub mod evidence;
+pub mod r#gen;
 pub mod graph;
 pub mod hir;
 pub mod load;

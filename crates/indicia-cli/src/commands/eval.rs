@@ -1,12 +1,25 @@
 //! `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text] EVIDENCE...`
 //!
 //! Inputs are read and scored in order. A `.jsonl` file (and standard input that is not one
-//! JSON object) is a batch, streamed in chunks that are scored in parallel on every core and
-//! printed in input order, so memory stays bounded however long the batch is. A rejected object
-//! prints `{"source": "FILE:LINE", "error": …}` in its place (and one line on standard error),
-//! and the batch goes on.
+//! JSON object) is a batch, streamed through a pipeline of three stages that run at once:
+//!
+//! ```text
+//! reader thread ──chunks of lines──▶ scoring (rayon, every core) ──rendered pieces──▶ writer thread
+//!        ▲                                  │
+//!        └──────── emptied chunk buffers ───┘
+//! ```
+//!
+//! The reader splits the input into chunks of up to [`CHUNK_LINES`] lines (or [`CHUNK_BYTES`]
+//! bytes), stored back to back in one reused buffer; the scorer splits each chunk into pieces,
+//! scores them on every core and renders each piece's reports into one buffer, in input order; the
+//! writer prints a chunk's pieces under one lock of standard output. The channels between the
+//! stages hold at most [`QUEUE`] chunks, so memory stays bounded however long the batch is. A
+//! rejected object prints `{"source": "FILE:LINE", "error": …}` in its place (and one line on
+//! standard error), and the batch goes on. When standard error is a terminal, a progress bar
+//! shows how far the batch is.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use indicia::Engine;
 use rayon::prelude::*;
@@ -14,26 +27,20 @@ use rayon::prelude::*;
 use crate::cli::{DiagnosticFormat, EvalArgs, ReportFormat};
 use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
+use crate::progress::Progress;
 
-/// Lines of a batch scored together: enough to keep every core busy, few enough to bound memory.
+/// Most lines of a batch scored together: enough to keep every core busy, few enough to bound
+/// memory.
 const CHUNK_LINES: usize = 512;
 
-/// One evidence object to score: where it came from and its bytes.
-struct Record {
-    /// `FILE:LINE`, for errors.
-    source: String,
-    bytes: Vec<u8>,
-}
+/// A chunk closes once it holds this many bytes (one longer line still fits whole).
+const CHUNK_BYTES: usize = 8 << 20;
 
-/// What scoring one record printed.
-struct Scored {
-    /// The text for standard output (a report or an error object), without a final newline.
-    stdout: String,
-    /// The line for standard error, when the record was rejected.
-    stderr: Option<String>,
-    /// The row of the closing table, for `--format text`.
-    row: Option<SummaryRow>,
-}
+/// Chunks waiting between two stages of the pipeline.
+const QUEUE: usize = 2;
+
+/// Read buffer of a batch.
+const READ_BUFFER: usize = 1 << 20;
 
 /// Scores every evidence input against the pack.
 pub fn run(args: &EvalArgs) -> Status {
@@ -55,12 +62,15 @@ pub fn run(args: &EvalArgs) -> Status {
             session.read_stdin(single_input);
         } else if input.ends_with(".jsonl") {
             match std::fs::File::open(input) {
-                Ok(file) => session.read_batch(input, BufReader::new(file)),
+                Ok(file) => {
+                    let size = file.metadata().ok().map(|m| m.len());
+                    session.read_batch(input, file, size);
+                }
                 Err(error) => session.unreadable(input, &error),
             }
         } else {
             match std::fs::read(input) {
-                Ok(bytes) => session.score_single(input, bytes, single_input),
+                Ok(bytes) => session.score_single(input, &bytes, single_input),
                 Err(error) => session.unreadable(input, &error),
             }
         }
@@ -88,11 +98,25 @@ impl<'a> Session<'a> {
     }
 
     /// A file that holds one object, however many lines it has.
-    fn score_single(&mut self, name: &str, bytes: Vec<u8>, alone: bool) {
-        let line = first_content_line(&bytes);
-        let record = Record { source: format!("{name}:{line}"), bytes };
-        let scored = score(self.engine, self.format, &record, alone);
-        self.emit(scored);
+    fn score_single(&mut self, name: &str, bytes: &[u8], alone: bool) {
+        let mut piece = Piece::default();
+        let line = first_content_line(bytes);
+        piece.score(self.engine, self.format, name, line, bytes, alone);
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        let _ = stdout.write_all(&piece.stdout);
+        for line in &piece.stderr {
+            eprintln!("{line}");
+        }
+        self.take(piece);
+    }
+
+    /// Merges a scored piece's status and rows.
+    fn take(&mut self, piece: Piece) {
+        if !piece.stderr.is_empty() {
+            self.status.merge(Status::Failure);
+        }
+        self.rows.extend(piece.rows);
     }
 
     /// Standard input: one object if all of it parses as one JSON object, else a batch of lines.
@@ -102,15 +126,16 @@ impl<'a> Session<'a> {
     /// follows, the input is a batch and is streamed; only when the first line is not a whole
     /// object (a pretty-printed object, or a bad first line) is the whole input read first.
     fn read_stdin(&mut self, alone: bool) {
-        let mut stdin = std::io::stdin().lock();
+        let stdin = std::io::stdin();
+        let mut locked = stdin.lock();
         let mut head = Vec::new();
         let mut first_line = Vec::new();
         loop {
             let mut line = Vec::new();
-            match stdin.read_until(b'\n', &mut line) {
+            match locked.read_until(b'\n', &mut line) {
                 Ok(0) => break,
                 Ok(_) => {
-                    let blank = line.iter().all(u8::is_ascii_whitespace);
+                    let blank = is_blank(&line);
                     head.extend_from_slice(&line);
                     if !blank {
                         first_line = line;
@@ -128,10 +153,10 @@ impl<'a> Session<'a> {
             let mut rest = Vec::new();
             loop {
                 let mut line = Vec::new();
-                match stdin.read_until(b'\n', &mut line) {
+                match locked.read_until(b'\n', &mut line) {
                     Ok(0) => break,
                     Ok(_) => {
-                        let blank = line.iter().all(u8::is_ascii_whitespace);
+                        let blank = is_blank(&line);
                         rest.extend_from_slice(&line);
                         if !blank {
                             break;
@@ -140,70 +165,54 @@ impl<'a> Session<'a> {
                     Err(error) => return self.unreadable("-", &error),
                 }
             }
-            if rest.iter().all(u8::is_ascii_whitespace) {
+            if is_blank(&rest) {
                 head.extend_from_slice(&rest);
-                return self.score_single("-", head, alone);
+                return self.score_single("-", &head, alone);
             }
             head.extend_from_slice(&rest);
-            return self.read_batch("-", BufReader::new(head.as_slice().chain(stdin)));
+            // The lock goes; what it buffered stays in standard input's own buffer.
+            drop(locked);
+            return self.read_batch("-", std::io::Cursor::new(head).chain(stdin), None);
         }
-        if let Err(error) = stdin.read_to_end(&mut head) {
+        if let Err(error) = locked.read_to_end(&mut head) {
             return self.unreadable("-", &error);
         }
         if is_one_json_object(&head) {
-            self.score_single("-", head, alone);
+            self.score_single("-", &head, alone);
         } else {
-            self.read_batch("-", BufReader::new(head.as_slice()));
+            self.read_batch("-", std::io::Cursor::new(head), None);
         }
     }
 
-    /// A batch: one object per line, blank lines skipped, scored in parallel chunks.
-    fn read_batch(&mut self, name: &str, mut reader: impl BufRead) {
-        let mut line_number = 0usize;
-        let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_LINES);
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) => break,
-                Ok(_) => {
-                    line_number += 1;
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    chunk.push(Record { source: format!("{name}:{line_number}"), bytes: line });
-                    if chunk.len() == CHUNK_LINES {
-                        self.score_chunk(std::mem::take(&mut chunk));
-                    }
-                }
-                Err(error) => {
-                    self.score_chunk(std::mem::take(&mut chunk));
-                    self.unreadable(name, &error);
-                    return;
-                }
-            }
-        }
-        self.score_chunk(chunk);
-    }
-
-    fn score_chunk(&mut self, chunk: Vec<Record>) {
+    /// A batch: one object per line, blank lines skipped, streamed through the pipeline.
+    fn read_batch(&mut self, name: &str, input: impl Read + Send, size: Option<u64>) {
         let engine = self.engine;
         let format = self.format;
-        let scored: Vec<Scored> = chunk.par_iter().map(|record| score(engine, format, record, false)).collect();
-        for item in scored {
-            self.emit(item);
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(QUEUE);
+        let (recycle_tx, recycle_rx) = sync_channel::<Chunk>(QUEUE + 2);
+        let (piece_tx, piece_rx) = sync_channel::<Scored>(QUEUE);
+        let (read_error, written) = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || read_chunks(input, &chunk_tx, &recycle_rx));
+            let writer = scope.spawn(move || write_pieces(&piece_rx, size));
+            for chunk in chunk_rx {
+                let pieces = score_chunk(engine, format, name, &chunk);
+                let scored = Scored { pieces, bytes: chunk.consumed };
+                if piece_tx.send(scored).is_err() {
+                    break; // the writer stopped: standard output is closed
+                }
+                // A full or closed recycling queue only costs an allocation.
+                let _ = recycle_tx.try_send(chunk);
+            }
+            drop(piece_tx);
+            drop(recycle_tx);
+            (reader.join().ok().flatten(), writer.join().ok())
+        });
+        if let Some((status, rows)) = written {
+            self.status.merge(status);
+            self.rows.extend(rows);
         }
-    }
-
-    fn emit(&mut self, scored: Scored) {
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        let _ = writeln!(stdout, "{}", scored.stdout);
-        if let Some(line) = scored.stderr {
-            eprintln!("{line}");
-            self.status.merge(Status::Failure);
-        }
-        if let Some(row) = scored.row {
-            self.rows.push(row);
+        if let Some(error) = read_error {
+            self.unreadable(name, &error);
         }
     }
 
@@ -215,31 +224,183 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Reads, validates and scores one record, and renders the result.
-fn score(engine: &Engine, format: ReportFormat, record: &Record, pretty: bool) -> Scored {
-    let evidence = match engine.read_evidence(&record.bytes) {
-        Ok(evidence) => evidence,
-        Err(error) => {
-            let object = serde_json::json!({ "source": record.source, "error": error.to_string() });
-            return Scored {
-                stdout: object.to_string(),
-                stderr: Some(format!("error: {}: {error}", record.source)),
-                row: None,
-            };
+/// Lines of a batch, back to back in one buffer.
+#[derive(Default)]
+struct Chunk {
+    /// The lines' bytes (blank lines left out).
+    bytes: Vec<u8>,
+    /// Each line: its range in `bytes` and its 1-based line number in the input.
+    lines: Vec<Line>,
+    /// Input bytes this chunk covers, blank lines included (for the progress bar).
+    consumed: u64,
+}
+
+/// One non-blank line of a chunk.
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    number: usize,
+}
+
+/// The reader stage: splits `input` into chunks and sends them, reusing the buffers the scorer
+/// hands back. Returns the read error that ended the input early, if one did.
+fn read_chunks(input: impl Read, chunks: &SyncSender<Chunk>, recycled: &Receiver<Chunk>) -> Option<std::io::Error> {
+    let mut reader = BufReader::with_capacity(READ_BUFFER, input);
+    let mut line_number = 0usize;
+    let mut chunk = Chunk::default();
+    loop {
+        let start = chunk.bytes.len();
+        match reader.read_until(b'\n', &mut chunk.bytes) {
+            Ok(0) => break,
+            Ok(read) => {
+                line_number += 1;
+                chunk.consumed += read as u64;
+                if chunk.bytes.get(start..).is_some_and(is_blank) {
+                    chunk.bytes.truncate(start);
+                    continue;
+                }
+                chunk.lines.push(Line { start, end: chunk.bytes.len(), number: line_number });
+                if chunk.lines.len() >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES {
+                    let mut next = recycled.try_recv().unwrap_or_default();
+                    next.bytes.clear();
+                    next.lines.clear();
+                    next.consumed = 0;
+                    if chunks.send(std::mem::replace(&mut chunk, next)).is_err() {
+                        return None; // the scorer stopped
+                    }
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => {
+                // What was read before the error is still scored.
+                chunk.bytes.truncate(start);
+                let _ = chunks.send(chunk);
+                return Some(error);
+            }
         }
-    };
-    let report = engine.evaluate(&evidence);
-    match format {
-        ReportFormat::Json => {
-            let rendered = if pretty { serde_json::to_string_pretty(&report) } else { serde_json::to_string(&report) };
-            Scored { stdout: rendered.unwrap_or_default(), stderr: None, row: None }
-        }
-        ReportFormat::Text => Scored {
-            stdout: text::render_report(engine.pack(), &evidence, &report),
-            stderr: None,
-            row: Some(SummaryRow::of(&report)),
-        },
     }
+    if !chunk.lines.is_empty() {
+        let _ = chunks.send(chunk);
+    }
+    None
+}
+
+/// A chunk scored: its pieces, in input order, and the input bytes it covered.
+struct Scored {
+    pieces: Vec<Piece>,
+    bytes: u64,
+}
+
+/// The scoring stage: scores a chunk on every core, in pieces of consecutive lines, each
+/// rendered into one buffer, and returns the pieces in input order.
+fn score_chunk(engine: &Engine, format: ReportFormat, name: &str, chunk: &Chunk) -> Vec<Piece> {
+    // A few pieces per thread balance the load; every piece is rendered into one buffer.
+    let per_piece = chunk.lines.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    chunk
+        .lines
+        .par_chunks(per_piece)
+        .map(|lines| {
+            let mut piece = Piece::default();
+            for line in lines {
+                let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
+                piece.score(engine, format, name, line.number, bytes, false);
+            }
+            piece
+        })
+        .collect()
+}
+
+/// The writer stage: prints each chunk's pieces under one lock of standard output, the error
+/// lines on standard error, and keeps the progress bar. Returns the status and the rows of the
+/// closing table.
+fn write_pieces(pieces: &Receiver<Scored>, size: Option<u64>) -> (Status, Vec<SummaryRow>) {
+    let mut progress = Progress::new(size);
+    let mut status = Status::Success;
+    let mut rows = Vec::new();
+    for scored in pieces {
+        let mut apps = 0;
+        let mut closed = false;
+        {
+            let mut stdout = std::io::stdout().lock();
+            for piece in &scored.pieces {
+                // A closed pipe (e.g. `| head`) ends the batch quietly.
+                closed = closed || stdout.write_all(&piece.stdout).is_err();
+            }
+            closed = closed || stdout.flush().is_err();
+        }
+        for piece in scored.pieces {
+            apps += piece.apps;
+            for line in &piece.stderr {
+                progress.eprintln(line);
+                status.merge(Status::Failure);
+            }
+            rows.extend(piece.rows);
+        }
+        progress.advance(scored.bytes, apps);
+        if closed {
+            break;
+        }
+    }
+    progress.finish();
+    (status, rows)
+}
+
+/// What scoring some consecutive records printed.
+#[derive(Default)]
+struct Piece {
+    /// The text for standard output: one report or error object per record, each ending in a
+    /// newline.
+    stdout: Vec<u8>,
+    /// One line for standard error per rejected record.
+    stderr: Vec<String>,
+    /// The rows of the closing table, for `--format text`.
+    rows: Vec<SummaryRow>,
+    /// Records scored.
+    apps: u64,
+}
+
+impl Piece {
+    /// Reads, validates and scores one record (`name:line` for errors), and renders the result.
+    fn score(&mut self, engine: &Engine, format: ReportFormat, name: &str, line: usize, bytes: &[u8], pretty: bool) {
+        self.apps += 1;
+        let evidence = match engine.read_evidence(bytes) {
+            Ok(evidence) => evidence,
+            Err(error) => {
+                let source = format!("{name}:{line}");
+                let object = serde_json::json!({ "source": source, "error": error.to_string() });
+                let _ = serde_json::to_writer(&mut self.stdout, &object);
+                self.stdout.push(b'\n');
+                self.stderr.push(format!("error: {source}: {error}"));
+                return;
+            }
+        };
+        let report = engine.evaluate(&evidence);
+        match format {
+            ReportFormat::Json => {
+                let mark = self.stdout.len();
+                let written = if pretty {
+                    serde_json::to_writer_pretty(&mut self.stdout, &report)
+                } else {
+                    serde_json::to_writer(&mut self.stdout, &report)
+                };
+                if written.is_err() {
+                    self.stdout.truncate(mark);
+                }
+                self.stdout.push(b'\n');
+            }
+            ReportFormat::Text => {
+                self.stdout.extend_from_slice(text::render_report(engine.pack(), &evidence, &report).as_bytes());
+                self.stdout.push(b'\n');
+                self.rows.push(SummaryRow::of(&report));
+            }
+        }
+    }
+}
+
+/// True when `bytes` holds only ASCII whitespace.
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
 }
 
 /// The 1-based line of the first non-whitespace byte (1 for an empty or blank input).
@@ -272,5 +433,31 @@ mod tests {
         assert!(!is_one_json_object(b"{\"a\": 1}\n{\"a\": 2}\n"));
         assert!(!is_one_json_object(b"[1]"));
         assert!(!is_one_json_object(b"{"));
+    }
+
+    #[test]
+    fn chunks_keep_line_numbers_skip_blank_lines_and_close_at_the_line_limit() {
+        let mut input = String::new();
+        for i in 0..(CHUNK_LINES + 10) {
+            input.push_str(&format!("{{\"n\": {i}}}\n"));
+            if i % 100 == 0 {
+                input.push_str("  \n");
+            }
+        }
+        input.push_str("{\"last\": true}"); // no final newline
+        let (tx, rx) = sync_channel(100);
+        let (_recycle_tx, recycle_rx) = sync_channel(1);
+        assert!(read_chunks(input.as_bytes(), &tx, &recycle_rx).is_none());
+        drop(tx);
+        let chunks: Vec<Chunk> = rx.iter().collect();
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].lines.len(), CHUNK_LINES);
+        assert_eq!(chunks.iter().map(|c| c.consumed).sum::<u64>(), input.len() as u64);
+        let lines: Vec<(usize, &[u8])> =
+            chunks.iter().flat_map(|c| c.lines.iter().map(|l| (l.number, &c.bytes[l.start..l.end]))).collect();
+        assert_eq!(lines.len(), CHUNK_LINES + 11);
+        assert_eq!(lines[0], (1, &b"{\"n\": 0}\n"[..]));
+        assert_eq!(lines[1], (3, &b"{\"n\": 1}\n"[..])); // line 2 was blank
+        assert_eq!(lines.last().copied(), Some((CHUNK_LINES + 10 + 6 + 1, &b"{\"last\": true}"[..])));
     }
 }

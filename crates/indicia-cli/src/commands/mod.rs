@@ -3,6 +3,7 @@
 pub mod check;
 pub mod eval;
 pub mod fmt;
+pub mod r#gen;
 pub mod graph;
 pub mod scan;
 pub mod test;
