@@ -1,15 +1,18 @@
 //! `indicia check [PACK]... [--format human|json|plain]`: parse and type-check packs.
+//!
+//! The diagnostics of every pack named are gathered into one list and printed together, sorted
+//! by file, line and column, as cli.md asks of "all problems of a run".
 
 use indicia::{Engine, EngineError};
-use indicia_syntax::render;
+use indicia_syntax::{Diagnostic, FileId, SourceMap};
 
-use crate::cli::{CheckArgs, DiagnosticFormat};
+use crate::cli::CheckArgs;
 use crate::exit::Status;
 
 /// Checks every pack named (the built-in pack when none is) and reports all their diagnostics.
 pub fn run(args: &CheckArgs) -> Status {
     let mut status = Status::Success;
-    let mut json = Vec::new();
+    let mut failures: Vec<(SourceMap, Vec<Diagnostic>)> = Vec::new();
     let packs: Vec<Option<&std::path::Path>> =
         if args.packs.is_empty() { vec![None] } else { args.packs.iter().map(|p| Some(p.as_path())).collect() };
     for pack in packs {
@@ -21,22 +24,43 @@ pub fn run(args: &CheckArgs) -> Status {
             Ok(_) => {}
             Err(EngineError::Check { sources, diagnostics }) => {
                 status.merge(Status::Failure);
-                match args.format {
-                    DiagnosticFormat::Json => {
-                        let rendered = render::render_json(&sources, &diagnostics);
-                        match serde_json::from_str::<Vec<serde_json::Value>>(&rendered) {
-                            Ok(items) => json.extend(items),
-                            Err(_) => println!("{rendered}"),
-                        }
-                    }
-                    format => crate::pack::print_diagnostics(&sources, &diagnostics, format),
-                }
+                failures.push((sources, diagnostics));
             }
             Err(error) => status.merge(crate::pack::report_engine_error(&error, args.format)),
         }
     }
-    if args.format == DiagnosticFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".to_string()));
+    let (sources, diagnostics) = merge(failures);
+    if !diagnostics.is_empty() || args.format == crate::cli::DiagnosticFormat::Json {
+        crate::pack::print_diagnostics(&sources, &diagnostics, args.format);
     }
     status
+}
+
+/// Puts the files and diagnostics of several packs into one source map, files in name order, so
+/// that the renderers sort every diagnostic of the run by file, line and column.
+fn merge(failures: Vec<(SourceMap, Vec<Diagnostic>)>) -> (SourceMap, Vec<Diagnostic>) {
+    let mut files: Vec<(String, usize, FileId)> = failures
+        .iter()
+        .enumerate()
+        .flat_map(|(pack, (sources, _))| sources.iter().map(move |(id, file)| (file.name.clone(), pack, id)))
+        .collect();
+    files.sort();
+    let mut merged = SourceMap::new();
+    let mut remap = std::collections::HashMap::new();
+    for (name, pack, id) in &files {
+        let text = failures.get(*pack).and_then(|(sources, _)| sources.get(*id)).map(|f| f.text.clone());
+        remap.insert((*pack, *id), merged.add(name.clone(), text.unwrap_or_default()));
+    }
+    let remap = &remap;
+    let diagnostics = failures
+        .into_iter()
+        .enumerate()
+        .flat_map(|(pack, (_, diagnostics))| {
+            diagnostics.into_iter().map(move |mut d| {
+                d.span.file = remap.get(&(pack, d.span.file)).copied().unwrap_or(d.span.file);
+                d
+            })
+        })
+        .collect();
+    (merged, diagnostics)
 }
