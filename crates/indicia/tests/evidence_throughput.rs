@@ -6,8 +6,6 @@
 //! cargo test --release -p indicia --test evidence_throughput -- --ignored --nocapture
 //! ```
 
-#![allow(clippy::unwrap_used, reason = "test helpers fail by panicking")]
-
 #[path = "evidence/common.rs"]
 mod common;
 
