@@ -39,6 +39,9 @@ const CHUNK_BYTES: usize = 8 << 20;
 /// Chunks waiting between two stages of the pipeline.
 const QUEUE: usize = 2;
 
+/// Output buffers kept for reuse between chunks.
+const MAX_SPARE_BUFFERS: usize = 256;
+
 /// Read buffer of a batch.
 const READ_BUFFER: usize = 1 << 20;
 
@@ -190,20 +193,26 @@ impl<'a> Session<'a> {
         let format = self.format;
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(QUEUE);
         let (recycle_tx, recycle_rx) = sync_channel::<Chunk>(QUEUE + 2);
-        let (piece_tx, piece_rx) = sync_channel::<Scored>(QUEUE);
+        let (scored_tx, scored_rx) = sync_channel::<Scored>(QUEUE);
+        let (spare_tx, spare_rx) = sync_channel::<Vec<Vec<u8>>>(QUEUE + 2);
         let (read_error, written) = std::thread::scope(|scope| {
             let reader = scope.spawn(move || read_chunks(input, &chunk_tx, &recycle_rx));
-            let writer = scope.spawn(move || write_pieces(&piece_rx, size));
+            let writer = scope.spawn(move || write_pieces(&scored_rx, &spare_tx, size));
+            // Output buffers the writer has emptied, reused so that rendering seldom allocates.
+            let mut spare: Vec<Vec<u8>> = Vec::new();
             for chunk in chunk_rx {
-                let pieces = score_chunk(engine, format, name, &chunk);
-                let scored = Scored { pieces, bytes: chunk.consumed };
-                if piece_tx.send(scored).is_err() {
+                while let Ok(buffers) = spare_rx.try_recv() {
+                    spare.extend(buffers);
+                }
+                let pieces = score_chunk(engine, format, name, &chunk, &mut spare);
+                spare.truncate(MAX_SPARE_BUFFERS);
+                if scored_tx.send(Scored { pieces, bytes: chunk.consumed }).is_err() {
                     break; // the writer stopped: standard output is closed
                 }
                 // A full or closed recycling queue only costs an allocation.
                 let _ = recycle_tx.try_send(chunk);
             }
-            drop(piece_tx);
+            drop(scored_tx);
             drop(recycle_tx);
             (reader.join().ok().flatten(), writer.join().ok())
         });
@@ -293,15 +302,26 @@ struct Scored {
 }
 
 /// The scoring stage: scores a chunk on every core, in pieces of consecutive lines, each
-/// rendered into one buffer, and returns the pieces in input order.
-fn score_chunk(engine: &Engine, format: ReportFormat, name: &str, chunk: &Chunk) -> Vec<Piece> {
+/// rendered into one buffer (taken from `spare` when it has one), and returns the pieces in input
+/// order.
+fn score_chunk(
+    engine: &Engine,
+    format: ReportFormat,
+    name: &str,
+    chunk: &Chunk,
+    spare: &mut Vec<Vec<u8>>,
+) -> Vec<Piece> {
     // A few pieces per thread balance the load; every piece is rendered into one buffer.
     let per_piece = chunk.lines.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let buffers: Vec<Vec<u8>> =
+        (0..chunk.lines.len().div_ceil(per_piece)).map(|_| spare.pop().unwrap_or_default()).collect();
     chunk
         .lines
         .par_chunks(per_piece)
-        .map(|lines| {
-            let mut piece = Piece::default();
+        .zip(buffers)
+        .map(|(lines, mut stdout)| {
+            stdout.clear();
+            let mut piece = Piece { stdout, ..Piece::default() };
             for line in lines {
                 let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
                 piece.score(engine, format, name, line.number, bytes, false);
@@ -314,7 +334,11 @@ fn score_chunk(engine: &Engine, format: ReportFormat, name: &str, chunk: &Chunk)
 /// The writer stage: prints each chunk's pieces under one lock of standard output, the error
 /// lines on standard error, and keeps the progress bar. Returns the status and the rows of the
 /// closing table.
-fn write_pieces(pieces: &Receiver<Scored>, size: Option<u64>) -> (Status, Vec<SummaryRow>) {
+fn write_pieces(
+    pieces: &Receiver<Scored>,
+    spare: &SyncSender<Vec<Vec<u8>>>,
+    size: Option<u64>,
+) -> (Status, Vec<SummaryRow>) {
     let mut progress = Progress::new(size);
     let mut status = Status::Success;
     let mut rows = Vec::new();
@@ -329,6 +353,7 @@ fn write_pieces(pieces: &Receiver<Scored>, size: Option<u64>) -> (Status, Vec<Su
             }
             closed = closed || stdout.flush().is_err();
         }
+        let mut buffers = Vec::with_capacity(scored.pieces.len());
         for piece in scored.pieces {
             apps += piece.apps;
             for line in &piece.stderr {
@@ -336,7 +361,10 @@ fn write_pieces(pieces: &Receiver<Scored>, size: Option<u64>) -> (Status, Vec<Su
                 status.merge(Status::Failure);
             }
             rows.extend(piece.rows);
+            buffers.push(piece.stdout);
         }
+        // Hand the emptied buffers back to the scorer (unless it has enough already).
+        let _ = spare.try_send(buffers);
         progress.advance(scored.bytes, apps);
         if closed {
             break;
