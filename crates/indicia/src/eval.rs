@@ -22,6 +22,10 @@ use crate::graph::{Body, Op, Operand, Program};
 use crate::hir::{CmpOp, FieldId, KindId, Verdict};
 use crate::outcome::{Outcome, Outcomes, Witness};
 
+pub(crate) mod plan;
+
+use plan::{Group, GroupKind, Step};
+
 /// Reusable evaluation buffers; keep one per thread.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -38,6 +42,16 @@ pub struct Scratch {
     touched: Vec<bool>,
     stack: Vec<u32>,
     memo: HashMap<(u32, Sym), bool>,
+    /// Per match group: per symbol, the app epoch its cached mask belongs to, and the mask.
+    match_cache: Vec<(Vec<u32>, Vec<u64>)>,
+    /// Counts evaluations, so that cached pattern masks of an earlier app are never read.
+    app_epoch: u32,
+    set_hits: Vec<bool>,
+    /// Per node: the value of a once-per-app node, written when it runs.
+    tops: Vec<B3>,
+    /// A group's member locations and hit words, reused.
+    at: Vec<usize>,
+    hits: Vec<u64>,
 }
 
 impl Scratch {
@@ -62,16 +76,52 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
     prepare(program, evidence, scratch);
-    let Scratch { planes, bases, words, lens, observed, cur, memo, stamp, epoch, wit, wit_base, touched, stack } =
-        scratch;
-    let mut run = Run { p: program, e: evidence, planes, bases, words, lens, observed, cur, memo };
+    let Scratch {
+        planes,
+        bases,
+        words,
+        lens,
+        observed,
+        cur,
+        memo,
+        stamp,
+        epoch,
+        wit,
+        wit_base,
+        touched,
+        stack,
+        match_cache,
+        app_epoch,
+        set_hits,
+        tops,
+        at,
+        hits,
+    } = scratch;
+    let mut run = Run {
+        p: program,
+        e: evidence,
+        planes,
+        bases,
+        words,
+        lens,
+        observed,
+        cur,
+        memo,
+        match_cache,
+        app_epoch: *app_epoch,
+        set_hits,
+        tops,
+        at,
+        hits,
+        top_class: u32::try_from(program.kind_names.len()).unwrap_or(u32::MAX),
+    };
     let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
-    for &i in &program.top {
-        run.exec(i);
+    for step in &program.plan.steps {
+        run.step(*step);
     }
-    let verdicts: Vec<B3> = program.roots.iter().map(|r| run.scalar_b3(r)).collect();
-    let mut indicators = Vec::with_capacity(verdicts.len());
-    for (root, v) in program.roots.iter().zip(verdicts) {
+    let mut indicators = Vec::with_capacity(program.roots.len());
+    for root in &program.roots {
+        let v = run.scalar_b3(root);
         let verdict = match v {
             B3::T => Verdict::Fail,
             B3::F => Verdict::Pass,
@@ -124,6 +174,32 @@ fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
         s.touched.resize(kinds, false);
     }
     s.memo.clear();
+    s.app_epoch = s.app_epoch.wrapping_add(1);
+    if s.app_epoch == 0 {
+        for (stamps, _) in &mut s.match_cache {
+            stamps.iter_mut().for_each(|x| *x = 0);
+        }
+        s.app_epoch = 1;
+    }
+    let groups = p.plan.groups.len();
+    if s.match_cache.len() < groups {
+        s.match_cache.resize_with(groups, Default::default);
+    }
+    let syms = e.symbols.len() + e.local.len();
+    for (g, (stamps, masks)) in p.plan.groups.iter().zip(&mut s.match_cache) {
+        if g.kind == GroupKind::Match && stamps.len() < syms {
+            stamps.resize(syms, 0);
+            masks.resize(syms, 0);
+        }
+    }
+    if s.set_hits.len() < plan::GROUP_MAX {
+        s.set_hits.resize(plan::GROUP_MAX, false);
+        s.at.resize(plan::GROUP_MAX, 0);
+        s.hits.resize(plan::GROUP_MAX, 0);
+    }
+    if s.tops.len() < p.nodes.len() {
+        s.tops.resize(p.nodes.len(), B3::U);
+    }
 }
 
 /// A value read from an operand for one fact.
@@ -168,6 +244,12 @@ impl ListV<'_> {
     }
 }
 
+/// The bits of the present (non-null) values of up to 64 facts.
+#[inline]
+fn presence<T>(v: Option<&[Option<T>]>) -> u64 {
+    v.unwrap_or(&[]).iter().enumerate().fold(0u64, |acc, (b, x)| acc | (u64::from(x.is_some()) << b))
+}
+
 fn mask(n: usize, w: usize) -> u64 {
     let start = w * 64;
     let rem = n.saturating_sub(start);
@@ -192,6 +274,14 @@ struct Run<'a> {
     observed: &'a [bool],
     cur: &'a mut [u32],
     memo: &'a mut HashMap<(u32, Sym), bool>,
+    match_cache: &'a mut [(Vec<u32>, Vec<u64>)],
+    app_epoch: u32,
+    set_hits: &'a mut [bool],
+    tops: &'a mut [B3],
+    at: &'a mut Vec<usize>,
+    hits: &'a mut Vec<u64>,
+    /// The storage class of once-per-app nodes.
+    top_class: u32,
 }
 
 impl<'a> Run<'a> {
@@ -245,7 +335,7 @@ impl<'a> Run<'a> {
             },
             Operand::Observed(k) => B3::from_bool(self.is_observed(*k)),
             Operand::At(i, d) => self.bit(*i, self.cur(*d)),
-            Operand::Top(i) => self.bit(*i, 0),
+            Operand::Top(i) => self.top(*i),
             Operand::Outer { kind, field, depth } => match self.field(*kind, *field, self.cur(*depth)) {
                 Val::S(Scalar::Bool(b)) => B3::from_bool(b),
                 _ => B3::U,
@@ -316,6 +406,228 @@ impl<'a> Run<'a> {
         }
         if let Some(x) = self.planes.get_mut(base + nw + w) {
             *x = p;
+        }
+    }
+
+    /// Runs one step of the once-per-app schedule.
+    #[inline]
+    fn step(&mut self, step: Step) {
+        match step {
+            Step::Node(i) => {
+                let p = self.p;
+                let Some(node) = p.nodes.get(i as usize) else { return };
+                if node.class == self.top_class {
+                    let v = self.top_value(i, &node.op);
+                    if let Some(x) = self.tops.get_mut(i as usize) {
+                        *x = v;
+                    }
+                } else {
+                    self.exec(i);
+                }
+            }
+            Step::Group(g) => {
+                let p = self.p;
+                if let Some(group) = p.plan.groups.get(g as usize) {
+                    self.group(g as usize, group);
+                }
+            }
+        }
+    }
+
+    /// The value of once-per-app node `i` (computed earlier in this app).
+    #[inline]
+    fn top(&self, i: u32) -> B3 {
+        self.tops.get(i as usize).copied().unwrap_or(B3::U)
+    }
+
+    /// Computes once-per-app node `i`.
+    fn top_value(&mut self, i: u32, op: &Op) -> B3 {
+        let p = self.p;
+        match op {
+            Op::Not(a) => self.scalar_b3(a).negate(),
+            Op::And(s, e) => {
+                let mut acc = B3::T;
+                for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                    match self.scalar_b3(o) {
+                        B3::F => return B3::F,
+                        B3::U => acc = B3::U,
+                        B3::T => {}
+                    }
+                }
+                acc
+            }
+            Op::Or(s, e) => {
+                let mut acc = B3::F;
+                for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                    match self.scalar_b3(o) {
+                        B3::T => return B3::T,
+                        B3::U => acc = B3::U,
+                        B3::F => {}
+                    }
+                }
+                acc
+            }
+            Op::Quant { q, kind, body: Body::Vector(b) } => {
+                if !self.is_observed(*kind) {
+                    return B3::U;
+                }
+                self.reduce(*q, *b)
+            }
+            _ => {
+                self.exec(i);
+                self.bit(i, 0)
+            }
+        }
+    }
+
+    /// A quantifier over the vector of node `b`, by reducing its words (no counting).
+    fn reduce(&self, q: Quantifier, b: u32) -> B3 {
+        let (base, nw) = self.loc(b);
+        let n = self.width(b);
+        let t = self.planes.get(base..base + nw).unwrap_or(&[]);
+        let pp = self.planes.get(base + nw..base + 2 * nw).unwrap_or(&[]);
+        match q {
+            Quantifier::Any | Quantifier::None => {
+                let any_t = t.iter().any(|x| *x != 0);
+                let any_p = pp.iter().any(|x| *x != 0);
+                let v = B3::from_bits(any_t, any_p);
+                if q == Quantifier::None { v.negate() } else { v }
+            }
+            Quantifier::All => {
+                if pp.iter().enumerate().any(|(w, x)| *x != mask(n, w)) {
+                    B3::F
+                } else if t.iter().enumerate().any(|(w, x)| *x != mask(n, w)) {
+                    B3::U
+                } else {
+                    B3::T
+                }
+            }
+        }
+    }
+
+    /// Computes every predicate of a column group in one pass over its column; when the column
+    /// does not have the expected type, node by node.
+    fn group(&mut self, gi: usize, g: &Group) {
+        let mut at = std::mem::take(self.at);
+        let mut hits = std::mem::take(self.hits);
+        at.clear();
+        for member in &g.members {
+            at.push(self.loc(member.node).0);
+        }
+        hits.clear();
+        hits.resize(g.members.len(), 0);
+        let done = self.group_pass(gi, g, &at, &mut hits);
+        *self.at = at;
+        *self.hits = hits;
+        if !done {
+            self.members(g);
+        }
+    }
+
+    /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
+    fn group_pass(&mut self, gi: usize, g: &Group, at: &[usize], hits: &mut [u64]) -> bool {
+        let e = self.e;
+        let k = g.fact.index();
+        let n = self.lens.get(k).copied().unwrap_or(0);
+        let col = self.table(g.fact).and_then(|t| t.column(g.field));
+        let nw = n.div_ceil(64);
+        match (g.kind, col) {
+            (GroupKind::StrSet, Some(Column::Str(v))) => {
+                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        if let Some(s) = *x {
+                            present |= 1u64 << b;
+                            let mut mask = g.mask(s);
+                            while mask != 0 {
+                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                    *h |= 1u64 << b;
+                                }
+                                mask &= mask - 1;
+                            }
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+            }
+            (GroupKind::ListSet, Some(Column::List(l))) => {
+                let Items::Str(items) = &l.items else { return false };
+                for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        if let Some((s, end)) = *x {
+                            present |= 1u64 << b;
+                            let mut mask = 0u64;
+                            for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
+                                mask |= g.mask(item);
+                            }
+                            while mask != 0 {
+                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                    *h |= 1u64 << b;
+                                }
+                                mask &= mask - 1;
+                            }
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+            }
+            (GroupKind::Match, Some(Column::Str(v))) => {
+                let Some(cache) = self.match_cache.get_mut(gi) else { return false };
+                let (mut stamps, mut masks) = std::mem::take(cache);
+                let epoch = self.app_epoch;
+                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        let Some(s) = *x else { continue };
+                        present |= 1u64 << b;
+                        let si = s as usize;
+                        let mut mask = match (stamps.get(si), masks.get(si)) {
+                            (Some(&st), Some(&mk)) if st == epoch => mk,
+                            _ => {
+                                let mk = pattern_mask(self.p, g, e.resolve(s), self.set_hits);
+                                if let (Some(st), Some(slot)) = (stamps.get_mut(si), masks.get_mut(si)) {
+                                    *st = epoch;
+                                    *slot = mk;
+                                }
+                                mk
+                            }
+                        };
+                        while mask != 0 {
+                            if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                *h |= 1u64 << b;
+                            }
+                            mask &= mask - 1;
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+                if let Some(cache) = self.match_cache.get_mut(gi) {
+                    *cache = (stamps, masks);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Computes a group's predicates one by one.
+    fn members(&mut self, g: &Group) {
+        for member in &g.members {
+            self.exec(member.node);
+        }
+    }
+
+    /// Writes word `w` of every member of a group from its hits and the column's presence.
+    #[expect(clippy::too_many_arguments, reason = "the inner loop's state, passed flat")]
+    #[inline]
+    fn store(&mut self, g: &Group, at: &[usize], hits: &[u64], w: usize, nw: usize, valid: u64, present: u64) {
+        for ((member, &base), &h) in g.members.iter().zip(at).zip(hits) {
+            let (t, p) = if member.negate { (present & !h, !h & valid) } else { (h, (h | !present) & valid) };
+            self.write(base, nw, w, t, p);
         }
     }
 
@@ -400,6 +712,22 @@ impl<'a> Run<'a> {
                     (Some(c), Some(s), _, _) | (_, _, Some(c), Some(s)) => (Some(c), Some(s), negate),
                     _ => (None, None, false),
                 }
+            }
+            Op::Has(k, f) => {
+                let Some(col) = self.table(*k).and_then(|t| t.column(*f)) else { return false };
+                for w in 0..nw {
+                    let lo = w * 64;
+                    let hi = n.min(lo + 64);
+                    let present = match col {
+                        Column::Bool(v) => presence(v.get(lo..hi)),
+                        Column::Int(v) => presence(v.get(lo..hi)),
+                        Column::Float(v) => presence(v.get(lo..hi)),
+                        Column::Str(v) => presence(v.get(lo..hi)),
+                        Column::List(l) => presence(l.ranges.get(lo..hi)),
+                    };
+                    self.write(base, nw, w, present, present);
+                }
+                return true;
             }
             Op::Truthy(o) => {
                 if let Some(Column::Bool(v)) = column(o) {
@@ -634,8 +962,14 @@ impl<'a> Run<'a> {
         let per_fact = matches!(body, Body::Nested { .. })
             || matches!(body, Body::Scalar(o) if !matches!(o, Operand::Const(_) | Operand::Observed(_) | Operand::Top(_)));
         if !per_fact {
-            let (t, p) = self.body_counts(body, nk);
-            let (bt, bp) = broadcast(value(t, p));
+            let v = match (q, body) {
+                (Some(q), Body::Vector(b)) => self.reduce(q, *b),
+                _ => {
+                    let (t, p) = self.body_counts(body, nk);
+                    value(t, p)
+                }
+            };
+            let (bt, bp) = broadcast(v);
             for w in 0..nw {
                 let m = mask(n, w);
                 self.write(base, nw, w, bt & m, bp & m);
@@ -690,7 +1024,7 @@ impl Run<'_> {
                 Op::And(s, e) | Op::Or(s, e) => {
                     for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
                         if let Operand::Top(c) = o
-                            && self.bit(*c, 0) == B3::T
+                            && self.top(*c) == B3::T
                         {
                             w.stack.push(*c);
                         }
@@ -698,7 +1032,7 @@ impl Run<'_> {
                 }
                 Op::Quant { q: Quantifier::Any, kind, body }
                 | Op::Count { kind, body, op: CmpOp::Gt | CmpOp::Ge, .. } => {
-                    if self.bit(i, 0) != B3::T {
+                    if self.top(i) != B3::T {
                         continue;
                     }
                     let nk = self.lens.get(kind.index()).copied().unwrap_or(0);
@@ -753,6 +1087,30 @@ impl Run<'_> {
         }
         out
     }
+}
+
+/// The mask of the patterns of match group `g` that `text` matches.
+fn pattern_mask(p: &Program, g: &Group, text: &str, buf: &mut [bool]) -> u64 {
+    let mut mask = 0u64;
+    match (&g.set, buf.get_mut(..g.patterns.len())) {
+        (Some(set), Some(buf)) => {
+            buf.iter_mut().for_each(|x| *x = false);
+            set.matches_read_at(buf, text, 0);
+            for (j, hit) in buf.iter().enumerate() {
+                if *hit {
+                    mask |= 1u64 << j;
+                }
+            }
+        }
+        _ => {
+            for (j, &pi) in g.patterns.iter().enumerate() {
+                if p.patterns.get(pi as usize).is_some_and(|r| r.is_match(text)) {
+                    mask |= 1u64 << j;
+                }
+            }
+        }
+    }
+    mask
 }
 
 /// The witness walk's buffers.

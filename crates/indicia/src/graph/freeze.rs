@@ -281,6 +281,7 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
         class_sizes,
         max_depth: max_depth + 1,
         stats,
+        plan: Default::default(),
     })
 }
 

@@ -92,6 +92,8 @@ pub struct Program {
     pub(crate) class_sizes: Vec<u32>,
     pub(crate) max_depth: usize,
     pub(crate) stats: GraphStats,
+    /// The evaluation schedule, with leaf predicates on one column grouped.
+    pub(crate) plan: crate::eval::plan::Plan,
 }
 
 impl Program {
@@ -173,6 +175,7 @@ pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileErro
         })
         .collect();
     program.symbols = lower::share(symbols);
+    program.plan = crate::eval::plan::build(&program);
     Ok(program)
 }
 
