@@ -65,6 +65,48 @@ fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
     group
 }
 
+/// Before timing anything: every engine gives indicia's verdicts on every app of every set (the
+/// full check, on more evidence, is `tests/peers_agree.rs`).
+fn verify(_: &mut Criterion) {
+    let engine = Engine::from_path(pack_dir()).expect("the pack compiles");
+    let mut rego = RegoPeer::new().expect("the policy loads");
+    let mut rvm = RvmPeer::new().expect("the policy compiles");
+    let cel = CelPeer::new().expect("the programs compile");
+    let mut apps = 0;
+    for (set, jsons) in evidence_sets() {
+        for (i, json) in jsons.iter().enumerate() {
+            let evidence = engine.read_evidence(json).expect("valid evidence");
+            let outcomes = indicia::eval::evaluate_once(engine.program(), &evidence);
+            let ours: harness::Verdicts = engine
+                .pack()
+                .indicators
+                .iter()
+                .zip(&outcomes.indicators)
+                .map(|(indicator, outcome)| (indicator.id.clone(), outcome.verdict.name().to_string()))
+                .collect();
+            let reference = indicia::reference::evaluate(engine.pack(), engine.params(), &evidence);
+            let reference: harness::Verdicts = engine
+                .pack()
+                .indicators
+                .iter()
+                .zip(&reference.indicators)
+                .map(|(indicator, outcome)| (indicator.id.clone(), outcome.verdict.name().to_string()))
+                .collect();
+            assert_eq!(reference, ours, "{set}[{i}]: the reference interpreter disagrees");
+            let input = RegoPeer::parse(json).expect("JSON");
+            let by_rego = harness::rego_verdicts(&rego.eval(&input).expect("evaluates")).expect("an object");
+            assert_eq!(by_rego, ours, "{set}[{i}]: regorus disagrees");
+            let by_rvm = harness::rego_verdicts(&rvm.eval(&input).expect("executes")).expect("an object");
+            assert_eq!(by_rvm, ours, "{set}[{i}]: the RVM disagrees");
+            let input = CelPeer::parse(json).expect("JSON");
+            let by_cel = cel.verdicts(&cel.eval(&input).expect("evaluates")).expect("strings");
+            assert_eq!(by_cel, ours, "{set}[{i}]: CEL disagrees");
+            apps += 1;
+        }
+    }
+    println!("peers: all engines give the same verdicts on the {apps} apps measured");
+}
+
 fn construct(c: &mut Criterion) {
     let dir = pack_dir();
     let mut g = group(c, "peers/construct");
@@ -295,5 +337,5 @@ fn scale(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, construct, parse, eval, whole, scale);
+criterion_group!(benches, verify, construct, parse, eval, whole, scale);
 criterion_main!(benches);
