@@ -173,6 +173,23 @@ fn eval(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The same pack over indicia::gen's evidence (real permission and API names, skewed values).
+    let mut group = c.benchmark_group("eval_15_indicators_gen");
+    for n in [200usize, 1_000] {
+        let json = indicia::r#gen::EvidenceGenerator::new(n, 42).app(0);
+        let evidence = match read_evidence(json.as_bytes(), &pack.schema, program.symbols()) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("generated evidence rejected: {e}");
+                std::process::exit(1);
+            }
+        };
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(format!("{n}_facts"), |b| {
+            b.iter(|| black_box(indicia::eval::evaluate(&program, black_box(&evidence), &mut scratch)))
+        });
+    }
+    group.finish();
     let mut group = c.benchmark_group("eval_1000_facts");
     group.sample_size(20);
     for n in [1_000usize, 10_000] {

@@ -47,8 +47,8 @@ pub struct Scratch {
     /// Counts evaluations, so that cached pattern masks of an earlier app are never read.
     app_epoch: u32,
     set_hits: Vec<bool>,
-    /// Per node: the value of a once-per-app node, written when it runs.
-    tops: Vec<B3>,
+    /// The once-per-app values, one slot byte each (see [`plan::Step`]).
+    tops: Vec<u8>,
     /// A group's member locations and hit words, reused.
     at: Vec<usize>,
     hits: Vec<u64>,
@@ -197,8 +197,19 @@ fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
         s.at.resize(plan::GROUP_MAX, 0);
         s.hits.resize(plan::GROUP_MAX, 0);
     }
-    if s.tops.len() < p.nodes.len() {
-        s.tops.resize(p.nodes.len(), B3::U);
+    if s.tops.len() < p.plan.slots {
+        s.tops.resize(p.plan.slots, 0);
+    }
+    let n = p.nodes.len();
+    for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
+        if let Some(x) = s.tops.get_mut(n + off) {
+            *x = plan::slot_bits(b);
+        }
+    }
+    for (k, &o) in s.observed.iter().enumerate() {
+        if let Some(x) = s.tops.get_mut(n + 3 + k) {
+            *x = plan::slot_bits(B3::from_bool(o));
+        }
     }
 }
 
@@ -277,7 +288,7 @@ struct Run<'a> {
     match_cache: &'a mut [(Vec<u32>, Vec<u64>)],
     app_epoch: u32,
     set_hits: &'a mut [bool],
-    tops: &'a mut [B3],
+    tops: &'a mut [u8],
     at: &'a mut Vec<usize>,
     hits: &'a mut Vec<u64>,
     /// The storage class of once-per-app nodes.
@@ -412,78 +423,117 @@ impl<'a> Run<'a> {
     /// Runs one step of the once-per-app schedule.
     #[inline]
     fn step(&mut self, step: Step) {
+        let p = self.p;
         match step {
             Step::Node(i) => {
-                let p = self.p;
                 let Some(node) = p.nodes.get(i as usize) else { return };
+                self.exec(i);
                 if node.class == self.top_class {
-                    let v = self.top_value(i, &node.op);
-                    if let Some(x) = self.tops.get_mut(i as usize) {
-                        *x = v;
-                    }
-                } else {
-                    self.exec(i);
+                    let v = plan::slot_bits(self.bit(i, 0));
+                    self.set_top(i, v);
                 }
             }
             Step::Group(g) => {
-                let p = self.p;
                 if let Some(group) = p.plan.groups.get(g as usize) {
                     self.group(g as usize, group);
                 }
             }
+            Step::TopAnd { node, start, end } => {
+                let mut acc = 3u8;
+                for &o in p.plan.operands.get(start as usize..end as usize).unwrap_or(&[]) {
+                    acc &= self.tops.get(o as usize).copied().unwrap_or(2);
+                }
+                self.set_top(node, acc);
+            }
+            Step::TopOr { node, start, end } => {
+                let mut acc = 0u8;
+                for &o in p.plan.operands.get(start as usize..end as usize).unwrap_or(&[]) {
+                    acc |= self.tops.get(o as usize).copied().unwrap_or(2);
+                }
+                self.set_top(node, acc);
+            }
+            Step::TopNot { node, src } => {
+                let v = plan::slot_not(self.tops.get(src as usize).copied().unwrap_or(2));
+                self.set_top(node, v);
+            }
+            Step::TopQuant { node, q, kind, body } => {
+                let v = if self.is_observed(kind) {
+                    let (base, nw) = self.class_loc(kind.0, body);
+                    self.reduce_at(q, base, nw, self.lens.get(kind.index()).copied().unwrap_or(0))
+                } else {
+                    B3::U
+                };
+                self.set_top(node, plan::slot_bits(v));
+            }
+            Step::VecAnd { kind, slot, start, end } => self.vec_logic(kind, slot, start, end, true),
+            Step::VecOr { kind, slot, start, end } => self.vec_logic(kind, slot, start, end, false),
+        }
+    }
+
+    fn set_top(&mut self, i: u32, v: u8) {
+        if let Some(x) = self.tops.get_mut(i as usize) {
+            *x = v;
+        }
+    }
+
+    /// A vector `and` (`is_and`) or `or` of compiled operands, word by word.
+    fn vec_logic(&mut self, kind: KindId, slot: u32, start: u32, end: u32, is_and: bool) {
+        let p = self.p;
+        let n = self.lens.get(kind.index()).copied().unwrap_or(0);
+        let (base, nw) = self.class_loc(kind.0, slot);
+        let ops = p.plan.vec_operands.get(start as usize..end as usize).unwrap_or(&[]);
+        let c = kind.index();
+        let class_base = self.bases.get(c).copied().unwrap_or(0);
+        for w in 0..nw {
+            let (mut t, mut pp) = if is_and { (u64::MAX, u64::MAX) } else { (0, 0) };
+            for o in ops {
+                let (a, b) = match *o {
+                    plan::VecOperand::Vector(j) => {
+                        let bj = class_base + j as usize * 2 * nw;
+                        (
+                            self.planes.get(bj + w).copied().unwrap_or(0),
+                            self.planes.get(bj + nw + w).copied().unwrap_or(0),
+                        )
+                    }
+                    plan::VecOperand::Slot(s) => {
+                        broadcast(plan::slot_b3(self.tops.get(s as usize).copied().unwrap_or(2)))
+                    }
+                };
+                if is_and {
+                    t &= a;
+                    pp &= b;
+                } else {
+                    t |= a;
+                    pp |= b;
+                }
+            }
+            let m = mask(n, w);
+            self.write(base, nw, w, t & m, pp & m);
         }
     }
 
     /// The value of once-per-app node `i` (computed earlier in this app).
     #[inline]
     fn top(&self, i: u32) -> B3 {
-        self.tops.get(i as usize).copied().unwrap_or(B3::U)
+        plan::slot_b3(self.tops.get(i as usize).copied().unwrap_or(2))
     }
 
-    /// Computes once-per-app node `i`.
-    fn top_value(&mut self, i: u32, op: &Op) -> B3 {
-        let p = self.p;
-        match op {
-            Op::Not(a) => self.scalar_b3(a).negate(),
-            Op::And(s, e) => {
-                let mut acc = B3::T;
-                for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                    match self.scalar_b3(o) {
-                        B3::F => return B3::F,
-                        B3::U => acc = B3::U,
-                        B3::T => {}
-                    }
-                }
-                acc
-            }
-            Op::Or(s, e) => {
-                let mut acc = B3::F;
-                for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                    match self.scalar_b3(o) {
-                        B3::T => return B3::T,
-                        B3::U => acc = B3::U,
-                        B3::F => {}
-                    }
-                }
-                acc
-            }
-            Op::Quant { q, kind, body: Body::Vector(b) } => {
-                if !self.is_observed(*kind) {
-                    return B3::U;
-                }
-                self.reduce(*q, *b)
-            }
-            _ => {
-                self.exec(i);
-                self.bit(i, 0)
-            }
-        }
+    /// Where slot `slot` of storage class `c` starts, and its word count.
+    #[inline]
+    fn class_loc(&self, c: u32, slot: u32) -> (usize, usize) {
+        let c = c as usize;
+        let w = self.words.get(c).copied().unwrap_or(0);
+        (self.bases.get(c).copied().unwrap_or(0) + slot as usize * 2 * w, w)
     }
 
     /// A quantifier over the vector of node `b`, by reducing its words (no counting).
     fn reduce(&self, q: Quantifier, b: u32) -> B3 {
         let (base, nw) = self.loc(b);
-        let n = self.width(b);
+        self.reduce_at(q, base, nw, self.width(b))
+    }
+
+    /// A quantifier over the `n`-fact vector at `base`.
+    fn reduce_at(&self, q: Quantifier, base: usize, nw: usize, n: usize) -> B3 {
         let t = self.planes.get(base..base + nw).unwrap_or(&[]);
         let pp = self.planes.get(base + nw..base + 2 * nw).unwrap_or(&[]);
         match q {
@@ -1064,7 +1114,17 @@ impl Run<'_> {
                 _ => {}
             }
         }
-        let mut out = Vec::new();
+        // Size the list first: one allocation per failed indicator.
+        let mut total = 0usize;
+        for (k, t) in w.touched.iter().enumerate() {
+            if *t {
+                let base = w.base.get(k).copied().unwrap_or(0);
+                let nw = self.lens.get(k).copied().unwrap_or(0).div_ceil(64);
+                total +=
+                    w.bits.get(base..base + nw).unwrap_or(&[]).iter().map(|x| x.count_ones() as usize).sum::<usize>();
+            }
+        }
+        let mut out = Vec::with_capacity(total);
         for (k, t) in w.touched.iter_mut().enumerate() {
             if !*t {
                 continue;

@@ -8,22 +8,68 @@
 //! on the column; a symbol that is not a pack literal satisfies no set predicate. Patterns run as
 //! one [`RegexSet`] per group, once per distinct string of the app.
 
+use indicia_syntax::ast::Quantifier;
 use regex::RegexSet;
 
-use crate::graph::value::{ConstVal, Scalar};
-use crate::graph::{Op, Operand, Program};
+use crate::graph::value::{B3, ConstVal, Scalar};
+use crate::graph::{Body, Op, Operand, Program};
 use crate::hir::{CmpOp, FieldId, KindId};
 
 /// Most predicates one group computes (one bit each in a `u64` mask).
 pub(crate) const GROUP_MAX: usize = 64;
 
 /// One step of the once-per-app schedule.
+///
+/// Once-per-app values live in *slots*, one byte each (bit 0 "certainly true", bit 1 "possibly
+/// true", so Kleene `and`/`or` are `&`/`|`): slot `i < nodes` is node `i`, then the constants
+/// false, unknown and true, then `observed(K)` per kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
-    /// Compute one node.
+    /// Compute one node with the general kernel.
     Node(u32),
     /// Compute every predicate of column group `g`.
     Group(u32),
+    /// Once-per-app `and` of slots `operands[start..end]` into slot `node`.
+    TopAnd { node: u32, start: u32, end: u32 },
+    /// Once-per-app `or`.
+    TopOr { node: u32, start: u32, end: u32 },
+    /// Once-per-app `not` of slot `src`.
+    TopNot { node: u32, src: u32 },
+    /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class.
+    TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32 },
+    /// A vector `and` over `vec_operands[start..end]` into slot `slot` of `kind`'s storage class.
+    VecAnd { kind: KindId, slot: u32, start: u32, end: u32 },
+    /// A vector `or`.
+    VecOr { kind: KindId, slot: u32, start: u32, end: u32 },
+}
+
+/// An operand of a vector `and`/`or`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VecOperand {
+    /// A node of the same region: its slot in the region's storage class.
+    Vector(u32),
+    /// A once-per-app slot, the same for every fact.
+    Slot(u32),
+}
+
+/// The slot encoding of a three-valued boolean.
+pub(crate) fn slot_bits(b: B3) -> u8 {
+    match b {
+        B3::F => 0,
+        B3::U => 2,
+        B3::T => 3,
+    }
+}
+
+/// The three-valued boolean of a slot byte.
+pub(crate) fn slot_b3(x: u8) -> B3 {
+    B3::from_bits(x & 1 != 0, x & 2 != 0)
+}
+
+/// Kleene `not` of a slot byte.
+pub(crate) fn slot_not(x: u8) -> u8 {
+    let y = !x & 3;
+    ((y & 1) << 1) | (y >> 1)
 }
 
 /// What a group's column holds and how its predicates read it.
@@ -74,6 +120,82 @@ impl Group {
 pub(crate) struct Plan {
     pub(crate) steps: Vec<Step>,
     pub(crate) groups: Vec<Group>,
+    /// Slot operands of `TopAnd`/`TopOr`.
+    pub(crate) operands: Vec<u32>,
+    /// Operands of `VecAnd`/`VecOr`.
+    pub(crate) vec_operands: Vec<VecOperand>,
+    /// The number of slots: nodes, three constants, one per kind.
+    pub(crate) slots: usize,
+}
+
+/// The slot of a once-per-app boolean operand, if it has one.
+fn slot_of(p: &Program, o: &Operand) -> Option<u32> {
+    let n = p.nodes.len();
+    let at = |off: usize| u32::try_from(n + off).ok();
+    match o {
+        Operand::Top(i) => Some(*i),
+        Operand::Observed(k) => at(3 + k.index()),
+        Operand::Const(c) => match p.consts.get(*c as usize) {
+            Some(ConstVal::Bool(B3::F)) => at(0),
+            Some(ConstVal::Bool(B3::T)) => at(2),
+            _ => at(1),
+        },
+        Operand::Column { .. } | Operand::Outer { .. } | Operand::Vector(_) | Operand::At(..) => None,
+    }
+}
+
+/// The compiled step of node `i` when it has one (else the general kernel runs it).
+fn compiled(p: &Program, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<VecOperand>) -> Option<Step> {
+    let node = p.nodes.get(i as usize)?;
+    let top = node.depth() == 0;
+    let range = |s: &u32, e: &u32| p.operands.get(*s as usize..*e as usize).unwrap_or(&[]);
+    match &node.op {
+        Op::And(s, e) | Op::Or(s, e) if top => {
+            let slots: Option<Vec<u32>> = range(s, e).iter().map(|o| slot_of(p, o)).collect();
+            let slots = slots?;
+            let start = u32::try_from(operands.len()).ok()?;
+            operands.extend(slots);
+            let end = u32::try_from(operands.len()).ok()?;
+            Some(if matches!(node.op, Op::And(..)) {
+                Step::TopAnd { node: i, start, end }
+            } else {
+                Step::TopOr { node: i, start, end }
+            })
+        }
+        Op::Not(a) if top => Some(Step::TopNot { node: i, src: slot_of(p, a)? }),
+        Op::Quant { q, kind, body: Body::Vector(b) } if top => {
+            let body = p.nodes.get(*b as usize)?;
+            (body.depth() == 1 && body.class == kind.0).then_some(Step::TopQuant {
+                node: i,
+                q: *q,
+                kind: *kind,
+                body: body.slot,
+            })
+        }
+        Op::And(s, e) | Op::Or(s, e) if node.depth() == 1 => {
+            let ops: Option<Vec<VecOperand>> = range(s, e)
+                .iter()
+                .map(|o| match o {
+                    Operand::Vector(j) => {
+                        p.nodes.get(*j as usize).filter(|x| x.class == node.class).map(|x| VecOperand::Vector(x.slot))
+                    }
+                    other => slot_of(p, other).map(VecOperand::Slot),
+                })
+                .collect();
+            let ops = ops?;
+            let start = u32::try_from(vec_operands.len()).ok()?;
+            vec_operands.extend(ops);
+            let end = u32::try_from(vec_operands.len()).ok()?;
+            let kind = *node.region.first()?;
+            let slot = node.slot;
+            Some(if matches!(node.op, Op::And(..)) {
+                Step::VecAnd { kind, slot, start, end }
+            } else {
+                Step::VecOr { kind, slot, start, end }
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The literal symbols of constant `c` when it is a string or a list of strings.
@@ -125,13 +247,15 @@ pub(crate) fn build(p: &Program) -> Plan {
     let mut groups: Vec<Group> = Vec::new();
     let mut syms_of: Vec<Vec<(u32, usize)>> = Vec::new();
     let mut steps: Vec<Step> = Vec::with_capacity(p.top.len());
+    let mut operands: Vec<u32> = Vec::new();
+    let mut vec_operands: Vec<VecOperand> = Vec::new();
     // Open group per (group kind, fact kind, field).
     let mut open: std::collections::HashMap<(GroupKind, KindId, FieldId), usize> = std::collections::HashMap::new();
     for &i in &p.top {
         let Some(node) = p.nodes.get(i as usize) else { continue };
         let joined = if node.depth() == 1 { classify(p, &node.op) } else { None };
         let Some((gk, kind, field, syms, negate)) = joined else {
-            steps.push(Step::Node(i));
+            steps.push(compiled(p, i, &mut operands, &mut vec_operands).unwrap_or(Step::Node(i)));
             continue;
         };
         let key = (gk, kind, field);
@@ -184,5 +308,6 @@ pub(crate) fn build(p: &Program) -> Plan {
             }
         }
     }
-    Plan { steps, groups }
+    let slots = p.nodes.len() + 3 + p.kind_names.len();
+    Plan { steps, groups, operands, vec_operands, slots }
 }
