@@ -754,6 +754,50 @@ impl<'a> Run<'a> {
             Operand::Column { kind, field } => self.table(*kind).and_then(|t| t.column(*field)),
             _ => None,
         };
+        // A column against an enclosing fact's field (a join inside a nested scan): the outer
+        // value is read once.
+        if let Op::Cmp { op: cmp, l, r } = op {
+            let (c, outer, cmp) = match (l, r) {
+                (Operand::Column { .. }, Operand::Outer { .. }) => (column(l), r, *cmp),
+                (Operand::Outer { .. }, Operand::Column { .. }) => (column(r), l, cmp.flip()),
+                _ => (None, l, *cmp),
+            };
+            if let (Some(c), Operand::Outer { kind, field, depth }) = (c, outer) {
+                let Val::S(x) = self.field(*kind, *field, self.cur(*depth)) else {
+                    for w in 0..nw {
+                        self.write(base, nw, w, 0, mask(n, w));
+                    }
+                    return true;
+                };
+                match (c, x) {
+                    (Column::Str(v), Scalar::Str(sym)) if matches!(cmp, CmpOp::Eq | CmpOp::Ne) => {
+                        let negate = cmp == CmpOp::Ne;
+                        self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                            Some(s) => B3::from_bool((s == sym) != negate),
+                            None => B3::U,
+                        });
+                    }
+                    (Column::Str(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(a) => scalar_cmp(cmp, Scalar::Str(a), x).map_or(B3::U, B3::from_bool),
+                        None => B3::U,
+                    }),
+                    (Column::Int(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(a) => scalar_cmp(cmp, Scalar::Int(a), x).map_or(B3::U, B3::from_bool),
+                        None => B3::U,
+                    }),
+                    (Column::Float(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(a) => scalar_cmp(cmp, Scalar::Float(a), x).map_or(B3::U, B3::from_bool),
+                        None => B3::U,
+                    }),
+                    (Column::Bool(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
+                        Some(a) => scalar_cmp(cmp, Scalar::Bool(a), x).map_or(B3::U, B3::from_bool),
+                        None => B3::U,
+                    }),
+                    (Column::List(_), _) => return false,
+                }
+                return true;
+            }
+        }
         let (col, set, negate) = match op {
             Op::In { elem, list } => (column(elem), str_set(list), false),
             Op::Cmp { op: CmpOp::Eq | CmpOp::Ne, l, r } => {
@@ -877,15 +921,9 @@ impl<'a> Run<'a> {
         for w in 0..nw {
             let (mut t, mut pp) = (0u64, 0u64);
             for idx in w * 64..n.min(w * 64 + 64) {
-                let bit = 1u64 << (idx % 64);
-                match f(idx) {
-                    B3::T => {
-                        t |= bit;
-                        pp |= bit;
-                    }
-                    B3::U => pp |= bit,
-                    B3::F => {}
-                }
+                let (bt, bp) = f(idx).bits();
+                t |= u64::from(bt) << (idx % 64);
+                pp |= u64::from(bp) << (idx % 64);
             }
             self.write(base, nw, w, t, pp);
         }
