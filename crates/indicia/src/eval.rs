@@ -59,6 +59,38 @@ impl Scratch {
     pub fn new() -> Scratch {
         Scratch::default()
     }
+
+    /// Every buffer's address and capacity. Once the buffers fit the largest app seen, this does
+    /// not change: evaluation reuses them and allocates only its [`Outcomes`].
+    pub fn footprint(&self) -> Vec<(usize, usize)> {
+        fn of<T>(v: &[T], cap: usize) -> (usize, usize) {
+            (v.as_ptr() as usize, cap)
+        }
+        let mut out = vec![
+            of(&self.planes, self.planes.capacity()),
+            of(&self.bases, self.bases.capacity()),
+            of(&self.words, self.words.capacity()),
+            of(&self.lens, self.lens.capacity()),
+            of(&self.observed, self.observed.capacity()),
+            of(&self.cur, self.cur.capacity()),
+            of(&self.stamp, self.stamp.capacity()),
+            of(&self.wit, self.wit.capacity()),
+            of(&self.wit_base, self.wit_base.capacity()),
+            of(&self.touched, self.touched.capacity()),
+            of(&self.stack, self.stack.capacity()),
+            (0, self.memo.capacity()),
+            of(&self.match_cache, self.match_cache.capacity()),
+            of(&self.set_hits, self.set_hits.capacity()),
+            of(&self.tops, self.tops.capacity()),
+            of(&self.at, self.at.capacity()),
+            of(&self.hits, self.hits.capacity()),
+        ];
+        for (stamps, masks) in &self.match_cache {
+            out.push(of(stamps, stamps.capacity()));
+            out.push(of(masks, masks.capacity()));
+        }
+        out
+    }
 }
 
 thread_local! {
