@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::time::Instant;
 
 use indicia_syntax::ast::Quantifier;
 
@@ -21,6 +22,7 @@ use crate::graph::value::{B3, ConstVal, Scalar, count_cmp, scalar_cmp, scalar_eq
 use crate::graph::{Body, Op, Operand, Program};
 use crate::hir::{CmpOp, FieldId, KindId, Verdict};
 use crate::outcome::{Outcome, Outcomes, Witness};
+use crate::profile::Profile;
 
 pub(crate) mod plan;
 
@@ -107,6 +109,105 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
 
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
+    evaluate_in(program, evidence, scratch, &mut NoProbe)
+}
+
+/// [`evaluate`], also adding to `profile` how often each node ran and the time it took (see
+/// [`crate::profile`]). Timing every step costs about a clock read per node: use it to find the
+/// expensive parts of a pack, not to measure evaluation speed.
+pub fn evaluate_profiled(
+    program: &Program,
+    evidence: &Evidence,
+    scratch: &mut Scratch,
+    profile: &mut Profile,
+) -> Outcomes {
+    profile.fit(program);
+    evaluate_in(program, evidence, scratch, &mut Timed { profile, program })
+}
+
+/// Hooks around the parts of an evaluation; [`NoProbe`]'s compile to nothing.
+trait Probe {
+    type Mark: Copy;
+    fn mark(&mut self) -> Self::Mark;
+    fn setup(&mut self, since: Self::Mark);
+    fn step(&mut self, index: usize, step: Step, run: &Run<'_>, since: Self::Mark);
+    fn verdict(&mut self, indicator: usize, since: Self::Mark);
+    fn finish(&mut self, run: &Run<'_>);
+}
+
+struct NoProbe;
+
+impl Probe for NoProbe {
+    type Mark = ();
+    #[inline(always)]
+    fn mark(&mut self) {}
+    #[inline(always)]
+    fn setup(&mut self, _: ()) {}
+    #[inline(always)]
+    fn step(&mut self, _: usize, _: Step, _: &Run<'_>, _: ()) {}
+    #[inline(always)]
+    fn verdict(&mut self, _: usize, _: ()) {}
+    #[inline(always)]
+    fn finish(&mut self, _: &Run<'_>) {}
+}
+
+/// The probe of [`evaluate_profiled`].
+struct Timed<'a> {
+    profile: &'a mut Profile,
+    program: &'a Program,
+}
+
+impl Probe for Timed<'_> {
+    type Mark = Instant;
+    fn mark(&mut self) -> Instant {
+        Instant::now()
+    }
+    fn setup(&mut self, since: Instant) {
+        let nanos = self.profile.elapsed(since);
+        self.profile.begin_app(nanos);
+    }
+    fn step(&mut self, _: usize, step: Step, run: &Run<'_>, since: Instant) {
+        let nanos = self.profile.elapsed(since);
+        let p = self.program;
+        let single = step.node();
+        let members: &[plan::Member] = match step {
+            Step::Group(g) => p.plan.groups.get(g as usize).map_or(&[], |g| &g.members),
+            _ => &[],
+        };
+        let count = members.len().max(1) as u64;
+        for (k, i) in members.iter().map(|m| m.node).chain(single).enumerate() {
+            // A group's time is split evenly among its predicates (the remainder to the first).
+            let share = nanos / count + if k == 0 { nanos % count } else { 0 };
+            self.profile.add(i, 1, run.width(i) as u64, share);
+            // A quantifier whose body reads the enclosing fact runs its sub-program per fact.
+            let Some(
+                Op::Quant { kind, body: Body::Nested { sub, .. }, .. }
+                | Op::Count { kind, body: Body::Nested { sub, .. }, .. },
+            ) = p.nodes.get(i as usize).map(|n| &n.op)
+            else {
+                continue;
+            };
+            if !run.is_observed(*kind) {
+                continue;
+            }
+            let outer = run.width(i) as u64;
+            let (s, e) = p.subs.get(*sub as usize).copied().unwrap_or((0, 0));
+            for &x in p.sub_nodes.get(s as usize..e as usize).unwrap_or(&[]) {
+                self.profile.add(x, outer, outer * run.width(x) as u64, 0);
+            }
+        }
+    }
+    fn verdict(&mut self, indicator: usize, since: Instant) {
+        let nanos = self.profile.elapsed(since);
+        self.profile.add_verdict(indicator, nanos);
+    }
+    fn finish(&mut self, run: &Run<'_>) {
+        self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.nodes.len());
+    }
+}
+
+fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut Scratch, probe: &mut P) -> Outcomes {
+    let start = probe.mark();
     prepare(program, evidence, scratch);
     let Scratch {
         planes,
@@ -148,11 +249,15 @@ pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -
         top_class: u32::try_from(program.kind_names.len()).unwrap_or(u32::MAX),
     };
     let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
-    for step in &program.plan.steps {
+    probe.setup(start);
+    for (index, step) in program.plan.steps.iter().enumerate() {
+        let since = probe.mark();
         run.step(*step);
+        probe.step(index, *step, &run, since);
     }
     let mut indicators = Vec::with_capacity(program.roots.len());
-    for root in &program.roots {
+    for (index, root) in program.roots.iter().enumerate() {
+        let since = probe.mark();
         let v = run.scalar_b3(root);
         let verdict = match v {
             B3::T => Verdict::Fail,
@@ -161,7 +266,9 @@ pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -
         };
         let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
         indicators.push(Outcome { verdict, witnesses });
+        probe.verdict(index, since);
     }
+    probe.finish(&run);
     Outcomes { indicators }
 }
 
@@ -497,8 +604,8 @@ impl<'a> Run<'a> {
                 };
                 self.set_top(node, plan::slot_bits(v));
             }
-            Step::VecAnd { kind, slot, start, end } => self.vec_logic(kind, slot, start, end, true),
-            Step::VecOr { kind, slot, start, end } => self.vec_logic(kind, slot, start, end, false),
+            Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic(kind, slot, start, end, true),
+            Step::VecOr { kind, slot, start, end, .. } => self.vec_logic(kind, slot, start, end, false),
         }
     }
 

@@ -38,9 +38,10 @@ pub(crate) enum Step {
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class.
     TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32 },
     /// A vector `and` over `vec_operands[start..end]` into slot `slot` of `kind`'s storage class.
-    VecAnd { kind: KindId, slot: u32, start: u32, end: u32 },
+    /// (`node` is the node it computes.)
+    VecAnd { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
     /// A vector `or`.
-    VecOr { kind: KindId, slot: u32, start: u32, end: u32 },
+    VecOr { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
 }
 
 /// An operand of a vector `and`/`or`.
@@ -112,6 +113,22 @@ impl Group {
     #[inline]
     pub(crate) fn mask(&self, sym: u32) -> u64 {
         self.table.get(sym.wrapping_sub(self.lo) as usize).copied().unwrap_or(0)
+    }
+}
+
+impl Step {
+    /// The node a single-node step computes (`None` for a group).
+    pub(crate) fn node(self) -> Option<u32> {
+        match self {
+            Step::Node(node)
+            | Step::TopAnd { node, .. }
+            | Step::TopOr { node, .. }
+            | Step::TopNot { node, .. }
+            | Step::TopQuant { node, .. }
+            | Step::VecAnd { node, .. }
+            | Step::VecOr { node, .. } => Some(node),
+            Step::Group(_) => None,
+        }
     }
 }
 
@@ -189,9 +206,9 @@ fn compiled(p: &Program, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec
             let kind = *node.region.first()?;
             let slot = node.slot;
             Some(if matches!(node.op, Op::And(..)) {
-                Step::VecAnd { kind, slot, start, end }
+                Step::VecAnd { node: i, kind, slot, start, end }
             } else {
-                Step::VecOr { kind, slot, start, end }
+                Step::VecOr { node: i, kind, slot, start, end }
             })
         }
         _ => None,

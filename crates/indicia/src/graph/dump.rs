@@ -90,6 +90,10 @@ fn region(p: &Program, r: &[KindId]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+pub(crate) fn node_text(p: &Program, n: &super::Node) -> String {
+    format!("{} = {}", region(p, &n.region), op_text(p, &n.op))
+}
+
 pub(crate) fn dump(p: &Program) -> String {
     let s = p.stats;
     let mut out = String::new();

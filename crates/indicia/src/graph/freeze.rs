@@ -286,7 +286,7 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
 }
 
 /// Direct dependencies of a node on other computed nodes, anywhere (bodies included).
-fn deps(op: &Op, operands: &[Operand]) -> Vec<u32> {
+pub(crate) fn deps(op: &Op, operands: &[Operand]) -> Vec<u32> {
     fn of(o: &Operand, out: &mut Vec<u32>) {
         match o {
             Operand::Vector(i) | Operand::At(i, _) | Operand::Top(i) => out.push(*i),

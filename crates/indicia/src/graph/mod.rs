@@ -121,6 +121,24 @@ impl Program {
     pub fn indicator_count(&self) -> usize {
         self.roots.len()
     }
+
+    /// A node as one line of the dump, without its number: `[kind] = operation`.
+    pub(crate) fn node_text(&self, node: &Node) -> String {
+        dump::node_text(self, node)
+    }
+}
+
+/// The computed node an operand reads, if any.
+pub(crate) fn operand_node(o: &Operand) -> Option<u32> {
+    match o {
+        Operand::Vector(i) | Operand::At(i, _) | Operand::Top(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// The computed nodes a node reads directly (quantifier bodies included).
+pub(crate) fn node_deps(op: &Op, operands: &[Operand]) -> Vec<u32> {
+    freeze::deps(op, operands)
 }
 
 /// Compiles `pack` with `params` folded in as constants.
