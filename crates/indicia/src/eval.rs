@@ -560,7 +560,7 @@ impl<'a> Run<'a> {
     }
 
     /// Runs one step of the once-per-app schedule.
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, step: Step) {
         let p = self.p;
         match step {
