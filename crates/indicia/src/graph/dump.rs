@@ -122,6 +122,24 @@ pub(crate) fn dump(p: &Program) -> String {
             }
         }
     }
+    if !p.plan.groups.is_empty() {
+        let _ = writeln!(out, "# column groups (each computed by one pass over its column):");
+        for (g, group) in p.plan.groups.iter().enumerate() {
+            let what = match group.kind {
+                crate::eval::plan::GroupKind::StrSet => "literals",
+                crate::eval::plan::GroupKind::ListSet => "list literals",
+                crate::eval::plan::GroupKind::Match => "patterns",
+            };
+            let members: Vec<String> = group.members.iter().map(|m| format!("%{}", m.node)).collect();
+            let _ = writeln!(
+                out,
+                "group {g} {}.{} ({what}): {}",
+                kind_name(p, group.fact),
+                field_name(p, group.fact, group.field),
+                members.join(" ")
+            );
+        }
+    }
     let _ = writeln!(out, "# indicators:");
     for (i, r) in p.roots.iter().enumerate() {
         let _ = writeln!(out, "indicator {i} = {}", operand(p, r));
