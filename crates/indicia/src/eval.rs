@@ -1231,7 +1231,11 @@ impl Run<'_> {
     /// The witnesses of a failed indicator: walk true `and`/`or` nodes from the root; a true
     /// `any` or `count > n`/`count >= n` contributes the facts its body is true for.
     fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand) -> Vec<Witness> {
+        let p = self.p;
         let Operand::Top(r) = root else { return Vec::new() };
+        if p.plan.wit.get(*r as usize).is_none_or(|x| *x == plan::WitNode::None) {
+            return Vec::new();
+        }
         *w.epoch = w.epoch.wrapping_add(1);
         if *w.epoch == 0 {
             w.stamp.iter_mut().for_each(|x| *x = 0);
@@ -1240,25 +1244,21 @@ impl Run<'_> {
         let epoch = *w.epoch;
         w.stack.clear();
         w.stack.push(*r);
-        let p = self.p;
         while let Some(i) = w.stack.pop() {
             match w.stamp.get_mut(i as usize) {
                 Some(x) if *x != epoch => *x = epoch,
                 _ => continue,
             }
-            let Some(node) = p.nodes.get(i as usize) else { continue };
-            match &node.op {
-                Op::And(s, e) | Op::Or(s, e) => {
-                    for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                        if let Operand::Top(c) = o
-                            && self.top(*c) == B3::T
-                        {
-                            w.stack.push(*c);
+            match p.plan.wit.get(i as usize).copied().unwrap_or(plan::WitNode::None) {
+                plan::WitNode::None => {}
+                plan::WitNode::Logic { start, end } => {
+                    for &c in p.plan.wit_children.get(start as usize..end as usize).unwrap_or(&[]) {
+                        if self.top(c) == B3::T {
+                            w.stack.push(c);
                         }
                     }
                 }
-                Op::Quant { q: Quantifier::Any, kind, body }
-                | Op::Count { kind, body, op: CmpOp::Gt | CmpOp::Ge, .. } => {
+                plan::WitNode::Quant { kind, body } => {
                     if self.top(i) != B3::T {
                         continue;
                     }
@@ -1271,12 +1271,12 @@ impl Run<'_> {
                     let body_words: Option<(usize, usize)> = match body {
                         Body::All => None,
                         Body::Scalar(o) => {
-                            if self.scalar_b3(o) != B3::T {
+                            if self.scalar_b3(&o) != B3::T {
                                 continue;
                             }
                             None
                         }
-                        Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(*b)),
+                        Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(b)),
                     };
                     for x in 0..nw {
                         let add = match body_words {
@@ -1288,7 +1288,6 @@ impl Run<'_> {
                         }
                     }
                 }
-                _ => {}
             }
         }
         // Size the list first: one allocation per failed indicator.

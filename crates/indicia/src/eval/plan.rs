@@ -132,6 +132,18 @@ impl Step {
     }
 }
 
+/// A once-per-app node as the witness walk sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum WitNode {
+    /// Contributes no witness, and nor does anything below it.
+    None,
+    /// An `and`/`or`: walk its true children among `wit_children[start..end]` (those that can
+    /// contribute).
+    Logic { start: u32, end: u32 },
+    /// A true `any`, `count > n` or `count >= n` contributes the facts its body is true for.
+    Quant { kind: KindId, body: Body },
+}
+
 /// The schedule of a program.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Plan {
@@ -143,6 +155,40 @@ pub(crate) struct Plan {
     pub(crate) vec_operands: Vec<VecOperand>,
     /// The number of slots: nodes, three constants, one per kind.
     pub(crate) slots: usize,
+    /// Per node, its part in the witness walk.
+    pub(crate) wit: Vec<WitNode>,
+    pub(crate) wit_children: Vec<u32>,
+}
+
+/// The witness walk's view of every node: only paths that can reach an `any` or a count with a
+/// lower bound are kept (node numbers are topological, children first).
+fn witness_plan(p: &Program) -> (Vec<WitNode>, Vec<u32>) {
+    let mut wit: Vec<WitNode> = Vec::with_capacity(p.nodes.len());
+    let mut children: Vec<u32> = Vec::new();
+    for node in &p.nodes {
+        let w = match &node.op {
+            Op::Quant { q: Quantifier::Any, kind, body } | Op::Count { kind, body, op: CmpOp::Gt | CmpOp::Ge, .. }
+                if node.depth() == 0 =>
+            {
+                WitNode::Quant { kind: *kind, body: *body }
+            }
+            Op::And(s, e) | Op::Or(s, e) if node.depth() == 0 => {
+                let start = u32::try_from(children.len()).unwrap_or(u32::MAX);
+                for o in p.operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                    if let Operand::Top(c) = o
+                        && wit.get(*c as usize).is_some_and(|x| *x != WitNode::None)
+                    {
+                        children.push(*c);
+                    }
+                }
+                let end = u32::try_from(children.len()).unwrap_or(u32::MAX);
+                if start == end { WitNode::None } else { WitNode::Logic { start, end } }
+            }
+            _ => WitNode::None,
+        };
+        wit.push(w);
+    }
+    (wit, children)
 }
 
 /// The slot of a once-per-app boolean operand, if it has one.
@@ -326,5 +372,6 @@ pub(crate) fn build(p: &Program) -> Plan {
         }
     }
     let slots = p.nodes.len() + 3 + p.kind_names.len();
-    Plan { steps, groups, operands, vec_operands, slots }
+    let (wit, wit_children) = witness_plan(p);
+    Plan { steps, groups, operands, vec_operands, slots, wit, wit_children }
 }
