@@ -210,7 +210,7 @@ fn score(file: &str) -> indicia::Report {
 }
 
 fn verdict(report: &indicia::Report, id: &str) -> String {
-    let indicator = report.indicators.iter().find(|i| i.id == id).unwrap_or_else(|| panic!("{id} in the report"));
+    let indicator = report.indicators.iter().find(|i| &*i.id == id).unwrap_or_else(|| panic!("{id} in the report"));
     indicator.verdict.name().to_string()
 }
 
@@ -254,7 +254,7 @@ fn builtin_pack_refs_carry_no_revoked_id_and_categories_hold_5_4_3_2_1() {
     assert_eq!(report.pack.name, "tw_mabis");
     assert_eq!(report.pack.version.as_deref(), Some("4.0"));
     for indicator in &report.indicators {
-        for reference in &indicator.refs {
+        for reference in indicator.refs.iter() {
             if let Some(id) = reference.strip_prefix("MITRE-ATTACK:") {
                 let base = id.split('.').next().unwrap_or(id);
                 assert!(!REVOKED_ATTACK_IDS.contains(&base), "{}: revoked id {reference}", indicator.id);
@@ -262,7 +262,7 @@ fn builtin_pack_refs_carry_no_revoked_id_and_categories_hold_5_4_3_2_1() {
         }
         assert!(indicator.refs.iter().any(|r| r.starts_with("MASVS-PRIVACY-")), "{}: a MASVS ref", indicator.id);
     }
-    let sizes: Vec<(&str, usize)> = report.categories.iter().map(|c| (c.id.as_str(), c.total)).collect();
+    let sizes: Vec<(&str, usize)> = report.categories.iter().map(|c| (&*c.id, c.total)).collect();
     assert_eq!(
         sizes,
         [

@@ -89,10 +89,10 @@ fn check_reversed_facts(engine: &indicia::Engine, evidence: &[u8], report: &indi
         let mut mapped: Vec<(String, u32)> = b
             .witnesses
             .iter()
-            .map(|w| (w.kind.clone(), lengths.get(&w.kind).copied().unwrap_or(0) - 1 - w.index))
+            .map(|w| (w.kind.to_string(), lengths.get(&*w.kind).copied().unwrap_or(0) - 1 - w.index))
             .collect();
         mapped.sort();
-        let original: Vec<(String, u32)> = a.witnesses.iter().map(|w| (w.kind.clone(), w.index)).collect();
+        let original: Vec<(String, u32)> = a.witnesses.iter().map(|w| (w.kind.to_string(), w.index)).collect();
         if mapped != original {
             return Err(format!("{}: witnesses changed with fact order: {original:?} vs {mapped:?}", a.id));
         }

@@ -26,7 +26,7 @@ use crate::graph::{self, Program};
 use crate::hir::{Pack, ParamValues};
 use crate::load::{self, LoadedPack};
 use crate::params::{self, ParamError};
-use crate::report::{Report, build_report};
+use crate::report::{Report, ReportTemplate, build_report};
 
 /// Why an engine could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +65,7 @@ pub struct Engine {
     /// Unique per compiled program (clones share it): keys the per-thread evidence readers.
     id: u64,
     pack: Arc<Pack>,
+    template: Arc<ReportTemplate>,
     params: ParamValues,
     program: Arc<Program>,
     files: Files,
@@ -105,14 +106,20 @@ impl Engine {
         let pack = load::check_pack(loaded)
             .map_err(|failure| EngineError::Check { sources: failure.sources, diagnostics: failure.diagnostics })?;
         let params = ParamValues::defaults(&pack);
-        Engine::compile(Arc::new(pack), params, files)
+        let template = Arc::new(ReportTemplate::new(&pack));
+        Engine::compile(Arc::new(pack), template, params, files)
     }
 
-    fn compile(pack: Arc<Pack>, params: ParamValues, files: Files) -> Result<Engine, EngineError> {
+    fn compile(
+        pack: Arc<Pack>,
+        template: Arc<ReportTemplate>,
+        params: ParamValues,
+        files: Files,
+    ) -> Result<Engine, EngineError> {
         let program = graph::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        Ok(Engine { id, pack, params, program: Arc::new(program), files })
+        Ok(Engine { id, pack, template, params, program: Arc::new(program), files })
     }
 
     /// The same pack compiled with `NAME=VALUE` param overrides applied to the defaults.
@@ -126,7 +133,7 @@ impl Engine {
         if params == self.params {
             return Ok(self.clone());
         }
-        Engine::compile(self.pack.clone(), params, self.files.clone())
+        Engine::compile(self.pack.clone(), self.template.clone(), params, self.files.clone())
     }
 
     /// The checked pack.
@@ -167,7 +174,7 @@ impl Engine {
     /// Scores validated evidence.
     pub fn evaluate(&self, evidence: &Evidence) -> Report {
         let outcomes = crate::eval::evaluate_once(&self.program, evidence);
-        build_report(&self.pack, evidence, &outcomes)
+        build_report(&self.template, evidence, &outcomes)
     }
 
     /// Reads, validates and scores one evidence object.

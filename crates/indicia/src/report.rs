@@ -1,8 +1,13 @@
 //! Scoring and the report: verdict counts, weights, `risk` and `risk_upper`, per category.
 //!
-//! [`build_report`] turns the [`Outcomes`] of one app into a [`Report`], the JSON document of
-//! cli.md ("The report"). Risk is computed from the exact decimal weights as written, so that
-//! rounding is exact: `100 × 1/16 = 6.25` gives `6.3`.
+//! [`ReportTemplate::new`] does, once per pack, everything about a report that does not depend on
+//! the evidence (ids, titles and refs as shared strings, the category order, the weights scaled to
+//! one exact denominator); [`build_report`] then turns the [`Outcomes`] of one app into a
+//! [`Report`], the JSON document of cli.md ("The report"), with counting and no string copies.
+//! Risk is computed from the exact decimal weights as written, so that rounding is exact:
+//! `100 × 1/16 = 6.25` gives `6.3`.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,9 +74,9 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryReport {
     /// The category's id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Number of its indicators.
     pub total: usize,
     /// How many of them failed.
@@ -86,17 +91,17 @@ pub struct CategoryReport {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorReport {
     /// The indicator's id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Its title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Its category's id.
-    pub category: String,
+    pub category: Arc<str>,
     /// Its severity.
     pub severity: Severity,
     /// Its weight.
     pub weight: f64,
     /// Its references.
-    pub refs: Vec<String>,
+    pub refs: Arc<[Arc<str>]>,
     /// Fail, pass or inconclusive.
     pub verdict: Verdict,
     /// The facts that made it fail (empty unless it failed), sorted by kind name then index.
@@ -107,31 +112,101 @@ pub struct IndicatorReport {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct WitnessRef {
     /// The fact kind's name.
-    pub kind: String,
+    pub kind: Arc<str>,
     /// The index of the fact in the evidence's array of that kind.
     pub index: u32,
 }
 
-/// Builds the report of one app from its outcomes. `outcomes.indicators` is parallel to
-/// `pack.indicators`.
-pub fn build_report(pack: &Pack, evidence: &Evidence, outcomes: &Outcomes) -> Report {
-    let mut categories: Vec<CategoryReport> = pack
-        .categories
-        .iter()
-        .map(|c| CategoryReport {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            total: 0,
-            failed: 0,
-            passed: 0,
-            inconclusive: 0,
-        })
-        .collect();
-    let mut tally = Tally::default();
-    let mut indicators = Vec::with_capacity(pack.indicators.len());
-    for (indicator, outcome) in pack.indicators.iter().zip(&outcomes.indicators) {
-        tally.add(indicator.weight, outcome.verdict);
-        if let Some(category) = categories.get_mut(indicator.category.index()) {
+/// Everything about a pack's reports that does not depend on the evidence, computed once.
+#[derive(Clone, Debug)]
+pub struct ReportTemplate {
+    pack: PackInfo,
+    /// The categories, sorted by id, with zero counts.
+    categories: Vec<CategoryReport>,
+    /// Per indicator, in pack order (sorted by id): its report with no verdict yet, and the
+    /// position of its category in `categories`.
+    indicators: Vec<(IndicatorReport, usize)>,
+    /// Per fact kind: its name, and its rank in byte order of names (witnesses sort by name).
+    kinds: Vec<(Arc<str>, u32)>,
+    /// The weights as written.
+    weights: Vec<Weight>,
+    /// The weights scaled to one common denominator, when that fits in 128 bits.
+    scaled: Option<Vec<u128>>,
+}
+
+impl ReportTemplate {
+    /// The template of `pack`'s reports.
+    pub fn new(pack: &Pack) -> ReportTemplate {
+        let mut order: Vec<usize> = (0..pack.categories.len()).collect();
+        order.sort_by(|&a, &b| pack.categories.get(a).map(|c| &c.id).cmp(&pack.categories.get(b).map(|c| &c.id)));
+        let mut position = vec![0usize; pack.categories.len()];
+        for (sorted, &original) in order.iter().enumerate() {
+            if let Some(slot) = position.get_mut(original) {
+                *slot = sorted;
+            }
+        }
+        let categories = order
+            .iter()
+            .filter_map(|&i| pack.categories.get(i))
+            .map(|c| CategoryReport {
+                id: Arc::from(c.id.as_str()),
+                title: Arc::from(c.title.as_str()),
+                total: 0,
+                failed: 0,
+                passed: 0,
+                inconclusive: 0,
+            })
+            .collect::<Vec<_>>();
+        let indicators = pack
+            .indicators
+            .iter()
+            .map(|indicator| {
+                let slot = position.get(indicator.category.index()).copied().unwrap_or(0);
+                let category = categories.get(slot).map(|c| c.id.clone()).unwrap_or_else(|| Arc::from(""));
+                let report = IndicatorReport {
+                    id: Arc::from(indicator.id.as_str()),
+                    title: Arc::from(indicator.title.as_str()),
+                    category,
+                    severity: indicator.severity,
+                    weight: indicator.weight.as_f64(),
+                    refs: indicator.refs.iter().map(|r| Arc::from(r.as_str())).collect(),
+                    verdict: Verdict::Pass,
+                    witnesses: Vec::new(),
+                };
+                (report, slot)
+            })
+            .collect();
+        let mut names: Vec<(&str, usize)> =
+            pack.schema.kinds.iter().enumerate().map(|(i, k)| (k.name.as_str(), i)).collect();
+        names.sort();
+        let mut kinds: Vec<(Arc<str>, u32)> =
+            pack.schema.kinds.iter().map(|k| (Arc::from(k.name.as_str()), 0)).collect();
+        for (rank, (_, kind)) in names.iter().enumerate() {
+            if let Some(slot) = kinds.get_mut(*kind) {
+                slot.1 = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
+        let weights: Vec<Weight> = pack.indicators.iter().map(|i| i.weight).collect();
+        ReportTemplate {
+            pack: PackInfo { name: pack.name.clone(), version: pack.standard.as_ref().map(|s| s.version.clone()) },
+            categories,
+            indicators,
+            kinds,
+            scaled: scale_weights(&weights),
+            weights,
+        }
+    }
+}
+
+/// Builds the report of one app from its outcomes. `outcomes.indicators` is parallel to the
+/// pack's indicators.
+pub fn build_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &Outcomes) -> Report {
+    let mut categories = template.categories.clone();
+    let mut indicators = Vec::with_capacity(template.indicators.len());
+    let mut verdicts = Vec::with_capacity(template.indicators.len());
+    for ((indicator, slot), outcome) in template.indicators.iter().zip(&outcomes.indicators) {
+        verdicts.push(outcome.verdict);
+        if let Some(category) = categories.get_mut(*slot) {
             category.total += 1;
             match outcome.verdict {
                 Verdict::Fail => category.failed += 1,
@@ -139,73 +214,82 @@ pub fn build_report(pack: &Pack, evidence: &Evidence, outcomes: &Outcomes) -> Re
                 Verdict::Inconclusive => category.inconclusive += 1,
             }
         }
-        indicators.push(IndicatorReport {
-            id: indicator.id.clone(),
-            title: indicator.title.clone(),
-            category: pack.categories.get(indicator.category.index()).map(|c| c.id.clone()).unwrap_or_default(),
-            severity: indicator.severity,
-            weight: indicator.weight.as_f64(),
-            refs: indicator.refs.clone(),
-            verdict: outcome.verdict,
-            witnesses: witness_refs(pack, &outcome.witnesses),
-        });
+        let mut report = indicator.clone();
+        report.verdict = outcome.verdict;
+        report.witnesses = witness_refs(template, &outcome.witnesses);
+        indicators.push(report);
     }
-    categories.sort_by(|a, b| a.id.cmp(&b.id));
-    indicators.sort_by(|a, b| a.id.cmp(&b.id));
     Report {
         app: evidence.app.clone(),
-        pack: PackInfo { name: pack.name.clone(), version: pack.standard.as_ref().map(|s| s.version.clone()) },
-        summary: tally.summary(),
+        pack: template.pack.clone(),
+        summary: summary(template, &verdicts),
         categories,
         indicators,
         warnings: evidence.warnings.clone(),
     }
 }
 
-fn witness_refs(pack: &Pack, witnesses: &[Witness]) -> Vec<WitnessRef> {
-    let mut refs: Vec<WitnessRef> = witnesses
-        .iter()
+/// Witnesses by kind name, sorted by kind name then index, without repeats.
+fn witness_refs(template: &ReportTemplate, witnesses: &[Witness]) -> Vec<WitnessRef> {
+    let rank = |w: &Witness| template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
+    let mut sorted: Vec<&Witness> = witnesses.iter().collect();
+    sorted.sort_by_key(|w| (rank(w), w.index));
+    sorted.dedup();
+    sorted
+        .into_iter()
         .map(|w| WitnessRef {
-            kind: pack.schema.kind(w.kind).map(|k| k.name.clone()).unwrap_or_default(),
+            kind: template.kinds.get(w.kind.index()).map_or_else(|| Arc::from(""), |k| k.0.clone()),
             index: w.index,
         })
-        .collect();
-    refs.sort();
-    refs.dedup();
-    refs
+        .collect()
 }
 
-/// Verdict counts and exact weight sums.
-#[derive(Default)]
-struct Tally {
-    failed: usize,
-    passed: usize,
-    inconclusive: usize,
-    weights: Vec<(Weight, Verdict)>,
+fn summary(template: &ReportTemplate, verdicts: &[Verdict]) -> Summary {
+    let count = |v: Verdict| verdicts.iter().filter(|&&x| x == v).count();
+    let pairs = || template.weights.iter().copied().zip(verdicts.iter().copied());
+    let (risk, risk_upper) = match &template.scaled {
+        Some(scaled) => {
+            let all: u128 = scaled.iter().sum();
+            let part = |keep: fn(Verdict) -> bool| -> u128 {
+                scaled.iter().zip(verdicts).filter(|(_, v)| keep(**v)).map(|(w, _)| *w).sum()
+            };
+            (tenths(part(|v| v == Verdict::Fail), all), tenths(part(|v| v != Verdict::Pass), all))
+        }
+        None => {
+            let weights: Vec<(Weight, Verdict)> = pairs().collect();
+            (risk(&weights, |v| v == Verdict::Fail), risk(&weights, |v| v != Verdict::Pass))
+        }
+    };
+    Summary {
+        total: verdicts.len(),
+        failed: count(Verdict::Fail),
+        passed: count(Verdict::Pass),
+        inconclusive: count(Verdict::Inconclusive),
+        risk,
+        risk_upper,
+    }
 }
 
-impl Tally {
-    fn add(&mut self, weight: Weight, verdict: Verdict) {
-        match verdict {
-            Verdict::Fail => self.failed += 1,
-            Verdict::Pass => self.passed += 1,
-            Verdict::Inconclusive => self.inconclusive += 1,
-        }
-        self.weights.push((weight, verdict));
-    }
+/// The weights as integers over the common denominator `10^max_scale`, if that fits.
+fn scale_weights(weights: &[Weight]) -> Option<Vec<u128>> {
+    let scale = weights.iter().map(|w| w.scale).max().unwrap_or(0);
+    let scaled: Option<Vec<u128>> =
+        weights.iter().map(|w| u128::from(w.units).checked_mul(10u128.checked_pow(scale - w.scale)?)).collect();
+    // The sum, times 2000, must fit too.
+    let total = scaled.as_ref()?.iter().try_fold(0u128, |acc, w| acc.checked_add(*w))?;
+    total.checked_mul(2000)?;
+    scaled
+}
 
-    fn summary(&self) -> Summary {
-        let failed = |v: Verdict| v == Verdict::Fail;
-        let open = |v: Verdict| v != Verdict::Pass;
-        Summary {
-            total: self.failed + self.passed + self.inconclusive,
-            failed: self.failed,
-            passed: self.passed,
-            inconclusive: self.inconclusive,
-            risk: risk(&self.weights, failed),
-            risk_upper: risk(&self.weights, open),
-        }
+/// `100 × part / all` in tenths, rounded half away from zero, as a float with one decimal.
+fn tenths(part: u128, all: u128) -> f64 {
+    if all == 0 {
+        return 0.0;
     }
+    // round(1000 × part / all), half away from zero (everything is non-negative); checked by
+    // `scale_weights`: 2000 × all fits.
+    let rounded = (part * 2000 + all) / (all * 2);
+    rounded as f64 / 10.0
 }
 
 /// `100 × Σw(selected) / Σw(all)` rounded to one decimal, half away from zero, computed exactly

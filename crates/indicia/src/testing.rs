@@ -60,7 +60,7 @@ pub fn run_test(engine: &Engine, test: &Test) -> Vec<String> {
         .iter()
         .filter_map(|expect| match &expect.expectation {
             Expectation::Verdict { indicator, verdict } => {
-                match report.indicators.iter().find(|i| &i.id == indicator) {
+                match report.indicators.iter().find(|i| *i.id == **indicator) {
                     None => Some(format!("{prefix}: expect {indicator:?}: no indicator has this id")),
                     Some(actual) if actual.verdict != *verdict => Some(format!(
                         "{prefix}: expect {indicator:?}: expected {}, got {}",

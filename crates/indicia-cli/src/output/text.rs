@@ -94,7 +94,7 @@ pub fn render_report(pack: &Pack, evidence: &Evidence, report: &Report) -> Strin
         }
     }
     let inconclusive: Vec<&str> =
-        report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).map(|i| i.id.as_str()).collect();
+        report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).map(|i| &*i.id).collect();
     if !inconclusive.is_empty() {
         let _ = writeln!(out, "\n  inconclusive (missing evidence): {}", inconclusive.join(", "));
     }
