@@ -1,15 +1,25 @@
 //! Program × evidence → outcomes: runs a compiled [`Program`] over one app's [`Evidence`].
 //!
-//! Every boolean node holds two bit planes per fact ("certainly true", "possibly true"), so
-//! Kleene `and`/`or`/`not` are word operations over 64 facts at a time and a quantifier or
-//! `count` reads its body with two popcounts: `count(K where P)` is exactly
-//! `[popcount(true), popcount(possibly)]`. Nodes computed once per app run in the program's
-//! order; a nested scan re-runs its sub-program per fact of the enclosing kind. Strings are
-//! compared as interned symbols; `matches`/`like` run each pattern once per distinct string.
+//! Every boolean node over a fact kind holds two bit planes per fact ("certainly true",
+//! "possibly true"), so Kleene `and`/`or`/`not` are word operations over 64 facts at a time; `any`,
+//! `all` and `none` reduce their body's words, and `count(K where P)` is exactly
+//! `[popcount(true), popcount(possibly)]`. Once-per-app nodes are one byte each (the same two
+//! bits), so their `and`/`or` are `&`/`|`. The program's schedule (`plan`) runs in order:
 //!
-//! Witnesses are collected only for failed indicators, by a second walk over the already
-//! computed nodes, so passing indicators cost nothing extra. All buffers live in a [`Scratch`]
-//! that is reused: in steady state an evaluation allocates only the returned [`Outcomes`].
+//! - *column groups*: every predicate comparing one string column with literals (`==`, `!=`,
+//!   `in`; `"x" in list`, `intersects`) is computed by one pass over the column, one table load per
+//!   fact (per list element) giving the bitset of predicates it satisfies; `matches`/`like` on one
+//!   column run as one `RegexSet` once per distinct string of the app;
+//! - compiled `and`/`or`/`not`/quantifier steps over slots and planes;
+//! - the general kernel for the rest (a nested scan re-runs its sub-program per fact of the
+//!   enclosing kind, with a kernel for a column compared with the enclosing fact's field).
+//!
+//! Witnesses are collected only for failed indicators, by a walk over the already computed nodes
+//! that follows only paths able to reach an `any` or a lower-bounded `count`, so passing
+//! indicators cost nothing extra. All buffers live in a [`Scratch`] that is reused: in steady
+//! state an evaluation allocates only the returned [`Outcomes`] (one list, plus one exactly sized
+//! witness list per failed indicator). [`evaluate_profiled`] is the same evaluator with a clock
+//! read around every step (see [`crate::profile`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
