@@ -139,9 +139,10 @@ pub fn evaluate_profiled(
 trait Probe {
     type Mark: Copy;
     fn mark(&mut self) -> Self::Mark;
-    fn setup(&mut self, since: Self::Mark);
-    fn step(&mut self, index: usize, step: Step, run: &Run<'_>, since: Self::Mark);
-    fn verdict(&mut self, indicator: usize, since: Self::Mark);
+    /// Each hook returns the mark the next part starts from (one clock read per part).
+    fn setup(&mut self, since: Self::Mark) -> Self::Mark;
+    fn step(&mut self, step: Step, run: &Run<'_>, since: Self::Mark) -> Self::Mark;
+    fn verdict(&mut self, indicator: usize, since: Self::Mark) -> Self::Mark;
     fn finish(&mut self, run: &Run<'_>);
 }
 
@@ -154,7 +155,7 @@ impl Probe for NoProbe {
     #[inline(always)]
     fn setup(&mut self, _: ()) {}
     #[inline(always)]
-    fn step(&mut self, _: usize, _: Step, _: &Run<'_>, _: ()) {}
+    fn step(&mut self, _: Step, _: &Run<'_>, _: ()) {}
     #[inline(always)]
     fn verdict(&mut self, _: usize, _: ()) {}
     #[inline(always)]
@@ -172,12 +173,15 @@ impl Probe for Timed<'_> {
     fn mark(&mut self) -> Instant {
         Instant::now()
     }
-    fn setup(&mut self, since: Instant) {
-        let nanos = self.profile.elapsed(since);
+    fn setup(&mut self, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
         self.profile.begin_app(nanos);
+        now
     }
-    fn step(&mut self, _: usize, step: Step, run: &Run<'_>, since: Instant) {
-        let nanos = self.profile.elapsed(since);
+    fn step(&mut self, step: Step, run: &Run<'_>, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
         let p = self.program;
         let single = step.node();
         let members: &[plan::Member] = match step {
@@ -206,10 +210,13 @@ impl Probe for Timed<'_> {
                 self.profile.add(x, outer, outer * run.width(x) as u64, 0);
             }
         }
+        now
     }
-    fn verdict(&mut self, indicator: usize, since: Instant) {
-        let nanos = self.profile.elapsed(since);
+    fn verdict(&mut self, indicator: usize, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
         self.profile.add_verdict(indicator, nanos);
+        now
     }
     fn finish(&mut self, run: &Run<'_>) {
         self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.nodes.len());
@@ -259,15 +266,13 @@ fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut S
         top_class: u32::try_from(program.kind_names.len()).unwrap_or(u32::MAX),
     };
     let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
-    probe.setup(start);
-    for (index, step) in program.plan.steps.iter().enumerate() {
-        let since = probe.mark();
+    let mut since = probe.setup(start);
+    for step in &program.plan.steps {
         run.step(*step);
-        probe.step(index, *step, &run, since);
+        since = probe.step(*step, &run, since);
     }
     let mut indicators = Vec::with_capacity(program.roots.len());
     for (index, root) in program.roots.iter().enumerate() {
-        let since = probe.mark();
         let v = run.scalar_b3(root);
         let verdict = match v {
             B3::T => Verdict::Fail,
@@ -276,7 +281,7 @@ fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut S
         };
         let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
         indicators.push(Outcome { verdict, witnesses });
-        probe.verdict(index, since);
+        since = probe.verdict(index, since);
     }
     probe.finish(&run);
     Outcomes { indicators }

@@ -2,7 +2,7 @@
 //!
 //! [`crate::eval::evaluate_profiled`] adds one app's counts to a [`Profile`]: per node, how
 //! often it ran, over how many facts, and the time its step took (a clock read around every step
-//! of the schedule, less the measured cost of reading the clock; a column group's time is split
+//! of the schedule, one clock read per step, less the measured cost of one read; a column group's time is split
 //! evenly among its predicates; a quantifier whose body reads the enclosing fact carries the
 //! time of its nested scan, whose nodes show their run counts only). Aggregated over many apps,
 //! [`Profile::render`] lists each indicator's share of the evaluation time (a node shared by
@@ -127,9 +127,9 @@ impl Profile {
         }
     }
 
-    /// Nanoseconds since `since`, less the clock's own cost.
-    pub(crate) fn elapsed(&self, since: Instant) -> u64 {
-        u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX).saturating_sub(self.overhead)
+    /// Nanoseconds from `since` to `now`, less the cost of one clock read.
+    pub(crate) fn between(&self, since: Instant, now: Instant) -> u64 {
+        u64::try_from(now.duration_since(since).as_nanos()).unwrap_or(u64::MAX).saturating_sub(self.overhead)
     }
 
     /// Starts an app whose setup took `nanos`.
