@@ -81,8 +81,13 @@ impl EvidenceReader {
             warnings: Vec::new(),
             s: &mut self.scratch,
         };
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let result = visit::TopSeed { cx: &mut cx }.deserialize(&mut de).and_then(|()| de.end());
+        // Valid UTF-8 (the usual case) is checked once for the whole object, so that the parser
+        // need not check every string again; anything else is parsed as bytes, which reports the
+        // invalid UTF-8 at its position.
+        let result = match std::str::from_utf8(bytes) {
+            Ok(text) => parse_with(&mut serde_json::Deserializer::from_str(text), &mut cx),
+            Err(_) => parse_with(&mut serde_json::Deserializer::from_slice(bytes), &mut cx),
+        };
         if let Err(err) = result {
             let layout = cx.layout;
             return Err(match cx.s.error.take() {
@@ -95,6 +100,14 @@ impl EvidenceReader {
         let local = s.take_local(base);
         Ok(Evidence { app: app.unwrap_or_default(), tables, symbols: Arc::clone(&self.symbols), local, warnings })
     }
+}
+
+/// Reads one top-level object from `de` into `cx`, then requires the end of the input.
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    cx: &mut Ctx<'_>,
+) -> Result<(), serde_json::Error> {
+    visit::TopSeed { cx }.deserialize(&mut *de).and_then(|()| de.end())
 }
 
 /// The schema, laid out for reading: names and types of every kind and field.
