@@ -183,36 +183,46 @@ fn empty_standard_input_prints_nothing_and_succeeds() {
 
 #[test]
 fn a_batch_streams_reports_before_its_input_ends() {
-    // Send more than one chunk of lines and keep standard input open: the first reports must
-    // come out while more input could still follow.
+    // Send more than one chunk of lines and keep standard input open: the first outputs must
+    // come out while more input could still follow, whether the first line is good or bad.
     let generator = EvidenceGenerator::new(4, 1);
-    let mut child = indicia()
-        .args(["eval", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for i in 0..1200 {
-        writeln!(stdin, "{}", generator.app(i)).unwrap();
+    for bad_first_line in [false, true] {
+        let mut child = indicia()
+            .args(["eval", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        if bad_first_line {
+            writeln!(stdin, "{{\"app\": oops").unwrap();
+        }
+        for i in 0..1200 {
+            writeln!(stdin, "{}", generator.app(i)).unwrap();
+        }
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let first = lines.next().and_then(Result::ok);
+            let _ = tx.send(first);
+            lines.count()
+        });
+        // A generous bound only so that a failure ends the test instead of hanging it.
+        let first = rx.recv_timeout(Duration::from_secs(120)).expect("no output before the input ended");
+        let first: serde_json::Value = serde_json::from_str(&first.unwrap()).unwrap();
+        if bad_first_line {
+            assert_eq!(first["source"], "-:1");
+        } else {
+            let app: serde_json::Value = serde_json::from_str(&generator.app(0)).unwrap();
+            assert_eq!(first["app"]["id"], app["app"]["id"]);
+        }
+        drop(stdin);
+        assert_eq!(reader.join().unwrap(), if bad_first_line { 1200 } else { 1199 });
+        assert_eq!(child.wait().unwrap().code(), Some(if bad_first_line { 1 } else { 0 }));
     }
-    stdin.flush().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().and_then(Result::ok);
-        let _ = tx.send(first);
-        lines.count()
-    });
-    // A generous bound only so that a failure ends the test instead of hanging it.
-    let first = rx.recv_timeout(Duration::from_secs(120)).expect("no report before the input ended");
-    let first: serde_json::Value = serde_json::from_str(&first.unwrap()).unwrap();
-    assert_eq!(first["app"]["id"], serde_json::from_str::<serde_json::Value>(&generator.app(0)).unwrap()["app"]["id"]);
-    drop(stdin);
-    assert_eq!(reader.join().unwrap(), 1199);
-    assert!(child.wait().unwrap().success());
 }
 
 #[test]

@@ -23,6 +23,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use indicia::Engine;
 use rayon::prelude::*;
+use serde::Deserialize as _;
 
 use crate::cli::{DiagnosticFormat, EvalArgs, ReportFormat};
 use crate::exit::Status;
@@ -125,65 +126,29 @@ impl<'a> Session<'a> {
     /// Standard input: one object if all of it parses as one JSON object, else a batch of lines.
     ///
     /// To stream a long batch with bounded memory, the decision is made as early as it can be:
-    /// when the first non-blank line is a whole JSON object by itself and another non-blank line
-    /// follows, the input is a batch and is streamed; only when the first line is not a whole
-    /// object (a pretty-printed object, or a bad first line) is the whole input read first.
+    /// the first JSON value is parsed from the stream, keeping the bytes read; the input is one
+    /// object only if that value is an object and nothing but whitespace follows it. Otherwise the
+    /// parse stops at the first byte that rules it out (in a batch, at the latest on its second
+    /// line), and the bytes kept are replayed in front of the rest as a batch.
     fn read_stdin(&mut self, alone: bool) {
-        let stdin = std::io::stdin();
-        let mut locked = stdin.lock();
-        let mut head = Vec::new();
-        let mut first_line = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            match locked.read_until(b'\n', &mut line) {
-                Ok(0) => break,
-                Ok(_) => {
-                    let blank = is_blank(&line);
-                    head.extend_from_slice(&line);
-                    if !blank {
-                        first_line = line;
-                        break;
-                    }
-                }
-                Err(error) => return self.unreadable("-", &error),
-            }
-        }
-        if first_line.is_empty() {
-            return; // empty standard input: no object
-        }
-        if is_one_json_object(&first_line) {
-            // Look for a second non-blank line.
-            let mut rest = Vec::new();
-            loop {
-                let mut line = Vec::new();
-                match locked.read_until(b'\n', &mut line) {
-                    Ok(0) => break,
-                    Ok(_) => {
-                        let blank = is_blank(&line);
-                        rest.extend_from_slice(&line);
-                        if !blank {
-                            break;
-                        }
-                    }
-                    Err(error) => return self.unreadable("-", &error),
-                }
-            }
-            if is_blank(&rest) {
-                head.extend_from_slice(&rest);
-                return self.score_single("-", &head, alone);
-            }
-            head.extend_from_slice(&rest);
-            // The lock goes; what it buffered stays in standard input's own buffer.
-            drop(locked);
-            return self.read_batch("-", std::io::Cursor::new(head).chain(stdin), None);
-        }
-        if let Err(error) = locked.read_to_end(&mut head) {
+        let mut tee =
+            Tee { inner: BufReader::with_capacity(READ_BUFFER, std::io::stdin()), seen: Vec::new(), error: None };
+        let one_object = {
+            let mut de = serde_json::Deserializer::from_reader(&mut tee);
+            serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end()).is_ok()
+        };
+        if let Some(error) = tee.error.take() {
             return self.unreadable("-", &error);
         }
-        if is_one_json_object(&head) {
-            self.score_single("-", &head, alone);
+        let Tee { inner, seen, .. } = tee;
+        if is_blank(&seen) {
+            return; // empty standard input: no object
+        }
+        let starts_with_brace = seen.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if one_object && starts_with_brace {
+            self.score_single("-", &seen, alone);
         } else {
-            self.read_batch("-", std::io::Cursor::new(head), None);
+            self.read_batch("-", std::io::Cursor::new(seen).chain(inner), None);
         }
     }
 
@@ -250,6 +215,31 @@ struct Line {
     start: usize,
     end: usize,
     number: usize,
+}
+
+/// A reader that keeps a copy of every byte read through it, and the read error that ended it
+/// (serde_json's own error would hide it).
+struct Tee<R> {
+    inner: R,
+    seen: Vec<u8>,
+    error: Option<std::io::Error>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.seen.extend_from_slice(buf.get(..n).unwrap_or_default());
+                Ok(n)
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => Err(error),
+            Err(error) => {
+                let kind = error.kind();
+                self.error = Some(error);
+                Err(kind.into())
+            }
+        }
+    }
 }
 
 /// The reader stage: splits `input` into chunks and sends them, reusing the buffers the scorer
@@ -437,12 +427,6 @@ fn first_content_line(bytes: &[u8]) -> usize {
     1 + bytes.iter().take(start).filter(|&&b| b == b'\n').count()
 }
 
-/// True when `bytes` is exactly one JSON object (syntax only; validation comes later).
-fn is_one_json_object(bytes: &[u8]) -> bool {
-    let starts_with_brace = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    starts_with_brace && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,14 +437,6 @@ mod tests {
         assert_eq!(first_content_line(b"  {}"), 1);
         assert_eq!(first_content_line(b""), 1);
         assert_eq!(first_content_line(b"\n\n  x"), 3);
-    }
-
-    #[test]
-    fn one_object_detection() {
-        assert!(is_one_json_object(b"{\n \"a\": 1\n}\n"));
-        assert!(!is_one_json_object(b"{\"a\": 1}\n{\"a\": 2}\n"));
-        assert!(!is_one_json_object(b"[1]"));
-        assert!(!is_one_json_object(b"{"));
     }
 
     #[test]
