@@ -77,6 +77,10 @@ pub struct EvalArgs {
     /// How to print reports.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
+    /// After scoring, print on standard error where evaluation spent its time: each indicator's
+    /// share and the hottest nodes, sorted by cost (scores on one thread).
+    #[arg(long)]
+    pub profile: bool,
     /// Evidence files (`.jsonl` for a batch), or `-` for standard input.
     #[arg(required = true, value_name = "EVIDENCE")]
     pub evidence: Vec<String>,

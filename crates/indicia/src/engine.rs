@@ -177,6 +177,21 @@ impl Engine {
         build_report(&self.template, evidence, &outcomes)
     }
 
+    /// Scores validated evidence and adds the time each node of the program took to `profile`
+    /// (see [`crate::profile`]); slower than [`Engine::evaluate`], for `indicia eval --profile`.
+    pub fn evaluate_profiled(&self, evidence: &Evidence, profile: &mut crate::profile::Profile) -> Report {
+        thread_local! {
+            static SCRATCH: RefCell<crate::eval::Scratch> = RefCell::new(crate::eval::Scratch::new());
+        }
+        let outcomes = SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => crate::eval::evaluate_profiled(&self.program, evidence, &mut scratch, profile),
+            Err(_) => {
+                crate::eval::evaluate_profiled(&self.program, evidence, &mut crate::eval::Scratch::new(), profile)
+            }
+        });
+        build_report(&self.template, evidence, &outcomes)
+    }
+
     /// Reads, validates and scores one evidence object.
     pub fn evaluate_json(&self, json: &[u8]) -> Result<Report, EvidenceError> {
         let evidence = self.read_evidence(json)?;

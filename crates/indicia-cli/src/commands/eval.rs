@@ -19,9 +19,12 @@
 //! shows how far the batch is.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use indicia::Engine;
+use indicia::profile::Profile;
 use rayon::prelude::*;
 use serde::Deserialize as _;
 
@@ -59,7 +62,38 @@ pub fn run(args: &EvalArgs) -> Status {
             return Status::Usage;
         }
     };
-    let mut session = Session::new(&engine, args.format);
+    if args.profile {
+        return run_profiled(args, &engine);
+    }
+    score_inputs(args, &engine)
+}
+
+/// The apps' time by node, gathered by [`Piece::score`] when `--profile` is given.
+static PROFILE: Mutex<Option<Profile>> = Mutex::new(None);
+
+/// Whether `PROFILE` is in use (checked first, so that the normal path takes no lock).
+static PROFILING: AtomicBool = AtomicBool::new(false);
+
+/// `--profile`: scores on one thread (so that the clocks measure evaluation alone), then prints
+/// the profile on standard error.
+fn run_profiled(args: &EvalArgs, engine: &Engine) -> Status {
+    if let Ok(mut slot) = PROFILE.lock() {
+        *slot = Some(Profile::new());
+        PROFILING.store(true, Ordering::Relaxed);
+    }
+    let status = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool.install(|| score_inputs(args, engine)),
+        Err(_) => score_inputs(args, engine),
+    };
+    if let Some(profile) = PROFILE.lock().ok().and_then(|mut slot| slot.take()) {
+        eprint!("{}", profile.render(engine.program(), engine.pack()));
+    }
+    status
+}
+
+/// Scores every input in order.
+fn score_inputs(args: &EvalArgs, engine: &Engine) -> Status {
+    let mut session = Session::new(engine, args.format);
     let single_input = args.evidence.len() == 1;
     for input in &args.evidence {
         if input == "-" {
@@ -393,7 +427,14 @@ impl Piece {
                 return;
             }
         };
-        let report = engine.evaluate(&evidence);
+        let report = if PROFILING.load(Ordering::Relaxed) {
+            match PROFILE.lock().as_deref_mut() {
+                Ok(Some(profile)) => engine.evaluate_profiled(&evidence, profile),
+                _ => engine.evaluate(&evidence),
+            }
+        } else {
+            engine.evaluate(&evidence)
+        };
         match format {
             ReportFormat::Json => {
                 let mark = self.stdout.len();
