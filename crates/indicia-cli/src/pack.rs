@@ -18,6 +18,15 @@ pub fn load_engine(path: Option<&Path>, format: DiagnosticFormat) -> Result<Engi
     built.map_err(|error| report_engine_error(&error, format))
 }
 
+/// [`load_engine`] with `NAME=VALUE` param overrides applied; a refused override is a usage error.
+pub fn load_engine_with_params(path: Option<&Path>, overrides: &[String]) -> Result<Engine, Status> {
+    let engine = load_engine(path, DiagnosticFormat::Human)?;
+    engine.with_param_overrides(overrides).map_err(|error| {
+        eprintln!("error: {error}");
+        Status::Usage
+    })
+}
+
 /// Prints why an engine could not be built and returns the matching status.
 pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Status {
     match error {

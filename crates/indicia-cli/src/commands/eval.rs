@@ -28,7 +28,7 @@ use indicia::profile::Profile;
 use rayon::prelude::*;
 use serde::Deserialize as _;
 
-use crate::cli::{DiagnosticFormat, EvalArgs, ReportFormat};
+use crate::cli::{EvalArgs, ReportFormat};
 use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
 use crate::progress::Progress;
@@ -51,16 +51,9 @@ const READ_BUFFER: usize = 1 << 20;
 
 /// Scores every evidence input against the pack.
 pub fn run(args: &EvalArgs) -> Status {
-    let engine = match crate::pack::load_engine(args.rules.as_deref(), DiagnosticFormat::Human) {
+    let engine = match crate::pack::load_engine_with_params(args.rules.as_deref(), &args.params) {
         Ok(engine) => engine,
         Err(status) => return status,
-    };
-    let engine = match engine.with_param_overrides(&args.params) {
-        Ok(engine) => engine,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Status::Usage;
-        }
     };
     if args.profile {
         return run_profiled(args, &engine);

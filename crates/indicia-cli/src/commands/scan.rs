@@ -2,22 +2,15 @@
 //! in one step. Kinds that only a dynamic analysis observes stay unobserved unless a capture is
 //! given, so their indicators are inconclusive, not passed.
 
-use crate::cli::{DiagnosticFormat, ReportFormat, ScanCommandArgs};
+use crate::cli::{ReportFormat, ScanCommandArgs};
 use crate::exit::Status;
 use crate::output::text;
 
 /// Extracts, scores and prints one report.
 pub fn run(args: &ScanCommandArgs) -> Status {
-    let engine = match crate::pack::load_engine(args.rules.as_deref(), DiagnosticFormat::Human) {
+    let engine = match crate::pack::load_engine_with_params(args.rules.as_deref(), &args.params) {
         Ok(engine) => engine,
         Err(status) => return status,
-    };
-    let engine = match engine.with_param_overrides(&args.params) {
-        Ok(engine) => engine,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Status::Usage;
-        }
     };
     let evidence = match crate::extract_cmd::scan_evidence(&args.scan) {
         Ok(evidence) => evidence,
