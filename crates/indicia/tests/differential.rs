@@ -20,7 +20,7 @@
 
 use std::sync::Arc;
 
-use indicia::evidence::{Column, Evidence, FactTable, Items, ListColumn, Sym, Symbols};
+use indicia::evidence::{Column, Evidence, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
 use indicia::graph;
 use indicia::hir::*;
 use indicia::outcome::{Outcomes, Witness};
@@ -475,16 +475,15 @@ fn gen_pack(seed: u64) -> (Pack, ParamValues, Rng) {
 
 /// Random evidence for `schema`, interned against `symbols`.
 fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evidence {
-    let mut local: Vec<Box<str>> = Vec::new();
+    let mut local = LocalStrings::default();
     let mut intern = |s: &str| -> Sym {
         if let Some(sym) = symbols.get(s) {
             return sym;
         }
-        if let Some(i) = local.iter().position(|l| &**l == s) {
+        if let Some(i) = local.iter().position(|l| l == s) {
             return (symbols.len() + i) as Sym;
         }
-        local.push(s.into());
-        (symbols.len() + local.len() - 1) as Sym
+        (symbols.len() + local.push(s)) as Sym
     };
     let mut tables = Vec::new();
     for kind in &schema.kinds {

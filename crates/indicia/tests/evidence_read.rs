@@ -607,11 +607,11 @@ fn strings_are_interned() {
     assert_eq!(ev.resolve(countries[1].unwrap()), "US");
     assert_eq!(ev.resolve(items[1]), "device_id");
     assert_eq!(ev.resolve(sym("manifest")), "manifest");
-    let mut local: Vec<&str> = ev.local.iter().map(|s| &**s).collect();
+    let mut local: Vec<&str> = ev.local.iter().collect();
     local.sort();
     assert_eq!(local, ["US", "a.example", "device_id"]);
     for (i, s) in ev.local.iter().enumerate() {
-        assert_eq!(ev.resolve(seeded + i as u32), &**s);
+        assert_eq!(ev.resolve(seeded + i as u32), s);
     }
     let permission = ev.table(kind(&schema, "permission")).unwrap();
     let Column::Str(names) = permission.column(indicia::hir::FieldId(0)).unwrap() else { panic!() };

@@ -75,8 +75,8 @@ pub struct Evidence {
     pub tables: Vec<FactTable>,
     /// The pack's literals: symbols below `symbols.len()`.
     pub symbols: Arc<Symbols>,
-    /// Strings of this evidence that are not pack literals: symbol `symbols.len() + i` is `local[i]`.
-    pub local: Vec<Box<str>>,
+    /// Strings of this evidence that are not pack literals: symbol `symbols.len() + i` is `local.get(i)`.
+    pub local: LocalStrings,
     /// Undeclared kinds and fields and unknown top-level members, one line per kind or per kind and field.
     pub warnings: Vec<String>,
 }
@@ -92,8 +92,67 @@ impl Evidence {
         let seeded = self.symbols.len();
         match (sym as usize).checked_sub(seeded) {
             None => self.symbols.resolve(sym).unwrap_or(""),
-            Some(i) => self.local.get(i).map(|s| &**s).unwrap_or(""),
+            Some(i) => self.local.get(i).unwrap_or(""),
         }
+    }
+}
+
+/// An evidence object's own strings, stored back to back in one buffer (one allocation for all
+/// of them, not one each).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LocalStrings {
+    text: String,
+    /// Where each string ends in `text`; string `i` starts where string `i - 1` ends.
+    ends: Vec<usize>,
+}
+
+impl LocalStrings {
+    /// An empty list with room for `strings` strings of `bytes` bytes in all.
+    pub fn with_capacity(strings: usize, bytes: usize) -> LocalStrings {
+        LocalStrings { text: String::with_capacity(bytes), ends: Vec::with_capacity(strings) }
+    }
+
+    /// Appends `s`, giving its index.
+    pub fn push(&mut self, s: &str) -> usize {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.ends.len() - 1
+    }
+
+    /// String `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// How many strings there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there is no string.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The total length of the strings, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Every string, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Removes every string, keeping the room.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
 }
 

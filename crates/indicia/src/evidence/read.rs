@@ -12,6 +12,7 @@
 //! or skipped, goes through its `deserialize_any`.
 
 mod any;
+mod intern;
 mod path;
 mod visit;
 
@@ -23,6 +24,7 @@ use serde::de::DeserializeSeed;
 use super::{Column, Evidence, EvidenceError, FactTable, Items, ListColumn, Sym, Symbols};
 use crate::hir::{ScalarType, Schema, Type};
 
+use intern::Interner;
 use path::Seg;
 
 /// Reads one evidence object (JSON bytes) against `schema`, interning strings against the pack's
@@ -57,7 +59,24 @@ impl EvidenceReader {
 
     /// Reads one evidence object: the whole of `bytes` must be one JSON object (surrounding
     /// whitespace allowed).
+    ///
+    /// The object is read with the fast parser first; only when that fails (or meets a zero
+    /// float, whose sign it does not keep) is it read again with the reference parser, which
+    /// gives the exact error.
     pub fn read(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
+        match self.read_with(bytes, Parser::Fast) {
+            Ok(evidence) => Ok(evidence),
+            Err(_) => self.read_with(bytes, Parser::Reference),
+        }
+    }
+
+    /// Reads one evidence object with the reference parser (serde_json) alone: the same result
+    /// as [`EvidenceReader::read`], more slowly. The differential tests compare the two.
+    pub fn read_reference(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
+        self.read_with(bytes, Parser::Reference)
+    }
+
+    fn read_with(&mut self, bytes: &[u8], parser: Parser) -> Result<Evidence, EvidenceError> {
         if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
             return Err(EvidenceError {
                 path: String::new(),
@@ -65,28 +84,37 @@ impl EvidenceReader {
             });
         }
         let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
-        self.scratch.reset(base);
+        self.scratch.reset();
         // A reader used once looks the literals up where they are; a reused one copies them into
         // its own table, so that a string costs one lookup.
-        if !self.scratch.seeded && self.scratch.reads > 0 {
-            self.scratch.seed(&self.symbols);
+        if !self.scratch.interner.is_seeded() && self.scratch.reads > 0 {
+            self.scratch.interner.seed(&self.symbols);
         }
         self.scratch.reads += 1;
         let mut cx = Ctx {
             layout: &self.layout,
-            literals: (!self.scratch.seeded).then_some(&*self.symbols),
+            literals: (!self.scratch.interner.is_seeded()).then_some(&*self.symbols),
             base,
+            fast: parser == Parser::Fast,
             tables: self.layout.empty_tables(&self.scratch),
             app: None,
             warnings: Vec::new(),
             s: &mut self.scratch,
         };
-        // Valid UTF-8 (the usual case) is checked once for the whole object, so that the parser
-        // need not check every string again; anything else is parsed as bytes, which reports the
-        // invalid UTF-8 at its position.
-        let result = match std::str::from_utf8(bytes) {
-            Ok(text) => parse_with(&mut serde_json::Deserializer::from_str(text), &mut cx),
-            Err(_) => parse_with(&mut serde_json::Deserializer::from_slice(bytes), &mut cx),
+        let result = match parser {
+            Parser::Fast => {
+                let mut de = sonic_rs::Deserializer::from_slice(bytes);
+                let result = visit::TopSeed { cx: &mut cx }.deserialize(&mut de).and_then(|()| de.end());
+                // The reference parser finds the same failure and says exactly where it is.
+                result.map_err(|_| serde::de::Error::custom("rejected by the fast parser"))
+            }
+            // Valid UTF-8 (the usual case) is checked once for the whole object, so that the
+            // parser need not check every string again; anything else is parsed as bytes, which
+            // reports the invalid UTF-8 at its position.
+            Parser::Reference => match std::str::from_utf8(bytes) {
+                Ok(text) => parse_with(&mut serde_json::Deserializer::from_str(text), &mut cx),
+                Err(_) => parse_with(&mut serde_json::Deserializer::from_slice(bytes), &mut cx),
+            },
         };
         if let Err(err) = result {
             let layout = cx.layout;
@@ -97,9 +125,20 @@ impl EvidenceReader {
         }
         let Ctx { tables, app, warnings, s, .. } = cx;
         s.remember_sizes(&tables);
-        let local = s.take_local(base);
+        let local = s.interner.take_local();
         Ok(Evidence { app: app.unwrap_or_default(), tables, symbols: Arc::clone(&self.symbols), local, warnings })
     }
+}
+
+/// The JSON parser behind a read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Parser {
+    /// sonic-rs (SIMD): the usual path. It accepts exactly what serde_json accepts and gives
+    /// the same values, except that it reads `-0` as `0`; so a zero float sends the object to
+    /// the reference parser, as does any failure.
+    Fast,
+    /// serde_json, whose errors give the line, column and kind of a syntax error.
+    Reference,
 }
 
 /// Reads one top-level object from `de` into `cx`, then requires the end of the input.
@@ -245,9 +284,6 @@ fn items_len(column: &Column) -> usize {
 /// The largest capacity hint kept for a column, in entries.
 const HINT_MAX: usize = 4096;
 
-/// Room for the evidence's own strings that the interner keeps between reads.
-const STRINGS_SPARE: usize = 4096;
-
 /// Buffers kept from one read to the next.
 #[derive(Clone, Debug, Default)]
 struct Scratch {
@@ -255,15 +291,10 @@ struct Scratch {
     path: Vec<Seg>,
     /// The first violation, recorded where it was found (serde's own error carries no path).
     error: Option<EvidenceError>,
-    /// Every string met → its symbol: the pack's literals once `seeded` (kept from one read to
-    /// the next), and the evidence's own strings, `local` of them, numbered from `symbols.len()`.
-    strings: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
-    /// Whether `strings` holds the pack's literals.
-    seeded: bool,
+    /// Every string met → its symbol.
+    interner: Interner,
     /// How many objects this reader has read.
     reads: u64,
-    /// How many of `strings` are the evidence's own.
-    local: u32,
     /// Per kind, per field: the number of the last fact object that gave the field.
     stamps: Vec<Vec<u64>>,
     /// The number of the fact object being read.
@@ -294,40 +325,17 @@ impl Scratch {
         }
     }
 
-    /// Copies the pack's literals into `strings` (which holds no local string between reads).
-    fn seed(&mut self, symbols: &Symbols) {
-        self.strings.reserve(symbols.len());
-        for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
-            if let Some(s) = symbols.resolve(sym) {
-                self.strings.entry(s.into()).or_insert(sym);
-            }
-        }
-        self.seeded = true;
-    }
-
-    fn reset(&mut self, base: Sym) {
+    fn reset(&mut self) {
         self.path.clear();
         self.error = None;
-        if self.local > 0 {
-            // A rejected object leaves its own strings behind.
-            self.strings.retain(|_, sym| *sym < base);
-            self.local = 0;
-            self.shrink_strings();
-        }
+        // A rejected object leaves its own strings behind.
+        self.interner.reset();
         self.kind_seen.fill(false);
         clear_set(&mut self.warned_kinds);
         for set in &mut self.warned_fields {
             clear_set(set);
         }
         self.fact_keys.clear();
-    }
-
-    /// After a huge object, gives back the interner's room beyond what a usual one needs.
-    fn shrink_strings(&mut self) {
-        let keep = self.strings.len() + STRINGS_SPARE;
-        if self.strings.capacity() > 4 * keep {
-            self.strings.shrink_to(keep);
-        }
     }
 
     /// Keeps the sizes of this object's columns as capacity hints for the next one (bounded, so
@@ -339,21 +347,6 @@ impl Scratch {
                 *n = items_len(column).min(HINT_MAX);
             }
         }
-    }
-
-    /// Moves the evidence's own strings out of the interner, in symbol order.
-    fn take_local(&mut self, base: Sym) -> Vec<Box<str>> {
-        let mut local: Vec<Box<str>> = vec![Box::default(); self.local as usize];
-        if self.local > 0 {
-            for (s, sym) in self.strings.extract_if(|_, sym| *sym >= base) {
-                if let Some(slot) = sym.checked_sub(base).and_then(|i| local.get_mut(i as usize)) {
-                    *slot = s;
-                }
-            }
-            self.local = 0;
-        }
-        self.shrink_strings();
-        local
     }
 }
 
@@ -411,6 +404,8 @@ struct Ctx<'r> {
     literals: Option<&'r Symbols>,
     /// The first local symbol: `symbols.len()`.
     base: Sym,
+    /// Whether the fast parser is reading (see [`Parser::Fast`]).
+    fast: bool,
     s: &'r mut Scratch,
     tables: Vec<FactTable>,
     app: Option<serde_json::Map<String, serde_json::Value>>,
@@ -432,18 +427,23 @@ impl Ctx<'_> {
     /// The symbol of `s`: a pack literal's, else the evidence's own.
     #[inline]
     fn intern<E: serde::de::Error>(&mut self, s: &str) -> Result<Sym, E> {
-        if let Some(sym) = self.literals.and_then(|literals| literals.get(s)) {
-            return Ok(sym);
+        match self.s.interner.intern(s, self.base, self.literals) {
+            Ok(sym) => Ok(sym),
+            Err(intern::TooManyStrings) => {
+                Err(self.violation(None, "too many distinct strings in one evidence object".to_owned()))
+            }
         }
-        if let Some(&sym) = self.s.strings.get(s) {
-            return Ok(sym);
+    }
+
+    /// Fails on a zero float from the fast parser, which does not keep the sign of zero; the
+    /// reference parser then reads the object again.
+    #[inline]
+    fn check_float<E: serde::de::Error>(&self, v: f64) -> Result<(), E> {
+        if self.fast && v == 0.0 {
+            Err(E::custom("a zero float: read again with the reference parser"))
+        } else {
+            Ok(())
         }
-        let Some(sym) = self.base.checked_add(self.s.local) else {
-            return Err(self.violation(None, "too many distinct strings in one evidence object".to_owned()));
-        };
-        self.s.strings.insert(s.into(), sym);
-        self.s.local += 1;
-        Ok(sym)
     }
 
     fn warn_kind(&mut self, name: &str) {

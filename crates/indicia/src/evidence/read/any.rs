@@ -68,6 +68,7 @@ impl<'de> Visitor<'de> for AnySeed<'_, '_> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.cx.check_float(v)?;
         // serde_json rejects overflow itself; a finite float always makes a number.
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }

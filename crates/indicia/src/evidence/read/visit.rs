@@ -582,6 +582,7 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
 
     #[inline]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.cx.check_float(v)?;
         self.number(Found::F64(v))
     }
 
@@ -706,6 +707,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, '_> {
 
     #[inline]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.cx.check_float(v)?;
         self.number(Found::F64(v))
     }
 

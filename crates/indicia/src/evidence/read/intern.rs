@@ -1,0 +1,110 @@
+//! The reader's string interner: every string of an evidence object gets a [`Sym`], the pack
+//! literal's when it equals one, else one of the object's own (numbered from `Symbols::len()`).
+//!
+//! The object's own strings go, back to back, into one [`LocalStrings`] buffer that is handed
+//! to the [`Evidence`](crate::evidence::Evidence); the hash tables hold symbols only, never
+//! strings, so interning a new string allocates nothing but room in that buffer. The string is
+//! hashed once for both tables.
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+use crate::evidence::{LocalStrings, Sym, Symbols};
+
+/// The room kept between reads (in strings) once an unusually large object is gone.
+const SPARE: usize = 4096;
+
+/// Interns the strings of one evidence object after another.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Interner {
+    /// Seeded with random keys, so that crafted evidence cannot pick colliding strings.
+    hasher: foldhash::fast::RandomState,
+    /// The pack's literals, copied in by [`Interner::seed`]; before that, lookups go to the
+    /// pack's own table.
+    literals: HashTable<(Box<str>, Sym)>,
+    seeded: bool,
+    /// The object's own strings, by index into `strings`.
+    local: HashTable<u32>,
+    strings: LocalStrings,
+    /// Size of the previous object's `strings`, as a capacity hint: (strings, bytes).
+    hint: (usize, usize),
+}
+
+/// Interning failed: one object has more distinct strings than a [`Sym`] can number.
+#[derive(Debug)]
+pub(super) struct TooManyStrings;
+
+impl Interner {
+    /// Whether the pack's literals are in this interner's own table.
+    pub(super) fn is_seeded(&self) -> bool {
+        self.seeded
+    }
+
+    /// Copies the pack's literals into this interner (worth it for a reader used many times:
+    /// a string then costs one hash and one probe).
+    pub(super) fn seed(&mut self, symbols: &Symbols) {
+        let hasher = &self.hasher;
+        self.literals.reserve(symbols.len(), |(s, _)| hasher.hash_one(&**s));
+        for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
+            if let Some(s) = symbols.resolve(sym) {
+                let hash = hasher.hash_one(s);
+                if self.literals.find(hash, |(k, _)| **k == *s).is_none() {
+                    self.literals.insert_unique(hash, (s.into(), sym), |(k, _)| hasher.hash_one(&**k));
+                }
+            }
+        }
+        self.seeded = true;
+    }
+
+    /// The symbol of `s`: a literal's (looked up in `unseeded` when the interner holds none),
+    /// else the object's own, numbered from `base`.
+    #[inline]
+    pub(super) fn intern(&mut self, s: &str, base: Sym, unseeded: Option<&Symbols>) -> Result<Sym, TooManyStrings> {
+        let Interner { hasher, literals, local, strings, .. } = self;
+        let hash = hasher.hash_one(s);
+        match unseeded {
+            Some(symbols) => {
+                if let Some(sym) = symbols.get(s) {
+                    return Ok(sym);
+                }
+            }
+            None => {
+                if let Some((_, sym)) = literals.find(hash, |(k, _)| **k == *s) {
+                    return Ok(*sym);
+                }
+            }
+        }
+        if let Some(&i) = local.find(hash, |&i| strings.get(i as usize) == Some(s)) {
+            return Ok(base.saturating_add(i));
+        }
+        let i = u32::try_from(strings.len()).map_err(|_| TooManyStrings)?;
+        let sym = base.checked_add(i).ok_or(TooManyStrings)?;
+        strings.push(s);
+        local.insert_unique(hash, i, |&i| hasher.hash_one(strings.get(i as usize).unwrap_or("")));
+        Ok(sym)
+    }
+
+    /// Forgets the object's own strings (after a rejected object, or before the first).
+    pub(super) fn reset(&mut self) {
+        self.local.clear();
+        if self.local.capacity() > 4 * SPARE {
+            self.local.shrink_to(SPARE, |_| 0);
+        }
+        if self.strings.text_len() > SPARE * 64 {
+            self.strings = LocalStrings::default();
+        } else {
+            self.strings.clear();
+        }
+    }
+
+    /// Hands over the object's own strings, in symbol order, and forgets them.
+    pub(super) fn take_local(&mut self) -> LocalStrings {
+        let (strings, bytes) = self.hint;
+        let fresh = LocalStrings::with_capacity(strings, bytes);
+        let local = std::mem::replace(&mut self.strings, fresh);
+        self.hint = (local.len().min(SPARE), local.text_len().min(SPARE * 64));
+        self.reset();
+        local
+    }
+}
