@@ -196,13 +196,20 @@ mod batch {
                 .spawn()
                 .unwrap();
             let mut stdin = child.stdin.take().unwrap();
-            if bad_first_line {
-                writeln!(stdin, "{{\"app\": oops").unwrap();
-            }
-            for i in 0..1200 {
-                writeln!(stdin, "{}", generator.app(i)).unwrap();
-            }
-            stdin.flush().unwrap();
+            // The input is written by its own thread (the pipes are small, and reports come out
+            // while it is written), which keeps standard input open until told to close it.
+            let (close_tx, close_rx) = mpsc::channel::<()>();
+            let writer = std::thread::spawn(move || {
+                let generator = EvidenceGenerator::new(4, 1);
+                if bad_first_line {
+                    writeln!(stdin, "{{\"app\": oops").unwrap();
+                }
+                for i in 0..1200 {
+                    writeln!(stdin, "{}", generator.app(i)).unwrap();
+                }
+                stdin.flush().unwrap();
+                let _ = close_rx.recv();
+            });
             let stdout = child.stdout.take().unwrap();
             let (tx, rx) = mpsc::channel();
             let reader = std::thread::spawn(move || {
@@ -220,7 +227,8 @@ mod batch {
                 let app: serde_json::Value = serde_json::from_str(&generator.app(0)).unwrap();
                 assert_eq!(first["app"]["id"], app["app"]["id"]);
             }
-            drop(stdin);
+            close_tx.send(()).unwrap();
+            writer.join().unwrap();
             assert_eq!(reader.join().unwrap(), if bad_first_line { 1200 } else { 1199 });
             assert_eq!(child.wait().unwrap().code(), Some(if bad_first_line { 1 } else { 0 }));
         }

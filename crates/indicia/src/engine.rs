@@ -177,6 +177,14 @@ impl Engine {
         build_report(&self.template, evidence, &outcomes)
     }
 
+    /// Scores validated evidence and appends its report to `out` as one line of compact JSON
+    /// (without the newline): the bytes `serde_json::to_writer(&engine.evaluate(evidence))`
+    /// gives, written without building the [`Report`].
+    pub fn evaluate_into_json(&self, evidence: &Evidence, out: &mut Vec<u8>) {
+        let outcomes = crate::eval::evaluate_once(&self.program, evidence);
+        crate::report::write_report(&self.template, evidence, &outcomes, out);
+    }
+
     /// Scores validated evidence and adds the time each node of the program took to `profile`
     /// (see [`crate::profile`]); slower than [`Engine::evaluate`], for `indicia eval --profile`.
     pub fn evaluate_profiled(&self, evidence: &Evidence, profile: &mut crate::profile::Profile) -> Report {

