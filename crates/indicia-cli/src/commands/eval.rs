@@ -4,28 +4,31 @@
 //! JSON object) is a batch, streamed through a pipeline of three stages that run at once:
 //!
 //! ```text
-//! reader thread ──chunks of lines──▶ scoring (rayon, every core) ──rendered pieces──▶ writer thread
-//!        ▲                                  │
-//!        └──────── emptied chunk buffers ───┘
+//! reader thread ──chunks of lines──▶ this thread ──pieces──▶ rayon pool ──rendered pieces──▶ writer thread
+//!        ▲                                                      │    ▲                          │
+//!        └──────────── chunk buffers (by the last piece) ───────┘    └── emptied output buffers ─┘
 //! ```
 //!
 //! The reader splits the input into chunks of up to [`CHUNK_LINES`] lines (or [`CHUNK_BYTES`]
-//! bytes), stored back to back in one reused buffer; the scorer splits each chunk into pieces,
-//! scores them on every core and renders each piece's reports into one buffer, in input order; the
-//! writer prints a chunk's pieces under one lock of standard output. The channels between the
-//! stages hold at most [`QUEUE`] chunks, so memory stays bounded however long the batch is. A
-//! rejected object prints `{"source": "FILE:LINE", "error": …}` in its place (and one line on
-//! standard error), and the batch goes on. When standard error is a terminal, a progress bar
-//! shows how far the batch is.
+//! bytes), stored back to back in one reused buffer. This thread cuts each chunk into pieces of
+//! [`PIECE_LINES`] lines and hands each piece to the pool as its own task, which scores its lines
+//! and renders their reports into one output buffer; tasks of the next chunk start while those of
+//! the previous one finish, so no core waits for a chunk's slowest piece. The writer prints the
+//! pieces in input order (holding back those that finish early) and returns each emptied buffer
+//! as the token that lets one more piece start: at most [`PIECES_PER_THREAD`] pieces per thread
+//! are in flight, and at most [`QUEUE`] chunks wait for them, so memory stays bounded however
+//! long the batch is. A rejected object prints `{"source": "FILE:LINE", "error": …}` in its place
+//! (and one line on standard error), and the batch goes on. When standard error is a terminal, a
+//! progress bar shows how far the batch is.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use indicia::Engine;
 use indicia::profile::Profile;
-use rayon::prelude::*;
 use serde::Deserialize as _;
 
 use crate::cli::{EvalArgs, ReportFormat};
@@ -33,19 +36,22 @@ use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
 use crate::progress::Progress;
 
-/// Most lines of a batch scored together: enough to keep every core busy, few enough to bound
-/// memory (smaller chunks also mean fewer fresh pages to fault in: 512 lines cost 2× the resident
-/// memory and ~4 % more time than 128 on the 1 GB benchmark batch).
+/// Most lines the reader gathers into one chunk. With the piece sizes below, 64 to 256 lines
+/// scored the 1 GB benchmark batch equally fast (docs/performance.md); more only costs memory.
 const CHUNK_LINES: usize = 128;
 
 /// A chunk closes once it holds this many bytes (one longer line still fits whole).
 const CHUNK_BYTES: usize = 8 << 20;
 
-/// Chunks waiting between two stages of the pipeline.
+/// Chunks waiting between the reader and this thread.
 const QUEUE: usize = 2;
 
-/// Output buffers kept for reuse between chunks.
-const MAX_SPARE_BUFFERS: usize = 256;
+/// Lines scored together as one task of the pool, rendered into one output buffer (8 to 64
+/// measured: 32 was fastest, by a few per cent).
+const PIECE_LINES: usize = 32;
+
+/// Pieces per thread of the pool that may be scored or wait to be written at any time.
+const PIECES_PER_THREAD: usize = 8;
 
 /// Read buffer of a batch.
 const READ_BUFFER: usize = 1 << 20;
@@ -184,27 +190,52 @@ impl<'a> Session<'a> {
     fn read_batch(&mut self, name: &str, input: impl Read + Send, size: Option<u64>) {
         let engine = self.engine;
         let format = self.format;
+        let in_flight = rayon::current_num_threads() * PIECES_PER_THREAD;
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(QUEUE);
         let (recycle_tx, recycle_rx) = sync_channel::<Chunk>(QUEUE + 2);
-        let (scored_tx, scored_rx) = sync_channel::<Scored>(QUEUE);
-        let (spare_tx, spare_rx) = sync_channel::<Vec<Vec<u8>>>(QUEUE + 2);
+        let (scored_tx, scored_rx) = channel::<Scored>();
+        // One token per piece being scored or waiting to be written: they bound the pipeline.
+        let (token_tx, token_rx) = sync_channel::<Vec<u8>>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(Vec::new());
+        }
         let (read_error, written) = std::thread::scope(|scope| {
             let reader = scope.spawn(move || read_chunks(input, &chunk_tx, &recycle_rx));
-            let writer = scope.spawn(move || write_pieces(&scored_rx, &spare_tx, size));
-            // Output buffers the writer has emptied, reused so that rendering seldom allocates.
-            let mut spare: Vec<Vec<u8>> = Vec::new();
-            for chunk in chunk_rx {
-                while let Ok(buffers) = spare_rx.try_recv() {
-                    spare.extend(buffers);
+            let writer = scope.spawn(move || write_pieces(&scored_rx, &token_tx, size));
+            // The pieces run on the pool while this thread hands them out, so that no core waits
+            // for the slowest piece of a chunk before the next chunk starts.
+            rayon::in_place_scope_fifo(|pool| {
+                let mut sequence = 0u64;
+                'chunks: for chunk in chunk_rx {
+                    let chunk = Arc::new(chunk);
+                    let pieces = chunk.lines.len().div_ceil(PIECE_LINES);
+                    for piece in 0..pieces {
+                        // A token is an emptied output buffer; none comes back once the writer
+                        // has stopped (standard output closed).
+                        let Ok(stdout) = token_rx.recv() else { break 'chunks };
+                        let (chunk, scored_tx, recycle_tx) =
+                            (Arc::clone(&chunk), scored_tx.clone(), recycle_tx.clone());
+                        let last = piece + 1 == pieces;
+                        pool.spawn_fifo(move |_| {
+                            let first = piece * PIECE_LINES;
+                            let lines = chunk.lines.get(first..(first + PIECE_LINES).min(chunk.lines.len()));
+                            let mut scored = Piece { stdout, ..Piece::default() };
+                            scored.stdout.clear();
+                            for line in lines.unwrap_or_default() {
+                                let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
+                                scored.score(engine, format, name, line.number, bytes, false);
+                            }
+                            let bytes = if last { chunk.consumed } else { 0 };
+                            let _ = scored_tx.send(Scored { sequence, piece: scored, bytes });
+                            // The last piece to finish hands the chunk's buffers back to the reader.
+                            if let Some(chunk) = Arc::into_inner(chunk) {
+                                let _ = recycle_tx.try_send(chunk);
+                            }
+                        });
+                        sequence += 1;
+                    }
                 }
-                let pieces = score_chunk(engine, format, name, &chunk, &mut spare);
-                spare.truncate(MAX_SPARE_BUFFERS);
-                if scored_tx.send(Scored { pieces, bytes: chunk.consumed }).is_err() {
-                    break; // the writer stopped: standard output is closed
-                }
-                // A full or closed recycling queue only costs an allocation.
-                let _ = recycle_tx.try_send(chunk);
-            }
+            });
             drop(scored_tx);
             drop(recycle_tx);
             (reader.join().ok().flatten(), writer.join().ok())
@@ -287,7 +318,12 @@ fn read_chunks(input: impl Read, chunks: &SyncSender<Chunk>, recycled: &Receiver
                     chunk.bytes.truncate(start);
                     continue;
                 }
-                chunk.lines.push(Line { start, end: chunk.bytes.len(), number: line_number });
+                // The line ends before its newline, so that a syntax error's position is on it
+                // (`line 1 column 7`, not `line 2 column 0`).
+                let text = chunk.bytes.get(start..).unwrap_or_default();
+                let newline =
+                    text.strip_suffix(b"\r\n").or_else(|| text.strip_suffix(b"\n")).map_or(0, |t| text.len() - t.len());
+                chunk.lines.push(Line { start, end: chunk.bytes.len() - newline, number: line_number });
                 if chunk.lines.len() >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES {
                     let mut next = recycled.try_recv().unwrap_or_default();
                     next.bytes.clear();
@@ -313,81 +349,50 @@ fn read_chunks(input: impl Read, chunks: &SyncSender<Chunk>, recycled: &Receiver
     None
 }
 
-/// A chunk scored: its pieces, in input order, and the input bytes it covered.
+/// A piece scored, with its place in the batch and the input bytes it accounts for (for the
+/// progress bar).
 struct Scored {
-    pieces: Vec<Piece>,
+    sequence: u64,
+    piece: Piece,
     bytes: u64,
 }
 
-/// The scoring stage: scores a chunk on every core, in pieces of consecutive lines, each
-/// rendered into one buffer (taken from `spare` when it has one), and returns the pieces in input
-/// order.
-fn score_chunk(
-    engine: &Engine,
-    format: ReportFormat,
-    name: &str,
-    chunk: &Chunk,
-    spare: &mut Vec<Vec<u8>>,
-) -> Vec<Piece> {
-    // A few pieces per thread balance the load; every piece is rendered into one buffer.
-    let per_piece = chunk.lines.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let buffers: Vec<Vec<u8>> =
-        (0..chunk.lines.len().div_ceil(per_piece)).map(|_| spare.pop().unwrap_or_default()).collect();
-    chunk
-        .lines
-        .par_chunks(per_piece)
-        .zip(buffers)
-        .map(|(lines, mut stdout)| {
-            stdout.clear();
-            let mut piece = Piece { stdout, ..Piece::default() };
-            for line in lines {
-                let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
-                piece.score(engine, format, name, line.number, bytes, false);
-            }
-            piece
-        })
-        .collect()
-}
-
-/// The writer stage: prints each chunk's pieces under one lock of standard output, the error
-/// lines on standard error, and keeps the progress bar. Returns the status and the rows of the
-/// closing table.
+/// The writer stage: prints the pieces in input order (holding back those that finish early),
+/// their error lines on standard error, and keeps the progress bar; each emptied output buffer
+/// goes back as the token for the next piece. Returns the status and the rows of the closing
+/// table.
 fn write_pieces(
-    pieces: &Receiver<Scored>,
-    spare: &SyncSender<Vec<Vec<u8>>>,
+    scored: &Receiver<Scored>,
+    tokens: &SyncSender<Vec<u8>>,
     size: Option<u64>,
 ) -> (Status, Vec<SummaryRow>) {
     let mut progress = Progress::new(size);
     let mut status = Status::Success;
     let mut rows = Vec::new();
-    for scored in pieces {
-        let mut apps = 0;
-        let mut closed = false;
-        {
-            let mut stdout = std::io::stdout().lock();
-            for piece in &scored.pieces {
-                // A closed pipe (e.g. `| head`) ends the batch quietly.
-                closed = closed || stdout.write_all(&piece.stdout).is_err();
+    let mut waiting: BTreeMap<u64, Scored> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut stdout = std::io::stdout().lock();
+    'receive: for arrived in scored {
+        waiting.insert(arrived.sequence, arrived);
+        while let Some(Scored { piece, bytes, .. }) = waiting.remove(&next) {
+            next += 1;
+            // A closed pipe (e.g. `| head`) ends the batch quietly.
+            if stdout.write_all(&piece.stdout).is_err() {
+                break 'receive;
             }
-            closed = closed || stdout.flush().is_err();
-        }
-        let mut buffers = Vec::with_capacity(scored.pieces.len());
-        for piece in scored.pieces {
-            apps += piece.apps;
             for line in &piece.stderr {
                 progress.eprintln(line);
                 status.merge(Status::Failure);
             }
             rows.extend(piece.rows);
-            buffers.push(piece.stdout);
+            progress.advance(bytes, piece.apps);
+            let _ = tokens.send(piece.stdout);
         }
-        // Hand the emptied buffers back to the scorer (unless it has enough already).
-        let _ = spare.try_send(buffers);
-        progress.advance(scored.bytes, apps);
-        if closed {
+        if waiting.is_empty() && stdout.flush().is_err() {
             break;
         }
     }
+    let _ = stdout.flush();
     progress.finish();
     (status, rows)
 }
@@ -502,8 +507,8 @@ mod tests {
         let lines: Vec<(usize, &[u8])> =
             chunks.iter().flat_map(|c| c.lines.iter().map(|l| (l.number, &c.bytes[l.start..l.end]))).collect();
         assert_eq!(lines.len(), CHUNK_LINES + 11);
-        assert_eq!(lines[0], (1, &b"{\"n\": 0}\n"[..]));
-        assert_eq!(lines[1], (3, &b"{\"n\": 1}\n"[..])); // line 2 was blank
+        assert_eq!(lines[0], (1, &b"{\"n\": 0}"[..]));
+        assert_eq!(lines[1], (3, &b"{\"n\": 1}"[..])); // line 2 was blank
         let blank_lines = (CHUNK_LINES + 10).div_ceil(100);
         assert_eq!(lines.last().copied(), Some((CHUNK_LINES + 10 + blank_lines + 1, &b"{\"last\": true}"[..])));
     }
