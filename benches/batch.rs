@@ -1,10 +1,12 @@
 //! The whole path of one app in a batch, from its JSON line to its JSON report, on one thread:
-//! read and validate the evidence, evaluate, serialise the report (`serde_json::to_writer` into a
-//! reused buffer), next to the baseline of issue 6 (`serde_json::from_slice::<Value>` of the
+//! read and validate the evidence, evaluate and write the report line (`Engine::evaluate_into_json`
+//! into a reused buffer, as `indicia eval` does), next to the baseline of issue 6 (`serde_json::from_slice::<Value>` of the
 //! same line). Evidence comes from `indicia::gen` (about 75 bytes a fact; 16 different apps
 //! taken in turn).
 //!
-//! - `batch_stages_200_facts`: the baseline and the three stages cumulated, at 200 facts (≈15 KB);
+//! - `batch_stages_200_facts`: the baseline and the stages cumulated, at 200 facts (≈15 KB): read,
+//!   read + evaluate into a `Report`, + `serde_json::to_writer` of it, and the command's path
+//!   (read + `evaluate_into_json`);
 //! - `batch_facts`: the whole path and the baseline against facts per app (50 to 5,000), built-in pack;
 //! - `batch_indicators`: the whole path against indicators (generated packs of 10 to 10,000), 200 facts.
 //!
@@ -28,9 +30,7 @@ fn apps(facts: usize) -> Vec<Vec<u8>> {
 fn whole(engine: &Engine, json: &[u8], out: &mut Vec<u8>) -> usize {
     out.clear();
     match engine.read_evidence(json) {
-        Ok(evidence) => {
-            let _ = serde_json::to_writer(&mut *out, &engine.evaluate(&evidence));
-        }
+        Ok(evidence) => engine.evaluate_into_json(&evidence, out),
         Err(error) => {
             eprintln!("generated evidence rejected: {error}");
             std::process::exit(1);
@@ -69,7 +69,17 @@ fn stages(c: &mut Criterion) {
         each_app(&apps, |json| engine.read_evidence(json).map_or(0, |e| engine.evaluate(&e).indicators.len())),
     );
     let mut out = Vec::new();
-    group.bench_function("read_evaluate_serialize", each_app(&apps, |json| whole(&engine, json, &mut out)));
+    group.bench_function(
+        "read_evaluate_serialize",
+        each_app(&apps, |json| {
+            out.clear();
+            if let Ok(evidence) = engine.read_evidence(json) {
+                let _ = serde_json::to_writer(&mut out, &engine.evaluate(&evidence));
+            }
+            out.len()
+        }),
+    );
+    group.bench_function("read_evaluate_into_json", each_app(&apps, |json| whole(&engine, json, &mut out)));
     group.finish();
 }
 
