@@ -16,7 +16,7 @@
 #[path = "evidence/common.rs"]
 mod common;
 
-use common::{mobile_schema, sample_evidence, symbols};
+use common::{edited_sample, edits, mobile_schema, sample_evidence, symbols};
 use indicia::evidence::{Evidence, EvidenceError, EvidenceReader};
 use proptest::prelude::*;
 
@@ -184,17 +184,8 @@ proptest! {
     }
 
     #[test]
-    fn parsers_agree_on_edited_objects(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(b"{}[]\",:0-1.eE \\ntfu\xff".to_vec())), 1..6)) {
-        let mut bytes = sample_evidence(20).into_bytes();
-        for (at, op, byte) in edits {
-            let i = at.index(bytes.len() + 1);
-            match op {
-                0 => bytes.insert(i, byte),
-                1 if i < bytes.len() => { bytes.remove(i); }
-                _ if i < bytes.len() => bytes[i] = byte,
-                _ => {}
-            }
-        }
+    fn parsers_agree_on_edited_objects(edits in edits()) {
+        let bytes = edited_sample(&edits);
         agree(&bytes)?;
     }
 }

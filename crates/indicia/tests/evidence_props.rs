@@ -14,7 +14,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{mobile_schema, read, sample_evidence, symbols};
+use common::{edited_sample, edits, mobile_schema, read, symbols};
 use indicia::evidence::{Column, Evidence, EvidenceError, Items, read_evidence};
 use indicia::hir::{KindId, ScalarType, Schema, Type};
 use proptest::prelude::*;
@@ -34,17 +34,8 @@ proptest! {
 
     /// Random edits of a valid object: never a panic, and never accepted unless it is JSON.
     #[test]
-    fn mutated_evidence_never_panics(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(b"{}[]\",:0-1.eE \\ntfu\xff".to_vec())), 1..6)) {
-        let mut bytes = sample_evidence(20).into_bytes();
-        for (at, op, byte) in edits {
-            let i = at.index(bytes.len() + 1);
-            match op {
-                0 => bytes.insert(i, byte),
-                1 if i < bytes.len() => { bytes.remove(i); }
-                _ if i < bytes.len() => bytes[i] = byte,
-                _ => {}
-            }
-        }
+    fn mutated_evidence_never_panics(edits in edits()) {
+        let bytes = edited_sample(&edits);
         let ours = read_bytes(&bytes);
         if ours.is_ok() {
             prop_assert!(serde_json::from_slice::<Value>(&bytes).is_ok(), "accepted text that is not JSON");

@@ -35,20 +35,35 @@ fn put<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     }
 }
 
+/// Appends `,"key":` (or `{"key":` for the first member of an object) and `value`.
+fn member<T: Serialize + ?Sized>(out: &mut Vec<u8>, first: bool, key: &str, value: &T) {
+    out.push(if first { b'{' } else { b',' });
+    put(out, key);
+    out.push(b':');
+    put(out, value);
+}
+
+/// Appends `,"key":`, whose value the caller writes.
+fn key(out: &mut Vec<u8>, key: &str) {
+    out.push(b',');
+    put(out, key);
+    out.push(b':');
+}
+
 impl Fragments {
     /// Renders the constant parts of `template`'s reports.
     pub(super) fn new(template: &ReportTemplate) -> Fragments {
-        let mut pack = b",\"pack\":".to_vec();
+        let mut pack = Vec::new();
+        key(&mut pack, "pack");
         put(&mut pack, &template.pack);
         let categories = template
             .categories
             .iter()
             .map(|c| {
-                let mut out = b"{\"id\":".to_vec();
-                put(&mut out, &*c.id);
-                out.extend_from_slice(b",\"title\":");
-                put(&mut out, &*c.title);
-                out.extend_from_slice(b",\"total\":");
+                let mut out = Vec::new();
+                member(&mut out, true, "id", &*c.id);
+                member(&mut out, false, "title", &*c.title);
+                key(&mut out, "total");
                 out
             })
             .collect();
@@ -56,19 +71,14 @@ impl Fragments {
             .indicators
             .iter()
             .map(|(i, _)| {
-                let mut out = b"{\"id\":".to_vec();
-                put(&mut out, &*i.id);
-                out.extend_from_slice(b",\"title\":");
-                put(&mut out, &*i.title);
-                out.extend_from_slice(b",\"category\":");
-                put(&mut out, &*i.category);
-                out.extend_from_slice(b",\"severity\":");
-                put(&mut out, &i.severity);
-                out.extend_from_slice(b",\"weight\":");
-                put(&mut out, &i.weight);
-                out.extend_from_slice(b",\"refs\":");
-                put(&mut out, &*i.refs);
-                out.extend_from_slice(b",\"verdict\":");
+                let mut out = Vec::new();
+                member(&mut out, true, "id", &*i.id);
+                member(&mut out, false, "title", &*i.title);
+                member(&mut out, false, "category", &*i.category);
+                member(&mut out, false, "severity", &i.severity);
+                member(&mut out, false, "weight", &i.weight);
+                member(&mut out, false, "refs", &*i.refs);
+                key(&mut out, "verdict");
                 out
             })
             .collect();
@@ -76,9 +86,9 @@ impl Fragments {
             .kinds
             .iter()
             .map(|(name, _)| {
-                let mut out = b"{\"kind\":".to_vec();
-                put(&mut out, &**name);
-                out.extend_from_slice(b",\"index\":");
+                let mut out = Vec::new();
+                member(&mut out, true, "kind", &**name);
+                key(&mut out, "index");
                 out
             })
             .collect();

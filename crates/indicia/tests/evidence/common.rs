@@ -139,3 +139,32 @@ pub fn sample_evidence(facts: usize) -> String {
         facts.join(",\n  ")
     )
 }
+
+/// One random edit of a byte string: where, what (0 insert, 1 remove, else replace) and which byte.
+pub type Edit = (proptest::sample::Index, u8, u8);
+
+/// One to five random edits with bytes that matter to JSON.
+pub fn edits() -> impl proptest::strategy::Strategy<Value = Vec<Edit>> {
+    use proptest::prelude::*;
+    proptest::collection::vec(
+        (any::<prop::sample::Index>(), 0..3u8, prop::sample::select(b"{}[]\",:0-1.eE \\ntfu\xff".to_vec())),
+        1..6,
+    )
+}
+
+/// `sample_evidence(20)` with `edits` applied.
+pub fn edited_sample(edits: &[Edit]) -> Vec<u8> {
+    let mut bytes = sample_evidence(20).into_bytes();
+    for (at, op, byte) in edits {
+        let i = at.index(bytes.len() + 1);
+        match op {
+            0 => bytes.insert(i, *byte),
+            1 if i < bytes.len() => {
+                bytes.remove(i);
+            }
+            _ if i < bytes.len() => bytes[i] = *byte,
+            _ => {}
+        }
+    }
+    bytes
+}
