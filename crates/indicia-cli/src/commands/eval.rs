@@ -419,9 +419,17 @@ impl Piece {
             Ok(evidence) => evidence,
             Err(error) => {
                 let source = format!("{name}:{line}");
-                let object = serde_json::json!({ "source": source, "error": error.to_string() });
-                let _ = serde_json::to_writer(&mut self.stdout, &object);
-                self.stdout.push(b'\n');
+                match format {
+                    ReportFormat::Json => {
+                        let object = serde_json::json!({ "source": source, "error": error.to_string() });
+                        let _ = serde_json::to_writer(&mut self.stdout, &object);
+                        self.stdout.push(b'\n');
+                    }
+                    // In its place among the reports, in words.
+                    ReportFormat::Text => {
+                        self.stdout.extend_from_slice(format!("{source}: rejected: {error}\n\n").as_bytes());
+                    }
+                }
                 self.stderr.push(format!("error: {source}: {error}"));
                 return;
             }
