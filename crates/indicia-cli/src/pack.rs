@@ -18,13 +18,17 @@ pub fn load_engine(path: Option<&Path>, format: DiagnosticFormat) -> Result<Engi
     built.map_err(|error| report_engine_error(&error, format))
 }
 
-/// [`load_engine`] with `NAME=VALUE` param overrides applied; a refused override is a usage error.
+/// [`load_engine`] with `NAME=VALUE` param overrides applied; a refused override is a usage error
+/// (each one is reported).
 pub fn load_engine_with_params(path: Option<&Path>, overrides: &[String]) -> Result<Engine, Status> {
     let engine = load_engine(path, DiagnosticFormat::Human)?;
-    engine.with_param_overrides(overrides).map_err(|error| {
-        eprintln!("error: {error}");
+    let params = indicia::params::check_overrides(engine.pack(), overrides).map_err(|errors| {
+        for error in errors {
+            eprintln!("error: {error}");
+        }
         Status::Usage
-    })
+    })?;
+    engine.with_params(params).map_err(|error| report_engine_error(&error, DiagnosticFormat::Human))
 }
 
 /// Prints why an engine could not be built and returns the matching status.

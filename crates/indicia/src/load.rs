@@ -29,12 +29,6 @@ pub enum LoadError {
         /// Why.
         source: std::io::Error,
     },
-    /// A rule file is not UTF-8 text.
-    #[error("`{}` is not UTF-8 text", path.display())]
-    NotUtf8 {
-        /// The file.
-        path: PathBuf,
-    },
 }
 
 /// Why [`check_path`] failed.
@@ -70,14 +64,36 @@ pub struct LoadedPack {
     pub default_name: String,
 }
 
+/// A rule file's text; bytes that are not UTF-8 are replaced (U+FFFD), the first such place kept
+/// for its diagnostic.
+struct RuleText {
+    text: String,
+    first_invalid: Option<usize>,
+}
+
+impl From<String> for RuleText {
+    fn from(text: String) -> RuleText {
+        RuleText { text, first_invalid: None }
+    }
+}
+
 impl LoadedPack {
     /// Parses `files` (`(display name, text)`, already in pack order).
-    fn parse(default_name: String, files: Vec<(String, String)>) -> LoadedPack {
+    fn parse(default_name: String, files: Vec<(String, RuleText)>) -> LoadedPack {
         let mut sources = SourceMap::new();
         let mut parsed = Vec::with_capacity(files.len());
         let mut parse_diagnostics = Vec::new();
-        for (name, text) in files {
+        for (name, RuleText { text, first_invalid }) in files {
             let id = sources.add(name, text.as_str());
+            if let Some(at) = first_invalid {
+                // The text up to `at` is unchanged, and the replacement character is 3 bytes.
+                let span = indicia_syntax::Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
+                parse_diagnostics.push(
+                    Diagnostic::error("this file is not UTF-8 text", span)
+                        .with_label("not UTF-8")
+                        .with_help("a rule file is UTF-8 text; save it in that encoding"),
+                );
+            }
             let (file, diagnostics) = indicia_syntax::parser::parse(id, &text);
             parse_diagnostics.extend(diagnostics);
             parsed.push(ParsedFile { id, ast: file });
@@ -116,7 +132,7 @@ pub fn load_path(path: &Path) -> Result<LoadedPack, LoadError> {
 /// of the names); `name` names the pack when it has no `standard`.
 pub fn load_sources(name: &str, mut files: Vec<(String, String)>) -> LoadedPack {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    LoadedPack::parse(name.to_string(), files)
+    LoadedPack::parse(name.to_string(), files.into_iter().map(|(name, text)| (name, text.into())).collect())
 }
 
 /// Checks a loaded pack: every parse and check error of every file, or the checked pack.
@@ -139,10 +155,16 @@ pub fn check_path(path: &Path) -> Result<hir::Pack, PackError> {
     Ok(check_pack(load_path(path)?)?)
 }
 
-/// A file's text, or why it cannot be had.
-fn read_text(path: &Path) -> Result<String, LoadError> {
+/// A file's text (not UTF-8: a diagnostic, not a read error), or why it cannot be read.
+fn read_text(path: &Path) -> Result<RuleText, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-    String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { path: path.to_path_buf() })
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(error) => {
+            let first_invalid = Some(error.utf8_error().valid_up_to());
+            RuleText { text: String::from_utf8_lossy(error.as_bytes()).into_owned(), first_invalid }
+        }
+    })
 }
 
 /// Every `.ind` file below `root`, as paths relative to it with `/` separators. Iterative, so a

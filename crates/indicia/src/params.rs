@@ -36,17 +36,41 @@ pub enum ParamError {
     },
 }
 
-/// Applies `NAME=VALUE` overrides, in order (given twice, the last wins), to the pack's defaults.
+/// Applies `NAME=VALUE` overrides to the pack's defaults; the first refused override is the error.
+/// See [`check_overrides`].
 pub fn apply_overrides(pack: &Pack, overrides: &[String]) -> Result<ParamValues, ParamError> {
-    let mut values = ParamValues::defaults(pack);
+    check_overrides(pack, overrides).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Applies `NAME=VALUE` overrides to the pack's defaults, or gives every refused one.
+///
+/// A param given twice takes its last value, and only that one is read (an earlier value that is
+/// not of the param's type does not matter). The errors: arguments without `=` first, then the
+/// others in the order their params were last given (an unknown name once).
+pub fn check_overrides(pack: &Pack, overrides: &[String]) -> Result<ParamValues, Vec<ParamError>> {
+    let mut errors = Vec::new();
+    let mut given: Vec<(&str, &str)> = Vec::new();
     for arg in overrides {
-        let (name, text) = arg.split_once('=').ok_or_else(|| ParamError::Syntax(arg.clone()))?;
-        let (id, value) = parse_override(pack, name, text)?;
-        if let Some(slot) = values.0.get_mut(id.index()) {
-            *slot = value;
+        match arg.split_once('=') {
+            Some((name, text)) => {
+                given.retain(|(earlier, _)| *earlier != name);
+                given.push((name, text));
+            }
+            None => errors.push(ParamError::Syntax(arg.clone())),
         }
     }
-    Ok(values)
+    let mut values = ParamValues::defaults(pack);
+    for (name, text) in given {
+        match parse_override(pack, name, text) {
+            Ok((id, value)) => {
+                if let Some(slot) = values.0.get_mut(id.index()) {
+                    *slot = value;
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 
 /// Parses one override of param `name` from its command-line text.
@@ -99,5 +123,49 @@ fn scalar_value(literal: &Literal, scalar: ScalarType) -> Option<Value> {
         (Literal::Float(f), ScalarType::Float) => Some(Value::Float(*f)),
         (Literal::Str(s), ScalarType::Str) => Some(Value::Str(Arc::from(s.as_str()))),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
+
+    use super::*;
+    use crate::Engine;
+
+    const PACK: &str = r#"
+        category t { title: "T" }
+        fact flow { host: string }
+        param limit: int = 1
+        param ratio: float = 0.5
+        indicator "X" { title: "x" category: t severity: low when: count(flow) > limit }
+    "#;
+
+    fn overrides(args: &[&str]) -> Result<ParamValues, Vec<ParamError>> {
+        let engine = Engine::from_source("p", PACK).unwrap();
+        check_overrides(engine.pack(), &args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn every_refused_override_is_reported_in_order() {
+        let errors = overrides(&["nope=1", "limit=x", "ratio=true", "bare", "nope=2"]).unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "`bare` is not of the form NAME=VALUE",
+                "param `limit` takes `int`, but `x` is not a literal of that type",
+                "param `ratio` takes `float`, but `true` is not a literal of that type",
+                "unknown param `nope`",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_last_value_wins_and_only_it_is_read() {
+        let values = overrides(&["limit=x", "ratio=2", "limit=3"]).unwrap();
+        assert_eq!(values.0[0], Value::Int(3));
+        assert_eq!(values.0[1], Value::Float(2.0));
+        assert!(overrides(&["limit=3", "limit=x"]).is_err());
     }
 }

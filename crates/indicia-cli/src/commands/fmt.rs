@@ -50,7 +50,13 @@ fn format_stdin(check: bool) -> Status {
             }
             Status::Success
         }
-        Err(status) => status,
+        Err(status) => {
+            // Left as it is: a filter (`indicia fmt - < a.ind > b.ind`) must not lose the text.
+            if !check {
+                print!("{text}");
+            }
+            status
+        }
     }
 }
 
