@@ -160,13 +160,19 @@ fn a_directory_pack_is_every_ind_file_below_it_in_byte_order() {
 }
 
 #[test]
-fn unreadable_paths_and_non_utf8_files_are_load_errors() {
+fn unreadable_paths_are_load_errors_and_non_utf8_files_pack_errors() {
     let scratch = Scratch::new("bad");
     assert!(matches!(load_path(&scratch.0.join("missing")), Err(LoadError::Io { .. })));
     scratch.write("p/ok.ind", b"const a = 1\n");
-    scratch.write("p/bad.ind", b"const a = \"\xff\"\n");
-    assert!(matches!(load_path(&scratch.0.join("p")), Err(LoadError::NotUtf8 { .. })));
-    assert!(matches!(load::check_path(&scratch.0.join("p/bad.ind")), Err(load::PackError::Load(_))));
+    scratch.write("p/bad.ind", b"const b = \"\xff\"\n");
+    let loaded = load_path(&scratch.0.join("p")).unwrap();
+    let failure = check_pack(loaded).unwrap_err();
+    let rendered = render_human(&failure.sources, &failure.diagnostics);
+    let found = locations(&rendered);
+    assert_eq!(found.len(), 1, "{rendered}");
+    assert!(found[0].ends_with("p/bad.ind:1:12"), "{rendered}");
+    assert!(rendered.contains("not UTF-8"), "{rendered}");
+    assert!(matches!(load::check_path(&scratch.0.join("p/bad.ind")), Err(load::PackError::Check(_))));
 }
 
 #[test]

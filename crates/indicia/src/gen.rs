@@ -40,7 +40,9 @@ fact datum { type: string  purpose: string?  shared: bool?  source: string? }
 fact component { kind: string  name: string  exported: bool? }
 "#;
 
-const DATA_TYPES: &[&str] = &[
+/// The data types of the mobile schema (`datum.type`, `flow.data`) the generators draw from; the
+/// evidence generator favours the front of the list.
+pub const DATA_TYPES: &[&str] = &[
     "contacts",
     "location",
     "clipboard",
@@ -65,7 +67,9 @@ const DATA_TYPES: &[&str] = &[
     "account",
     "identity_document",
 ];
-const BEHAVIORS: &[&str] = &[
+/// The behavior kinds of the mobile schema (`behavior.kind`) the generators draw from; the evidence
+/// generator favours the front of the list.
+pub const BEHAVIORS: &[&str] = &[
     "location_read",
     "contacts_read",
     "clipboard_read",
@@ -83,7 +87,8 @@ const BEHAVIORS: &[&str] = &[
     "face_capture",
     "microphone_record",
 ];
-const CHECKS: &[&str] = &[
+/// The review checks of the mobile schema (`finding.check`); an app has at most one finding per check.
+pub const CHECKS: &[&str] = &[
     "excessive_mandatory_fields",
     "excessive_permissions",
     "forced_consent",
@@ -187,9 +192,14 @@ impl Rng {
         (self.next_u64() % n.max(1) as u64) as usize
     }
 
+    /// A reference to one of `items`, uniformly (`None` when there is none).
+    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+
     /// One of `items`, uniformly (`""` when there is none).
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len())).copied().unwrap_or_default()
+        self.choose(items).copied().unwrap_or_default()
     }
 
     /// One of `items`, skewed towards the front: the first is about twice as likely as the

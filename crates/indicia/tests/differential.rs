@@ -21,6 +21,7 @@
 use std::sync::Arc;
 
 use indicia::evidence::{Column, Evidence, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
+use indicia::r#gen::Rng;
 use indicia::graph;
 use indicia::hir::*;
 use indicia::outcome::{Outcomes, Witness};
@@ -28,29 +29,21 @@ use indicia_syntax::ast::{PatternOp, Quantifier};
 use indicia_syntax::{SourceMap, Span};
 use proptest::prelude::*;
 
-/// A small deterministic generator (xorshift64*), so that one seed is one case.
-struct Rng(u64);
+/// The generator of case `seed`, so that one seed is one case. The seed is spread over the state
+/// first (and made odd, so never 0): the small seeds of a fixed range then differ from the first draw.
+fn case_rng(seed: u64) -> Rng {
+    Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+}
 
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+/// Drawing from the generator's own tables, which are never empty.
+trait OneOf {
+    /// One of `items`, uniformly.
+    fn one_of<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
+
+impl OneOf for Rng {
+    fn one_of<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        self.choose(items).expect("a non-empty table")
     }
 }
 
@@ -87,9 +80,9 @@ impl Gen {
     fn lit_scalar(&mut self, t: ScalarType) -> Value {
         match t {
             ScalarType::Bool => Value::Bool(self.rng.chance(50)),
-            ScalarType::Int => Value::Int(*self.rng.pick(&INTS)),
-            ScalarType::Float => Value::Float(*self.rng.pick(&FLOATS)),
-            ScalarType::Str => Value::Str(Arc::from(*self.rng.pick(&LITERALS))),
+            ScalarType::Int => Value::Int(*self.rng.one_of(&INTS)),
+            ScalarType::Float => Value::Float(*self.rng.one_of(&FLOATS)),
+            ScalarType::Str => Value::Str(Arc::from(*self.rng.one_of(&LITERALS))),
         }
     }
 
@@ -118,7 +111,7 @@ impl Gen {
             let nfields = 1 + self.rng.below(4);
             let mut fields = Vec::new();
             for f in 0..nfields {
-                let scalar = *self.rng.pick(&scalar_types());
+                let scalar = *self.rng.one_of(&scalar_types());
                 let list = scalar != ScalarType::Bool && self.rng.chance(25);
                 fields.push(Field { name: format!("f{f}"), ty: Type { scalar, list }, optional: self.rng.chance(50) });
             }
@@ -128,7 +121,7 @@ impl Gen {
 
     fn params(&mut self) {
         for p in 0..self.rng.below(4) {
-            let scalar = *self.rng.pick(&scalar_types());
+            let scalar = *self.rng.one_of(&scalar_types());
             let ty = Type { scalar, list: scalar != ScalarType::Bool && self.rng.chance(40) };
             let default = self.lit(ty);
             self.params.push(Param { name: format!("p{p}"), ty, default });
@@ -158,22 +151,22 @@ impl Gen {
         loop {
             match self.rng.below(6) {
                 0 | 1 if !fields.is_empty() => {
-                    let (scope, kind, field) = *self.rng.pick(&fields);
+                    let (scope, kind, field) = *self.rng.one_of(&fields);
                     return self.push(Expr::Field { scope, kind, field });
                 }
                 2 if !params.is_empty() => {
-                    let p = *self.rng.pick(&params);
+                    let p = *self.rng.one_of(&params);
                     return self.push(Expr::Param(ParamId(p as u32)));
                 }
                 3 if !defines.is_empty() => {
-                    let d = *self.rng.pick(&defines);
+                    let d = *self.rng.one_of(&defines);
                     return self.push(Expr::Define(DefineId(d as u32)));
                 }
                 4 if ty == Type::BOOL && depth > 0 => return self.cond(env, depth - 1),
                 5 if ty == Type::BOOL && self.rng.chance(30) => return self.push(Expr::Unknown),
                 _ if self.rng.chance(40) || depth == 0 => {
                     let t = if Gen::numeric(ty.scalar) && self.rng.chance(50) {
-                        Type { scalar: *self.rng.pick(&[ScalarType::Int, ScalarType::Float]), list: ty.list }
+                        Type { scalar: *self.rng.one_of(&[ScalarType::Int, ScalarType::Float]), list: ty.list }
                     } else {
                         ty
                     };
@@ -216,16 +209,16 @@ impl Gen {
                 if opts.is_empty() {
                     return self.push(Expr::Unknown);
                 }
-                let field = FieldId(*self.rng.pick(&opts) as u32);
+                let field = FieldId(*self.rng.one_of(&opts) as u32);
                 self.push(Expr::Has { scope: scope as u32, kind, field })
             }
             2..=4 => {
                 // A comparison.
-                let t = *self.rng.pick(&scalar_types());
+                let t = *self.rng.one_of(&scalar_types());
                 let op = if t.is_numeric() {
-                    *self.rng.pick(&[CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge])
+                    *self.rng.one_of(&[CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge])
                 } else {
-                    *self.rng.pick(&[CmpOp::Eq, CmpOp::Ne])
+                    *self.rng.one_of(&[CmpOp::Eq, CmpOp::Ne])
                 };
                 let ty = Type { scalar: t, list: false };
                 let d = depth.saturating_sub(1);
@@ -248,7 +241,8 @@ impl Gen {
                 self.push(Expr::Or(a, b))
             }
             10 | 11 => {
-                let quantifier = *self.rng.pick(&[Quantifier::Any, Quantifier::Any, Quantifier::All, Quantifier::None]);
+                let quantifier =
+                    *self.rng.one_of(&[Quantifier::Any, Quantifier::Any, Quantifier::All, Quantifier::None]);
                 let kind = KindId(self.rng.below(kinds) as u32);
                 let body = self.body(kind, env, depth);
                 self.push(Expr::Quant { quantifier, kind, body })
@@ -256,7 +250,7 @@ impl Gen {
             12 => {
                 let kind = KindId(self.rng.below(kinds) as u32);
                 let body = self.body(kind, env, depth);
-                let op = *self.rng.pick(&[
+                let op = *self.rng.one_of(&[
                     CmpOp::Eq,
                     CmpOp::Ne,
                     CmpOp::Lt,
@@ -270,7 +264,7 @@ impl Gen {
                     let v = self.rng.below(4) as i64 - 1;
                     self.push(Expr::Lit(Value::Int(v)))
                 } else if self.rng.chance(50) {
-                    let v = *self.rng.pick(&[0.5, 1.0, 1.5, 2.0, -1.0]);
+                    let v = *self.rng.one_of(&[0.5, 1.0, 1.5, 2.0, -1.0]);
                     self.push(Expr::Lit(Value::Float(v)))
                 } else {
                     let ty = Type { scalar: ScalarType::Int, list: false };
@@ -279,13 +273,13 @@ impl Gen {
                 self.push(Expr::CountCmp { kind, body, op, n })
             }
             13 => {
-                let t = *self.rng.pick(&scalar_types());
+                let t = *self.rng.one_of(&scalar_types());
                 let elem = self.value(Type { scalar: t, list: false }, env, depth - 1);
                 let list = self.value(Type { scalar: t, list: true }, env, depth - 1);
                 self.push(Expr::In { elem, list })
             }
             14 => {
-                let t = *self.rng.pick(&[ScalarType::Int, ScalarType::Float, ScalarType::Str]);
+                let t = *self.rng.one_of(&[ScalarType::Int, ScalarType::Float, ScalarType::Str]);
                 let lhs = self.value(Type { scalar: t, list: true }, env, depth - 1);
                 let rhs = self.value(Type { scalar: t, list: true }, env, depth - 1);
                 self.push(Expr::Intersects { lhs, rhs })
@@ -331,16 +325,16 @@ impl Gen {
         if pairs.is_empty() {
             return None;
         }
-        let (f, scope, k, g, ty) = *self.rng.pick(&pairs);
+        let (f, scope, k, g, ty) = *self.rng.one_of(&pairs);
         let lhs = self.push(Expr::Field { scope: 0, kind: env[0], field: f });
         let rhs = self.push(Expr::Field { scope, kind: k, field: g });
         Some(if ty.list {
             self.push(Expr::Intersects { lhs, rhs })
         } else {
             let op = if ty.scalar.is_numeric() {
-                *self.rng.pick(&[CmpOp::Eq, CmpOp::Lt, CmpOp::Ge])
+                *self.rng.one_of(&[CmpOp::Eq, CmpOp::Lt, CmpOp::Ge])
             } else {
-                *self.rng.pick(&[CmpOp::Eq, CmpOp::Ne])
+                *self.rng.one_of(&[CmpOp::Eq, CmpOp::Ne])
             };
             self.push(Expr::Compare { op, lhs, rhs })
         })
@@ -351,7 +345,7 @@ impl Gen {
             let (ty, body) = if self.rng.chance(75) {
                 (Type::BOOL, self.cond(&[], 3))
             } else {
-                let scalar = *self.rng.pick(&[ScalarType::Int, ScalarType::Float, ScalarType::Str]);
+                let scalar = *self.rng.one_of(&[ScalarType::Int, ScalarType::Float, ScalarType::Str]);
                 let ty = Type { scalar, list: self.rng.chance(40) };
                 let v = self.value(ty, &[], 0);
                 // The define's type is its body's: a numeric body may be the other number type.
@@ -395,7 +389,7 @@ impl Gen {
         let mut out = Vec::new();
         for i in 0..n {
             let when = if !self.shared.is_empty() && self.rng.chance(40) {
-                let s = *self.rng.pick(&self.shared.clone());
+                let s = *self.rng.one_of(&self.shared.clone());
                 let copy = self.copy(s);
                 if self.rng.chance(50) {
                     copy
@@ -430,7 +424,7 @@ impl Gen {
 
 fn gen_pack(seed: u64) -> (Pack, ParamValues, Rng) {
     let mut g = Gen {
-        rng: Rng::new(seed),
+        rng: case_rng(seed),
         schema: Schema::default(),
         params: Vec::new(),
         defines: Vec::new(),
@@ -515,9 +509,9 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
                     for _ in 0..n {
                         match &mut items {
                             Items::Bool(v) => v.push(rng.chance(50)),
-                            Items::Int(v) => v.push(*rng.pick(&INTS)),
-                            Items::Float(v) => v.push(*rng.pick(&FLOATS)),
-                            Items::Str(v) => v.push(intern(pick_str(rng))),
+                            Items::Int(v) => v.push(*rng.one_of(&INTS)),
+                            Items::Float(v) => v.push(*rng.one_of(&FLOATS)),
+                            Items::Str(v) => v.push(intern(rng.pick(&EVIDENCE_STRINGS))),
                         }
                     }
                     ranges.push(Some((start, start + n as u32)));
@@ -526,13 +520,15 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
             } else {
                 match f.ty.scalar {
                     ScalarType::Bool => Column::Bool((0..len).map(|_| present(rng).then(|| rng.chance(50))).collect()),
-                    ScalarType::Int => Column::Int((0..len).map(|_| present(rng).then(|| *rng.pick(&INTS))).collect()),
+                    ScalarType::Int => {
+                        Column::Int((0..len).map(|_| present(rng).then(|| *rng.one_of(&INTS))).collect())
+                    }
                     ScalarType::Float => {
-                        Column::Float((0..len).map(|_| present(rng).then(|| *rng.pick(&FLOATS))).collect())
+                        Column::Float((0..len).map(|_| present(rng).then(|| *rng.one_of(&FLOATS))).collect())
                     }
-                    ScalarType::Str => {
-                        Column::Str((0..len).map(|_| present(rng).then(|| intern(pick_str(rng)))).collect())
-                    }
+                    ScalarType::Str => Column::Str(
+                        (0..len).map(|_| present(rng).then(|| intern(rng.pick(&EVIDENCE_STRINGS)))).collect(),
+                    ),
                 }
             };
             columns.push(col);
@@ -688,8 +684,4 @@ fn generated_cases_cover_the_semantics() {
         "fail {fail} pass {pass} inconclusive {inconclusive} witnesses {witnesses} nested {nested} folded {folded}"
     );
     assert!(fail > 100 && pass > 100 && inconclusive > 100 && witnesses > 100 && nested > 20 && folded > 20);
-}
-
-fn pick_str(rng: &mut Rng) -> &'static str {
-    EVIDENCE_STRINGS[rng.below(EVIDENCE_STRINGS.len())]
 }

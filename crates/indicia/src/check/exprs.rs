@@ -449,14 +449,30 @@ impl<'a> Checker<'a> {
             (Some(count), None) => self.count_comparison(count, op, rhs, span, scope, depth),
             (None, Some(count)) => self.count_comparison(count, op.flip(), lhs, span, scope, depth),
             (None, None) => {
-                let l = self.expr(lhs, scope, depth + 1);
-                let r = self.expr(rhs, scope, depth + 1);
-                if !l.ty.is_error() && !r.ty.is_error() {
-                    self.check_comparison(op, (l.ty, lhs.span), (r.ty, rhs.span), span);
-                }
+                let (l, r) =
+                    self.operands(lhs, rhs, scope, depth, |checker, l, r| checker.check_comparison(op, l, r, span));
                 Typed { ty: Ty::BOOL, id: self.push(hir::Expr::Compare { op, lhs: l.id, rhs: r.id }, span) }
             }
         }
+    }
+
+    /// Types both operands of a binary operator, left first, and runs `rule` (the operator's typing
+    /// rule, which reports what it finds wrong) on their types and spans, unless either already has
+    /// an error: that one was reported where it arose.
+    fn operands(
+        &mut self,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        scope: &mut Vec<Frame<'a>>,
+        depth: usize,
+        rule: impl FnOnce(&mut Self, (Ty, Span), (Ty, Span)),
+    ) -> (Typed, Typed) {
+        let l = self.expr(lhs, scope, depth + 1);
+        let r = self.expr(rhs, scope, depth + 1);
+        if !l.ty.is_error() && !r.ty.is_error() {
+            rule(self, (l.ty, lhs.span), (r.ty, rhs.span));
+        }
+        (l, r)
     }
 
     /// The typing rule of `==`, `!=` (two scalars of one type) and `<`, `<=`, `>`, `>=` (numbers).
@@ -542,34 +558,32 @@ impl<'a> Checker<'a> {
         scope: &mut Vec<Frame<'a>>,
         depth: usize,
     ) -> Typed {
-        let l = self.expr(lhs, scope, depth + 1);
-        let r = self.expr(rhs, scope, depth + 1);
-        let symbol = op.symbol();
-        if !l.ty.is_error() && !r.ty.is_error() {
-            match (l.ty, r.ty) {
-                (Ty::Scalar(x), Ty::List(e)) if !scalars_compatible(x, e) => {
-                    let message = format!(
-                        "`{symbol}` takes a value and a list of its type, found {} and {}",
-                        l.ty.show(),
-                        r.ty.show()
-                    );
-                    self.report(Diagnostic::error(message, span));
-                }
-                (Ty::Scalar(_), Ty::List(_) | Ty::EmptyList) => {}
-                (Ty::Scalar(_), other) => {
-                    let message = format!("`{symbol}` takes a list on its right, found {}", other.show());
-                    self.report(Diagnostic::error(message, rhs.span));
-                }
-                (other, _) => {
-                    let message = format!("`{symbol}` takes a scalar on its left, found {}", other.show());
-                    let help = "to compare two lists, write `a intersects b`";
-                    self.report(Diagnostic::error(message, lhs.span).with_help(help));
-                }
-            }
-        }
+        let (l, r) = self.operands(lhs, rhs, scope, depth, |checker, l, r| checker.check_membership(op, l, r, span));
         let id = self.push(hir::Expr::In { elem: l.id, list: r.id }, span);
         let id = if op == BinOp::NotIn { self.push(hir::Expr::Not(id), span) } else { id };
         Typed { ty: Ty::BOOL, id }
+    }
+
+    /// The typing rule of `in` and `not in`: a scalar on the left, a list of its type on the right.
+    fn check_membership(&mut self, op: BinOp, (l, lspan): (Ty, Span), (r, rspan): (Ty, Span), span: Span) {
+        let symbol = op.symbol();
+        match (l, r) {
+            (Ty::Scalar(x), Ty::List(e)) if !scalars_compatible(x, e) => {
+                let message =
+                    format!("`{symbol}` takes a value and a list of its type, found {} and {}", l.show(), r.show());
+                self.report(Diagnostic::error(message, span));
+            }
+            (Ty::Scalar(_), Ty::List(_) | Ty::EmptyList) => {}
+            (Ty::Scalar(_), other) => {
+                let message = format!("`{symbol}` takes a list on its right, found {}", other.show());
+                self.report(Diagnostic::error(message, rspan));
+            }
+            (other, _) => {
+                let message = format!("`{symbol}` takes a scalar on its left, found {}", other.show());
+                let help = "to compare two lists, write `a intersects b`";
+                self.report(Diagnostic::error(message, lspan).with_help(help));
+            }
+        }
     }
 
     /// `a intersects b`.
@@ -581,22 +595,20 @@ impl<'a> Checker<'a> {
         scope: &mut Vec<Frame<'a>>,
         depth: usize,
     ) -> Typed {
-        let l = self.expr(lhs, scope, depth + 1);
-        let r = self.expr(rhs, scope, depth + 1);
-        if !l.ty.is_error() && !r.ty.is_error() {
-            if let Some((ty, at)) = [(l.ty, lhs.span), (r.ty, rhs.span)].into_iter().find(|(t, _)| !t.is_list()) {
-                let message = format!("`intersects` takes two lists, found {}", ty.show());
-                self.report(Diagnostic::error(message, at));
-            } else if !lists_compatible(l.ty, r.ty) {
-                let message = format!(
-                    "`intersects` takes two lists of one element type, found {} and {}",
-                    l.ty.show(),
-                    r.ty.show()
-                );
-                self.report(Diagnostic::error(message, span));
-            }
-        }
+        let (l, r) = self.operands(lhs, rhs, scope, depth, |checker, l, r| checker.check_intersects(l, r, span));
         Typed { ty: Ty::BOOL, id: self.push(hir::Expr::Intersects { lhs: l.id, rhs: r.id }, span) }
+    }
+
+    /// The typing rule of `intersects`: two lists of one element type.
+    fn check_intersects(&mut self, (l, lspan): (Ty, Span), (r, rspan): (Ty, Span), span: Span) {
+        if let Some((ty, at)) = [(l, lspan), (r, rspan)].into_iter().find(|(t, _)| !t.is_list()) {
+            let message = format!("`intersects` takes two lists, found {}", ty.show());
+            self.report(Diagnostic::error(message, at));
+        } else if !lists_compatible(l, r) {
+            let message =
+                format!("`intersects` takes two lists of one element type, found {} and {}", l.show(), r.show());
+            self.report(Diagnostic::error(message, span));
+        }
     }
 
     /// A list literal: literals of one type (`int` and `float` mix into a `float` list, whose

@@ -1,5 +1,9 @@
 //! The typed visitors: the top-level object, `facts`, `collected`, each kind's array, each fact
 //! and each field, reading values straight into the columns.
+//!
+//! The three objects (the top level, `facts`, a fact) share [`read_members`], which classifies
+//! each member by name and handles duplicates, undeclared members and the path; the arrays share
+//! [`read_elements`]; a field value and a list element share [`ScalarSlot`].
 
 use std::fmt;
 
@@ -7,9 +11,18 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::any::{AnySeed, KeySeed, build_object};
 use super::path::{Found, Seg, expected, type_name};
-use super::{Column, Ctx, Items, KeySet};
+use super::{Column, Ctx, Items, KeySet, KindLayout, Layout};
 use crate::evidence::Sym;
 use crate::hir::{ScalarType, Type};
+
+/// Implements `expecting` (serde's description of the value wanted) as the fixed text given.
+macro_rules! expecting {
+    ($what:literal) => {
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str($what)
+        }
+    };
+}
 
 /// Implements the listed `visit_*` methods as rejections through the visitor's own `reject`.
 macro_rules! reject {
@@ -54,9 +67,10 @@ macro_rules! reject {
     };
 }
 
-/// `deserialize` = `deserialize_any` with the seed as its own visitor.
+/// `deserialize` = `deserialize_any` with the seed as its own visitor. With `expected "what"`,
+/// also the seed's `reject`: the violation `expected what, found …` at the current path.
 macro_rules! seed_is_visitor {
-    ($seed:ident, $value:ty) => {
+    ($seed:ident -> $value:ty) => {
         impl<'de> DeserializeSeed<'de> for $seed<'_, '_> {
             type Value = $value;
 
@@ -66,6 +80,151 @@ macro_rules! seed_is_visitor {
             }
         }
     };
+    ($seed:ident -> $value:ty, expected $what:literal) => {
+        seed_is_visitor!($seed -> $value);
+
+        impl $seed<'_, '_> {
+            fn reject<E: de::Error>(self, found: Found<'_>) -> Result<$value, E> {
+                Err(self.cx.violation(None, expected($what, found)))
+            }
+        }
+    };
+}
+
+/// Implements `visit_bool`, `visit_i64`, `visit_u64`, `visit_f64` and `visit_str` through the
+/// visitor's [`ScalarSlot`] methods.
+macro_rules! visit_scalars {
+    () => {
+        #[inline]
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+            self.read_bool(v)
+        }
+
+        #[inline]
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+            self.read_number(Found::I64(v))
+        }
+
+        #[inline]
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+            self.read_number(Found::U64(v))
+        }
+
+        #[inline]
+        fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<(), E> {
+            self.cx().check_float(v)?;
+            self.read_number(Found::F64(v))
+        }
+
+        #[inline]
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+            self.read_str(v)
+        }
+    };
+}
+
+/// A member of an object, classified by its name.
+enum Member<D> {
+    /// One the object's visitor reads.
+    Declared(D),
+    /// Any other: checked, warned about and skipped.
+    Undeclared(Box<str>),
+}
+
+impl<D> Member<D> {
+    /// Classifies the member `name` of an object whose members are `members`.
+    #[inline(always)]
+    fn classify<M: Members<Declared = D>>(members: &M, name: &str) -> Member<D> {
+        match members.declared(name) {
+            Some(member) => Member::Declared(member),
+            None => Member::Undeclared(name.into()),
+        }
+    }
+}
+
+/// The members of one kind of object, told apart by name: what [`read_members`] needs to know.
+trait Members {
+    /// A declared member, as its name classifies it.
+    type Declared: Copy;
+
+    /// The declared member named `name`, if any.
+    fn declared(&self, name: &str) -> Option<Self::Declared>;
+
+    /// The path segment of a declared member.
+    fn seg(&self, member: Self::Declared) -> Seg;
+
+    /// Notes that `member` is given; false when it was given already.
+    fn first_time(&mut self, cx: &mut Ctx<'_>, member: Self::Declared) -> bool;
+
+    /// Reads the value of `member` (whose segment is on the path).
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        member: Self::Declared,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+
+    /// Notes the undeclared member `name` and warns about it; false when it was given already.
+    fn undeclared(&mut self, cx: &mut Ctx<'_>, name: &str) -> bool;
+}
+
+/// Reads an object's members in order, each value under its member's path segment: a member
+/// given twice is a violation, a declared one is read by `members`, any other is skipped.
+///
+/// Always inlined, as are [`FieldMembers`]' methods: for a fact object this is the hot loop, and
+/// it is as fast as a loop written out only when the compiler sees it whole.
+#[inline(always)]
+fn read_members<'de, A: MapAccess<'de>, M: Members>(
+    cx: &mut Ctx<'_>,
+    map: &mut A,
+    members: &mut M,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key_seed(KeySeed(|name: &str| Member::classify(&*members, name)))? {
+        match key {
+            Member::Declared(member) => {
+                let seg = members.seg(member);
+                if !members.first_time(cx, member) {
+                    return Err(cx.violation(Some(seg), "member given twice".to_owned()));
+                }
+                cx.push_path(seg);
+                members.read(cx, member, map)?;
+            }
+            Member::Undeclared(name) => {
+                if !members.undeclared(cx, &name) {
+                    return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
+                }
+                cx.push_path(Seg::Key(name));
+                map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
+            }
+        }
+        cx.pop_path();
+    }
+    Ok(())
+}
+
+/// The violation for a required member `name` that the object lacks.
+#[cold]
+fn missing<E: de::Error>(cx: &mut Ctx<'_>, name: &'static str) -> E {
+    cx.violation(Some(Seg::Static(name)), "missing required member".to_owned())
+}
+
+/// Reads an array's elements, each under its index on the path, with `next` (which reads one,
+/// and gives `None` past the last).
+#[inline]
+fn read_elements<'r, E>(
+    cx: &mut Ctx<'r>,
+    mut next: impl FnMut(&mut Ctx<'r>) -> Result<Option<()>, E>,
+) -> Result<(), E> {
+    let mut i = 0;
+    loop {
+        cx.push_path(Seg::Index(i));
+        if next(&mut *cx)?.is_none() {
+            cx.pop_path();
+            return Ok(());
+        }
+        cx.pop_path();
+        i += 1;
+    }
 }
 
 /// The whole document: one object with `app`, `facts` and maybe `collected`.
@@ -73,84 +232,97 @@ pub(super) struct TopSeed<'a, 'r> {
     pub(super) cx: &'a mut Ctx<'r>,
 }
 
-seed_is_visitor!(TopSeed, ());
-
-enum TopKey {
-    App,
-    Facts,
-    Collected,
-    Other(Box<str>),
-}
-
-impl TopSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("one JSON object", found)))
-    }
-}
+seed_is_visitor!(TopSeed -> (), expected "one JSON object");
 
 impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an evidence object")
-    }
+    expecting!("an evidence object");
 
     reject!(bool, int, str, null, array);
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let cx = self.cx;
-        let (mut app, mut facts, mut collected) = (None, false, false);
-        let mut others = KeySet::default();
-        let classify = |s: &str| match s {
-            "app" => TopKey::App,
-            "facts" => TopKey::Facts,
-            "collected" => TopKey::Collected,
-            _ => TopKey::Other(s.into()),
-        };
-        while let Some(key) = map.next_key_seed(KeySeed(classify))? {
-            let (name, seen) = match &key {
-                TopKey::App => ("app", app.is_some()),
-                TopKey::Facts => ("facts", facts),
-                TopKey::Collected => ("collected", collected),
-                TopKey::Other(_) => ("", false),
-            };
-            if seen {
-                return Err(cx.violation(Some(Seg::Static(name)), "member given twice".to_owned()));
-            }
-            match key {
-                TopKey::App => {
-                    cx.push_path(Seg::Static("app"));
-                    app = Some(map.next_value_seed(AppSeed { cx: &mut *cx })?);
-                }
-                TopKey::Facts => {
-                    cx.push_path(Seg::Static("facts"));
-                    map.next_value_seed(FactsSeed { cx: &mut *cx })?;
-                    facts = true;
-                }
-                TopKey::Collected => {
-                    cx.push_path(Seg::Static("collected"));
-                    map.next_value_seed(CollectedSeed { cx: &mut *cx })?;
-                    collected = true;
-                }
-                TopKey::Other(name) => {
-                    if !others.insert(&name) {
-                        return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
-                    }
-                    cx.warnings.push(format!("unknown top-level member `{name}` ignored"));
-                    cx.push_path(Seg::Key(name));
-                    map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
-                }
-            }
-            cx.pop_path();
+        let mut members = TopMembers::default();
+        read_members(cx, &mut map, &mut members)?;
+        if members.app.is_none() {
+            return Err(missing(cx, "app"));
         }
-        if app.is_none() {
-            return Err(cx.violation(Some(Seg::Static("app")), "missing required member".to_owned()));
+        if !members.facts {
+            return Err(missing(cx, "facts"));
         }
-        if !facts {
-            return Err(cx.violation(Some(Seg::Static("facts")), "missing required member".to_owned()));
-        }
-        cx.app = app;
+        cx.app = members.app;
         Ok(())
+    }
+}
+
+/// A declared member of the top-level object.
+#[derive(Clone, Copy)]
+enum TopMember {
+    App,
+    Facts,
+    Collected,
+}
+
+/// The members of the top-level object read so far.
+#[derive(Default)]
+struct TopMembers {
+    app: Option<serde_json::Map<String, serde_json::Value>>,
+    facts: bool,
+    collected: bool,
+    /// The other members' names.
+    others: KeySet,
+}
+
+impl Members for TopMembers {
+    type Declared = TopMember;
+
+    fn declared(&self, name: &str) -> Option<TopMember> {
+        match name {
+            "app" => Some(TopMember::App),
+            "facts" => Some(TopMember::Facts),
+            "collected" => Some(TopMember::Collected),
+            _ => None,
+        }
+    }
+
+    fn seg(&self, member: TopMember) -> Seg {
+        Seg::Static(match member {
+            TopMember::App => "app",
+            TopMember::Facts => "facts",
+            TopMember::Collected => "collected",
+        })
+    }
+
+    fn first_time(&mut self, _: &mut Ctx<'_>, member: TopMember) -> bool {
+        match member {
+            // Noted by keeping its value.
+            TopMember::App => self.app.is_none(),
+            TopMember::Facts => !std::mem::replace(&mut self.facts, true),
+            TopMember::Collected => !std::mem::replace(&mut self.collected, true),
+        }
+    }
+
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        member: TopMember,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match member {
+            TopMember::App => self.app = Some(map.next_value_seed(AppSeed { cx })?),
+            TopMember::Facts => map.next_value_seed(FactsSeed { cx })?,
+            TopMember::Collected => map.next_value_seed(CollectedSeed { cx })?,
+        }
+        Ok(())
+    }
+
+    fn undeclared(&mut self, cx: &mut Ctx<'_>, name: &str) -> bool {
+        if !self.others.insert(name) {
+            return false;
+        }
+        cx.warnings.push(format!("unknown top-level member `{name}` ignored"));
+        true
     }
 }
 
@@ -159,20 +331,12 @@ struct AppSeed<'a, 'r> {
     cx: &'a mut Ctx<'r>,
 }
 
-seed_is_visitor!(AppSeed, serde_json::Map<String, serde_json::Value>);
-
-impl AppSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<serde_json::Map<String, serde_json::Value>, E> {
-        Err(self.cx.violation(None, expected("object", found)))
-    }
-}
+seed_is_visitor!(AppSeed -> serde_json::Map<String, serde_json::Value>, expected "object");
 
 impl<'de> Visitor<'de> for AppSeed<'_, '_> {
     type Value = serde_json::Map<String, serde_json::Value>;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the app object")
-    }
+    expecting!("the app object");
 
     reject!(bool, int, str, null, array);
 
@@ -186,61 +350,59 @@ struct FactsSeed<'a, 'r> {
     cx: &'a mut Ctx<'r>,
 }
 
-seed_is_visitor!(FactsSeed, ());
-
-enum KindKey {
-    Declared(usize),
-    Undeclared(Box<str>),
-}
-
-impl FactsSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("object", found)))
-    }
-}
+seed_is_visitor!(FactsSeed -> (), expected "object");
 
 impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the facts object")
-    }
+    expecting!("the facts object");
 
     reject!(bool, int, str, null, array);
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let cx = self.cx;
-        let layout = cx.layout;
-        let mut undeclared = KeySet::default();
-        let classify = |s: &str| match layout.kind_id(s) {
-            Some(k) => KindKey::Declared(k),
-            None => KindKey::Undeclared(s.into()),
-        };
-        while let Some(key) = map.next_key_seed(KeySeed(classify))? {
-            match key {
-                KindKey::Declared(kind) => {
-                    let seen = cx.s.kind_seen.get_mut(kind).map(|seen| std::mem::replace(seen, true));
-                    if seen != Some(false) {
-                        return Err(cx.violation(Some(Seg::Kind(kind)), "member given twice".to_owned()));
-                    }
-                    if let Some(table) = cx.tables.get_mut(kind) {
-                        table.observed = true;
-                    }
-                    cx.push_path(Seg::Kind(kind));
-                    map.next_value_seed(KindSeed { cx: &mut *cx, kind })?;
-                }
-                KindKey::Undeclared(name) => {
-                    if !undeclared.insert(&name) {
-                        return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
-                    }
-                    cx.warn_kind(&name);
-                    cx.push_path(Seg::Key(name));
-                    map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
-                }
-            }
-            cx.pop_path();
+        let layout = self.cx.layout;
+        read_members(self.cx, &mut map, &mut KindMembers { layout, undeclared: KeySet::default() })
+    }
+}
+
+/// The members of `facts`: the declared kinds, by number, and the names of the others.
+struct KindMembers<'l> {
+    layout: &'l Layout,
+    undeclared: KeySet,
+}
+
+impl Members for KindMembers<'_> {
+    type Declared = usize;
+
+    #[inline]
+    fn declared(&self, name: &str) -> Option<usize> {
+        self.layout.kind_id(name)
+    }
+
+    #[inline]
+    fn seg(&self, kind: usize) -> Seg {
+        Seg::Kind(kind)
+    }
+
+    #[inline]
+    fn first_time(&mut self, cx: &mut Ctx<'_>, kind: usize) -> bool {
+        cx.s.kind_seen.get_mut(kind).map(|seen| std::mem::replace(seen, true)) == Some(false)
+    }
+
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, cx: &mut Ctx<'_>, kind: usize, map: &mut A) -> Result<(), A::Error> {
+        if let Some(table) = cx.tables.get_mut(kind) {
+            table.observed = true;
         }
-        Ok(())
+        map.next_value_seed(KindSeed { cx, kind })
+    }
+
+    fn undeclared(&mut self, cx: &mut Ctx<'_>, name: &str) -> bool {
+        if !self.undeclared.insert(name) {
+            return false;
+        }
+        cx.warn_kind(name);
+        true
     }
 }
 
@@ -249,20 +411,12 @@ struct CollectedSeed<'a, 'r> {
     cx: &'a mut Ctx<'r>,
 }
 
-seed_is_visitor!(CollectedSeed, ());
-
-impl CollectedSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("array", found)))
-    }
-}
+seed_is_visitor!(CollectedSeed -> (), expected "array");
 
 impl<'de> Visitor<'de> for CollectedSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of fact kinds")
-    }
+    expecting!("an array of fact kinds");
 
     reject!(bool, int, str, object);
 
@@ -271,17 +425,7 @@ impl<'de> Visitor<'de> for CollectedSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let cx = self.cx;
-        let mut i = 0;
-        loop {
-            cx.push_path(Seg::Index(i));
-            if seq.next_element_seed(CollectedKindSeed { cx: &mut *cx })?.is_none() {
-                cx.pop_path();
-                return Ok(());
-            }
-            cx.pop_path();
-            i += 1;
-        }
+        read_elements(self.cx, |cx| seq.next_element_seed(CollectedKindSeed { cx }))
     }
 }
 
@@ -290,20 +434,12 @@ struct CollectedKindSeed<'a, 'r> {
     cx: &'a mut Ctx<'r>,
 }
 
-seed_is_visitor!(CollectedKindSeed, ());
-
-impl CollectedKindSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("string", found)))
-    }
-}
+seed_is_visitor!(CollectedKindSeed -> (), expected "string");
 
 impl<'de> Visitor<'de> for CollectedKindSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a fact kind")
-    }
+    expecting!("a fact kind");
 
     reject!(bool, int, null, array, object);
 
@@ -326,35 +462,18 @@ struct KindSeed<'a, 'r> {
     kind: usize,
 }
 
-seed_is_visitor!(KindSeed, ());
-
-impl KindSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("array", found)))
-    }
-}
+seed_is_visitor!(KindSeed -> (), expected "array");
 
 impl<'de> Visitor<'de> for KindSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of facts")
-    }
+    expecting!("an array of facts");
 
     reject!(bool, int, str, null, object);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let KindSeed { cx, kind } = self;
-        let mut i = 0;
-        loop {
-            cx.push_path(Seg::Index(i));
-            if seq.next_element_seed(FactSeed { cx: &mut *cx, kind })?.is_none() {
-                cx.pop_path();
-                return Ok(());
-            }
-            cx.pop_path();
-            i += 1;
-        }
+        let kind = self.kind;
+        read_elements(self.cx, |cx| seq.next_element_seed(FactSeed { cx, kind }))
     }
 }
 
@@ -364,25 +483,12 @@ struct FactSeed<'a, 'r> {
     kind: usize,
 }
 
-seed_is_visitor!(FactSeed, ());
-
-enum FieldKey {
-    Declared(usize),
-    Undeclared(Box<str>),
-}
-
-impl FactSeed<'_, '_> {
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected("object", found)))
-    }
-}
+seed_is_visitor!(FactSeed -> (), expected "object");
 
 impl<'de> Visitor<'de> for FactSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a fact object")
-    }
+    expecting!("a fact object");
 
     reject!(bool, int, str, null, array);
 
@@ -394,39 +500,7 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
         cx.s.stamp += 1;
         let stamp = cx.s.stamp;
         cx.s.fact_keys.clear();
-        let mut guess = 0;
-        let classify = |guess: usize| {
-            move |s: &str| match layout.field_id(s, guess) {
-                Some(f) => FieldKey::Declared(f),
-                None => FieldKey::Undeclared(s.into()),
-            }
-        };
-        while let Some(key) = map.next_key_seed(KeySeed(classify(guess)))? {
-            match key {
-                FieldKey::Declared(field) => {
-                    guess = field + 1;
-                    let last = cx.s.stamps.get_mut(kind).and_then(|s| s.get_mut(field));
-                    let Some(last) = last.filter(|last| **last != stamp) else {
-                        return Err(cx.violation(Some(Seg::Field(kind, field)), "member given twice".to_owned()));
-                    };
-                    *last = stamp;
-                    let Some(decl) = layout.fields.get(field) else {
-                        return Err(cx.violation(None, "internal error: unknown field".to_owned()));
-                    };
-                    cx.push_path(Seg::Field(kind, field));
-                    map.next_value_seed(FieldSeed { cx: &mut *cx, kind, field, ty: decl.ty, optional: decl.optional })?;
-                }
-                FieldKey::Undeclared(name) => {
-                    if !cx.s.fact_keys.insert(&name) {
-                        return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
-                    }
-                    cx.warn_field(kind, &name);
-                    cx.push_path(Seg::Key(name));
-                    map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
-                }
-            }
-            cx.pop_path();
-        }
+        read_members(cx, &mut map, &mut FieldMembers { kind, layout, stamp, guess: 0 })?;
         for (field, decl) in layout.fields.iter().enumerate() {
             let given = cx.s.stamps.get(kind).and_then(|s| s.get(field)) == Some(&stamp);
             if given {
@@ -435,12 +509,66 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
             if !decl.optional {
                 return Err(cx.violation(Some(Seg::Field(kind, field)), "required field is missing".to_owned()));
             }
-            put(cx, kind, field, Cell::null(decl.ty))?;
+            put_cell(cx, kind, field, Cell::null(decl.ty))?;
         }
         if let Some(table) = cx.tables.get_mut(kind) {
             table.len += 1;
         }
         Ok(())
+    }
+}
+
+/// The members of one fact object: its kind's declared fields, by number (the names of the others
+/// are in `Scratch::fact_keys`).
+struct FieldMembers<'l> {
+    kind: usize,
+    layout: &'l KindLayout,
+    /// The fact object's number: `Scratch::stamps` holds it for the fields it gave.
+    stamp: u64,
+    /// The field tried first: facts of one kind tend to list their fields in the same order.
+    guess: usize,
+}
+
+impl Members for FieldMembers<'_> {
+    type Declared = usize;
+
+    #[inline(always)]
+    fn declared(&self, name: &str) -> Option<usize> {
+        self.layout.field_id(name, self.guess)
+    }
+
+    #[inline(always)]
+    fn seg(&self, field: usize) -> Seg {
+        Seg::Field(self.kind, field)
+    }
+
+    #[inline(always)]
+    fn first_time(&mut self, cx: &mut Ctx<'_>, field: usize) -> bool {
+        match cx.s.stamps.get_mut(self.kind).and_then(|s| s.get_mut(field)) {
+            Some(last) if *last != self.stamp => {
+                *last = self.stamp;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[inline(always)]
+    fn read<'de, A: MapAccess<'de>>(&mut self, cx: &mut Ctx<'_>, field: usize, map: &mut A) -> Result<(), A::Error> {
+        self.guess = field + 1;
+        let Some(decl) = self.layout.fields.get(field) else {
+            return Err(cx.violation(None, "internal error: unknown field".to_owned()));
+        };
+        map.next_value_seed(FieldSeed { cx, kind: self.kind, field, ty: decl.ty, optional: decl.optional })
+    }
+
+    #[inline(always)]
+    fn undeclared(&mut self, cx: &mut Ctx<'_>, name: &str) -> bool {
+        if !cx.s.fact_keys.insert(name) {
+            return false;
+        }
+        cx.warn_field(self.kind, name);
+        true
     }
 }
 
@@ -470,7 +598,7 @@ impl Cell {
 
 /// Appends `cell` to the column of `kind`'s `field`.
 #[inline]
-fn put<E: de::Error>(cx: &mut Ctx<'_>, kind: usize, field: usize, cell: Cell) -> Result<(), E> {
+fn put_cell<E: de::Error>(cx: &mut Ctx<'_>, kind: usize, field: usize, cell: Cell) -> Result<(), E> {
     let column = cx.tables.get_mut(kind).and_then(|t| t.columns.get_mut(field));
     match (column, cell) {
         (Some(Column::Bool(v)), Cell::Bool(x)) => v.push(x),
@@ -519,6 +647,62 @@ fn as_float(found: Found<'_>) -> Option<f64> {
     }
 }
 
+/// One scalar value, typed.
+enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Sym),
+}
+
+/// A place for one scalar value: a field's column ([`FieldSeed`]) or a list field's items
+/// ([`ItemSeed`]). Its provided methods read a boolean, a number or a string into it.
+trait ScalarSlot<'r>: Sized {
+    /// The state of the read.
+    fn cx(&mut self) -> &mut Ctx<'r>;
+
+    /// The scalar type taken here; `None` for a list field, which takes an array.
+    fn scalar(&self) -> Option<ScalarType>;
+
+    /// Stores `value`, of the type [`ScalarSlot::scalar`].
+    fn put<E: de::Error>(self, value: Scalar) -> Result<(), E>;
+
+    /// Fails on a value of the wrong type.
+    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E>;
+
+    /// Reads a boolean.
+    #[inline]
+    fn read_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        if self.scalar() == Some(ScalarType::Bool) { self.put(Scalar::Bool(v)) } else { self.reject(Found::Bool(v)) }
+    }
+
+    /// Reads a number (`found` is one) as an int or a float.
+    #[inline]
+    fn read_number<E: de::Error>(mut self, found: Found<'_>) -> Result<(), E> {
+        match self.scalar() {
+            Some(ScalarType::Int) => match as_int(found) {
+                Ok(n) => self.put(Scalar::Int(n)),
+                Err(message) => Err(self.cx().violation(None, message)),
+            },
+            Some(ScalarType::Float) => match as_float(found) {
+                Some(x) => self.put(Scalar::Float(x)),
+                None => self.reject(found),
+            },
+            _ => self.reject(found),
+        }
+    }
+
+    /// Reads a string, interned.
+    #[inline]
+    fn read_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        if self.scalar() != Some(ScalarType::Str) {
+            return self.reject(Found::Str(v));
+        }
+        let sym = self.cx().intern(v)?;
+        self.put(Scalar::Str(sym))
+    }
+}
+
 /// One declared field's value.
 struct FieldSeed<'a, 'r> {
     cx: &'a mut Ctx<'r>,
@@ -528,76 +712,52 @@ struct FieldSeed<'a, 'r> {
     optional: bool,
 }
 
-seed_is_visitor!(FieldSeed, ());
+seed_is_visitor!(FieldSeed -> ());
 
-impl FieldSeed<'_, '_> {
-    #[cold]
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected(&type_name(self.ty), found)))
+impl<'r> ScalarSlot<'r> for FieldSeed<'_, 'r> {
+    #[inline]
+    fn cx(&mut self) -> &mut Ctx<'r> {
+        self.cx
     }
 
     #[inline]
-    fn number<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        match (self.ty.list, self.ty.scalar) {
-            (false, ScalarType::Int) => match as_int(found) {
-                Ok(n) => put(self.cx, self.kind, self.field, Cell::Int(Some(n))),
-                Err(message) => Err(self.cx.violation(None, message)),
-            },
-            (false, ScalarType::Float) => match as_float(found) {
-                Some(x) => put(self.cx, self.kind, self.field, Cell::Float(Some(x))),
-                None => self.reject(found),
-            },
-            _ => self.reject(found),
-        }
+    fn scalar(&self) -> Option<ScalarType> {
+        (!self.ty.list).then_some(self.ty.scalar)
+    }
+
+    #[inline]
+    fn put<E: de::Error>(self, value: Scalar) -> Result<(), E> {
+        let cell = match value {
+            Scalar::Bool(b) => Cell::Bool(Some(b)),
+            Scalar::Int(n) => Cell::Int(Some(n)),
+            Scalar::Float(x) => Cell::Float(Some(x)),
+            Scalar::Str(sym) => Cell::Str(Some(sym)),
+        };
+        put_cell(self.cx, self.kind, self.field, cell)
+    }
+
+    #[cold]
+    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
+        Err(self.cx.violation(None, expected(&type_name(self.ty), found)))
     }
 }
 
 impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field value")
-    }
+    expecting!("a field value");
 
     reject!(object);
 
-    #[inline]
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        if self.ty == Type::BOOL {
-            put(self.cx, self.kind, self.field, Cell::Bool(Some(v)))
-        } else {
-            self.reject(Found::Bool(v))
-        }
-    }
-
-    #[inline]
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.number(Found::I64(v))
-    }
-
-    #[inline]
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.number(Found::U64(v))
-    }
-
-    #[inline]
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.cx.check_float(v)?;
-        self.number(Found::F64(v))
-    }
-
-    #[inline]
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        if self.ty.list || self.ty.scalar != ScalarType::Str {
-            return self.reject(Found::Str(v));
-        }
-        let sym = self.cx.intern(v)?;
-        put(self.cx, self.kind, self.field, Cell::Str(Some(sym)))
-    }
+    visit_scalars!();
 
     #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        if self.optional { put(self.cx, self.kind, self.field, Cell::null(self.ty)) } else { self.reject(Found::Null) }
+        if self.optional {
+            put_cell(self.cx, self.kind, self.field, Cell::null(self.ty))
+        } else {
+            self.reject(Found::Null)
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -606,20 +766,10 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
         }
         let FieldSeed { cx, kind, field, ty, .. } = self;
         let start = cx.tables.get(kind).and_then(|t| t.columns.get(field)).map_or(0, super::items_len);
-        let mut i = 0;
-        loop {
-            cx.push_path(Seg::Index(i));
-            let item = ItemSeed { cx: &mut *cx, kind, field, scalar: ty.scalar };
-            if seq.next_element_seed(item)?.is_none() {
-                cx.pop_path();
-                break;
-            }
-            cx.pop_path();
-            i += 1;
-        }
+        read_elements(cx, |cx| seq.next_element_seed(ItemSeed { cx, kind, field, scalar: ty.scalar }))?;
         let end = cx.tables.get(kind).and_then(|t| t.columns.get(field)).map_or(0, super::items_len);
         match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(start), Ok(end)) => put(cx, kind, field, Cell::List(Some((start, end)))),
+            (Ok(start), Ok(end)) => put_cell(cx, kind, field, Cell::List(Some((start, end)))),
             _ => Err(cx.violation(None, "too many list elements in one evidence object".to_owned())),
         }
     }
@@ -633,90 +783,47 @@ struct ItemSeed<'a, 'r> {
     scalar: ScalarType,
 }
 
-seed_is_visitor!(ItemSeed, ());
+seed_is_visitor!(ItemSeed -> ());
 
-/// One list element, typed.
-enum Item {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(Sym),
-}
-
-impl ItemSeed<'_, '_> {
-    #[cold]
-    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        Err(self.cx.violation(None, expected(self.scalar.name(), found)))
+impl<'r> ScalarSlot<'r> for ItemSeed<'_, 'r> {
+    #[inline]
+    fn cx(&mut self) -> &mut Ctx<'r> {
+        self.cx
     }
 
     #[inline]
-    fn put<E: de::Error>(self, item: Item) -> Result<(), E> {
+    fn scalar(&self) -> Option<ScalarType> {
+        Some(self.scalar)
+    }
+
+    #[inline]
+    fn put<E: de::Error>(self, value: Scalar) -> Result<(), E> {
         let column = self.cx.tables.get_mut(self.kind).and_then(|t| t.columns.get_mut(self.field));
         let Some(Column::List(list)) = column else {
             return Err(self.cx.violation(None, "internal error: column type mismatch".to_owned()));
         };
-        match (&mut list.items, item) {
-            (Items::Bool(v), Item::Bool(x)) => v.push(x),
-            (Items::Int(v), Item::Int(x)) => v.push(x),
-            (Items::Float(v), Item::Float(x)) => v.push(x),
-            (Items::Str(v), Item::Str(x)) => v.push(x),
+        match (&mut list.items, value) {
+            (Items::Bool(v), Scalar::Bool(x)) => v.push(x),
+            (Items::Int(v), Scalar::Int(x)) => v.push(x),
+            (Items::Float(v), Scalar::Float(x)) => v.push(x),
+            (Items::Str(v), Scalar::Str(x)) => v.push(x),
             _ => return Err(self.cx.violation(None, "internal error: column type mismatch".to_owned())),
         }
         Ok(())
     }
 
-    #[inline]
-    fn number<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
-        match self.scalar {
-            ScalarType::Int => match as_int(found) {
-                Ok(n) => self.put(Item::Int(n)),
-                Err(message) => Err(self.cx.violation(None, message)),
-            },
-            ScalarType::Float => match as_float(found) {
-                Some(x) => self.put(Item::Float(x)),
-                None => self.reject(found),
-            },
-            _ => self.reject(found),
-        }
+    #[cold]
+    fn reject<E: de::Error>(self, found: Found<'_>) -> Result<(), E> {
+        Err(self.cx.violation(None, expected(self.scalar.name(), found)))
     }
 }
 
 impl<'de> Visitor<'de> for ItemSeed<'_, '_> {
     type Value = ();
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list element")
-    }
+    expecting!("a list element");
 
     reject!(null, array, object);
 
-    #[inline]
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        if self.scalar == ScalarType::Bool { self.put(Item::Bool(v)) } else { self.reject(Found::Bool(v)) }
-    }
-
-    #[inline]
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.number(Found::I64(v))
-    }
-
-    #[inline]
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.number(Found::U64(v))
-    }
-
-    #[inline]
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.cx.check_float(v)?;
-        self.number(Found::F64(v))
-    }
-
-    #[inline]
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        if self.scalar != ScalarType::Str {
-            return self.reject(Found::Str(v));
-        }
-        let sym = self.cx.intern(v)?;
-        self.put(Item::Str(sym))
-    }
+    visit_scalars!();
 }
