@@ -128,8 +128,6 @@ fn scalar_value(literal: &Literal, scalar: ScalarType) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
-
     use super::*;
     use crate::Engine;
 
