@@ -211,24 +211,34 @@ impl ReportTemplate {
 /// Builds the report of one app from its outcomes. `outcomes.indicators` is parallel to the
 /// pack's indicators.
 pub fn build_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &Outcomes) -> Report {
+    let verdicts: Vec<Verdict> = outcomes.indicators.iter().map(|o| o.verdict).collect();
     let mut categories = template.categories.clone();
-    let mut indicators = Vec::with_capacity(template.indicators.len());
-    let mut verdicts = Vec::with_capacity(template.indicators.len());
-    for ((indicator, slot), outcome) in template.indicators.iter().zip(&outcomes.indicators) {
-        verdicts.push(outcome.verdict);
-        if let Some(category) = categories.get_mut(*slot) {
-            category.total += 1;
-            match outcome.verdict {
-                Verdict::Fail => category.failed += 1,
-                Verdict::Pass => category.passed += 1,
-                Verdict::Inconclusive => category.inconclusive += 1,
-            }
-        }
-        let mut report = indicator.clone();
-        report.verdict = outcome.verdict;
-        report.witnesses = witness_refs(template, &outcome.witnesses);
-        indicators.push(report);
+    for (category, [total, failed, passed, inconclusive]) in
+        categories.iter_mut().zip(category_counts(template, &verdicts))
+    {
+        (category.total, category.failed, category.passed, category.inconclusive) =
+            (total, failed, passed, inconclusive);
     }
+    let mut order = Vec::new();
+    let indicators = template
+        .indicators
+        .iter()
+        .zip(&outcomes.indicators)
+        .map(|((indicator, _), outcome)| {
+            witness_order(template, &outcome.witnesses, &mut order);
+            IndicatorReport {
+                verdict: outcome.verdict,
+                witnesses: order
+                    .iter()
+                    .map(|&(_, kind, index)| WitnessRef {
+                        kind: template.kinds.get(kind).map_or_else(|| Arc::from(""), |k| k.0.clone()),
+                        index,
+                    })
+                    .collect(),
+                ..indicator.clone()
+            }
+        })
+        .collect();
     Report {
         app: evidence.app.clone(),
         pack: template.pack.clone(),
@@ -239,19 +249,32 @@ pub fn build_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
     }
 }
 
-/// Witnesses by kind name, sorted by kind name then index, without repeats.
-fn witness_refs(template: &ReportTemplate, witnesses: &[Witness]) -> Vec<WitnessRef> {
-    let rank = |w: &Witness| template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
-    let mut sorted: Vec<&Witness> = witnesses.iter().collect();
-    sorted.sort_by_key(|w| (rank(w), w.index));
-    sorted.dedup();
-    sorted
-        .into_iter()
-        .map(|w| WitnessRef {
-            kind: template.kinds.get(w.kind.index()).map_or_else(|| Arc::from(""), |k| k.0.clone()),
-            index: w.index,
-        })
-        .collect()
+/// Per category, in report order: `[total, failed, passed, inconclusive]`.
+fn category_counts(template: &ReportTemplate, verdicts: &[Verdict]) -> Vec<[usize; 4]> {
+    let mut counts = vec![[0usize; 4]; template.categories.len()];
+    for ((_, slot), verdict) in template.indicators.iter().zip(verdicts) {
+        if let Some([total, failed, passed, inconclusive]) = counts.get_mut(*slot) {
+            *total += 1;
+            match verdict {
+                Verdict::Fail => *failed += 1,
+                Verdict::Pass => *passed += 1,
+                Verdict::Inconclusive => *inconclusive += 1,
+            }
+        }
+    }
+    counts
+}
+
+/// `witnesses` in report order (by kind name, then index, without repeats) into `order`, as
+/// `(rank of the kind's name, kind index, fact index)`.
+fn witness_order(template: &ReportTemplate, witnesses: &[Witness], order: &mut Vec<(u32, usize, u32)>) {
+    order.clear();
+    order.extend(witnesses.iter().map(|w| {
+        let rank = template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
+        (rank, w.kind.index(), w.index)
+    }));
+    order.sort_unstable();
+    order.dedup();
 }
 
 fn summary(template: &ReportTemplate, verdicts: &[Verdict]) -> Summary {

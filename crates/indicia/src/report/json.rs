@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{ReportTemplate, Summary, summary};
+use super::{ReportTemplate, Summary, category_counts, summary, witness_order};
 use crate::evidence::Evidence;
 use crate::hir::Verdict;
 use crate::outcome::Outcomes;
@@ -107,18 +107,7 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
     let verdicts: Vec<Verdict> = outcomes.indicators.iter().map(|o| o.verdict).collect();
     write_summary(out, &summary(template, &verdicts));
 
-    // [total, failed, passed, inconclusive] per category.
-    let mut counts = vec![[0usize; 4]; template.categories.len()];
-    for ((_, slot), verdict) in template.indicators.iter().zip(&verdicts) {
-        if let Some(c) = counts.get_mut(*slot) {
-            c[0] += 1;
-            match verdict {
-                Verdict::Fail => c[1] += 1,
-                Verdict::Pass => c[2] += 1,
-                Verdict::Inconclusive => c[3] += 1,
-            }
-        }
-    }
+    let counts = category_counts(template, &verdicts);
     out.extend_from_slice(b",\"categories\":[");
     for (i, (prefix, [total, failed, passed, inconclusive])) in f.categories.iter().zip(&counts).enumerate() {
         if i > 0 {
@@ -145,14 +134,7 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
         out.push(b'"');
         out.extend_from_slice(outcome.verdict.name().as_bytes());
         out.extend_from_slice(b"\",\"witnesses\":[");
-        // By kind name, then index, without repeats (as `witness_refs` sorts them).
-        sorted.clear();
-        sorted.extend(outcome.witnesses.iter().map(|w| {
-            let rank = template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
-            (rank, w.kind.index(), w.index)
-        }));
-        sorted.sort_unstable();
-        sorted.dedup();
+        witness_order(template, &outcome.witnesses, &mut sorted);
         for (n, (_, kind, index)) in sorted.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
