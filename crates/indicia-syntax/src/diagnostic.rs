@@ -1,4 +1,5 @@
-//! Diagnostics as data: a severity, a message, a primary span with a label, and optional help.
+//! Diagnostics as data: a severity, an optional stable code, a message, a primary span with a
+//! label, related places with their own labels, and optional help.
 //!
 //! Every stage (parser, checker, test runner) reports problems as [`Diagnostic`]s; the
 //! `render` module turns them into rustc-style text or JSON. Messages follow one policy: lowercase,
@@ -39,17 +40,48 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Extra explanation, printed as a `= help:` line.
     pub help: Option<String>,
+    /// A stable code naming the kind of problem (`W0101`), printed as `warning[W0101]`; a
+    /// warning's code is what a silencing comment names.
+    pub code: Option<&'static str>,
+    /// Other places that explain the problem (where an unclosed `(` was opened, where a name was
+    /// first declared), each with its label.
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a [`Diagnostic`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// Where it is (possibly in another file).
+    pub span: Span,
+    /// What it is, e.g. "the `(` opened here".
+    pub label: String,
 }
 
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, message: message.into(), span, label: None, help: None }
+        Diagnostic::new(Severity::Error, message.into(), span)
     }
 
     /// A warning at `span`.
     pub fn warning(message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, message: message.into(), span, label: None, help: None }
+        Diagnostic::new(Severity::Warning, message.into(), span)
+    }
+
+    fn new(severity: Severity, message: String, span: Span) -> Diagnostic {
+        Diagnostic { severity, message, span, label: None, help: None, code: None, related: Vec::new() }
+    }
+
+    /// Sets the stable code.
+    pub fn with_code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
+        self
+    }
+
+    /// Adds a related place with its label.
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.related.push(Related { span, label: label.into() });
+        self
     }
 
     /// Sets the label printed beside the caret.

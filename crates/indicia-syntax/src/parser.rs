@@ -171,6 +171,8 @@ struct Parser<'a> {
     silenced: bool,
     nest: usize,
     decl_name: Option<Ident>,
+    /// The `(`, `[` and `{` open at this point of the declaration, innermost last.
+    open: Vec<Tok>,
 }
 
 fn decl_kind(kw: Kw) -> Option<DeclKind> {
@@ -185,6 +187,25 @@ fn decl_kind(kw: Kw) -> Option<DeclKind> {
         Kw::Test => DeclKind::Test,
         _ => return None,
     })
+}
+
+/// The token that closes an opening delimiter.
+fn closer(open: TokKind) -> Option<TokKind> {
+    match open {
+        TokKind::LParen => Some(TokKind::RParen),
+        TokKind::LBracket => Some(TokKind::RBracket),
+        TokKind::LBrace => Some(TokKind::RBrace),
+        _ => None,
+    }
+}
+
+/// The text of a closing delimiter.
+fn closing_text(close: TokKind) -> &'static str {
+    match close {
+        TokKind::RParen => ")",
+        TokKind::RBracket => "]",
+        _ => "}",
+    }
 }
 
 fn is_decl_kw(kind: TokKind) -> bool {
@@ -210,6 +231,7 @@ impl<'a> Parser<'a> {
             silenced: false,
             nest: 0,
             decl_name: None,
+            open: Vec::new(),
         }
     }
 
@@ -252,6 +274,15 @@ impl<'a> Parser<'a> {
         match t.kind {
             TokKind::LBrace => self.braces += 1,
             TokKind::RBrace => self.braces -= 1,
+            _ => {}
+        }
+        match t.kind {
+            TokKind::LBrace | TokKind::LBracket | TokKind::LParen => self.open.push(t),
+            TokKind::RBrace | TokKind::RBracket | TokKind::RParen
+                if self.open.last().is_some_and(|o| closer(o.kind) == Some(t.kind)) =>
+            {
+                self.open.pop();
+            }
             _ => {}
         }
         self.prev = Some(t.kind);
@@ -303,20 +334,74 @@ impl<'a> Parser<'a> {
         self.expected_labelled(what, what)
     }
 
-    /// "expected WHAT, found …" at the next token, labelled "expected LABEL".
+    /// "expected WHAT, found …" at the next token, labelled "expected LABEL". When the token
+    /// closes a delimiter other than the innermost open one, or WHAT is that one's closer, the
+    /// opener is labelled too.
     #[inline(never)]
     fn expected_labelled(&mut self, what: &str, label: &str) -> Stop {
         let t = self.peek(0);
         let span = self.span(t);
-        let d = match t.kind {
+        let mut d = match t.kind {
             TokKind::Unknown => {
-                let c = self.slice(t).chars().next().unwrap_or('?');
-                let span = Span::new(self.file, t.start as usize, t.start as usize + c.len_utf8());
-                Diagnostic::error(format!("unexpected character `{}`", c.escape_debug()), span)
+                let d = self.unknown_token(t);
+                if d.label.is_some() { d } else { d.with_label(format!("expected {label}")) }
             }
-            _ => Diagnostic::error(format!("expected {what}, found {}", self.describe(t)), span),
+            _ => Diagnostic::error(format!("expected {what}, found {}", self.describe(t)), span)
+                .with_label(format!("expected {label}")),
         };
-        self.error(d.with_label(format!("expected {label}")))
+        if let Some(open) = self.open.last().copied() {
+            let close = closer(open.kind);
+            let wants_close = t.kind != TokKind::Unknown
+                && close.is_some_and(|c| what.starts_with(&format!("`{}`", closing_text(c))));
+            let other_close =
+                matches!(t.kind, TokKind::RParen | TokKind::RBracket | TokKind::RBrace) && close != Some(t.kind);
+            if wants_close || other_close {
+                let delim = self.slice(open);
+                d = d.with_related(self.span(open), format!("this `{delim}` is not closed"));
+            }
+        }
+        self.error(d)
+    }
+
+    /// An [`TokKind::Unknown`] token where a token was expected: the first character, or for the
+    /// habits of other languages (`&&`, `||`, `!`, `'…'`) the word to write instead.
+    fn unknown_token(&self, t: Tok) -> Diagnostic {
+        let text = self.slice(t);
+        let c = text.chars().next().unwrap_or('?');
+        let start = t.start as usize;
+        let char_span = Span::new(self.file, start, start + c.len_utf8());
+        let operator = |op: &str, word: &str| {
+            let span = Span::new(self.file, start, start + op.len());
+            Diagnostic::error(format!("`{op}` is not an operator of the language"), span)
+                .with_label(format!("write `{word}`"))
+                .with_help(format!("the logical operators are the words `and`, `or` and `not`: write `{word}`"))
+        };
+        if text.starts_with("&&") {
+            return operator("&&", "and");
+        }
+        if text.starts_with("||") {
+            return operator("||", "or");
+        }
+        if text.starts_with('!') {
+            return operator("!", "not");
+        }
+        if c == '\'' {
+            let line_end =
+                self.text.get(start..).and_then(|r| r.find(['\n', '\r'])).map_or(self.text.len(), |i| start + i);
+            let quoted = self.text.get(start + 1..line_end).and_then(|r| r.find('\'')).map(|i| start + 1 + i);
+            let (span, help) = match quoted.and_then(|end| self.text.get(start + 1..end).map(|body| (end, body))) {
+                Some((end, body)) if !body.contains('"') && body.chars().count() <= 60 => (
+                    Span::new(self.file, start, end + 1),
+                    format!("strings are written in double quotes: `\"{}\"`", printable(body)),
+                ),
+                Some((end, _)) => (Span::new(self.file, start, end + 1), "strings are written in double quotes".into()),
+                None => (char_span, "strings are written in double quotes: `\"…\"`".into()),
+            };
+            return Diagnostic::error("single quotes do not make a string", span)
+                .with_label("write double quotes")
+                .with_help(help);
+        }
+        Diagnostic::error(format!("unexpected character `{}`", c.escape_debug()), char_span)
     }
 
     fn expect(&mut self, kind: TokKind, what: &str) -> PResult<Tok> {
@@ -355,6 +440,7 @@ impl<'a> Parser<'a> {
         self.silenced = false;
         self.nest = 0;
         self.decl_name = None;
+        self.open.clear();
     }
 
     fn file(&mut self) -> Vec<Decl> {

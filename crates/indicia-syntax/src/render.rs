@@ -18,20 +18,26 @@
 //!      = help: …
 //!   ```
 //!
+//!   A diagnostic with a code prints it as rustc does (`warning[W0101]: …`). Each related place
+//!   gets a secondary annotation (`-` underline and its label): in the same excerpt when it lies
+//!   within a few lines of the primary span, else in a `:::` excerpt of its own.
+//!
 //!   `FILE:LINE:COLUMN` is 1-based and columns count Unicode scalar values, a tab counting one
 //!   (as [`SourceFile::line_col`]); in the drawn source line a tab shows as four spaces and
 //!   the caret follows. Diagnostics are separated by a blank line. Past [`MAX_PER_FILE`]
 //!   diagnostics in one file, one closing `note:` line says how many more there are.
-//! - [`render_plain`]: one line each, `FILE:LINE:COLUMN: error: message (label)`, for screen
-//!   readers and grep; the same cap.
+//! - [`render_plain`]: one line each, `FILE:LINE:COLUMN: error: message (label)` (or
+//!   `warning[CODE]: …`), for screen readers and grep; the same cap. Related places are not shown.
 //! - [`render_json`]: a pretty JSON array of
 //!   `{"severity", "message", "file", "line", "column", "end_line", "end_column"}` (1-based, the
-//!   end exclusive), every diagnostic, no cap, without a final line break.
+//!   end exclusive), plus `"code"` when the diagnostic has one and `"related"` (an array of
+//!   `{"message", "file", "line", "column", "end_line", "end_column"}`) when it has related
+//!   places; every diagnostic, no cap, without a final line break.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::span::{FileId, LineCol, SourceFile, SourceMap};
+use crate::span::{FileId, LineCol, SourceFile, SourceMap, Span};
 
 /// The most diagnostics printed for one file by the text renderings.
 pub const MAX_PER_FILE: usize = 200;
@@ -54,7 +60,7 @@ pub fn render_plain(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         let name = file.map_or("<unknown>", |f| f.name.as_str());
         for d in chunk.iter().take(MAX_PER_FILE) {
             let at = file.map_or(LineCol { line: 1, column: 1 }, |f| f.line_col(d.span.start as usize));
-            out.push_str(&format!("{name}:{}:{}: {}: {}", at.line, at.column, d.severity.as_str(), d.message));
+            out.push_str(&format!("{name}:{}:{}: {}: {}", at.line, at.column, heading(d), d.message));
             if let Some(label) = d.label.as_deref().filter(|l| !l.is_empty()) {
                 out.push_str(&format!(" ({label})"));
             }
@@ -72,22 +78,47 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let items: Vec<serde_json::Value> = sorted(diagnostics)
         .into_iter()
         .map(|d| {
-            let file = sources.get(d.span.file);
-            let origin = LineCol { line: 1, column: 1 };
-            let start = file.map_or(origin, |f| f.line_col(d.span.start as usize));
-            let end = file.map_or(origin, |f| f.line_col(d.span.end.max(d.span.start) as usize));
-            serde_json::json!({
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "file": file.map_or("<unknown>", |f| f.name.as_str()),
-                "line": start.line,
-                "column": start.column,
-                "end_line": end.line,
-                "end_column": end.column,
-            })
+            let mut item = serde_json::Map::new();
+            item.insert("severity".into(), d.severity.as_str().into());
+            item.insert("message".into(), d.message.clone().into());
+            place_json(sources, d.span, &mut item);
+            if let Some(code) = d.code {
+                item.insert("code".into(), code.into());
+            }
+            if !d.related.is_empty() {
+                let related = d.related.iter().map(|r| {
+                    let mut place = serde_json::Map::new();
+                    place.insert("message".into(), r.label.clone().into());
+                    place_json(sources, r.span, &mut place);
+                    serde_json::Value::Object(place)
+                });
+                item.insert("related".into(), related.collect());
+            }
+            serde_json::Value::Object(item)
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// `file`, `line`, `column`, `end_line`, `end_column` of a span (1-based, the end exclusive).
+fn place_json(sources: &SourceMap, span: Span, out: &mut serde_json::Map<String, serde_json::Value>) {
+    let file = sources.get(span.file);
+    let origin = LineCol { line: 1, column: 1 };
+    let start = file.map_or(origin, |f| f.line_col(span.start as usize));
+    let end = file.map_or(origin, |f| f.line_col(span.end.max(span.start) as usize));
+    out.insert("file".into(), file.map_or("<unknown>", |f| f.name.as_str()).into());
+    out.insert("line".into(), start.line.into());
+    out.insert("column".into(), start.column.into());
+    out.insert("end_line".into(), end.line.into());
+    out.insert("end_column".into(), end.column.into());
+}
+
+/// `error`, `warning`, or with a code `warning[W0101]`.
+fn heading(d: &Diagnostic) -> String {
+    match d.code {
+        Some(code) => format!("{}[{code}]", d.severity.as_str()),
+        None => d.severity.as_str().to_string(),
+    }
 }
 
 fn sorted(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
@@ -126,7 +157,7 @@ fn render_with(renderer: &Renderer, sources: &SourceMap, diagnostics: &[Diagnost
     for chunk in per_file(diagnostics) {
         let file = chunk.first().and_then(|d| sources.get(d.span.file));
         for d in chunk.iter().take(MAX_PER_FILE) {
-            blocks.push(render_one(renderer, file, d));
+            blocks.push(render_one(renderer, sources, file, d));
         }
         if let Some(more) = more_line(file.map_or("<unknown>", |f| f.name.as_str()), &chunk) {
             blocks.push(renderer.render(&[Group::with_title(Level::NOTE.primary_title(more))]));
@@ -139,28 +170,52 @@ fn render_with(renderer: &Renderer, sources: &SourceMap, diagnostics: &[Diagnost
     out
 }
 
-fn render_one(renderer: &Renderer, file: Option<&SourceFile>, d: &Diagnostic) -> String {
+fn render_one(renderer: &Renderer, sources: &SourceMap, file: Option<&SourceFile>, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(d.message.as_str());
-    let excerpt = file.and_then(|f| excerpt(f, d));
-    let mut group = match &excerpt {
+    let mut title = level.primary_title(d.message.as_str());
+    if let Some(code) = d.code {
+        title = title.id(code);
+    }
+    // Related places near the primary span share its excerpt; the others get their own.
+    let (near, far): (Vec<_>, Vec<_>) =
+        d.related.iter().partition(|r| r.span.file == d.span.file && near(file, d.span, r.span));
+    let cover = near.iter().fold(d.span, |all, r| all.to(r.span));
+    let main = file.and_then(|f| excerpt(f, cover, d.span));
+    let mut group = match &main {
         Some(x) => {
             let mut annotation = AnnotationKind::Primary.span(x.span.clone());
             if let Some(label) = d.label.as_deref() {
                 annotation = annotation.label(label);
             }
-            title.element(Snippet::source(x.source.as_str()).line_start(x.line).path(x.path).annotation(annotation))
+            let mut snippet = Snippet::source(x.source.as_str()).line_start(x.line).path(x.path).annotation(annotation);
+            for r in &near {
+                if let Some(range) = x.relative(r.span) {
+                    snippet = snippet.annotation(AnnotationKind::Context.span(range).label(r.label.as_str()));
+                }
+            }
+            title.element(snippet)
         }
         None => Group::with_title(title),
     };
+    let far_excerpts: Vec<(Excerpt<'_>, &str)> = far
+        .iter()
+        .filter_map(|r| {
+            sources.get(r.span.file).and_then(|f| excerpt(f, r.span, r.span)).map(|x| (x, r.label.as_str()))
+        })
+        .collect();
+    for (x, label) in &far_excerpts {
+        let annotation = AnnotationKind::Context.span(x.span.clone()).label(*label);
+        group =
+            group.element(Snippet::source(x.source.as_str()).line_start(x.line).path(x.path).annotation(annotation));
+    }
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let out = renderer.render(&[group]);
-    match excerpt.and_then(|x| x.fix_column.map(|fix| (x.line, x.path, fix))) {
+    match main.and_then(|x| x.fix_column.map(|fix| (x.line, x.path, fix))) {
         // The excerpt is a window of a long line: put the true column in the `-->` line.
         Some((line, path, (shown, column))) => {
             let wrong = format!("{path}:{line}:{shown}");
@@ -178,6 +233,17 @@ fn render_one(renderer: &Renderer, file: Option<&SourceFile>, d: &Diagnostic) ->
     }
 }
 
+/// True when `other` lies close enough to `primary` (in the same file) to share its excerpt.
+fn near(file: Option<&SourceFile>, primary: Span, other: Span) -> bool {
+    let Some(file) = file else { return false };
+    let (from, to) = (primary.start.min(other.start) as usize, primary.end.max(other.end) as usize);
+    let lines = |a: usize, b: usize| file.line_col(b).line.saturating_sub(file.line_col(a).line);
+    to.saturating_sub(from) <= LONG_LINE && lines(from, to) <= NEAR_LINES
+}
+
+/// Related places at most this many lines from the primary span share its excerpt.
+const NEAR_LINES: usize = 8;
+
 /// Lines longer than this (in bytes) are shown as a window around the span.
 const LONG_LINE: usize = 1000;
 /// Characters of context kept on each side of the span in a window.
@@ -194,11 +260,28 @@ struct Excerpt<'a> {
     path: &'a str,
     /// The span, relative to `source`.
     span: std::ops::Range<usize>,
+    /// The byte offset in the file where `source` starts (meaningful when not a window).
+    offset: usize,
     /// For a window: the column annotate-snippets computes, and the true one.
     fix_column: Option<(usize, usize)>,
 }
 
-fn excerpt<'a>(file: &'a SourceFile, d: &Diagnostic) -> Option<Excerpt<'a>> {
+impl Excerpt<'_> {
+    /// `span` relative to the excerpt's text, when the excerpt is not a window and holds it.
+    fn relative(&self, span: Span) -> Option<std::ops::Range<usize>> {
+        if self.fix_column.is_some() {
+            return None;
+        }
+        let start = (span.start as usize).checked_sub(self.offset)?;
+        let end = (span.end.max(span.start) as usize).checked_sub(self.offset)?;
+        (end <= self.source.len() && self.source.is_char_boundary(start) && self.source.is_char_boundary(end))
+            .then_some(start..end)
+    }
+}
+
+/// The lines `cover` spans, with `primary` (inside `cover`) as the annotated span; a window
+/// around `primary` when they are long.
+fn excerpt<'a>(file: &'a SourceFile, cover: Span, primary: Span) -> Option<Excerpt<'a>> {
     let text: &str = &file.text;
     let len = text.len();
     let floor = |mut i: usize| {
@@ -208,23 +291,25 @@ fn excerpt<'a>(file: &'a SourceFile, d: &Diagnostic) -> Option<Excerpt<'a>> {
         }
         i
     };
-    let start = floor(d.span.start as usize);
-    let end = floor((d.span.end as usize).max(start));
+    let start = floor(primary.start as usize);
+    let end = floor((primary.end as usize).max(start));
     let at = file.line_col(start);
-    let first = at.line;
-    let last = first + text.get(start..end).map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count());
-    let from = file.line_start(first)?;
-    let to = file.line_start(last + 1).unwrap_or(len);
-    if to - from <= LONG_LINE {
-        let source = text.get(from..to)?.to_string();
-        return Some(Excerpt {
-            source,
-            line: first,
-            path: &file.name,
-            span: start - from..end - from,
-            fix_column: None,
-        });
+    let lines_of = |a: usize, b: usize| {
+        let first = file.line_col(a).line;
+        let last = first + text.get(a..b).map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count());
+        Some((first, file.line_start(first)?, file.line_start(last + 1).unwrap_or(len)))
+    };
+    // The lines of `cover`, else (when they are long) those of the primary span alone.
+    let cover = (floor(cover.start as usize).min(start), floor(cover.end as usize).max(end));
+    for (a, b) in [cover, (start, end)] {
+        let (first, from, to) = lines_of(a, b)?;
+        if to - from <= LONG_LINE {
+            let source = text.get(from..to)?.to_string();
+            let span = start - from..end - from;
+            return Some(Excerpt { source, line: first, path: &file.name, span, offset: from, fix_column: None });
+        }
     }
+    let (first, from, to) = lines_of(start, end)?;
     // A window: CONTEXT characters before the span, at most MAX_SHOWN bytes of it, CONTEXT after.
     let before = text.get(from..start)?;
     let win_from = before.char_indices().rev().nth(CONTEXT.saturating_sub(1)).map_or(from, |(i, _)| from + i);
@@ -239,7 +324,7 @@ fn excerpt<'a>(file: &'a SourceFile, d: &Diagnostic) -> Option<Excerpt<'a>> {
     let span = rel..lead.len() + end - win_from;
     let shown = source.get(..rel)?.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     let column = at.column;
-    Some(Excerpt { source, line: first, path: &file.name, span, fix_column: Some((shown, column)) })
+    Some(Excerpt { source, line: first, path: &file.name, span, offset: win_from, fix_column: Some((shown, column)) })
 }
 
 #[cfg(test)]
@@ -343,6 +428,56 @@ error: second
                 "line": 2, "column": 3, "end_line": 2, "end_column": 7}])
         );
         assert_eq!(render_json(&sources, &[]), "[]");
+    }
+
+    #[test]
+    fn codes_and_related_places() {
+        let mut sources = SourceMap::new();
+        let a = sources.add("a.ind", "define d = (x\n  and y\n}\n");
+        let b = sources.add("b.ind", "const c = 1\n");
+        let diags = vec![
+            Diagnostic::error("expected `)`", Span::new(a, 22, 23))
+                .with_label("here")
+                .with_related(Span::new(a, 11, 12), "opened here")
+                .with_related(Span::new(b, 6, 7), "elsewhere"),
+            Diagnostic::warning("unused const `c`", Span::new(b, 6, 7)).with_code("W0103"),
+        ];
+        let want = "\
+error: expected `)`
+ --> a.ind:3:1
+  |
+1 | define d = (x
+  |            - opened here
+2 |   and y
+3 | }
+  | ^ here
+  |
+ ::: b.ind:1:7
+  |
+1 | const c = 1
+  |       - elsewhere
+
+warning[W0103]: unused const `c`
+ --> b.ind:1:7
+  |
+1 | const c = 1
+  |       ^
+";
+        assert_eq!(render_human(&sources, &diags), want);
+        assert_eq!(
+            render_plain(&sources, &diags),
+            "a.ind:3:1: error: expected `)` (here)\nb.ind:1:7: warning[W0103]: unused const `c`\n"
+        );
+        let v: serde_json::Value = serde_json::from_str(&render_json(&sources, &diags)).unwrap();
+        assert_eq!(
+            v[0]["related"][0],
+            serde_json::json!({"message": "opened here", "file": "a.ind",
+            "line": 1, "column": 12, "end_line": 1, "end_column": 13})
+        );
+        assert_eq!(v[0]["related"][1]["file"], "b.ind");
+        assert!(v[0].get("code").is_none());
+        assert_eq!(v[1]["code"], "W0103");
+        assert!(v[1].get("related").is_none());
     }
 
     #[test]
