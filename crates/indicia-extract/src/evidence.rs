@@ -19,6 +19,10 @@ pub enum Kind {
     Datum,
     /// `flow`
     Flow,
+    /// `behavior`
+    Behavior,
+    /// `watched`: which behaviors a run-time source watched (see [`Partial::watching`]).
+    Watched,
 }
 
 impl Kind {
@@ -31,6 +35,8 @@ impl Kind {
             Kind::Sdk => "sdk",
             Kind::Datum => "datum",
             Kind::Flow => "flow",
+            Kind::Behavior => "behavior",
+            Kind::Watched => "watched",
         }
     }
 }
@@ -72,6 +78,34 @@ impl Partial {
     /// Adds a fact of `kind` (a JSON object).
     pub fn push(&mut self, kind: Kind, fact: Value) {
         self.facts.entry(kind).or_default().push(fact);
+    }
+
+    /// Declares this source a run-time monitor named `monitor` (the `watched.source` value, e.g. `appops`)
+    /// that could have seen each behavior kind in `behaviors`: `behavior` and `watched` become collected
+    /// and one `watched {behavior, source}` fact is added per kind.
+    ///
+    /// A source that collects `behavior` must say what it watched this way, even when the list is empty
+    /// (a Frida log whose script installed no hook): a pack then passes a behavior only where a source
+    /// watched it and it was not seen (docs/extract.md, "What each source could see").
+    pub fn watching(&mut self, monitor: &str, behaviors: &[&str]) {
+        self.collected.insert(Kind::Behavior);
+        self.collected.insert(Kind::Watched);
+        for behavior in behaviors {
+            self.push(Kind::Watched, json!({ "behavior": behavior, "source": monitor }));
+        }
+    }
+
+    /// Adds a `behavior` fact `{kind, detail, state}` (the optional members left out when `None`).
+    pub fn behavior(&mut self, kind: &str, detail: Option<&str>, state: Option<&str>) {
+        let mut fact = Map::new();
+        fact.insert("kind".into(), Value::String(kind.to_owned()));
+        if let Some(detail) = detail {
+            fact.insert("detail".into(), Value::String(detail.to_owned()));
+        }
+        if let Some(state) = state {
+            fact.insert("state".into(), Value::String(state.to_owned()));
+        }
+        self.push(Kind::Behavior, Value::Object(fact));
     }
 
     /// The facts of `kind` found so far.
@@ -227,4 +261,34 @@ pub fn merge(partials: Vec<Partial>, app_id: Option<&str>) -> Merged {
     }
     let collected: Vec<Value> = collected.iter().map(|k| json!(k.name())).collect();
     Merged { evidence: json!({ "app": app_obj, "collected": collected, "facts": facts }), warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watching_collects_behavior_and_watched_with_one_fact_per_kind() {
+        let mut p = Partial::new("ops.txt", &[]);
+        p.watching("appops", &["clipboard_read", "location_read"]);
+        p.behavior("clipboard_read", Some("READ_CLIPBOARD"), None);
+        assert_eq!(p.collected, BTreeSet::from([Kind::Behavior, Kind::Watched]));
+        assert_eq!(
+            p.facts_of(Kind::Watched),
+            [
+                json!({"behavior": "clipboard_read", "source": "appops"}),
+                json!({"behavior": "location_read", "source": "appops"})
+            ]
+        );
+        assert_eq!(p.facts_of(Kind::Behavior), [json!({"kind": "clipboard_read", "detail": "READ_CLIPBOARD"})]);
+    }
+
+    #[test]
+    fn a_monitor_that_watched_nothing_still_collects_watched() {
+        let mut p = Partial::new("hooks.jsonl", &[]);
+        p.watching("frida", &[]);
+        let merged = merge(vec![p], Some("com.example"));
+        assert_eq!(merged.evidence["collected"], json!(["behavior", "watched"]));
+        assert_eq!(merged.evidence["facts"], json!({}));
+    }
 }
