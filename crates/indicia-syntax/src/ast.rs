@@ -108,6 +108,18 @@ pub enum DeclKind {
 }
 
 impl DeclKind {
+    /// Every declaration keyword, in the order the language reference lists them.
+    pub const ALL: [DeclKind; 8] = [
+        DeclKind::Standard,
+        DeclKind::Category,
+        DeclKind::Fact,
+        DeclKind::Const,
+        DeclKind::Param,
+        DeclKind::Define,
+        DeclKind::Indicator,
+        DeclKind::Test,
+    ];
+
     /// The keyword as written.
     pub fn keyword(self) -> &'static str {
         match self {
