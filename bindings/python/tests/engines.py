@@ -1,0 +1,45 @@
+"""Helpers shared by the Spark and Ray tests: the examples as modules, the CLI's expected reports."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from types import ModuleType
+from typing import Dict, List
+
+from conftest import REPO, run_cli
+
+
+def load_example(engine: str) -> ModuleType:
+    """`examples/<engine>/score.py` as a module."""
+    path = REPO / "examples" / engine / "score.py"
+    spec = importlib.util.spec_from_file_location(f"indicia_{engine}_example", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def java_missing() -> str | None:
+    """Why Spark cannot run here, or None."""
+    if shutil.which("java") is None and not _java_home():
+        return "Spark needs a Java runtime: no `java` on PATH and no JAVA_HOME (apt-get install default-jre-headless)"
+    return None
+
+
+def _java_home() -> bool:
+    import os
+
+    home = os.environ.get("JAVA_HOME")
+    return bool(home) and (Path(home) / "bin" / "java").exists()
+
+
+def cli_reports_of_apks(cli: Path, apks: List[Path], tmp: Path) -> Dict[str, str]:
+    """What `indicia extract --compact --apk F | indicia eval` gives for each app, by file name."""
+    evidence = [run_cli(cli, "extract", "--compact", "--apk", str(apk)) for apk in apks]
+    batch = tmp / "apks.jsonl"
+    batch.write_bytes(b"".join(evidence))
+    lines = run_cli(cli, "eval", str(batch)).decode().splitlines()
+    assert len(lines) == len(apks)
+    return {apk.name: line for apk, line in zip(apks, lines)}

@@ -1,0 +1,72 @@
+"""Arrow in, Arrow out: the record batch against the `indicia` command's reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import indicia
+from conftest import run_cli
+
+pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install pyarrow)")
+
+
+def test_evaluate_arrow_columns_match_the_cli(cli, generated):
+    expected = run_cli(cli, "eval", str(generated)).decode().splitlines()
+    lines = generated.read_text().splitlines()
+    engine = indicia.Engine.builtin()
+    for array in (pa.array(lines), pa.array(lines, pa.large_string()), pa.array([l.encode() for l in lines])):
+        batch = engine.evaluate_arrow(array)
+        assert isinstance(batch, pa.RecordBatch)
+        assert batch.column("report").to_pylist() == expected
+    rows = batch.to_pylist()
+    for row, line in zip(rows, expected):
+        report = json.loads(line)
+        assert row["app_id"] == report["app"]["id"]
+        assert row["failed"] == report["summary"]["failed"]
+        assert row["inconclusive"] == report["summary"]["inconclusive"]
+        assert row["risk"] == report["summary"]["risk"]
+        assert row["risk_upper"] == report["summary"]["risk_upper"]
+        for category in report["categories"]:
+            assert row["failed_" + category["id"]] == category["failed"]
+        assert row["error"] is None
+
+
+def test_rejected_and_null_rows_keep_their_place(example_lines):
+    engine = indicia.Engine.builtin()
+    values = [example_lines[0].decode(), '{"app":{}}', None, example_lines[1].decode()]
+    batch = engine.evaluate_arrow(pa.array(values))
+    rows = batch.to_pylist()
+    assert [r["app_id"] for r in rows] == [json.loads(values[0])["app"]["id"], None, None, json.loads(values[3])["app"]["id"]]
+    assert rows[1]["error"] == "app: missing required member" or "app" in rows[1]["error"]
+    assert rows[2]["error"] == "the evidence is null"
+    assert rows[1]["report"] is None and rows[1]["failed"] is None
+
+
+def test_chunked_arrays_are_accepted(example_lines):
+    engine = indicia.Engine.builtin()
+    lines = [l.decode() for l in example_lines]
+    chunked = pa.chunked_array([lines[:2], lines[2:]])
+    assert engine.evaluate_arrow(chunked).column("report") == engine.evaluate_arrow(pa.array(lines)).column("report")
+
+
+def test_other_types_are_refused():
+    with pytest.raises(TypeError, match="strings or binary"):
+        indicia.Engine.builtin().evaluate_arrow(pa.array([1, 2]))
+
+
+def test_scan_arrow_equals_extract_then_eval(cli, apk_files, tmp_path):
+    evidence = [run_cli(cli, "extract", "--compact", "--apk", str(apk)) for apk in apk_files]
+    batch_file = tmp_path / "apks.jsonl"
+    batch_file.write_bytes(b"".join(evidence))
+    expected = run_cli(cli, "eval", str(batch_file)).decode().splitlines()
+
+    paths = [str(p) for p in apk_files] + [str(tmp_path / "missing.apk")]
+    batch = indicia.Engine.builtin().scan_arrow(pa.array(paths))
+    rows = batch.to_pylist()
+    assert batch.schema.names[0] == "path" and "evidence" in batch.schema.names
+    assert [r["report"] for r in rows[:-1]] == expected
+    assert [r["evidence"].encode() + b"\n" for r in rows[:-1]] == evidence
+    assert rows[-1]["report"] is None and "missing.apk" in rows[-1]["error"]
