@@ -41,7 +41,7 @@ pub fn scan_arrow<'py>(py: Python<'py>, engine: &Engine, paths: &Bound<'py, PyAn
     });
     let evidence: Vec<Option<&str>> = scanned.iter().map(|(e, _)| e.as_deref()).collect();
     let rows = scanned.iter().map(|(_, scored)| scored);
-    let batch = Columns::new(engine, true).rows(rows, Some((&paths, &evidence)))?;
+    let batch = Columns::new(engine, true).rows(rows, Some(ScanColumns { paths: &paths, evidence: &evidence }))?;
     batch.to_pyarrow(py)
 }
 
@@ -87,6 +87,12 @@ fn byte_values(array: &ArrayRef) -> PyResult<Vec<Option<&[u8]>>> {
         }
     };
     Ok(values)
+}
+
+/// The columns only `scan_arrow` has: each row's path and extracted evidence.
+struct ScanColumns<'a> {
+    paths: &'a [Option<String>],
+    evidence: &'a [Option<&'a str>],
 }
 
 /// The builders of the output columns.
@@ -148,14 +154,14 @@ impl Columns {
     fn rows<'a>(
         mut self,
         rows: impl Iterator<Item = &'a Scored>,
-        scan: Option<(&[Option<String>], &[Option<&str>])>,
+        scan: Option<ScanColumns<'_>>,
     ) -> PyResult<RecordBatch> {
         for row in rows {
             self.push(row);
         }
         let schema = Arc::new(self.schema());
         let mut columns: Vec<ArrayRef> = Vec::new();
-        if let Some((paths, _)) = scan {
+        if let Some(ScanColumns { paths, .. }) = scan {
             let mut path = StringBuilder::new();
             for p in paths {
                 path.append_option(p.as_deref());
@@ -170,7 +176,7 @@ impl Columns {
         for mut builder in self.per_category {
             columns.push(Arc::new(builder.finish()));
         }
-        if let Some((_, evidence)) = scan {
+        if let Some(ScanColumns { evidence, .. }) = scan {
             let mut column = StringBuilder::new();
             for e in evidence {
                 column.append_option(*e);

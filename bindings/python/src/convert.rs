@@ -33,7 +33,10 @@ pub fn json_to_py(py: Python<'_>, value: &serde_json::Value) -> PyResult<Py<PyAn
 }
 
 /// A JSON object as a `dict`, members in order.
-pub fn map_to_py<'py>(py: Python<'py>, map: &serde_json::Map<String, serde_json::Value>) -> PyResult<Bound<'py, PyDict>> {
+pub fn map_to_py<'py>(
+    py: Python<'py>,
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (key, value) in map {
         dict.set_item(key, json_to_py(py, value)?)?;
@@ -103,7 +106,8 @@ fn py_to_value(value: &Bound<'_, PyAny>, ty: Type) -> Option<Value> {
             return None;
         }
         let items = value.try_iter().ok()?;
-        let values = items.map(|item| item.ok().and_then(|item| py_to_value(&item, scalar))).collect::<Option<Vec<_>>>()?;
+        let values =
+            items.map(|item| item.ok().and_then(|item| py_to_value(&item, scalar))).collect::<Option<Vec<_>>>()?;
         return Some(Value::List(Arc::from(values)));
     }
     let is_bool = value.cast::<PyBool>().is_ok();

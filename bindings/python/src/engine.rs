@@ -173,7 +173,12 @@ impl Engine {
     /// object: its `Report` or its `EvidenceError` (whose `to_json()` is the line `indicia eval`
     /// prints in its place, naming it `source:LINE`).
     #[pyo3(signature = (data, source = "-"))]
-    fn evaluate_jsonl<'py>(&self, py: Python<'py>, data: &Bound<'py, PyAny>, source: &str) -> PyResult<Bound<'py, PyList>> {
+    fn evaluate_jsonl<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        source: &str,
+    ) -> PyResult<Bound<'py, PyList>> {
         let text = input::jsonl_data(data)?;
         let lines = input::jsonl_lines(text.as_bytes());
         let inputs: Vec<&[u8]> = lines.iter().map(|(_, line)| *line).collect();

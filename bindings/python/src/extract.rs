@@ -8,6 +8,9 @@ use pyo3::types::{PyList, PyTuple};
 
 use crate::errors::{ExtractError, extract_error};
 
+/// How a path becomes a source of one kind.
+type MakeSource = fn(PathBuf) -> Source;
+
 /// One path or a list of paths (`str` or `os.PathLike`).
 fn paths(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
     let Some(value) = value else { return Ok(Vec::new()) };
@@ -44,7 +47,7 @@ pub fn extract(
     compact: bool,
 ) -> PyResult<String> {
     let mut sources: Vec<Source> = Vec::new();
-    let kinds: [(Option<&Bound<'_, PyAny>>, fn(PathBuf) -> Source); 6] = [
+    let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 6] = [
         (apk, Source::Apk),
         (ipa, Source::Ipa),
         (manifest, Source::Manifest),
@@ -75,17 +78,14 @@ pub fn extract(
     let outcome = outcome.map_err(|message| extract_error(vec![message], None))?;
     let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
     let Some(merged) = outcome.merged else { return Err(extract_error(errors, None)) };
-    let text = if compact {
-        serde_json::to_string(&merged.evidence)
-    } else {
-        serde_json::to_string_pretty(&merged.evidence)
-    }
-    .map_err(|e| extract_error(vec![format!("cannot write the evidence: {e}")], None))?;
+    let text =
+        if compact { serde_json::to_string(&merged.evidence) } else { serde_json::to_string_pretty(&merged.evidence) }
+            .map_err(|e| extract_error(vec![format!("cannot write the evidence: {e}")], None))?;
     if !merged.warnings.is_empty() {
         let category = py.import("indicia._errors")?.getattr("ExtractWarning")?;
         let warnings = py.import("warnings")?;
         for warning in &merged.warnings {
-            warnings.call_method1("warn", (warning, &category, 2))?;
+            warnings.call_method1("warn", (warning, &category, 1))?;
         }
     }
     if !errors.is_empty() {

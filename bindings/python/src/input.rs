@@ -82,14 +82,3 @@ pub fn jsonl_data<'py>(object: &Bound<'py, PyAny>) -> PyResult<Text<'py>> {
     }
     text(object)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_skip_blank_ones_and_drop_line_breaks() {
-        let lines = jsonl_lines(b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":3}");
-        assert_eq!(lines, vec![(1, &b"{\"a\":1}"[..]), (4, &b"{\"b\":2}"[..]), (5, &b"{\"c\":3}"[..])]);
-    }
-}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import os
 import shutil
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Dict, List
@@ -17,8 +20,28 @@ def load_example(engine: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"indicia_{engine}_example", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def require(module: str, install: str) -> ModuleType:
+    """Imports `module`, or skips the calling test module saying how to install it (fails instead
+    when INDICIA_REQUIRE_ENGINES is set, as in CI, so that a missing engine cannot pass silently)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        unavailable(f"{module} is not installed ({install}): {error}")
+        raise
+
+
+def unavailable(reason: str) -> None:
+    """Skips the calling test module with `reason`, or fails under INDICIA_REQUIRE_ENGINES."""
+    import pytest
+
+    if os.environ.get("INDICIA_REQUIRE_ENGINES"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def java_missing() -> str | None:
@@ -29,8 +52,6 @@ def java_missing() -> str | None:
 
 
 def _java_home() -> bool:
-    import os
-
     home = os.environ.get("JAVA_HOME")
     return bool(home) and (Path(home) / "bin" / "java").exists()
 

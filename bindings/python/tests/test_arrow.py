@@ -9,8 +9,9 @@ import pytest
 
 import indicia
 from conftest import run_cli
+from engines import require
 
-pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install pyarrow)")
+pa = require("pyarrow", "pip install pyarrow")
 
 
 def test_evaluate_arrow_columns_match_the_cli(cli, generated):

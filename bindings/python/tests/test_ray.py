@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import APKS, run_cli
-from engines import cli_reports_of_apks, load_example
+from engines import cli_reports_of_apks, load_example, require
 
-ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'ray[data]')")
-pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed")
+ray = require("ray", "pip install 'ray[data]'")
+require("ray.data", "pip install 'ray[data]'")
+pq = require("pyarrow.parquet", "pip install pyarrow")
 
 
 @pytest.fixture(scope="module")

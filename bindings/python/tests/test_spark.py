@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from conftest import APKS, run_cli
-from engines import cli_reports_of_apks, java_missing, load_example
+from engines import cli_reports_of_apks, java_missing, load_example, require, unavailable
 
-pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (pip install pyspark)")
-pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is not installed")
+pyspark = require("pyspark", "pip install pyspark")
+pq = require("pyarrow.parquet", "pip install pyarrow")
 if java_missing():
-    pytest.skip(java_missing(), allow_module_level=True)
+    unavailable(java_missing() or "")
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,7 @@ def spark():
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (
         SparkSession.builder.master("local[2]")
         .appName("indicia-test")
