@@ -23,6 +23,10 @@ pub struct Limits {
     pub max_archive_total: u64,
     /// Most entries in one archive.
     pub max_entries: usize,
+    /// Largest packet capture (pcap or pcapng), read whole.
+    pub max_capture: u64,
+    /// Largest MobSF report.
+    pub max_report: u64,
 }
 
 impl Default for Limits {
@@ -34,6 +38,8 @@ impl Default for Limits {
             max_dex: 256 << 20,
             max_archive_total: 2 << 30,
             max_entries: 500_000,
+            max_capture: 1 << 30,
+            max_report: 256 << 20,
         }
     }
 }

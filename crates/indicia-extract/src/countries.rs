@@ -1,11 +1,12 @@
-//! Country of a destination: a user's table (CIDR or host suffix → country) or a MaxMind `.mmdb` file.
-//! No database is shipped.
+//! Country of a destination: a user's table (CIDR or host suffix → country), a MaxMind `.mmdb` file, or
+//! the built-in IP-to-country database ([`IpCountryDb`], used when no `--countries` is given).
 
 use std::net::IpAddr;
 use std::path::Path;
 
 use crate::archive::read_file;
 use crate::error::ExtractError;
+use crate::ip_country::{CountryCode, IpCountryDb};
 
 /// Largest `.mmdb` file read (GeoLite2-City is about 70 MB).
 const MAX_MMDB: u64 = 512 << 20;
@@ -14,8 +15,11 @@ const MAX_MMDB: u64 = 512 << 20;
 pub enum Countries {
     /// A CSV table.
     Table(CountryTable),
-    /// A MaxMind DB (GeoIP2/GeoLite2 Country or City, or any database with `country.iso_code`).
+    /// A MaxMind DB (GeoIP2/GeoLite2 Country or City, or any database with `country.iso_code`, or
+    /// ip-location-db's with a top-level `country_code`).
     Mmdb(Box<maxminddb::Reader<Vec<u8>>>),
+    /// The built-in database.
+    Builtin(Box<IpCountryDb>),
 }
 
 impl std::fmt::Debug for Countries {
@@ -23,6 +27,7 @@ impl std::fmt::Debug for Countries {
         match self {
             Countries::Table(t) => f.debug_tuple("Table").field(t).finish(),
             Countries::Mmdb(_) => f.write_str("Mmdb(..)"),
+            Countries::Builtin(db) => write!(f, "Builtin({})", db.date()),
         }
     }
 }
@@ -121,6 +126,11 @@ impl CountryTable {
 }
 
 impl Countries {
+    /// The built-in database.
+    pub fn builtin() -> Result<Self, ExtractError> {
+        IpCountryDb::builtin().map(|db| Countries::Builtin(Box::new(db))).map_err(|e| ExtractError::new("indicia", e))
+    }
+
     /// Loads a `.mmdb` file (by extension, or by the MaxMind metadata marker) or else a CSV table.
     pub fn load(path: &Path) -> Result<Self, ExtractError> {
         let bytes = read_file(path, MAX_MMDB)?;
@@ -142,12 +152,16 @@ impl Countries {
             Countries::Table(t) => t.lookup(host, ip),
             Countries::Mmdb(reader) => {
                 let ip = ip?;
+                if let Ok(CountryCode { country_code: Some(cc) }) = reader.lookup::<CountryCode<'_>>(ip) {
+                    return Some(cc.to_owned());
+                }
                 let rec: maxminddb::geoip2::Country<'_> = reader.lookup(ip).ok()?;
                 rec.country
                     .and_then(|c| c.iso_code)
                     .or_else(|| rec.registered_country.and_then(|c| c.iso_code))
                     .map(str::to_owned)
             }
+            Countries::Builtin(db) => db.lookup(ip?).map(str::to_owned),
         }
     }
 }

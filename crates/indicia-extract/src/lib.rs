@@ -25,7 +25,9 @@ mod error;
 mod evidence;
 mod har;
 mod ios;
+mod ip_country;
 mod manifest;
+mod pcap;
 mod trackers;
 mod xml;
 
@@ -40,7 +42,9 @@ pub use error::{ExtractError, FormatError};
 pub use evidence::{AppInfo, Kind, Merged, Partial, merge};
 pub use har::{DEVICE_ID_KEYS, Detectors, LAT_KEYS, LON_KEYS, PHONE_KEYS, extract_har};
 pub use ios::{DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest, purpose_term};
+pub use ip_country::{ATTRIBUTION as IP_COUNTRY_ATTRIBUTION, IpCountryDb, SOURCE as IP_COUNTRY_SOURCE};
 pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
+pub use pcap::extract_pcap;
 pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
 
 /// Settings shared by the extractors.

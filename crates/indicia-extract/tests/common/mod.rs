@@ -175,3 +175,5 @@ pub fn build_zip(members: &[(&str, &[u8])]) -> Vec<u8> {
     }
     zip.finish().unwrap().into_inner()
 }
+
+pub mod capture;
