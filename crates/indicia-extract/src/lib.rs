@@ -12,22 +12,33 @@
 //! | `PrivacyInfo.xcprivacy` | [`extract_privacy_manifest`] | `datum`, `api`, `sdk` |
 //! | IPA | [`extract_ipa`] | as `Info.plist`, plus the privacy manifest kinds when it has one |
 //! | HAR 1.2 | [`extract_har`] | `flow` |
+//! | iOS App Privacy Report (NDJSON) | [`extract_privacy_report`] | `behavior`, `watched`, `flow` |
+//! | Android AppOps (`dumpsys appops`, `appops get`, `appops.xml`) | [`extract_appops`] | `behavior`, `watched` |
+//! | `dumpsys package PKG` | [`extract_package_dump`] | `permission` |
+//! | log of `tools/frida/indicia-hooks.js` | [`extract_frida_log`] | `behavior`, `watched` |
+//!
+//! The App Privacy Report, AppOps and package dumps may cover several apps: they keep the records of the
+//! app that the other sources (or `--app-id`) name, see [`extract_all`].
 //!
 //! No input makes an extractor panic or read without bound: every read is capped by [`Limits`], and a
 //! bad input gives an [`ExtractError`] naming the file and the problem.
 
 mod android;
+mod appops;
 mod archive;
 mod axml;
 mod countries;
 mod dex;
 mod error;
 mod evidence;
+mod frida;
 mod har;
 mod ios;
 mod ip_country;
 mod manifest;
+mod package_dump;
 mod pcap;
+mod privacy_report;
 mod trackers;
 mod xml;
 
@@ -35,16 +46,23 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use android::{ApkContents, extract_apk, extract_manifest, parse_manifest_bytes, read_apk};
+pub use appops::{OPS as APPOPS_OPS, WATCHED as APPOPS_WATCHED, extract_appops, op_behavior, read_appops};
 pub use archive::Limits;
 pub use countries::{Countries, CountryTable};
 pub use dex::{Dex, java_type};
 pub use error::{ExtractError, FormatError};
 pub use evidence::{AppInfo, Kind, Merged, Partial, merge};
+pub use frida::{extract_frida_log, read_frida_log, sdk_of_stack};
 pub use har::{DEVICE_ID_KEYS, Detectors, LAT_KEYS, LON_KEYS, PHONE_KEYS, extract_har};
 pub use ios::{DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest, purpose_term};
 pub use ip_country::{ATTRIBUTION as IP_COUNTRY_ATTRIBUTION, IpCountryDb, SOURCE as IP_COUNTRY_SOURCE};
 pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
+pub use package_dump::{extract_package_dump, read_package_dump};
 pub use pcap::extract_pcap;
+pub use privacy_report::{
+    CATEGORIES as PRIVACY_REPORT_CATEGORIES, WATCHED as PRIVACY_REPORT_WATCHED, extract_privacy_report,
+    read_privacy_report,
+};
 pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
 
 /// Settings shared by the extractors.
@@ -104,6 +122,14 @@ pub enum Source {
     Ipa(PathBuf),
     /// A HAR capture.
     Har(PathBuf),
+    /// An iOS App Privacy Report (NDJSON), filtered to the app.
+    PrivacyReport(PathBuf),
+    /// An AppOps dump (`dumpsys appops`, `appops get`) or `appops.xml`, filtered to the app.
+    AppOps(PathBuf),
+    /// `dumpsys package` output, filtered to the app.
+    PackageDump(PathBuf),
+    /// A log of the indicia Frida script.
+    FridaLog(PathBuf),
 }
 
 impl Source {
@@ -115,9 +141,28 @@ impl Source {
             | Source::InfoPlist(p)
             | Source::PrivacyManifest(p)
             | Source::Ipa(p)
-            | Source::Har(p) => p,
+            | Source::Har(p)
+            | Source::PrivacyReport(p)
+            | Source::AppOps(p)
+            | Source::PackageDump(p)
+            | Source::FridaLog(p) => p,
         }
     }
+
+    /// Whether the source covers several apps and is filtered to the app that the others name.
+    pub fn is_filtered(&self) -> bool {
+        matches!(self, Source::PrivacyReport(_) | Source::AppOps(_) | Source::PackageDump(_))
+    }
+}
+
+/// The behavior kind of a refused access: `clipboard_read` → `clipboard_read_attempt`.
+pub fn attempt(kind: &str) -> String {
+    format!("{kind}_attempt")
+}
+
+/// The 1-based line of byte offset `at` in `text`.
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
+    text.as_bytes().iter().take(at).filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Runs the extractor of one source. `app_id` stands for a text manifest's missing `package`.
@@ -129,6 +174,10 @@ pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) 
         Source::PrivacyManifest(p) => vec![extract_privacy_manifest(p, options)?],
         Source::Ipa(p) => extract_ipa(p, options)?,
         Source::Har(p) => vec![extract_har(p, options)?],
+        Source::PrivacyReport(p) => vec![extract_privacy_report(p, options, app_id)?],
+        Source::AppOps(p) => vec![extract_appops(p, options, app_id)?],
+        Source::PackageDump(p) => vec![extract_package_dump(p, options, app_id)?],
+        Source::FridaLog(p) => vec![extract_frida_log(p, options)?],
     })
 }
 
@@ -143,11 +192,22 @@ pub struct Extraction {
 
 /// Extracts every source and merges them into one evidence object. A source that fails is left out
 /// (its kinds are not collected) and its error returned beside the evidence.
+///
+/// The sources that cover several apps ([`Source::is_filtered`]) are read last, keeping the records of
+/// the app that the other sources name (the first that names one, as in [`merge`]), else of `app_id`.
 pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) -> Extraction {
-    let mut partials = Vec::new();
+    let mut partials: Vec<Partial> = Vec::new();
     let mut errors = Vec::new();
-    for source in sources {
+    for source in sources.iter().filter(|s| !s.is_filtered()) {
         match extract_source(source, options, app_id) {
+            Ok(ps) => partials.extend(ps),
+            Err(e) => errors.push(e),
+        }
+    }
+    let named = partials.iter().find_map(|p| p.app.id.clone());
+    let id = named.as_deref().or(app_id);
+    for source in sources.iter().filter(|s| s.is_filtered()) {
+        match extract_source(source, options, id) {
             Ok(ps) => partials.extend(ps),
             Err(e) => errors.push(e),
         }
