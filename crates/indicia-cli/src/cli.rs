@@ -114,7 +114,7 @@ pub struct GraphArgs {
     pub dot: bool,
 }
 
-/// `indicia scan APP.apk|APP.ipa [--har F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text]`
+/// `indicia scan APP.apk|APP.ipa [--har F]... [--appops F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text]`
 #[derive(Debug, clap::Args)]
 pub struct ScanCommandArgs {
     /// What to extract.

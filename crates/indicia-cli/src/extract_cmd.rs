@@ -22,6 +22,35 @@ pub struct ExtractOptionsArgs {
     pub app_id: Option<String>,
 }
 
+/// Run-time evidence files, shared by `extract` and `scan` (docs/extract.md). The App Privacy Report,
+/// AppOps and package dumps keep the records of the app that the other sources or `--app-id` name.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RuntimeArgs {
+    /// An iOS App Privacy Report (NDJSON: Settings → Privacy & Security → App Privacy Report → Save App Activity)
+    #[arg(long, value_name = "FILE")]
+    pub privacy_report: Vec<PathBuf>,
+    /// Android AppOps: `adb shell dumpsys appops`, `adb shell appops get PKG`, or /data/system/appops.xml
+    #[arg(long, value_name = "FILE")]
+    pub appops: Vec<PathBuf>,
+    /// `adb shell dumpsys package PKG`: requested, install and runtime permissions with their grants
+    #[arg(long, value_name = "FILE")]
+    pub package_dump: Vec<PathBuf>,
+    /// A log of tools/frida/indicia-hooks.js (`frida -U -f PKG -l tools/frida/indicia-hooks.js -o LOG`)
+    #[arg(long, value_name = "FILE")]
+    pub frida_log: Vec<PathBuf>,
+}
+
+impl RuntimeArgs {
+    /// The sources these flags name.
+    pub fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = self.privacy_report.iter().cloned().map(Source::PrivacyReport).collect();
+        out.extend(self.appops.iter().cloned().map(Source::AppOps));
+        out.extend(self.package_dump.iter().cloned().map(Source::PackageDump));
+        out.extend(self.frida_log.iter().cloned().map(Source::FridaLog));
+        out
+    }
+}
+
 /// `indicia extract`: merge the given sources into one evidence object on standard output.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExtractArgs {
@@ -47,10 +76,12 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub compact: bool,
     #[command(flatten)]
+    pub runtime: RuntimeArgs,
+    #[command(flatten)]
     pub options: ExtractOptionsArgs,
 }
 
-/// The evidence half of `indicia scan APP.apk|APP.ipa [--har F]...`.
+/// The evidence half of `indicia scan APP.apk|APP.ipa [--har F]... [--appops F]...`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ScanArgs {
     /// The app: an APK or an IPA
@@ -59,6 +90,8 @@ pub struct ScanArgs {
     /// A network capture of the app in HAR 1.2 (repeatable)
     #[arg(long, value_name = "FILE")]
     pub har: Vec<PathBuf>,
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
     #[command(flatten)]
     pub options: ExtractOptionsArgs,
 }
@@ -84,6 +117,7 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
     out.extend(each(&args.plist, Source::InfoPlist));
     out.extend(each(&args.privacy_manifest, Source::PrivacyManifest));
     out.extend(each(&args.har, Source::Har));
+    out.extend(args.runtime.sources());
     out
 }
 
@@ -94,7 +128,9 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
 pub fn run_extract(args: &ExtractArgs) -> ExitCode {
     let sources = sources(args);
     if sources.is_empty() {
-        eprintln!("error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest or --har)");
+        eprintln!(
+            "error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest, --har, --privacy-report, --appops, --package-dump or --frida-log)"
+        );
         return ExitCode::from(2);
     }
     let options = match options(&args.options) {
@@ -136,6 +172,7 @@ pub fn scan_evidence(args: &ScanArgs) -> Result<serde_json::Value, String> {
     let options = options(&args.options)?;
     let mut sources = vec![Source::app(Path::new(&args.app)).map_err(|e| e.to_string())?];
     sources.extend(args.har.iter().map(|p| Source::Har(p.clone())));
+    sources.extend(args.runtime.sources());
     let out = extract_all(&sources, &options, args.options.app_id.as_deref());
     if !out.errors.is_empty() {
         let messages: Vec<String> = out.errors.iter().map(ToString::to_string).collect();

@@ -377,3 +377,52 @@ fn device_wide_sources_follow_the_app_the_others_name() {
     let out = extract_all(&sources, &Options::default(), None);
     assert!(out.errors[0].to_string().contains("give the app (--ipa, --plist) or --app-id"), "{:?}", out.errors);
 }
+
+// ---- hostile input -----------------------------------------------------------------------------------
+
+/// A reader over one file's text.
+type Reader<'o> = &'o dyn Fn(&str) -> Result<Partial, indicia_extract::ExtractError>;
+
+/// Every file cut at many offsets, and with bytes replaced, gives facts or an error naming the file: never a
+/// panic (tests build with overflow checks).
+#[test]
+fn cut_and_garbled_inputs_never_panic() {
+    let options = Options::default();
+    let readers: [(&str, Reader); 9] = [
+        ("plaso_ios_app_privacy_report.ndjson", &|t| read_privacy_report(t, "f", "com.apple.mobilecal", &options)),
+        ("johnspurlock_readme_beta1_tcc_record.json", &|t| {
+            read_privacy_report(t, "f", "com.google.ProjectFi", &options)
+        }),
+        ("aosp_appops-unversioned.xml", &|t| read_appops(t, "f", Some("com.google.android.apps.maps"))),
+        ("aosp_appops-version-1.xml", &|t| read_appops(t, "f", Some("android"))),
+        ("appops_dumpsys_android13.handmade.txt", &|t| read_appops(t, "f", Some("com.example.shop"))),
+        ("appops_dumpsys_android8.handmade.txt", &|t| read_appops(t, "f", None)),
+        ("appops_get.handmade.txt", &|t| read_appops(t, "f", None)),
+        ("dumpsys_package.handmade.txt", &|t| read_package_dump(t, "f", None)),
+        ("frida_android.handmade.jsonl", &|t| read_frida_log(t, "f", &options)),
+    ];
+    let mut runs = 0usize;
+    for (name, read) in readers {
+        let full = text(name);
+        let step = (full.len() / 250).max(1);
+        for cut in (0..full.len()).step_by(step) {
+            let Some(prefix) = full.get(..cut) else { continue };
+            if let Err(e) = read(prefix) {
+                assert!(e.to_string().starts_with("f: "), "{name} cut at {cut}: {e}");
+            }
+            runs += 1;
+        }
+        for (i, garbage) in ["\"", "{", "]", "[", "<", "\n", ":", "=", "\u{0}", "é"].iter().enumerate() {
+            for at in (i..full.len()).step_by(step * 3) {
+                if !full.is_char_boundary(at) || !full.is_char_boundary(at + 1) {
+                    continue;
+                }
+                let mut garbled = full.clone();
+                garbled.replace_range(at..=at, garbage);
+                let _ = read(&garbled);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 3_000, "{runs}");
+}
