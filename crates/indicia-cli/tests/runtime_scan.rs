@@ -71,3 +71,33 @@ fn extract_filters_a_device_wide_report_to_the_app_id() {
     assert!(stderr.contains("no record of `com.example.absent`"), "{stderr}");
     assert_eq!(evidence["collected"], serde_json::json!([]));
 }
+
+#[test]
+fn a_real_privacy_report_with_location_accesses_fails_tw_pd_01() {
+    let report = data("dynamic/plaso_ios_app_privacy_report.ndjson");
+    let (code, evidence, stderr) = indicia(&[
+        "extract",
+        "--privacy-report",
+        report.to_str().unwrap(),
+        "--app-id",
+        "com.apple.mobilecal",
+        "--compact",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
+        .args(["eval", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(evidence.to_string().as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict(&report, "TW-PD-01"), "fail", "location intervals of com.apple.mobilecal");
+    assert_eq!(verdict(&report, "TW-PD-02"), "fail", "contacts intervals");
+    assert_eq!(verdict(&report, "TW-PD-03"), "inconclusive", "the report has no record of clipboard reads");
+    assert_eq!(verdict(&report, "TW-PD-04"), "inconclusive");
+}
