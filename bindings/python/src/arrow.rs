@@ -24,7 +24,7 @@ use crate::batch::{self, Scored, rejected};
 pub fn evaluate_arrow<'py>(py: Python<'py>, engine: &Engine, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let array = import(array)?;
     let values = byte_values(&array)?;
-    let rows = py.detach(|| batch::score_reports(engine, &values));
+    let rows = py.detach(|| batch::score_rows(engine, &values));
     let batch = Columns::new(engine, false).rows(rows.iter(), None)?;
     batch.to_pyarrow(py)
 }
@@ -59,7 +59,7 @@ fn scan_one(engine: &Engine, options: &Options, path: Option<&str>) -> (Option<S
     }
     let Some(merged) = out.merged else { return (None, Err(rejected("no evidence was produced"))) };
     let evidence = merged.evidence.to_string();
-    let scored = batch::score_report(engine, evidence.as_bytes());
+    let scored = batch::score_row(engine, evidence.as_bytes());
     (Some(evidence), scored)
 }
 
@@ -156,6 +156,10 @@ impl Columns {
         rows: impl Iterator<Item = &'a Scored>,
         scan: Option<ScanColumns<'_>>,
     ) -> PyResult<RecordBatch> {
+        let rows: Vec<&Scored> = rows.collect();
+        // Sized once: growing a buffer of a whole batch's reports by doubling costs page faults.
+        let bytes = rows.iter().map(|row| row.as_ref().map_or(0, |r| r.line.len())).sum();
+        self.report = StringBuilder::with_capacity(rows.len(), bytes);
         for row in rows {
             self.push(row);
         }
@@ -190,17 +194,16 @@ impl Columns {
 
     fn push(&mut self, row: &Scored) {
         match row {
-            Ok((report, line)) => {
-                self.app_id.append_value(report.app_id());
-                self.failed.append_value(count(report.summary.failed));
-                self.inconclusive.append_value(count(report.summary.inconclusive));
-                self.risk.append_value(report.summary.risk);
-                self.risk_upper.append_value(report.summary.risk_upper);
-                for (builder, id) in self.per_category.iter_mut().zip(&self.categories) {
-                    let failed = report.categories.iter().find(|c| c.id.as_ref() == id).map_or(0, |c| c.failed);
-                    builder.append_value(count(failed));
+            Ok(row) => {
+                self.app_id.append_value(&row.app_id);
+                self.failed.append_value(count(row.failed));
+                self.inconclusive.append_value(count(row.inconclusive));
+                self.risk.append_value(row.risk);
+                self.risk_upper.append_value(row.risk_upper);
+                for (builder, failed) in self.per_category.iter_mut().zip(&row.failed_by_category) {
+                    builder.append_value(count(*failed));
                 }
-                self.report.append_value(line);
+                self.report.append_value(&row.line);
                 self.error.append_null();
             }
             Err(error) => {

@@ -147,7 +147,7 @@ impl Engine {
         let engine = &self.inner;
         let scored = py.detach(|| batch::score_report(engine, json));
         match scored {
-            Ok((report, line)) => Ok(Report::from_parts(report, line.into_bytes())),
+            Ok((report, line)) => Ok(Report::from_parts(report, line)),
             Err(error) => Err(evidence_error(&error, None)),
         }
     }

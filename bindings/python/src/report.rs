@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::{json_to_py, map_to_py};
 
@@ -14,21 +14,21 @@ use crate::convert::{json_to_py, map_to_py};
 #[pyclass(frozen, module = "indicia")]
 pub struct Report {
     /// The compact JSON, as `indicia eval` prints it in a batch (without the newline).
-    json: Vec<u8>,
+    json: String,
     /// The typed report, built from `json` when first asked for.
     parsed: OnceLock<Arc<indicia::Report>>,
 }
 
 impl Report {
     /// A report known by its compact JSON line.
-    pub fn from_line(json: Vec<u8>) -> Report {
+    pub fn from_line(json: String) -> Report {
         Report { json, parsed: OnceLock::new() }
     }
 
     /// A report already built, with its compact JSON line.
-    pub fn from_parts(report: Arc<indicia::Report>, json: Vec<u8>) -> Report {
+    pub fn from_parts(report: indicia::Report, json: String) -> Report {
         let parsed = OnceLock::new();
-        let _ = parsed.set(report);
+        let _ = parsed.set(Arc::new(report));
         Report { json, parsed }
     }
 
@@ -36,7 +36,7 @@ impl Report {
         if let Some(report) = self.parsed.get() {
             return Ok(report);
         }
-        let report: indicia::Report = serde_json::from_slice(&self.json)
+        let report: indicia::Report = serde_json::from_str(&self.json)
             .map_err(|e| PyValueError::new_err(format!("cannot read the report back: {e}")))?;
         Ok(self.parsed.get_or_init(|| Arc::new(report)))
     }
@@ -47,18 +47,19 @@ impl Report {
     /// The report as JSON text: compact (one line of `indicia eval` on a batch, without its
     /// newline) or, with `pretty=True`, as `indicia eval` prints one object.
     #[pyo3(signature = (pretty = false))]
-    fn to_json(&self, pretty: bool) -> PyResult<String> {
+    fn to_json<'py>(&self, py: Python<'py>, pretty: bool) -> PyResult<Bound<'py, PyString>> {
         if pretty {
-            return serde_json::to_string_pretty(self.report()?)
-                .map_err(|e| PyValueError::new_err(format!("cannot write the report: {e}")));
+            let text = serde_json::to_string_pretty(self.report()?)
+                .map_err(|e| PyValueError::new_err(format!("cannot write the report: {e}")))?;
+            return Ok(PyString::new(py, &text));
         }
-        String::from_utf8(self.json.clone()).map_err(|e| PyValueError::new_err(e.to_string()))
+        Ok(PyString::new(py, &self.json))
     }
 
     /// The report as plain Python data (`json.loads(report.to_json())`).
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let value: serde_json::Value =
-            serde_json::from_slice(&self.json).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            serde_json::from_str(&self.json).map_err(|e| PyValueError::new_err(e.to_string()))?;
         json_to_py(py, &value)
     }
 
