@@ -25,7 +25,7 @@ fn compile(c: &mut Criterion) {
             }
         };
         let params = ParamValues::defaults(&pack);
-        match indicia::graph::compile(&pack, &params) {
+        match indicia::compile::compile(&pack, &params) {
             Ok(program) => eprintln!("{n} indicators: {:?}", program.stats()),
             Err(e) => {
                 eprintln!("compile failed: {e}");
@@ -33,7 +33,7 @@ fn compile(c: &mut Criterion) {
             }
         }
         group.bench_function(format!("{n}_indicators"), |b| {
-            b.iter(|| black_box(indicia::graph::compile(&pack, &params).is_ok()))
+            b.iter(|| black_box(indicia::compile::compile(&pack, &params).is_ok()))
         });
     }
     group.finish();

@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use indicia::compile::{Program, compile};
 use indicia::evidence::{Evidence, read_evidence};
-use indicia::graph::{Program, compile};
 use indicia::hir::{Pack, ParamValues};
 use indicia::load::{check_pack, check_path, load_sources};
 

@@ -28,7 +28,7 @@ pub enum Command {
     /// Show the evaluation graph a pack compiles into.
     Graph(GraphArgs),
     /// Extract evidence from app files and captures (APK, manifest, Info.plist, privacy manifest, HAR).
-    Extract(crate::extract_cmd::ExtractArgs),
+    Extract(crate::commands::extract::ExtractArgs),
     /// Extract evidence from an APK or IPA (and captures) and score it in one step.
     Scan(ScanCommandArgs),
     /// Generate a synthetic pack or evidence batch, for benchmarks and load tests.
@@ -119,7 +119,7 @@ pub struct GraphArgs {
 pub struct ScanCommandArgs {
     /// What to extract.
     #[command(flatten)]
-    pub scan: crate::extract_cmd::ScanArgs,
+    pub scan: crate::commands::extract::ScanArgs,
     /// The pack to score against (default: the built-in pack).
     #[arg(long, value_name = "PACK")]
     pub rules: Option<PathBuf>,

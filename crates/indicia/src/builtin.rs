@@ -2,7 +2,7 @@
 //! fixtures. A test proves that it checks clean and that its tests pass, so [`engine`] cannot
 //! fail at run time.
 
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError};
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/builtin_pack.rs"));
@@ -26,8 +26,15 @@ pub fn sources() -> Vec<(String, String)> {
 }
 
 /// Builds the engine of the built-in pack, or reports why it cannot be built.
-pub fn try_engine() -> Result<Engine, crate::engine::EngineError> {
+pub fn try_engine() -> Result<Engine, EngineError> {
     Engine::from_embedded("tw-mabis-v4", sources(), files::FILES)
+}
+
+impl Engine {
+    /// The built-in pack (`rules/tw-mabis-v4`, compiled into the binary).
+    pub fn builtin() -> Engine {
+        engine()
+    }
 }
 
 /// The engine of the built-in pack, built once per process and then shared.

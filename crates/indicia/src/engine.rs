@@ -21,8 +21,8 @@ use indicia_syntax::{Diagnostic, SourceMap};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::compile::{self, Program};
 use crate::evidence::{Evidence, EvidenceError, EvidenceReader};
-use crate::graph::{self, Program};
 use crate::hir::{Pack, ParamValues};
 use crate::load::{self, LoadedPack};
 use crate::params::{self, ParamError};
@@ -72,11 +72,6 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// The built-in pack (`rules/tw-mabis-v4`, compiled into the binary).
-    pub fn builtin() -> Engine {
-        crate::builtin::engine()
-    }
-
     /// Loads, checks and compiles the pack at `path`: a directory of `.ind` files or one file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Engine, EngineError> {
         let loaded = load::load_path(path.as_ref())?;
@@ -116,7 +111,7 @@ impl Engine {
         params: ParamValues,
         files: Files,
     ) -> Result<Engine, EngineError> {
-        let program = graph::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
+        let program = compile::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Ok(Engine { id, pack, template, params, program: Arc::new(program), files })

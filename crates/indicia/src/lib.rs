@@ -11,11 +11,11 @@
 
 pub mod builtin;
 pub mod check;
+pub mod compile;
 pub mod engine;
 pub mod eval;
 pub mod evidence;
 pub mod r#gen;
-pub mod graph;
 pub mod hir;
 pub mod load;
 pub mod outcome;

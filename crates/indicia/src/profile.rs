@@ -23,7 +23,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use crate::graph::Program;
+use crate::compile::Program;
 use crate::hir::Pack;
 
 /// Counts and times per node, summed over the apps evaluated with
@@ -200,7 +200,7 @@ impl Profile {
         let mut stack = Vec::new();
         for (ind, root) in program.roots.iter().enumerate() {
             stack.clear();
-            if let Some(r) = crate::graph::operand_node(root) {
+            if let Some(r) = crate::compile::operand_node(root) {
                 stack.push(r);
             }
             while let Some(i) = stack.pop() {
@@ -212,7 +212,7 @@ impl Profile {
                     u.push(ind);
                 }
                 if let Some(node) = program.nodes.get(i as usize) {
-                    stack.extend(crate::graph::node_deps(&node.op, &program.operands));
+                    stack.extend(crate::compile::node_deps(&node.op, &program.operands));
                 }
             }
         }

@@ -20,9 +20,9 @@
 
 use std::sync::Arc;
 
+use indicia::compile;
 use indicia::evidence::{Column, Evidence, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
 use indicia::r#gen::Rng;
-use indicia::graph;
 use indicia::hir::*;
 use indicia::outcome::{Outcomes, Witness};
 use indicia_syntax::ast::{PatternOp, Quantifier};
@@ -614,7 +614,7 @@ fn verdicts(o: &Outcomes) -> Vec<Verdict> {
 
 fn check_case(seed: u64) -> Result<(), TestCaseError> {
     let (pack, params, mut rng) = gen_pack(seed);
-    let program = graph::compile(&pack, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
+    let program = compile::compile(&pack, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
     let mut scratch = indicia::eval::Scratch::new();
     for _ in 0..2 {
         let evidence = gen_evidence(&mut rng, &pack.schema, program.symbols());
@@ -638,7 +638,8 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
 
         // Declaration order: the same outcomes and the same graph size.
         let reordered = shuffle_declarations(&mut rng, &pack);
-        let program2 = graph::compile(&reordered, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
+        let program2 =
+            compile::compile(&reordered, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
         // Symbols are interned in byte order, so the evidence reads the same against both.
         let got2 = indicia::eval::evaluate(&program2, &evidence, &mut scratch);
         prop_assert_eq!(&got2, &got, "seed {} (declarations shuffled)", seed);
@@ -663,7 +664,7 @@ fn generated_cases_cover_the_semantics() {
     let (mut fail, mut pass, mut inconclusive, mut witnesses, mut nested, mut folded) = (0, 0, 0, 0, 0, 0);
     for seed in 0..500 {
         let (pack, params, mut rng) = gen_pack(seed);
-        let program = graph::compile(&pack, &params).unwrap();
+        let program = compile::compile(&pack, &params).unwrap();
         let s = program.stats();
         nested += s.nested_scans;
         if s.nodes_after_folding < s.nodes_after_sharing {

@@ -3,13 +3,13 @@
 //! scans). After an intended change, rewrite the files with `BLESS=1 cargo test -p indicia --test
 //! graph_dumps` and review the diff.
 //!
-//! [`Program::dump`]: indicia::graph::Program::dump
+//! [`Program::dump`]: indicia::compile::Program::dump
 
 #[cfg(test)]
 mod support {
     use std::path::{Path, PathBuf};
 
-    use indicia::graph::compile;
+    use indicia::compile::compile;
     use indicia::hir::ParamValues;
     use indicia::load::{check_pack, load_sources};
 

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod extract;
 pub mod fmt;
 pub mod r#gen;
 pub mod graph;

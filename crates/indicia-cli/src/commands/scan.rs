@@ -12,7 +12,7 @@ pub fn run(args: &ScanCommandArgs) -> Status {
         Ok(engine) => engine,
         Err(status) => return status,
     };
-    let evidence = match crate::extract_cmd::scan_evidence(&args.scan) {
+    let evidence = match crate::commands::extract::scan_evidence(&args.scan) {
         Ok(evidence) => evidence,
         Err(error) => {
             eprintln!("error: {error}");

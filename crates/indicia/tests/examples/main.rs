@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indicia::graph;
+use indicia::compile;
 use indicia::hir::{Pack, ParamValues, Value, Verdict};
 use indicia::outcome::{Outcome, Witness};
 use serde_json::Value as Json;
@@ -114,7 +114,7 @@ fn run_example(name: &str) {
         }
         i += 1;
     }
-    let program = graph::compile(&pack, &params).unwrap();
+    let program = compile::compile(&pack, &params).unwrap();
     let expected = std::fs::read_to_string(d.join("expected.stdout")).unwrap();
     let reports: Vec<Json> =
         serde_json::Deserializer::from_str(&expected).into_iter::<Json>().map(|r| r.unwrap()).collect();

@@ -1,5 +1,5 @@
-//! The `extract`/`scan` module of the `indicia` command (`crates/indicia-cli/src/extract_cmd.rs`),
-//! compiled here on its own so that it is tested before and apart from its wiring in `main.rs`.
+//! The `extract`/`scan` module of the `indicia` command (`commands::extract`), driven through the
+//! library without spawning the binary.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,16 +8,41 @@
     reason = "tests fail on a bad fixture"
 )]
 
-mod common;
-#[path = "../../indicia-cli/src/extract_cmd.rs"]
-mod extract_cmd;
-
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use common::{Scratch, data};
-use extract_cmd::{ExtractArgs, ScanArgs, run_extract, scan_evidence};
+use indicia_cli::commands::extract::{ExtractArgs, ScanArgs, run as run_extract, scan_evidence};
+use indicia_cli::exit::Status;
 use serde_json::json;
+
+/// A file of the copied real data (`tests/data/extract/`).
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/extract").join(rel)
+}
+
+/// A fresh scratch directory for one test (removed on drop).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("indicia-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 #[derive(Parser)]
 struct Extract {
@@ -102,7 +127,7 @@ fn scan_an_apk_with_a_capture() {
 
 #[test]
 fn extract_exit_codes() {
-    assert_eq!(run_extract(&ExtractArgs::default()), ExitCode::from(2));
+    assert_eq!(run_extract(&ExtractArgs::default()), Status::Usage);
     let ok = Extract::try_parse_from([
         "x",
         "--manifest",
@@ -111,7 +136,7 @@ fn extract_exit_codes() {
     ])
     .unwrap()
     .args;
-    assert_eq!(run_extract(&ok), ExitCode::SUCCESS);
+    assert_eq!(run_extract(&ok), Status::Success);
     let partly = Extract::try_parse_from([
         "x",
         "--manifest",
@@ -121,8 +146,8 @@ fn extract_exit_codes() {
     ])
     .unwrap()
     .args;
-    assert_eq!(run_extract(&partly), ExitCode::from(2));
+    assert_eq!(run_extract(&partly), Status::Usage);
     let bad_trackers =
         Extract::try_parse_from(["x", "--har", "a.har", "--trackers", "/nonexistent/t.json"]).unwrap().args;
-    assert_eq!(run_extract(&bad_trackers), ExitCode::from(2));
+    assert_eq!(run_extract(&bad_trackers), Status::Usage);
 }

@@ -14,8 +14,8 @@ use indicia_syntax::ast::Quantifier;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::CompileError;
+use super::symbols::Symbols;
 use super::value::{B3, ConstKey, ConstVal, Scalar, scalar_cmp, scalar_eq};
-use crate::evidence::Symbols;
 use crate::hir::{CmpOp, FieldId, KindId, Pattern, PatternId};
 
 /// Index of a region in [`Regions`]; 0 is the empty region (once per app).

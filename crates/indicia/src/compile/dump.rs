@@ -126,9 +126,9 @@ pub(crate) fn dump(p: &Program) -> String {
         let _ = writeln!(out, "# column groups (each computed by one pass over its column):");
         for (g, group) in p.plan.groups.iter().enumerate() {
             let what = match group.kind {
-                crate::eval::plan::GroupKind::StrSet => "literals",
-                crate::eval::plan::GroupKind::ListSet => "list literals",
-                crate::eval::plan::GroupKind::Match => "patterns",
+                super::schedule::GroupKind::StrSet => "literals",
+                super::schedule::GroupKind::ListSet => "list literals",
+                super::schedule::GroupKind::Match => "patterns",
             };
             let members: Vec<String> = group.members.iter().map(|m| format!("%{}", m.node)).collect();
             let _ = writeln!(

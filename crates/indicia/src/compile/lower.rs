@@ -7,12 +7,11 @@
 //! reading several lives in the suffix of the enclosing region from its innermost fact.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use super::CompileError;
 use super::build::{Builder, Child, GOp, Off, RegionId};
+use super::symbols::Symbols;
 use super::value::{B3, ConstVal, Scalar};
-use crate::evidence::Symbols;
 use crate::hir::{DefineId, Expr, ExprId, KindId, Pack, ParamValues, ScalarType, Value};
 
 /// Deepest nesting of expressions (not counting chains of `and`/`or`) that the compiler accepts.
@@ -481,9 +480,4 @@ impl Lowerer<'_, '_> {
         let sub = Ctx { env, map };
         Ok(Some(self.lower(body, &sub, true, depth)?))
     }
-}
-
-/// Keeps `Arc` in scope for the symbol table the program shares.
-pub(crate) fn share(symbols: Symbols) -> Arc<Symbols> {
-    Arc::new(symbols)
 }

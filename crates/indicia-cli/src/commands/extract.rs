@@ -1,9 +1,10 @@
 //! `indicia extract` and the evidence half of `indicia scan`: evidence from app files and captures.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use indicia_extract::{Options, Source, extract_all};
+
+use crate::exit::Status;
 
 /// Options shared by `extract` and `scan`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -75,8 +76,10 @@ pub struct ExtractArgs {
     /// Print the evidence on one line instead of pretty-printed
     #[arg(long)]
     pub compact: bool,
+    /// Run-time sources.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+    /// Options shared with `scan`.
     #[command(flatten)]
     pub options: ExtractOptionsArgs,
 }
@@ -90,8 +93,10 @@ pub struct ScanArgs {
     /// A network capture of the app in HAR 1.2 (repeatable)
     #[arg(long, value_name = "FILE")]
     pub har: Vec<PathBuf>,
+    /// Run-time sources.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+    /// Options shared with `extract`.
     #[command(flatten)]
     pub options: ExtractOptionsArgs,
 }
@@ -125,19 +130,19 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
 ///
 /// Exit status 0, or 2 when no source is given, an option file cannot be read, or a source cannot be
 /// read (the other sources are still merged and printed, and the failed one's kinds are not collected).
-pub fn run_extract(args: &ExtractArgs) -> ExitCode {
+pub fn run(args: &ExtractArgs) -> Status {
     let sources = sources(args);
     if sources.is_empty() {
         eprintln!(
             "error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest, --har, --privacy-report, --appops, --package-dump or --frida-log)"
         );
-        return ExitCode::from(2);
+        return Status::Usage;
     }
     let options = match options(&args.options) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Status::Usage;
         }
     };
     let out = extract_all(&sources, &options, args.options.app_id.as_deref());
@@ -145,7 +150,7 @@ pub fn run_extract(args: &ExtractArgs) -> ExitCode {
         eprintln!("error: {e}");
     }
     let Some(merged) = out.merged else {
-        return ExitCode::from(2);
+        return Status::Usage;
     };
     for w in &merged.warnings {
         eprintln!("warning: {w}");
@@ -159,10 +164,10 @@ pub fn run_extract(args: &ExtractArgs) -> ExitCode {
         Ok(text) => println!("{text}"),
         Err(e) => {
             eprintln!("error: cannot write the evidence: {e}");
-            return ExitCode::from(2);
+            return Status::Usage;
         }
     }
-    if out.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+    if out.errors.is_empty() { Status::Success } else { Status::Usage }
 }
 
 /// The evidence for `indicia scan`: the app (APK or IPA, by extension or content) and its captures,

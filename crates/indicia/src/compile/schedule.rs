@@ -1,5 +1,6 @@
-//! The evaluation plan: the once-per-app node order with the leaf predicates on one string column
-//! gathered into *column groups*, each computed by one pass over the column.
+//! The evaluation schedule: the order of the once-per-app nodes ([`order`]), and the plan that runs
+//! them with the leaf predicates on one string column gathered into *column groups*, each computed
+//! by one pass over the column ([`build`]).
 //!
 //! A group holds up to 64 predicates that compare one column with literals (`field in [..]`,
 //! `field == "x"`, `field != "x"`; `"x" in list`, `list intersects [..]`; `field matches /re/`,
@@ -11,8 +12,11 @@
 use indicia_syntax::ast::Quantifier;
 use regex::RegexSet;
 
-use crate::graph::value::{B3, ConstVal, Scalar};
-use crate::graph::{Body, Op, Operand, Program};
+use std::collections::{BTreeMap, HashMap};
+
+use super::freeze::Layout;
+use super::program::{Body, Node, Op, Operand, node_deps};
+use super::value::{B3, ConstVal, Scalar};
 use crate::hir::{CmpOp, FieldId, KindId};
 
 /// Most predicates one group computes (one bit each in a `u64` mask).
@@ -162,7 +166,7 @@ pub(crate) struct Plan {
 
 /// The witness walk's view of every node: only paths that can reach an `any` or a count with a
 /// lower bound are kept (node numbers are topological, children first).
-fn witness_plan(p: &Program) -> (Vec<WitNode>, Vec<u32>) {
+fn witness_plan(p: &Layout) -> (Vec<WitNode>, Vec<u32>) {
     let mut wit: Vec<WitNode> = Vec::with_capacity(p.nodes.len());
     let mut children: Vec<u32> = Vec::new();
     for node in &p.nodes {
@@ -192,7 +196,7 @@ fn witness_plan(p: &Program) -> (Vec<WitNode>, Vec<u32>) {
 }
 
 /// The slot of a once-per-app boolean operand, if it has one.
-fn slot_of(p: &Program, o: &Operand) -> Option<u32> {
+fn slot_of(p: &Layout, o: &Operand) -> Option<u32> {
     let n = p.nodes.len();
     let at = |off: usize| u32::try_from(n + off).ok();
     match o {
@@ -208,7 +212,7 @@ fn slot_of(p: &Program, o: &Operand) -> Option<u32> {
 }
 
 /// The compiled step of node `i` when it has one (else the general kernel runs it).
-fn compiled(p: &Program, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<VecOperand>) -> Option<Step> {
+fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<VecOperand>) -> Option<Step> {
     let node = p.nodes.get(i as usize)?;
     let top = node.depth() == 0;
     let range = |s: &u32, e: &u32| p.operands.get(*s as usize..*e as usize).unwrap_or(&[]);
@@ -262,7 +266,7 @@ fn compiled(p: &Program, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec
 }
 
 /// The literal symbols of constant `c` when it is a string or a list of strings.
-fn str_syms(p: &Program, c: u32, list: bool) -> Option<Vec<u32>> {
+fn str_syms(p: &Layout, c: u32, list: bool) -> Option<Vec<u32>> {
     match p.consts.get(c as usize)? {
         ConstVal::Scalar(Scalar::Str(s)) if !list => Some(vec![*s]),
         ConstVal::List(items) if list => {
@@ -274,7 +278,7 @@ fn str_syms(p: &Program, c: u32, list: bool) -> Option<Vec<u32>> {
 
 /// Which group a node can join: (kind of group, fact kind, field, its literal symbols or
 /// pattern, negated).
-fn classify(p: &Program, op: &Op) -> Option<(GroupKind, KindId, FieldId, Vec<u32>, bool)> {
+fn classify(p: &Layout, op: &Op) -> Option<(GroupKind, KindId, FieldId, Vec<u32>, bool)> {
     match op {
         Op::In { elem: Operand::Column { kind, field }, list: Operand::Const(c) } => {
             Some((GroupKind::StrSet, *kind, *field, str_syms(p, *c, true)?, false))
@@ -305,16 +309,16 @@ fn classify(p: &Program, op: &Op) -> Option<(GroupKind, KindId, FieldId, Vec<u32
     }
 }
 
-/// Builds the plan of `p` (whose `top`, `consts` and `patterns` are final).
-pub(crate) fn build(p: &Program) -> Plan {
+/// Builds the plan of layout `p` whose once-per-app nodes run in the order `top`.
+pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let mut groups: Vec<Group> = Vec::new();
     let mut syms_of: Vec<Vec<(u32, usize)>> = Vec::new();
-    let mut steps: Vec<Step> = Vec::with_capacity(p.top.len());
+    let mut steps: Vec<Step> = Vec::with_capacity(top.len());
     let mut operands: Vec<u32> = Vec::new();
     let mut vec_operands: Vec<VecOperand> = Vec::new();
     // Open group per (group kind, fact kind, field).
-    let mut open: std::collections::HashMap<(GroupKind, KindId, FieldId), usize> = std::collections::HashMap::new();
-    for &i in &p.top {
+    let mut open: HashMap<(GroupKind, KindId, FieldId), usize> = HashMap::new();
+    for &i in top {
         let Some(node) = p.nodes.get(i as usize) else { continue };
         let joined = if node.depth() == 1 { classify(p, &node.op) } else { None };
         let Some((gk, kind, field, syms, negate)) = joined else {
@@ -374,4 +378,98 @@ pub(crate) fn build(p: &Program) -> Plan {
     let slots = p.nodes.len() + 3 + p.kind_names.len();
     let (wit, wit_children) = witness_plan(p);
     Plan { steps, groups, operands, vec_operands, slots, wit, wit_children }
+}
+
+/// The order of the once-per-app nodes: topological (all of a nested scan's inputs first), and
+/// among the nodes ready at each point, those of the kind being scanned first, so that each
+/// kind's nodes form as few runs as the dependencies allow.
+pub(crate) fn order(nodes: &[Node], operands: &[Operand]) -> Vec<u32> {
+    // Persistent nodes: region of at most one kind.
+    let n = nodes.len();
+    let persistent: Vec<bool> = nodes.iter().map(|x| x.depth() <= 1).collect();
+    // For each node, the persistent nodes it needs (through nested nodes transitively). Nodes
+    // are in topological order, so one forward pass computes the nested closures.
+    let mut needs: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, node) in nodes.iter().enumerate() {
+        let mut acc: Vec<u32> = Vec::new();
+        let ds = node_deps(&node.op, operands);
+        for d in ds {
+            if persistent.get(d as usize).copied().unwrap_or(false) {
+                acc.push(d);
+            } else if let Some(inner) = needs.get(d as usize) {
+                acc.extend_from_slice(inner);
+            }
+        }
+        acc.sort_unstable();
+        acc.dedup();
+        if let Some(slot) = needs.get_mut(i) {
+            *slot = acc;
+        }
+    }
+    // Kahn's algorithm over persistent nodes, preferring the class scanned last.
+    let mut indegree = vec![0usize; n];
+    let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for i in 0..n {
+        if !persistent.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        for &d in needs.get(i).map_or(&[][..], |v| v.as_slice()) {
+            if let Some(x) = indegree.get_mut(i) {
+                *x += 1;
+            }
+            if let Some(u) = users.get_mut(d as usize) {
+                u.push(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    let mut ready: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for i in (0..n).rev() {
+        if persistent.get(i).copied().unwrap_or(false) && indegree.get(i) == Some(&0) {
+            let class = nodes.get(i).map_or(0, |x| x.class);
+            ready.entry(class).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    let mut out = Vec::new();
+    let mut current: Option<u32> = None;
+    loop {
+        let class = match current.filter(|c| ready.get(c).is_some_and(|v| !v.is_empty())) {
+            Some(c) => c,
+            None => match ready.iter().find(|(_, v)| !v.is_empty()) {
+                Some((c, _)) => *c,
+                None => break,
+            },
+        };
+        current = Some(class);
+        let Some(i) = ready.get_mut(&class).and_then(|v| v.pop()) else { break };
+        out.push(i);
+        for &u in users.get(i as usize).map_or(&[][..], |v| v.as_slice()) {
+            if let Some(x) = indegree.get_mut(u as usize) {
+                *x -= 1;
+                if *x == 0 {
+                    let c = nodes.get(u as usize).map_or(0, |x| x.class);
+                    let v = ready.entry(c).or_default();
+                    // Keep each ready list sorted descending so that pop takes the lowest id.
+                    let pos = v.partition_point(|&y| y > u);
+                    v.insert(pos, u);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Runs of consecutive top-level nodes over one kind.
+pub(crate) fn count_scans(nodes: &[Node], top: &[u32]) -> usize {
+    let mut scans = 0;
+    let mut prev: Option<u32> = None;
+    for &i in top {
+        let Some(node) = nodes.get(i as usize) else { continue };
+        if node.depth() == 1 {
+            if prev != Some(node.class) {
+                scans += 1;
+            }
+            prev = Some(node.class);
+        }
+    }
+    scans
 }

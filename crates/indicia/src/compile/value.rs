@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::evidence::Sym;
+use super::symbols::Sym;
 use crate::hir::CmpOp;
 
 /// A three-valued boolean. Stored in the evaluator as two bits: "certainly true" and "possibly true".

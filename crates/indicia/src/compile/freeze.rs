@@ -1,86 +1,44 @@
 //! Folded graph → flat program: computed nodes in topological order in one `Vec`, children as
 //! indices ([`Operand`]s), constants and fields read in place.
 //!
-//! Nodes of the empty region and of single-kind regions run once per app, in `Program::top`; a
+//! Nodes of the empty region and of single-kind regions run once per app, in `Program::top` (ordered by `schedule`); a
 //! single-kind node computes its value for every fact of the kind in one pass over the kind's
 //! columns (a *scan*; the top-level order keeps each kind's nodes together where dependencies
 //! allow). A quantifier whose body reads an enclosing fact gets a sub-program: the nodes of its
 //! body's region, run once per fact of the enclosing kind (a nested scan).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use indicia_syntax::ast::Quantifier;
 use petgraph::graph::NodeIndex;
 
+use super::CompileError;
 use super::build::{Builder, Child, GOp, Off, RegionId};
-use super::value::Scalar;
-use super::{CompileError, GraphStats, Program};
-use crate::hir::{CmpOp, FieldId, KindId, Pack};
+use super::program::{Body, Node, Op, Operand};
+use super::value::ConstVal;
+use crate::hir::Pack;
 
-/// An operand of a node, relative to the node's region.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Operand {
-    /// A constant.
-    Const(u32),
-    /// `observed(K)`.
-    Observed(KindId),
-    /// A field of the fact the node iterates over: one value per fact.
-    Column { kind: KindId, field: FieldId },
-    /// A field of an enclosing fact: the value at the loop index `cur[depth]`.
-    Outer { kind: KindId, field: FieldId, depth: u8 },
-    /// A boolean node of the same region: one value per fact.
-    Vector(u32),
-    /// A boolean node of an enclosing region: its value at the loop index `cur[depth]`.
-    At(u32, u8),
-    /// A boolean node computed once per app.
-    Top(u32),
-}
-
-/// A quantifier's body.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Body {
-    /// No `where`: every fact.
-    All,
-    /// A body that does not read the quantified fact: one value for every fact.
-    Scalar(Operand),
-    /// A body computed once per app as a vector over the kind's facts.
-    Vector(u32),
-    /// A body that reads an enclosing fact: sub-program `sub` computes `node` per enclosing fact.
-    Nested { node: u32, sub: u32 },
-}
-
-/// A computed node's operation.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Op {
-    Truthy(Operand),
-    Has(KindId, FieldId),
-    Not(Operand),
-    And(u32, u32),
-    Or(u32, u32),
-    Cmp { op: CmpOp, l: Operand, r: Operand },
-    In { elem: Operand, list: Operand },
-    Intersects { l: Operand, r: Operand },
-    Match { subject: Operand, pattern: u32 },
-    Quant { q: Quantifier, kind: KindId, body: Body },
-    Count { kind: KindId, body: Body, op: CmpOp, n: Scalar },
-}
-
-/// A computed node.
-#[derive(Clone, Debug)]
-pub(crate) struct Node {
-    pub(crate) op: Op,
-    /// The kinds of the node's region, innermost first (empty: once per app).
-    pub(crate) region: Vec<KindId>,
-    /// Storage class: the innermost kind's index, or the number of kinds for once-per-app nodes.
-    pub(crate) class: u32,
-    /// Index within the class.
-    pub(crate) slot: u32,
-}
-
-impl Node {
-    pub(crate) fn depth(&self) -> usize {
-        self.region.len()
-    }
+/// The folded graph laid out flat: what the schedule and the program are built from.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    pub(crate) kind_names: Vec<String>,
+    pub(crate) field_names: Vec<Vec<String>>,
+    /// Computed nodes, children first.
+    pub(crate) nodes: Vec<Node>,
+    /// The operands of `and`/`or` nodes (ranges in [`Op::And`], [`Op::Or`]).
+    pub(crate) operands: Vec<Operand>,
+    pub(crate) consts: Vec<ConstVal>,
+    /// The node lists of nested scans (ranges into `sub_nodes`).
+    pub(crate) subs: Vec<(u32, u32)>,
+    pub(crate) sub_nodes: Vec<u32>,
+    /// One root per indicator.
+    pub(crate) roots: Vec<Operand>,
+    pub(crate) patterns: Vec<regex::Regex>,
+    pub(crate) pattern_sources: Vec<String>,
+    /// Per storage class (each kind, then the class of once-per-app nodes): how many nodes.
+    pub(crate) class_sizes: Vec<u32>,
+    pub(crate) max_depth: usize,
+    /// Nodes of the folded graph, values included.
+    pub(crate) nodes_after_folding: usize,
 }
 
 struct Freezer<'b, 'p> {
@@ -146,7 +104,7 @@ impl Freezer<'_, '_> {
 }
 
 /// Lays out the folded graph `b` as a program.
-pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Program, CompileError> {
+pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Layout, CompileError> {
     let order = super::fold::children_first(b, roots)?;
     let kinds = u32::try_from(pack.schema.kinds.len()).map_err(|_| CompileError::internal("too many kinds"))?;
     let mut f = Freezer { b, flat: HashMap::new(), operands: Vec::new() };
@@ -236,7 +194,7 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
             GOp::Quant { q, kind, body } => Op::Quant { q: *q, kind: *kind, body: f.body(*body, len, &subs_of, n)? },
             GOp::Count { kind, body, op, n: num } => {
                 let num = match b.consts.get(*num) {
-                    Some(super::value::ConstVal::Scalar(s)) => *s,
+                    Some(ConstVal::Scalar(s)) => *s,
                     _ => return Err(CompileError::internal("count compared with a non-number")),
                 };
                 Op::Count { kind: *kind, body: f.body(*body, len, &subs_of, n)?, op: *op, n: num }
@@ -251,28 +209,13 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
         *counter += 1;
         nodes.push(Node { op, region, class, slot });
     }
-    let top = schedule_top(&nodes, &f.operands);
     let roots = roots.iter().map(|r| f.operand(*r, 0)).collect::<Result<Vec<_>, _>>()?;
-    let scans = count_scans(&nodes, &top);
-    let stats = GraphStats {
-        nodes_before_sharing: 0,
-        nodes_after_sharing: 0,
-        nodes_after_folding: order.len(),
-        computed_nodes: nodes.len(),
-        scans,
-        nested_scans: subs.len(),
-        sharing_ratio: 0.0,
-    };
-    let operands = f.operands;
-    Ok(Program {
-        symbols: std::sync::Arc::new(crate::evidence::Symbols::new()),
+    Ok(Layout {
         kind_names: pack.schema.kinds.iter().map(|k| k.name.clone()).collect(),
         field_names: pack.schema.kinds.iter().map(|k| k.fields.iter().map(|f| f.name.clone()).collect()).collect(),
         nodes,
-        operands,
+        operands: f.operands,
         consts: b.consts.list.clone(),
-        sets: Vec::new(),
-        top,
         subs,
         sub_nodes,
         roots,
@@ -280,136 +223,6 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<Pr
         pattern_sources: pack.patterns.iter().map(|p| format!("{} {:?}", p.op.keyword(), p.source)).collect(),
         class_sizes,
         max_depth: max_depth + 1,
-        stats,
-        plan: Default::default(),
+        nodes_after_folding: order.len(),
     })
-}
-
-/// Direct dependencies of a node on other computed nodes, anywhere (bodies included).
-pub(crate) fn deps(op: &Op, operands: &[Operand]) -> Vec<u32> {
-    fn of(o: &Operand, out: &mut Vec<u32>) {
-        match o {
-            Operand::Vector(i) | Operand::At(i, _) | Operand::Top(i) => out.push(*i),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match op {
-        Op::Truthy(a) | Op::Not(a) => of(a, &mut out),
-        Op::Has(..) => {}
-        Op::And(s, e) | Op::Or(s, e) => {
-            for o in operands.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                of(o, &mut out);
-            }
-        }
-        Op::Cmp { l, r, .. } | Op::Intersects { l, r } => {
-            of(l, &mut out);
-            of(r, &mut out);
-        }
-        Op::In { elem, list } => {
-            of(elem, &mut out);
-            of(list, &mut out);
-        }
-        Op::Match { subject, .. } => of(subject, &mut out),
-        Op::Quant { body, .. } | Op::Count { body, .. } => match body {
-            Body::All => {}
-            Body::Scalar(o) => of(o, &mut out),
-            Body::Vector(i) | Body::Nested { node: i, .. } => out.push(*i),
-        },
-    }
-    out
-}
-
-/// The order of the once-per-app nodes: topological (all of a nested scan's inputs first), and
-/// among the nodes ready at each point, those of the kind being scanned first, so that each
-/// kind's nodes form as few runs as the dependencies allow.
-fn schedule_top(nodes: &[Node], operands: &[Operand]) -> Vec<u32> {
-    // Persistent nodes: region of at most one kind.
-    let n = nodes.len();
-    let persistent: Vec<bool> = nodes.iter().map(|x| x.depth() <= 1).collect();
-    // For each node, the persistent nodes it needs (through nested nodes transitively). Nodes
-    // are in topological order, so one forward pass computes the nested closures.
-    let mut needs: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, node) in nodes.iter().enumerate() {
-        let mut acc: Vec<u32> = Vec::new();
-        let ds = deps(&node.op, operands);
-        for d in ds {
-            if persistent.get(d as usize).copied().unwrap_or(false) {
-                acc.push(d);
-            } else if let Some(inner) = needs.get(d as usize) {
-                acc.extend_from_slice(inner);
-            }
-        }
-        acc.sort_unstable();
-        acc.dedup();
-        if let Some(slot) = needs.get_mut(i) {
-            *slot = acc;
-        }
-    }
-    // Kahn's algorithm over persistent nodes, preferring the class scanned last.
-    let mut indegree = vec![0usize; n];
-    let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for i in 0..n {
-        if !persistent.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        for &d in needs.get(i).map_or(&[][..], |v| v.as_slice()) {
-            if let Some(x) = indegree.get_mut(i) {
-                *x += 1;
-            }
-            if let Some(u) = users.get_mut(d as usize) {
-                u.push(u32::try_from(i).unwrap_or(u32::MAX));
-            }
-        }
-    }
-    let mut ready: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for i in (0..n).rev() {
-        if persistent.get(i).copied().unwrap_or(false) && indegree.get(i) == Some(&0) {
-            let class = nodes.get(i).map_or(0, |x| x.class);
-            ready.entry(class).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-    }
-    let mut out = Vec::new();
-    let mut current: Option<u32> = None;
-    loop {
-        let class = match current.filter(|c| ready.get(c).is_some_and(|v| !v.is_empty())) {
-            Some(c) => c,
-            None => match ready.iter().find(|(_, v)| !v.is_empty()) {
-                Some((c, _)) => *c,
-                None => break,
-            },
-        };
-        current = Some(class);
-        let Some(i) = ready.get_mut(&class).and_then(|v| v.pop()) else { break };
-        out.push(i);
-        for &u in users.get(i as usize).map_or(&[][..], |v| v.as_slice()) {
-            if let Some(x) = indegree.get_mut(u as usize) {
-                *x -= 1;
-                if *x == 0 {
-                    let c = nodes.get(u as usize).map_or(0, |x| x.class);
-                    let v = ready.entry(c).or_default();
-                    // Keep each ready list sorted descending so that pop takes the lowest id.
-                    let pos = v.partition_point(|&y| y > u);
-                    v.insert(pos, u);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Runs of consecutive top-level nodes over one kind.
-fn count_scans(nodes: &[Node], top: &[u32]) -> usize {
-    let mut scans = 0;
-    let mut prev: Option<u32> = None;
-    for &i in top {
-        let Some(node) = nodes.get(i as usize) else { continue };
-        if node.depth() == 1 {
-            if prev != Some(node.class) {
-                scans += 1;
-            }
-            prev = Some(node.class);
-        }
-    }
-    scans
 }

@@ -18,7 +18,6 @@
 
 use std::sync::Arc;
 
-use crate::evidence::Symbols;
 use crate::hir::{Pack, ParamValues};
 
 mod build;
@@ -27,9 +26,14 @@ mod dump;
 mod fold;
 mod freeze;
 mod lower;
+mod program;
+pub(crate) mod schedule;
+pub mod symbols;
 pub mod value;
 
-pub(crate) use freeze::{Body, Node, Op, Operand};
+pub use program::Program;
+pub(crate) use program::{Body, Node, Op, Operand, node_deps, operand_node};
+pub use symbols::{Sym, Symbols};
 
 /// Why a pack could not be compiled (a checked pack compiles unless it exceeds a limit).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -68,79 +72,6 @@ pub struct GraphStats {
     pub sharing_ratio: f64,
 }
 
-/// A compiled pack: the flat evaluation program for one set of param values.
-#[derive(Clone, Debug)]
-pub struct Program {
-    pub(crate) symbols: Arc<Symbols>,
-    pub(crate) kind_names: Vec<String>,
-    pub(crate) field_names: Vec<Vec<String>>,
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) operands: Vec<Operand>,
-    pub(crate) consts: Vec<value::ConstVal>,
-    /// Per constant: when it is a string or a list of strings, its literal symbols as a bitset.
-    pub(crate) sets: Vec<Option<Box<[u64]>>>,
-    /// Nodes computed once per app, in execution order.
-    pub(crate) top: Vec<u32>,
-    /// The node lists of nested scans (ranges into `sub_nodes`).
-    pub(crate) subs: Vec<(u32, u32)>,
-    pub(crate) sub_nodes: Vec<u32>,
-    /// One root per indicator.
-    pub(crate) roots: Vec<Operand>,
-    pub(crate) patterns: Vec<regex::Regex>,
-    pub(crate) pattern_sources: Vec<String>,
-    /// Per storage class (each kind, then the class of once-per-app nodes): how many nodes.
-    pub(crate) class_sizes: Vec<u32>,
-    pub(crate) max_depth: usize,
-    pub(crate) stats: GraphStats,
-    /// The evaluation schedule, with leaf predicates on one column grouped.
-    pub(crate) plan: crate::eval::plan::Plan,
-}
-
-impl Program {
-    /// Every string literal of the pack (params included), interned: read evidence with these.
-    pub fn symbols(&self) -> &Arc<Symbols> {
-        &self.symbols
-    }
-
-    /// Node counts at each stage and the sharing ratio.
-    pub fn stats(&self) -> GraphStats {
-        self.stats
-    }
-
-    /// The program as Graphviz DOT.
-    pub fn to_dot(&self) -> String {
-        dot::to_dot(self)
-    }
-
-    /// The program as readable text: one line per node in execution order.
-    pub fn dump(&self) -> String {
-        dump::dump(self)
-    }
-
-    /// How many indicators the program evaluates.
-    pub fn indicator_count(&self) -> usize {
-        self.roots.len()
-    }
-
-    /// A node as one line of the dump, without its number: `[kind] = operation`.
-    pub(crate) fn node_text(&self, node: &Node) -> String {
-        dump::node_text(self, node)
-    }
-}
-
-/// The computed node an operand reads, if any.
-pub(crate) fn operand_node(o: &Operand) -> Option<u32> {
-    match o {
-        Operand::Vector(i) | Operand::At(i, _) | Operand::Top(i) => Some(*i),
-        _ => None,
-    }
-}
-
-/// The computed nodes a node reads directly (quantifier bodies included).
-pub(crate) fn node_deps(op: &Op, operands: &[Operand]) -> Vec<u32> {
-    freeze::deps(op, operands)
-}
-
 /// Compiles `pack` with `params` folded in as constants.
 pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileError> {
     if params.0.len() != pack.params.len() {
@@ -159,42 +90,21 @@ pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileErro
     let mut folded = build::Builder::new(true, &pack.patterns, &symbols, raw.consts.clone(), raw.regions.clone());
     let roots = fold::fold(&raw, &mut folded, &lowered.roots)?;
     drop(raw);
-    // Stage 3: freeze.
-    let mut program = freeze::freeze(pack, &folded, &roots)?;
-    program.stats.nodes_before_sharing = lowered.tree_size;
-    program.stats.nodes_after_sharing = after_sharing;
-    let denom = program.stats.nodes_after_folding.max(1) as f64;
-    program.stats.sharing_ratio = lowered.tree_size as f64 / denom;
-    program.sets = program
-        .consts
-        .iter()
-        .map(|c| {
-            let syms: Vec<u32> = match c {
-                value::ConstVal::Scalar(value::Scalar::Str(s)) => vec![*s],
-                value::ConstVal::List(items) => {
-                    let mut out = Vec::new();
-                    for i in items {
-                        match i {
-                            value::Scalar::Str(s) => out.push(*s),
-                            _ => return None,
-                        }
-                    }
-                    out
-                }
-                _ => return None,
-            };
-            let mut bits = vec![0u64; symbols.len().div_ceil(64)];
-            for s in syms {
-                if let Some(w) = bits.get_mut(s as usize / 64) {
-                    *w |= 1u64 << (s % 64);
-                }
-            }
-            Some(bits.into_boxed_slice())
-        })
-        .collect();
-    program.symbols = lower::share(symbols);
-    program.plan = crate::eval::plan::build(&program);
-    Ok(program)
+    // Stage 3: freeze into a flat layout.
+    let layout = freeze::freeze(pack, &folded, &roots)?;
+    // Stage 4: schedule the once-per-app nodes and gather column groups.
+    let top = schedule::order(&layout.nodes, &layout.operands);
+    let plan = schedule::build(&layout, &top);
+    let stats = GraphStats {
+        nodes_before_sharing: lowered.tree_size,
+        nodes_after_sharing: after_sharing,
+        nodes_after_folding: layout.nodes_after_folding,
+        computed_nodes: layout.nodes.len(),
+        scans: schedule::count_scans(&layout.nodes, &top),
+        nested_scans: layout.subs.len(),
+        sharing_ratio: lowered.tree_size as f64 / layout.nodes_after_folding.max(1) as f64,
+    };
+    Ok(Program::new(layout, top, plan, Arc::new(symbols), stats))
 }
 
 #[cfg(test)]

@@ -1,0 +1,31 @@
+//! The `indicia` command as a library: the binary (`main.rs`) only parses the arguments and runs
+//! [`run`]; tests drive the same functions without spawning a process.
+//!
+//! One module per subcommand under [`commands`]; [`cli`] declares the arguments, [`exit`] the exit
+//! statuses, [`pack`] how a command gets its pack, [`output`] the text report, [`batch`] the
+//! pipeline that scores a batch of evidence lines.
+
+pub mod batch;
+pub mod cli;
+pub mod commands;
+pub mod exit;
+pub mod output;
+pub mod pack;
+pub mod progress;
+
+use cli::{Cli, Command};
+use exit::Status;
+
+/// Runs one parsed command line and returns its exit status.
+pub fn run(cli: &Cli) -> Status {
+    match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Eval(args) => commands::eval::run(args),
+        Command::Test(args) => commands::test::run(args),
+        Command::Fmt(args) => commands::fmt::run(args),
+        Command::Graph(args) => commands::graph::run(args),
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Scan(args) => commands::scan::run(args),
+        Command::Gen(args) => commands::r#gen::run(args),
+    }
+}

@@ -1,0 +1,167 @@
+//! Column groups: every literal predicate on one string column computed by one pass over it.
+
+use super::{Run, mask};
+use crate::compile::Program;
+use crate::compile::schedule::{Group, GroupKind};
+use crate::evidence::{Column, Items};
+
+impl Run<'_> {
+    /// Computes every predicate of a column group in one pass over its column; when the column
+    /// does not have the expected type, node by node.
+    pub(super) fn group(&mut self, gi: usize, g: &Group) {
+        let mut at = std::mem::take(self.at);
+        let mut hits = std::mem::take(self.hits);
+        at.clear();
+        for member in &g.members {
+            at.push(self.loc(member.node).0);
+        }
+        hits.clear();
+        hits.resize(g.members.len(), 0);
+        let done = self.group_pass(gi, g, &at, &mut hits);
+        *self.at = at;
+        *self.hits = hits;
+        if !done {
+            self.members(g);
+        }
+    }
+
+    /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
+    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, at: &[usize], hits: &mut [u64]) -> bool {
+        let e = self.e;
+        let k = g.fact.index();
+        let n = self.lens.get(k).copied().unwrap_or(0);
+        let col = self.table(g.fact).and_then(|t| t.column(g.field));
+        let nw = n.div_ceil(64);
+        match (g.kind, col) {
+            (GroupKind::StrSet, Some(Column::Str(v))) => {
+                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        if let Some(s) = *x {
+                            present |= 1u64 << b;
+                            let mut mask = g.mask(s);
+                            while mask != 0 {
+                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                    *h |= 1u64 << b;
+                                }
+                                mask &= mask - 1;
+                            }
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+            }
+            (GroupKind::ListSet, Some(Column::List(l))) => {
+                let Items::Str(items) = &l.items else { return false };
+                for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        if let Some((s, end)) = *x {
+                            present |= 1u64 << b;
+                            let mut mask = 0u64;
+                            for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
+                                mask |= g.mask(item);
+                            }
+                            while mask != 0 {
+                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                    *h |= 1u64 << b;
+                                }
+                                mask &= mask - 1;
+                            }
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+            }
+            (GroupKind::Match, Some(Column::Str(v))) => {
+                let Some(cache) = self.match_cache.get_mut(gi) else { return false };
+                let (mut stamps, mut masks) = std::mem::take(cache);
+                let epoch = self.app_epoch;
+                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let mut present = 0u64;
+                    hits.iter_mut().for_each(|h| *h = 0);
+                    for (b, x) in chunk.iter().enumerate() {
+                        let Some(s) = *x else { continue };
+                        present |= 1u64 << b;
+                        let si = s as usize;
+                        let mut mask = match (stamps.get(si), masks.get(si)) {
+                            (Some(&st), Some(&mk)) if st == epoch => mk,
+                            _ => {
+                                let mk = pattern_mask(self.p, g, e.resolve(s), self.set_hits);
+                                if let (Some(st), Some(slot)) = (stamps.get_mut(si), masks.get_mut(si)) {
+                                    *st = epoch;
+                                    *slot = mk;
+                                }
+                                mk
+                            }
+                        };
+                        while mask != 0 {
+                            if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
+                                *h |= 1u64 << b;
+                            }
+                            mask &= mask - 1;
+                        }
+                    }
+                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                }
+                if let Some(cache) = self.match_cache.get_mut(gi) {
+                    *cache = (stamps, masks);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Computes a group's predicates one by one.
+    pub(super) fn members(&mut self, g: &Group) {
+        for member in &g.members {
+            self.exec(member.node);
+        }
+    }
+
+    /// Writes word `w` of every member of a group from its hits and the column's presence.
+    #[expect(clippy::too_many_arguments, reason = "the inner loop's state, passed flat")]
+    #[inline]
+    pub(super) fn store(
+        &mut self,
+        g: &Group,
+        at: &[usize],
+        hits: &[u64],
+        w: usize,
+        nw: usize,
+        valid: u64,
+        present: u64,
+    ) {
+        for ((member, &base), &h) in g.members.iter().zip(at).zip(hits) {
+            let (t, p) = if member.negate { (present & !h, !h & valid) } else { (h, (h | !present) & valid) };
+            self.write(base, nw, w, t, p);
+        }
+    }
+}
+
+/// The mask of the patterns of match group `g` that `text` matches.
+fn pattern_mask(p: &Program, g: &Group, text: &str, buf: &mut [bool]) -> u64 {
+    let mut mask = 0u64;
+    match (&g.set, buf.get_mut(..g.patterns.len())) {
+        (Some(set), Some(buf)) => {
+            buf.iter_mut().for_each(|x| *x = false);
+            set.matches_read_at(buf, text, 0);
+            for (j, hit) in buf.iter().enumerate() {
+                if *hit {
+                    mask |= 1u64 << j;
+                }
+            }
+        }
+        _ => {
+            for (j, &pi) in g.patterns.iter().enumerate() {
+                if p.patterns.get(pi as usize).is_some_and(|r| r.is_match(text)) {
+                    mask |= 1u64 << j;
+                }
+            }
+        }
+    }
+    mask
+}

@@ -1,0 +1,347 @@
+//! Program × evidence → outcomes: runs a compiled [`Program`] over one app's [`Evidence`].
+//!
+//! Every boolean node over a fact kind holds two bit planes per fact ("certainly true",
+//! "possibly true"), so Kleene `and`/`or`/`not` are word operations over 64 facts at a time; `any`,
+//! `all` and `none` reduce their body's words, and `count(K where P)` is exactly
+//! `[popcount(true), popcount(possibly)]`. Once-per-app nodes are one byte each (the same two
+//! bits), so their `and`/`or` are `&`/`|`. The program's schedule (`compile::schedule`) runs in
+//! order:
+//!
+//! - *column groups* (`groups`): every predicate comparing one string column with literals (`==`, `!=`,
+//!   `in`; `"x" in list`, `intersects`) is computed by one pass over the column, one table load per
+//!   fact (per list element) giving the bitset of predicates it satisfies; `matches`/`like` on one
+//!   column run as one `RegexSet` once per distinct string of the app;
+//! - compiled `and`/`or`/`not`/quantifier steps over slots and planes (`steps`);
+//! - the general kernel (`kernels`) for the rest (a nested scan re-runs its sub-program per fact of the
+//!   enclosing kind, with a kernel for a column compared with the enclosing fact's field).
+//!
+//! Witnesses (`witness`) are collected only for failed indicators, by a walk over the already computed nodes
+//! that follows only paths able to reach an `any` or a lower-bounded `count`, so passing
+//! indicators cost nothing extra. All buffers live in a [`Scratch`] that is reused: in steady
+//! state an evaluation allocates only the returned [`Outcomes`] (one list, plus one exactly sized
+//! witness list per failed indicator). [`evaluate_profiled`] is the same evaluator with a clock
+//! read around every step (the `probe`; see [`crate::profile`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::compile::value::{B3, ConstVal, Scalar, scalar_eq};
+use crate::compile::{Operand, Program};
+use crate::evidence::{Column, Evidence, FactTable, Items, Sym};
+use crate::hir::{FieldId, KindId, Verdict};
+use crate::outcome::{Outcome, Outcomes};
+use crate::profile::Profile;
+
+mod groups;
+mod kernels;
+mod probe;
+mod scratch;
+mod steps;
+mod witness;
+
+pub use scratch::Scratch;
+
+use probe::{NoProbe, Probe, Timed};
+use witness::WitnessBufs;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Evaluates `program` over `evidence` with this thread's scratch buffers.
+pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => evaluate(program, evidence, &mut scratch),
+        Err(_) => evaluate(program, evidence, &mut Scratch::new()),
+    })
+}
+
+/// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
+pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
+    evaluate_in(program, evidence, scratch, &mut NoProbe)
+}
+
+/// [`evaluate`], also adding to `profile` how often each node ran and the time it took (see
+/// [`crate::profile`]). Timing every step costs about a clock read per node: use it to find the
+/// expensive parts of a pack, not to measure evaluation speed.
+pub fn evaluate_profiled(
+    program: &Program,
+    evidence: &Evidence,
+    scratch: &mut Scratch,
+    profile: &mut Profile,
+) -> Outcomes {
+    profile.fit(program);
+    evaluate_in(program, evidence, scratch, &mut Timed { profile, program })
+}
+
+fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut Scratch, probe: &mut P) -> Outcomes {
+    let start = probe.mark();
+    scratch::prepare(program, evidence, scratch);
+    let Scratch {
+        planes,
+        bases,
+        words,
+        lens,
+        observed,
+        cur,
+        memo,
+        stamp,
+        epoch,
+        wit,
+        wit_base,
+        touched,
+        stack,
+        match_cache,
+        app_epoch,
+        set_hits,
+        tops,
+        at,
+        hits,
+    } = scratch;
+    let mut run = Run {
+        p: program,
+        e: evidence,
+        planes,
+        bases,
+        words,
+        lens,
+        observed,
+        cur,
+        memo,
+        match_cache,
+        app_epoch: *app_epoch,
+        set_hits,
+        tops,
+        at,
+        hits,
+        top_class: u32::try_from(program.kind_names.len()).unwrap_or(u32::MAX),
+    };
+    let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
+    let mut since = probe.setup(start);
+    for step in &program.plan.steps {
+        run.step(*step);
+        since = probe.step(*step, &run, since);
+    }
+    let mut indicators = Vec::with_capacity(program.roots.len());
+    for (index, root) in program.roots.iter().enumerate() {
+        let v = run.scalar_b3(root);
+        let verdict = match v {
+            B3::T => Verdict::Fail,
+            B3::F => Verdict::Pass,
+            B3::U => Verdict::Inconclusive,
+        };
+        let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
+        indicators.push(Outcome { verdict, witnesses });
+        since = probe.verdict(index, since);
+    }
+    probe.finish(&run);
+    Outcomes { indicators }
+}
+
+/// A value read from an operand for one fact.
+#[derive(Clone, Copy, Debug)]
+enum Val<'a> {
+    Unk,
+    S(Scalar),
+    L(ListV<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum ListV<'a> {
+    Const(&'a [Scalar]),
+    Bool(&'a [bool]),
+    Int(&'a [i64]),
+    Float(&'a [f64]),
+    Str(&'a [Sym]),
+}
+
+impl ListV<'_> {
+    fn contains(&self, x: Scalar) -> bool {
+        match self {
+            ListV::Const(v) => v.iter().any(|y| scalar_eq(x, *y)),
+            ListV::Bool(v) => v.iter().any(|y| scalar_eq(x, Scalar::Bool(*y))),
+            ListV::Int(v) => v.iter().any(|y| scalar_eq(x, Scalar::Int(*y))),
+            ListV::Float(v) => v.iter().any(|y| scalar_eq(x, Scalar::Float(*y))),
+            ListV::Str(v) => match x {
+                Scalar::Str(s) => v.contains(&s),
+                _ => false,
+            },
+        }
+    }
+
+    fn any(&self, mut f: impl FnMut(Scalar) -> bool) -> bool {
+        match self {
+            ListV::Const(v) => v.iter().any(|y| f(*y)),
+            ListV::Bool(v) => v.iter().any(|y| f(Scalar::Bool(*y))),
+            ListV::Int(v) => v.iter().any(|y| f(Scalar::Int(*y))),
+            ListV::Float(v) => v.iter().any(|y| f(Scalar::Float(*y))),
+            ListV::Str(v) => v.iter().any(|y| f(Scalar::Str(*y))),
+        }
+    }
+}
+
+/// The bits of the present (non-null) values of up to 64 facts.
+#[inline]
+fn presence<T>(v: Option<&[Option<T>]>) -> u64 {
+    v.unwrap_or(&[]).iter().enumerate().fold(0u64, |acc, (b, x)| acc | (u64::from(x.is_some()) << b))
+}
+
+fn mask(n: usize, w: usize) -> u64 {
+    let start = w * 64;
+    let rem = n.saturating_sub(start);
+    if rem >= 64 { u64::MAX } else { (1u64 << rem) - 1 }
+}
+
+fn broadcast(b: B3) -> (u64, u64) {
+    match b {
+        B3::F => (0, 0),
+        B3::U => (0, u64::MAX),
+        B3::T => (u64::MAX, u64::MAX),
+    }
+}
+
+struct Run<'a> {
+    p: &'a Program,
+    e: &'a Evidence,
+    planes: &'a mut Vec<u64>,
+    bases: &'a [usize],
+    words: &'a [usize],
+    lens: &'a [usize],
+    observed: &'a [bool],
+    cur: &'a mut [u32],
+    memo: &'a mut HashMap<(u32, Sym), bool>,
+    match_cache: &'a mut [(Vec<u32>, Vec<u64>)],
+    app_epoch: u32,
+    set_hits: &'a mut [bool],
+    tops: &'a mut [u8],
+    at: &'a mut Vec<usize>,
+    hits: &'a mut Vec<u64>,
+    /// The storage class of once-per-app nodes.
+    top_class: u32,
+}
+
+impl<'a> Run<'a> {
+    /// Where node `i`'s planes start, and its word count.
+    fn loc(&self, i: u32) -> (usize, usize) {
+        let Some(n) = self.p.nodes.get(i as usize) else { return (0, 0) };
+        let c = n.class as usize;
+        let w = self.words.get(c).copied().unwrap_or(0);
+        (self.bases.get(c).copied().unwrap_or(0) + n.slot as usize * 2 * w, w)
+    }
+
+    /// How many facts node `i`'s vector has (1 for once-per-app nodes).
+    fn width(&self, i: u32) -> usize {
+        match self.p.nodes.get(i as usize).and_then(|n| n.region.first()) {
+            Some(k) => self.lens.get(k.index()).copied().unwrap_or(0),
+            None => 1,
+        }
+    }
+
+    fn bit(&self, i: u32, idx: usize) -> B3 {
+        let (o, w) = self.loc(i);
+        let word = idx / 64;
+        let b = 1u64 << (idx % 64);
+        let t = self.planes.get(o + word).copied().unwrap_or(0) & b != 0;
+        let p = self.planes.get(o + w + word).copied().unwrap_or(0) & b != 0;
+        B3::from_bits(t, p)
+    }
+
+    fn cur(&self, d: u8) -> usize {
+        self.cur.get(d as usize).copied().unwrap_or(0) as usize
+    }
+
+    fn table(&self, k: KindId) -> Option<&'a FactTable> {
+        self.e.tables.get(k.index())
+    }
+
+    fn is_observed(&self, k: KindId) -> bool {
+        self.observed.get(k.index()).copied().unwrap_or(false)
+    }
+
+    fn konst(&self, c: u32) -> Option<&'a ConstVal> {
+        self.p.consts.get(c as usize)
+    }
+
+    /// A boolean operand's value that is the same for every fact of the node reading it.
+    fn scalar_b3(&self, o: &Operand) -> B3 {
+        match o {
+            Operand::Const(c) => match self.konst(*c) {
+                Some(ConstVal::Bool(b)) => *b,
+                _ => B3::U,
+            },
+            Operand::Observed(k) => B3::from_bool(self.is_observed(*k)),
+            Operand::At(i, d) => self.bit(*i, self.cur(*d)),
+            Operand::Top(i) => self.top(*i),
+            Operand::Outer { kind, field, depth } => match self.field(*kind, *field, self.cur(*depth)) {
+                Val::S(Scalar::Bool(b)) => B3::from_bool(b),
+                _ => B3::U,
+            },
+            Operand::Vector(_) | Operand::Column { .. } => B3::U,
+        }
+    }
+
+    /// Word `w` of a boolean operand read by a node whose vector has `n` facts.
+    fn word(&self, o: &Operand, w: usize) -> (u64, u64) {
+        match o {
+            Operand::Vector(i) => {
+                let (base, nw) = self.loc(*i);
+                (self.planes.get(base + w).copied().unwrap_or(0), self.planes.get(base + nw + w).copied().unwrap_or(0))
+            }
+            other => broadcast(self.scalar_b3(other)),
+        }
+    }
+
+    fn field(&self, k: KindId, f: FieldId, idx: usize) -> Val<'a> {
+        let Some(col) = self.table(k).and_then(|t| t.column(f)) else { return Val::Unk };
+        let s = match col {
+            Column::Bool(v) => v.get(idx).copied().flatten().map(Scalar::Bool),
+            Column::Int(v) => v.get(idx).copied().flatten().map(Scalar::Int),
+            Column::Float(v) => v.get(idx).copied().flatten().map(Scalar::Float),
+            Column::Str(v) => v.get(idx).copied().flatten().map(Scalar::Str),
+            Column::List(l) => {
+                let Some((s, e)) = l.ranges.get(idx).copied().flatten() else { return Val::Unk };
+                let r = s as usize..e as usize;
+                let list = match &l.items {
+                    Items::Bool(v) => v.get(r).map(ListV::Bool),
+                    Items::Int(v) => v.get(r).map(ListV::Int),
+                    Items::Float(v) => v.get(r).map(ListV::Float),
+                    Items::Str(v) => v.get(r).map(ListV::Str),
+                };
+                return list.map_or(Val::Unk, Val::L);
+            }
+        };
+        s.map_or(Val::Unk, Val::S)
+    }
+
+    /// An operand's value for fact `idx` of the node reading it.
+    fn val(&self, o: &Operand, idx: usize) -> Val<'a> {
+        match o {
+            Operand::Const(c) => match self.konst(*c) {
+                Some(ConstVal::Bool(B3::T)) => Val::S(Scalar::Bool(true)),
+                Some(ConstVal::Bool(B3::F)) => Val::S(Scalar::Bool(false)),
+                Some(ConstVal::Bool(B3::U)) | None => Val::Unk,
+                Some(ConstVal::Scalar(s)) => Val::S(*s),
+                Some(ConstVal::List(l)) => Val::L(ListV::Const(l)),
+            },
+            Operand::Column { kind, field } => self.field(*kind, *field, idx),
+            Operand::Outer { kind, field, depth } => self.field(*kind, *field, self.cur(*depth)),
+            Operand::Vector(i) => match self.bit(*i, idx) {
+                B3::U => Val::Unk,
+                b => Val::S(Scalar::Bool(b == B3::T)),
+            },
+            other => match self.scalar_b3(other) {
+                B3::U => Val::Unk,
+                b => Val::S(Scalar::Bool(b == B3::T)),
+            },
+        }
+    }
+
+    fn write(&mut self, base: usize, nw: usize, w: usize, t: u64, p: u64) {
+        if let Some(x) = self.planes.get_mut(base + w) {
+            *x = t;
+        }
+        if let Some(x) = self.planes.get_mut(base + nw + w) {
+            *x = p;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Hooks around the parts of an evaluation: none for [`super::evaluate`], a clock read per step
+//! for [`super::evaluate_profiled`].
+
+use std::time::Instant;
+
+use super::Run;
+use crate::compile::schedule::{self as plan, Step};
+use crate::compile::{Body, Op, Program};
+use crate::profile::Profile;
+
+/// Hooks around the parts of an evaluation; [`NoProbe`]'s compile to nothing.
+pub(super) trait Probe {
+    type Mark: Copy;
+    fn mark(&mut self) -> Self::Mark;
+    /// Each hook returns the mark the next part starts from (one clock read per part).
+    fn setup(&mut self, since: Self::Mark) -> Self::Mark;
+    fn step(&mut self, step: Step, run: &Run<'_>, since: Self::Mark) -> Self::Mark;
+    fn verdict(&mut self, indicator: usize, since: Self::Mark) -> Self::Mark;
+    fn finish(&mut self, run: &Run<'_>);
+}
+
+pub(super) struct NoProbe;
+
+impl Probe for NoProbe {
+    type Mark = ();
+    #[inline(always)]
+    fn mark(&mut self) {}
+    #[inline(always)]
+    fn setup(&mut self, _: ()) {}
+    #[inline(always)]
+    fn step(&mut self, _: Step, _: &Run<'_>, _: ()) {}
+    #[inline(always)]
+    fn verdict(&mut self, _: usize, _: ()) {}
+    #[inline(always)]
+    fn finish(&mut self, _: &Run<'_>) {}
+}
+
+/// The probe of [`evaluate_profiled`].
+pub(super) struct Timed<'a> {
+    pub(super) profile: &'a mut Profile,
+    pub(super) program: &'a Program,
+}
+
+impl Probe for Timed<'_> {
+    type Mark = Instant;
+    fn mark(&mut self) -> Instant {
+        Instant::now()
+    }
+    fn setup(&mut self, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
+        self.profile.begin_app(nanos);
+        now
+    }
+    fn step(&mut self, step: Step, run: &Run<'_>, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
+        let p = self.program;
+        let single = step.node();
+        let members: &[plan::Member] = match step {
+            Step::Group(g) => p.plan.groups.get(g as usize).map_or(&[], |g| &g.members),
+            _ => &[],
+        };
+        let count = members.len().max(1) as u64;
+        for (k, i) in members.iter().map(|m| m.node).chain(single).enumerate() {
+            // A group's time is split evenly among its predicates (the remainder to the first).
+            let share = nanos / count + if k == 0 { nanos % count } else { 0 };
+            self.profile.add(i, 1, run.width(i) as u64, share);
+            // A quantifier whose body reads the enclosing fact runs its sub-program per fact.
+            let Some(
+                Op::Quant { kind, body: Body::Nested { sub, .. }, .. }
+                | Op::Count { kind, body: Body::Nested { sub, .. }, .. },
+            ) = p.nodes.get(i as usize).map(|n| &n.op)
+            else {
+                continue;
+            };
+            if !run.is_observed(*kind) {
+                continue;
+            }
+            let outer = run.width(i) as u64;
+            let (s, e) = p.subs.get(*sub as usize).copied().unwrap_or((0, 0));
+            for &x in p.sub_nodes.get(s as usize..e as usize).unwrap_or(&[]) {
+                self.profile.add(x, outer, outer * run.width(x) as u64, 0);
+            }
+        }
+        now
+    }
+    fn verdict(&mut self, indicator: usize, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = self.profile.between(since, now);
+        self.profile.add_verdict(indicator, nanos);
+        now
+    }
+    fn finish(&mut self, run: &Run<'_>) {
+        self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.nodes.len());
+    }
+}

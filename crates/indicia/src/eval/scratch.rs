@@ -1,0 +1,155 @@
+//! The evaluator's reusable buffers, sized for each program and app before it runs.
+
+use std::collections::HashMap;
+
+use crate::compile::Program;
+use crate::compile::schedule::{self as plan, GroupKind};
+use crate::compile::value::B3;
+use crate::evidence::{Evidence, Sym};
+
+/// Reusable evaluation buffers; keep one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub(super) planes: Vec<u64>,
+    pub(super) bases: Vec<usize>,
+    pub(super) words: Vec<usize>,
+    pub(super) lens: Vec<usize>,
+    pub(super) observed: Vec<bool>,
+    pub(super) cur: Vec<u32>,
+    pub(super) stamp: Vec<u32>,
+    pub(super) epoch: u32,
+    pub(super) wit: Vec<u64>,
+    pub(super) wit_base: Vec<usize>,
+    pub(super) touched: Vec<bool>,
+    pub(super) stack: Vec<u32>,
+    pub(super) memo: HashMap<(u32, Sym), bool>,
+    /// Per match group: per symbol, the app epoch its cached mask belongs to, and the mask.
+    pub(super) match_cache: Vec<(Vec<u32>, Vec<u64>)>,
+    /// Counts evaluations, so that cached pattern masks of an earlier app are never read.
+    pub(super) app_epoch: u32,
+    pub(super) set_hits: Vec<bool>,
+    /// The once-per-app values, one slot byte each (see [`plan::Step`]).
+    pub(super) tops: Vec<u8>,
+    /// A group's member locations and hit words, reused.
+    pub(super) at: Vec<usize>,
+    pub(super) hits: Vec<u64>,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to fit the first programs and apps evaluated.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    /// Every buffer's address and capacity. Once the buffers fit the largest app seen, this does
+    /// not change: evaluation reuses them and allocates only its [`Outcomes`].
+    pub fn footprint(&self) -> Vec<(usize, usize)> {
+        fn of<T>(v: &[T], cap: usize) -> (usize, usize) {
+            (v.as_ptr() as usize, cap)
+        }
+        let mut out = vec![
+            of(&self.planes, self.planes.capacity()),
+            of(&self.bases, self.bases.capacity()),
+            of(&self.words, self.words.capacity()),
+            of(&self.lens, self.lens.capacity()),
+            of(&self.observed, self.observed.capacity()),
+            of(&self.cur, self.cur.capacity()),
+            of(&self.stamp, self.stamp.capacity()),
+            of(&self.wit, self.wit.capacity()),
+            of(&self.wit_base, self.wit_base.capacity()),
+            of(&self.touched, self.touched.capacity()),
+            of(&self.stack, self.stack.capacity()),
+            (0, self.memo.capacity()),
+            of(&self.match_cache, self.match_cache.capacity()),
+            of(&self.set_hits, self.set_hits.capacity()),
+            of(&self.tops, self.tops.capacity()),
+            of(&self.at, self.at.capacity()),
+            of(&self.hits, self.hits.capacity()),
+        ];
+        for (stamps, masks) in &self.match_cache {
+            out.push(of(stamps, stamps.capacity()));
+            out.push(of(masks, masks.capacity()));
+        }
+        out
+    }
+}
+
+/// Sizes the buffers for this program and app.
+pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
+    let kinds = p.kind_names.len();
+    s.lens.clear();
+    s.observed.clear();
+    for k in 0..kinds {
+        let t = e.tables.get(k);
+        s.lens.push(t.map_or(0, |t| t.len));
+        s.observed.push(t.is_some_and(|t| t.observed));
+    }
+    s.words.clear();
+    s.words.extend(s.lens.iter().map(|n| n.div_ceil(64)));
+    s.words.push(1);
+    s.bases.clear();
+    let mut total = 0usize;
+    for (c, &count) in p.class_sizes.iter().enumerate() {
+        s.bases.push(total);
+        total += count as usize * 2 * s.words.get(c).copied().unwrap_or(1);
+    }
+    if s.planes.len() < total {
+        s.planes.resize(total, 0);
+    }
+    if s.cur.len() < p.max_depth + 1 {
+        s.cur.resize(p.max_depth + 1, 0);
+    }
+    if s.stamp.len() < p.nodes.len() {
+        s.stamp.resize(p.nodes.len(), 0);
+    }
+    s.wit_base.clear();
+    let mut w = 0;
+    for k in 0..kinds {
+        s.wit_base.push(w);
+        w += s.words.get(k).copied().unwrap_or(0);
+    }
+    if s.wit.len() < w {
+        s.wit.resize(w, 0);
+    }
+    if s.touched.len() < kinds {
+        s.touched.resize(kinds, false);
+    }
+    s.memo.clear();
+    s.app_epoch = s.app_epoch.wrapping_add(1);
+    if s.app_epoch == 0 {
+        for (stamps, _) in &mut s.match_cache {
+            stamps.iter_mut().for_each(|x| *x = 0);
+        }
+        s.app_epoch = 1;
+    }
+    let groups = p.plan.groups.len();
+    if s.match_cache.len() < groups {
+        s.match_cache.resize_with(groups, Default::default);
+    }
+    let syms = e.symbols.len() + e.local.len();
+    for (g, (stamps, masks)) in p.plan.groups.iter().zip(&mut s.match_cache) {
+        if g.kind == GroupKind::Match && stamps.len() < syms {
+            stamps.resize(syms, 0);
+            masks.resize(syms, 0);
+        }
+    }
+    if s.set_hits.len() < plan::GROUP_MAX {
+        s.set_hits.resize(plan::GROUP_MAX, false);
+        s.at.resize(plan::GROUP_MAX, 0);
+        s.hits.resize(plan::GROUP_MAX, 0);
+    }
+    if s.tops.len() < p.plan.slots {
+        s.tops.resize(p.plan.slots, 0);
+    }
+    let n = p.nodes.len();
+    for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
+        if let Some(x) = s.tops.get_mut(n + off) {
+            *x = plan::slot_bits(b);
+        }
+    }
+    for (k, &o) in s.observed.iter().enumerate() {
+        if let Some(x) = s.tops.get_mut(n + 3 + k) {
+            *x = plan::slot_bits(B3::from_bool(o));
+        }
+    }
+}
