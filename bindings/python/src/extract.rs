@@ -30,6 +30,7 @@ fn paths(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
 /// exits with status 2), its `errors` one message per failed source.
 #[pyfunction]
 #[pyo3(signature = (*, apk = None, ipa = None, manifest = None, plist = None, privacy_manifest = None, har = None,
+                    privacy_report = None, appops = None, package_dump = None, frida_log = None,
                     trackers = None, countries = None, clipboard_canary = None, app_id = None, compact = false))]
 #[expect(clippy::too_many_arguments, reason = "one keyword argument per `indicia extract` option")]
 pub fn extract(
@@ -40,6 +41,10 @@ pub fn extract(
     plist: Option<&Bound<'_, PyAny>>,
     privacy_manifest: Option<&Bound<'_, PyAny>>,
     har: Option<&Bound<'_, PyAny>>,
+    privacy_report: Option<&Bound<'_, PyAny>>,
+    appops: Option<&Bound<'_, PyAny>>,
+    package_dump: Option<&Bound<'_, PyAny>>,
+    frida_log: Option<&Bound<'_, PyAny>>,
     trackers: Option<PathBuf>,
     countries: Option<PathBuf>,
     clipboard_canary: Option<String>,
@@ -47,20 +52,25 @@ pub fn extract(
     compact: bool,
 ) -> PyResult<String> {
     let mut sources: Vec<Source> = Vec::new();
-    let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 6] = [
+    // In the order `indicia extract` takes them.
+    let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 10] = [
         (apk, Source::Apk),
         (ipa, Source::Ipa),
         (manifest, Source::Manifest),
         (plist, Source::InfoPlist),
         (privacy_manifest, Source::PrivacyManifest),
         (har, Source::Har),
+        (privacy_report, Source::PrivacyReport),
+        (appops, Source::AppOps),
+        (package_dump, Source::PackageDump),
+        (frida_log, Source::FridaLog),
     ];
     for (value, make) in kinds {
         sources.extend(paths(value)?.into_iter().map(make));
     }
     if sources.is_empty() {
         return Err(ExtractError::new_err((
-            "no source given (use apk=, ipa=, manifest=, plist=, privacy_manifest= or har=)".to_string(),
+            "no source given (use apk=, ipa=, manifest=, plist=, privacy_manifest=, har=, privacy_report=, appops=, package_dump= or frida_log=)".to_string(),
             Vec::<String>::new(),
             None::<String>,
         )));

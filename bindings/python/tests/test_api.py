@@ -198,3 +198,33 @@ def test_extract_errors(tmp_path, apk_files):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(indicia.ExtractError, match="broken.apk"):
         indicia.extract(apk=broken)
+
+
+DYNAMIC = Path(__file__).resolve().parents[3] / "tests" / "data" / "dynamic"
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        {"appops": "appops_get.handmade.txt", "package_dump": "dumpsys_package.handmade.txt", "frida_log": "frida_android.handmade.jsonl"},
+        {"privacy_report": "plaso_ios_app_privacy_report.ndjson"},
+        {"appops": ["aosp_appops-version-1.xml"], "package_dump": "dumpsys_package.handmade.txt"},
+    ],
+)
+def test_run_time_sources_equal_the_cli(cli, sources):
+    """The run-time readers (App Privacy Report, AppOps, package dump, Frida log) through
+    `indicia.extract`, against `indicia extract` with the same flags and app id."""
+    args = ["extract", "--app-id", "com.example.shop"]
+    kwargs = {}
+    for name, files in sources.items():
+        paths = [DYNAMIC / f for f in ([files] if isinstance(files, str) else files)]
+        for path in paths:
+            args += ["--" + name.replace("_", "-"), str(path)]
+        kwargs[name] = paths if isinstance(files, list) else paths[0]
+    done = __import__("subprocess").run([str(cli), *args], capture_output=True, check=False)
+    if done.returncode == 0:
+        assert indicia.extract(app_id="com.example.shop", **kwargs).encode() + b"\n" == done.stdout
+    else:
+        with pytest.raises(indicia.ExtractError) as caught:
+            indicia.extract(app_id="com.example.shop", **kwargs)
+        assert (caught.value.evidence or "").encode() + (b"\n" if done.stdout else b"") == done.stdout
