@@ -23,6 +23,8 @@ pub enum Kind {
     Behavior,
     /// `watched`: which behaviors a run-time source watched (see [`Partial::watching`]).
     Watched,
+    /// `domain`: a host named in the app's code or resources (a static finding, not a flow).
+    Domain,
 }
 
 impl Kind {
@@ -37,6 +39,7 @@ impl Kind {
             Kind::Flow => "flow",
             Kind::Behavior => "behavior",
             Kind::Watched => "watched",
+            Kind::Domain => "domain",
         }
     }
 }

@@ -36,6 +36,7 @@ mod har;
 mod ios;
 mod ip_country;
 mod manifest;
+mod mobsf;
 mod package_dump;
 mod pcap;
 mod privacy_report;
@@ -57,6 +58,7 @@ pub use har::{DEVICE_ID_KEYS, Detectors, LAT_KEYS, LON_KEYS, PHONE_KEYS, extract
 pub use ios::{DATA_TYPES, data_type_term, extract_info_plist, extract_ipa, extract_privacy_manifest, purpose_term};
 pub use ip_country::{ATTRIBUTION as IP_COUNTRY_ATTRIBUTION, IpCountryDb, SOURCE as IP_COUNTRY_SOURCE};
 pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
+pub use mobsf::{MOBSF_SOURCE, extract_mobsf};
 pub use package_dump::{extract_package_dump, read_package_dump};
 pub use pcap::extract_pcap;
 pub use privacy_report::{
