@@ -7,11 +7,24 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// indicia: privacy indicators as rules-as-data. Check, format and test rule packs; score app
 /// evidence against them.
 #[derive(Debug, Parser)]
-#[command(name = "indicia", version, about, max_term_width = 100)]
+#[command(name = "indicia", version = version_text(), about, max_term_width = 100)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `indicia --version`: the version and the date of the built-in IP-to-country data.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{} (built-in IP-to-country data of {}: {})",
+            env!("CARGO_PKG_VERSION"),
+            indicia_extract::IpCountryDb::builtin_date(),
+            indicia_extract::IP_COUNTRY_SOURCE
+        )
+    })
 }
 
 /// The subcommands.

@@ -19,6 +19,8 @@
 //!
 //! The App Privacy Report, AppOps and package dumps may cover several apps: they keep the records of the
 //! app that the other sources (or `--app-id`) name, see [`extract_all`].
+//! | pcap, pcapng | [`extract_pcap`] | `flow` |
+//! | MobSF JSON report | [`extract_mobsf`] | `permission`, `api`, `sdk`, `domain` |
 //!
 //! No input makes an extractor panic or read without bound: every read is capped by [`Limits`], and a
 //! bad input gives an [`ExtractError`] naming the file and the problem.
@@ -78,6 +80,9 @@ pub struct Options {
     pub countries: Option<Countries>,
     /// A string planted in the device's clipboard: a request that carries it sends `clipboard`.
     pub clipboard_canary: Option<String>,
+    /// More names of the scanned app in a packet capture with PCAPdroid's app attribution (an app
+    /// name, a package name or an Android UID), besides the app id and name the other sources give.
+    pub capture_apps: Vec<String>,
 }
 
 static BUILTIN: OnceLock<Result<TrackerSet, String>> = OnceLock::new();
@@ -132,6 +137,10 @@ pub enum Source {
     PackageDump(PathBuf),
     /// A log of the indicia Frida script.
     FridaLog(PathBuf),
+    /// A packet capture (pcap or pcapng).
+    Pcap(PathBuf),
+    /// A MobSF JSON report.
+    Mobsf(PathBuf),
 }
 
 impl Source {
@@ -147,7 +156,9 @@ impl Source {
             | Source::PrivacyReport(p)
             | Source::AppOps(p)
             | Source::PackageDump(p)
-            | Source::FridaLog(p) => p,
+            | Source::FridaLog(p)
+            | Source::Pcap(p)
+            | Source::Mobsf(p) => p,
         }
     }
 
@@ -180,6 +191,12 @@ pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) 
         Source::AppOps(p) => vec![extract_appops(p, options, app_id)?],
         Source::PackageDump(p) => vec![extract_package_dump(p, options, app_id)?],
         Source::FridaLog(p) => vec![extract_frida_log(p, options)?],
+        Source::Pcap(p) => {
+            let mut apps: Vec<&str> = app_id.into_iter().collect();
+            apps.extend(options.capture_apps.iter().map(String::as_str));
+            vec![extract_pcap(p, options, &apps)?]
+        }
+        Source::Mobsf(p) => vec![extract_mobsf(p, options)?],
     })
 }
 
@@ -195,12 +212,15 @@ pub struct Extraction {
 /// Extracts every source and merges them into one evidence object. A source that fails is left out
 /// (its kinds are not collected) and its error returned beside the evidence.
 ///
-/// The sources that cover several apps ([`Source::is_filtered`]) are read last, keeping the records of
-/// the app that the other sources name (the first that names one, as in [`merge`]), else of `app_id`.
+/// The sources that cover several apps ([`Source::is_filtered`]) are read after the others, keeping the
+/// records of the app that the other sources name (the first that names one, as in [`merge`]), else of
+/// `app_id`. Packet captures are read last: the app ids and names all sources give (and
+/// [`Options::capture_apps`]) pick the scanned app's packets in a capture with PCAPdroid's attribution.
 pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) -> Extraction {
     let mut partials: Vec<Partial> = Vec::new();
     let mut errors = Vec::new();
-    for source in sources.iter().filter(|s| !s.is_filtered()) {
+    let is_capture = |s: &&Source| matches!(s, Source::Pcap(_));
+    for source in sources.iter().filter(|s| !s.is_filtered() && !is_capture(s)) {
         match extract_source(source, options, app_id) {
             Ok(ps) => partials.extend(ps),
             Err(e) => errors.push(e),
@@ -211,6 +231,18 @@ pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) 
     for source in sources.iter().filter(|s| s.is_filtered()) {
         match extract_source(source, options, id) {
             Ok(ps) => partials.extend(ps),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut apps: Vec<String> = app_id.into_iter().map(str::to_owned).collect();
+    for p in &partials {
+        apps.extend(p.app.id.iter().chain(&p.app.name).cloned());
+    }
+    apps.extend(options.capture_apps.iter().cloned());
+    let apps: Vec<&str> = apps.iter().map(String::as_str).collect();
+    for source in sources.iter().filter(is_capture) {
+        match extract_pcap(source.path(), options, &apps) {
+            Ok(p) => partials.push(p),
             Err(e) => errors.push(e),
         }
     }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indicia_extract::{Options, Source, extract_all};
+use indicia_extract::{Countries, Options, Source, extract_all};
 
 use crate::exit::Status;
 
@@ -12,8 +12,9 @@ pub struct ExtractOptionsArgs {
     /// Tracker signatures (Exodus Privacy JSON, an ETIP export or LibChecker rules) instead of the built-in set
     #[arg(long, value_name = "FILE")]
     pub trackers: Option<PathBuf>,
-    /// Countries of destinations: a CSV of `CIDR-or-host-suffix,CC` lines, or a MaxMind `.mmdb` file
-    #[arg(long, value_name = "FILE")]
+    /// Countries of destinations: a CSV of `CIDR-or-host-suffix,CC` lines or a MaxMind `.mmdb` file
+    /// instead of the built-in IP-to-country database; `none` for no countries
+    #[arg(long, value_name = "FILE|none")]
     pub countries: Option<PathBuf>,
     /// A string planted in the device's clipboard during the capture; requests carrying it send `clipboard`
     #[arg(long, value_name = "TEXT")]
@@ -21,6 +22,9 @@ pub struct ExtractOptionsArgs {
     /// The app's id, where no source names it (a manifest without `package`, a capture alone)
     #[arg(long, value_name = "ID")]
     pub app_id: Option<String>,
+    /// The app's name or Android UID in a PCAPdroid capture, where it differs from its id (repeatable)
+    #[arg(long, value_name = "NAME|UID")]
+    pub pcap_app: Vec<String>,
 }
 
 /// Run-time evidence files, shared by `extract` and `scan` (docs/extract.md). The App Privacy Report,
@@ -73,6 +77,12 @@ pub struct ExtractArgs {
     /// A network capture in HAR 1.2
     #[arg(long, value_name = "FILE")]
     pub har: Vec<PathBuf>,
+    /// A packet capture, pcap or pcapng (tcpdump, Wireshark, PCAPdroid)
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Vec<PathBuf>,
+    /// A MobSF JSON report (static analysis)
+    #[arg(long, value_name = "FILE")]
+    pub mobsf: Vec<PathBuf>,
     /// Print the evidence on one line instead of pretty-printed
     #[arg(long)]
     pub compact: bool,
@@ -93,6 +103,12 @@ pub struct ScanArgs {
     /// A network capture of the app in HAR 1.2 (repeatable)
     #[arg(long, value_name = "FILE")]
     pub har: Vec<PathBuf>,
+    /// A packet capture of the app, pcap or pcapng (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Vec<PathBuf>,
+    /// A MobSF JSON report of the app (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub mobsf: Vec<PathBuf>,
     /// Run-time sources.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
@@ -102,12 +118,18 @@ pub struct ScanArgs {
 }
 
 fn options(args: &ExtractOptionsArgs) -> Result<Options, String> {
-    let mut options = Options { clipboard_canary: args.clipboard_canary.clone(), ..Options::default() };
+    let mut options = Options {
+        clipboard_canary: args.clipboard_canary.clone(),
+        capture_apps: args.pcap_app.clone(),
+        ..Options::default()
+    };
     if let Some(path) = &args.trackers {
         options.load_trackers(path).map_err(|e| e.to_string())?;
     }
-    if let Some(path) = &args.countries {
-        options.load_countries(path).map_err(|e| e.to_string())?;
+    match &args.countries {
+        Some(path) if path.as_os_str() == "none" => {}
+        Some(path) => options.load_countries(path).map_err(|e| e.to_string())?,
+        None => options.countries = Some(Countries::builtin().map_err(|e| e.to_string())?),
     }
     Ok(options)
 }
@@ -122,6 +144,8 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
     out.extend(each(&args.plist, Source::InfoPlist));
     out.extend(each(&args.privacy_manifest, Source::PrivacyManifest));
     out.extend(each(&args.har, Source::Har));
+    out.extend(each(&args.pcap, Source::Pcap));
+    out.extend(each(&args.mobsf, Source::Mobsf));
     out.extend(args.runtime.sources());
     out
 }
@@ -134,7 +158,7 @@ pub fn run(args: &ExtractArgs) -> Status {
     let sources = sources(args);
     if sources.is_empty() {
         eprintln!(
-            "error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest, --har, --privacy-report, --appops, --package-dump or --frida-log)"
+            "error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest, --har, --pcap, --mobsf, --privacy-report, --appops, --package-dump or --frida-log)"
         );
         return Status::Usage;
     }
@@ -177,6 +201,8 @@ pub fn scan_evidence(args: &ScanArgs) -> Result<serde_json::Value, String> {
     let options = options(&args.options)?;
     let mut sources = vec![Source::app(Path::new(&args.app)).map_err(|e| e.to_string())?];
     sources.extend(args.har.iter().map(|p| Source::Har(p.clone())));
+    sources.extend(args.pcap.iter().map(|p| Source::Pcap(p.clone())));
+    sources.extend(args.mobsf.iter().map(|p| Source::Mobsf(p.clone())));
     sources.extend(args.runtime.sources());
     let out = extract_all(&sources, &options, args.options.app_id.as_deref());
     if !out.errors.is_empty() {
