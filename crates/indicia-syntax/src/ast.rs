@@ -66,6 +66,8 @@ pub enum Decl {
     Indicator(IndicatorDecl),
     /// `test "NAME" { … }`
     Test(TestDecl),
+    /// `policy NAME { default: DECISION  DECISION: condition … }`: fleet decisions over a report.
+    Policy(BlockDecl),
     /// A declaration that did not parse. Its name, when the parser got that far, still counts
     /// as declared so that uses of it do not cascade into more errors.
     Broken(BrokenDecl),
@@ -75,7 +77,7 @@ impl Decl {
     /// The span of the whole declaration.
     pub fn span(&self) -> Span {
         match self {
-            Decl::Standard(d) | Decl::Category(d) => d.span,
+            Decl::Standard(d) | Decl::Category(d) | Decl::Policy(d) => d.span,
             Decl::Fact(d) => d.span,
             Decl::Const(d) | Decl::Define(d) => d.span,
             Decl::Param(d) => d.span,
@@ -105,6 +107,8 @@ pub enum DeclKind {
     Indicator,
     /// `test`
     Test,
+    /// `policy`
+    Policy,
 }
 
 impl DeclKind {
@@ -131,6 +135,7 @@ impl DeclKind {
             DeclKind::Define => "define",
             DeclKind::Indicator => "indicator",
             DeclKind::Test => "test",
+            DeclKind::Policy => "policy",
         }
     }
 }
@@ -480,6 +485,7 @@ pub const RESERVED: &[&str] = &[
     "define",
     "indicator",
     "test",
+    "policy",
     "expect",
     "any",
     "all",

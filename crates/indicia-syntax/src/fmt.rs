@@ -514,8 +514,12 @@ impl<'a> Writer<'a> {
 
     fn decl(&mut self, decl: &Decl) {
         match decl {
-            Decl::Standard(b) | Decl::Category(b) => {
-                let keyword = if matches!(decl, Decl::Standard(_)) { "standard" } else { "category" };
+            Decl::Standard(b) | Decl::Category(b) | Decl::Policy(b) => {
+                let keyword = match decl {
+                    Decl::Standard(_) => "standard",
+                    Decl::Policy(_) => "policy",
+                    _ => "category",
+                };
                 self.header(b.span.start, keyword, b.name.span.start, &b.name.name);
                 let items: Vec<Item<'_>> = b.entries.iter().map(Item::Entry).collect();
                 let one_line_allowed = matches!(decl, Decl::Category(_));

@@ -185,6 +185,7 @@ fn decl_kind(kw: Kw) -> Option<DeclKind> {
         Kw::Define => DeclKind::Define,
         Kw::Indicator => DeclKind::Indicator,
         Kw::Test => DeclKind::Test,
+        Kw::Policy => DeclKind::Policy,
         _ => return None,
     })
 }
@@ -212,7 +213,8 @@ fn is_decl_kw(kind: TokKind) -> bool {
     matches!(kind, TokKind::Kw(kw) if decl_kind(kw).is_some())
 }
 
-const DECL_KEYWORDS: &str = "`standard`, `category`, `fact`, `const`, `param`, `define`, `indicator` or `test`";
+const DECL_KEYWORDS: &str =
+    "`standard`, `category`, `fact`, `const`, `param`, `define`, `indicator`, `test` or `policy`";
 
 impl<'a> Parser<'a> {
     fn new(file: FileId, text: &'a str) -> Parser<'a> {
@@ -501,6 +503,7 @@ impl<'a> Parser<'a> {
             DeclKind::Param => self.param_decl(kw).map(Decl::Param),
             DeclKind::Indicator => self.indicator_decl(kw).map(Decl::Indicator),
             DeclKind::Test => self.test_decl(kw).map(Decl::Test),
+            DeclKind::Policy => self.block_decl(kw, "a policy name").map(Decl::Policy),
         };
         match result {
             Ok(decl) if !self.decl_lex_error => decl,

@@ -218,7 +218,8 @@ fn decl(expr: BoxedStrategy<Expr>) -> BoxedStrategy<Decl> {
         .prop_map(|(name, entries)| Decl::Test(TestDecl { name, entries, span: sp() }));
     prop_oneof![
         block.clone().prop_map(Decl::Standard),
-        block.prop_map(Decl::Category),
+        block.clone().prop_map(Decl::Category),
+        block.prop_map(Decl::Policy),
         fact,
         value.clone().prop_map(Decl::Const),
         param,

@@ -60,7 +60,9 @@ fn check_file(text: &str, file: &File, diags: &[indicia_syntax::Diagnostic]) {
     for decl in &file.decls {
         check_span(text, decl.span(), "declaration");
         match decl {
-            Decl::Standard(b) | Decl::Category(b) => b.entries.iter().for_each(|e| check_entry(text, e)),
+            Decl::Standard(b) | Decl::Category(b) | Decl::Policy(b) => {
+                b.entries.iter().for_each(|e| check_entry(text, e))
+            }
             Decl::Indicator(i) => i.entries.iter().for_each(|e| check_entry(text, e)),
             Decl::Const(v) | Decl::Define(v) => check_expr(text, &v.value),
             Decl::Param(p) => check_expr(text, &p.default),

@@ -105,6 +105,13 @@ impl Engine {
         Engine::compile(Arc::new(pack), template, params, files)
     }
 
+    /// Compiles a pack already checked (its test fixtures are read from disk).
+    pub(crate) fn from_checked(pack: Pack) -> Result<Engine, EngineError> {
+        let params = ParamValues::defaults(&pack);
+        let template = Arc::new(ReportTemplate::new(&pack));
+        Engine::compile(Arc::new(pack), template, params, Files::Disk)
+    }
+
     fn compile(
         pack: Arc<Pack>,
         template: Arc<ReportTemplate>,

@@ -20,6 +20,7 @@ pub mod hir;
 pub mod load;
 pub mod outcome;
 pub mod params;
+pub mod policy;
 pub mod profile;
 pub mod reference;
 pub mod report;

@@ -135,14 +135,30 @@ pub fn load_sources(name: &str, mut files: Vec<(String, String)>) -> LoadedPack 
     LoadedPack::parse(name.to_string(), files.into_iter().map(|(name, text)| (name, text.into())).collect())
 }
 
-/// Checks a loaded pack: every parse and check error of every file, or the checked pack.
+/// Checks a loaded pack: every parse and check error of every file, or the checked pack. A pack
+/// that declares a `policy` is checked as a policy (see [`crate::policy`]).
 pub fn check_pack(loaded: LoadedPack) -> Result<hir::Pack, CheckFailure> {
-    let LoadedPack { sources, files, parse_diagnostics, default_name } = loaded;
+    check_pack_with_policy(loaded).map(|(pack, _)| pack)
+}
+
+/// [`check_pack`], also returning the policy a policy pack declares.
+pub fn check_pack_with_policy(
+    loaded: LoadedPack,
+) -> Result<(hir::Pack, Option<crate::policy::PolicyInfo>), CheckFailure> {
+    let LoadedPack { mut sources, files, mut parse_diagnostics, default_name } = loaded;
     let files: Vec<(FileId, ast::File)> = files.into_iter().map(|f| (f.id, f.ast)).collect();
+    let lowered = if crate::policy::lower::is_policy(&files) {
+        crate::policy::lower::lower(&mut sources, files)
+    } else {
+        crate::policy::lower::Lowered { files, ..Default::default() }
+    };
+    let crate::policy::lower::Lowered { files, policy, mut diagnostics, conditions } = lowered;
+    parse_diagnostics.append(&mut diagnostics);
     match check::check(sources, &files, &default_name) {
-        Ok(pack) if parse_diagnostics.iter().all(|d| !d.is_error()) => Ok(pack),
+        Ok(pack) if parse_diagnostics.iter().all(|d| !d.is_error()) => Ok((pack, policy)),
         Ok(pack) => Err(CheckFailure { sources: pack.sources, diagnostics: parse_diagnostics }),
         Err(mut failure) => {
+            failure.diagnostics.iter_mut().for_each(|d| crate::policy::lower::reword(d, &conditions));
             let mut diagnostics = parse_diagnostics;
             diagnostics.append(&mut failure.diagnostics);
             Err(CheckFailure { sources: failure.sources, diagnostics })

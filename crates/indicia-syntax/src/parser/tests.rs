@@ -287,6 +287,7 @@ test "t" {
             Decl::Define(_) => "define",
             Decl::Indicator(_) => "indicator",
             Decl::Test(_) => "test",
+            Decl::Policy(_) => "policy",
             Decl::Broken(_) => "broken",
         })
         .collect();
@@ -377,7 +378,7 @@ fn names(f: &File) -> Vec<String> {
         .iter()
         .map(|d| match d {
             Decl::Broken(b) => format!("broken {}", b.name.as_ref().map_or("?", |n| n.name.as_str())),
-            Decl::Standard(b) | Decl::Category(b) => b.name.name.clone(),
+            Decl::Standard(b) | Decl::Category(b) | Decl::Policy(b) => b.name.name.clone(),
             Decl::Fact(x) => x.name.name.clone(),
             Decl::Const(x) | Decl::Define(x) => x.name.name.clone(),
             Decl::Param(x) => x.name.name.clone(),

@@ -13,7 +13,7 @@ pub fn erase_spans(file: &mut File) {
     }
     for d in &mut file.decls {
         match d {
-            Decl::Standard(b) | Decl::Category(b) => {
+            Decl::Standard(b) | Decl::Category(b) | Decl::Policy(b) => {
                 b.span = Span::default();
                 ident(&mut b.name);
                 b.entries.iter_mut().for_each(entry);

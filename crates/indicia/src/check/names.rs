@@ -95,6 +95,12 @@ impl<'a> Checker<'a> {
                     self.indicators.push((d, fresh));
                 }
                 Decl::Test(d) => self.tests.push(d),
+                // `load::check_pack` lowers a policy pack before checking it; a `policy` that
+                // reaches the checker was handed over directly.
+                Decl::Policy(d) => self.report(
+                    Diagnostic::error("a `policy` must be checked as a policy pack", d.name.span)
+                        .with_help("load it with `indicia::load::check_pack`"),
+                ),
                 Decl::Broken(d) => self.declare_broken(d),
             }
         }
@@ -122,7 +128,7 @@ impl<'a> Checker<'a> {
             Some(DeclKind::Indicator) => {
                 self.indicator_ids.entry(key).or_insert(Declared { target: None, span });
             }
-            Some(DeclKind::Standard | DeclKind::Test) => {}
+            Some(DeclKind::Standard | DeclKind::Test | DeclKind::Policy) => {}
             None => {
                 broken_kind(self);
                 broken_category(self);
