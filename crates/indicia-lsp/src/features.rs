@@ -333,6 +333,7 @@ fn decl_symbol(source: &SourceFile, decl: &Decl) -> Option<DocumentSymbol> {
             symbol(source, &i.id.value, title.or(Some("indicator".into())), LspKind::EVENT, i.span, i.id.span)
         }
         Decl::Test(t) => symbol(source, &t.name.value, Some("test".into()), LspKind::METHOD, t.span, t.name.span),
+        Decl::Policy(b) => symbol(source, &b.name.name, Some("policy".into()), LspKind::INTERFACE, b.span, b.name.span),
         Decl::Broken(_) => return None,
     })
 }

@@ -181,7 +181,7 @@ impl Index {
             Decl::Indicator(i) => {
                 self.add(SymbolKind::Indicator, &i.id.value, i.id.span, i.span);
             }
-            Decl::Standard(_) | Decl::Test(_) | Decl::Broken(_) => {}
+            Decl::Standard(_) | Decl::Test(_) | Decl::Policy(_) | Decl::Broken(_) => {}
         }
     }
 
@@ -229,6 +229,12 @@ impl Index {
                         }
                         _ => {}
                     }
+                }
+            }
+            // A policy's conditions (every entry but `default`) use names like a `when`.
+            Decl::Policy(p) => {
+                for entry in p.entries.iter().filter(|e| e.key.name != "default") {
+                    self.expr(&entry.value, &mut Vec::new());
                 }
             }
             Decl::Fact(_) | Decl::Category(_) | Decl::Standard(_) | Decl::Broken(_) => {}
