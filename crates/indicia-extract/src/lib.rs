@@ -62,7 +62,7 @@ pub use ip_country::{ATTRIBUTION as IP_COUNTRY_ATTRIBUTION, IpCountryDb, SOURCE 
 pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
 pub use mobsf::{MOBSF_SOURCE, extract_mobsf};
 pub use package_dump::{extract_package_dump, read_package_dump};
-pub use pcap::extract_pcap;
+pub use pcap::{extract_pcap, read_pcap};
 pub use privacy_report::{
     CATEGORIES as PRIVACY_REPORT_CATEGORIES, WATCHED as PRIVACY_REPORT_WATCHED, extract_privacy_report,
     read_privacy_report,

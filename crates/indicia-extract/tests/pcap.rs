@@ -14,9 +14,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::capture::{DEVICE, Link, RESOLVER, client_hello, dns_response, ip_of, pcap, pcapdroid_frame, tcp, udp};
+use common::capture::{
+    DEVICE, Link, RESOLVER, client_hello, dns_response, ip_of, pcap, pcapdroid_frame, pcapdroid_pcapng, tcp, udp,
+};
 use common::{Scratch, data};
-use indicia_extract::{Countries, Kind, Options, extract_pcap};
+use indicia_extract::{Countries, Kind, Options, extract_pcap, read_pcap};
 use serde_json::{Value, json};
 
 fn flows(path: &Path, options: &Options, apps: &[&str]) -> Vec<Value> {
@@ -82,45 +84,31 @@ fn handmade() -> Vec<(PathBuf, Vec<u8>)> {
     let other = [198, 51, 100, 7];
     let api = [198, 51, 100, 20];
     let hello_shop = client_hello("shop.example.com");
-    let get = GET;
+    // The IP packets of the two apps, shared by the PCAPdroid pcap and pcapng cases.
+    let ip = |src: ([u8; 4], u16), dst: ([u8; 4], u16), seq: u32, syn: bool, payload: &[u8]| {
+        ip_of(&tcp(Link::Ethernet, src, dst, seq, syn, payload))
+    };
+    let shop_syn = ip((DEVICE, 40000), (shop, 443), 1000, true, &[]);
+    let shop_hello = ip((DEVICE, 40000), (shop, 443), 1001, false, &hello_shop);
+    let other_syn = ip((DEVICE, 40001), (other, 443), 5000, true, &[]);
+    let other_hello = ip((DEVICE, 40001), (other, 443), 5001, false, &client_hello("tracker.example.net"));
+    let api_get = ip((DEVICE, 40002), (api, 80), 7000, false, GET);
     let dns = udp((RESOLVER, 53), (DEVICE, 53001), &dns_response("shop.example.com", None, &[shop]));
+    let (s, o) = ((10150, "Example Shop"), (10151, "Other App"));
     let trailer = pcap(
         1,
         &[
-            pcapdroid_frame(&ip_of(&dns), 10150, "Example Shop"),
-            pcapdroid_frame(
-                &ip_of(&tcp(Link::Ethernet, (DEVICE, 40000), (shop, 443), 1000, true, &[])),
-                10150,
-                "Example Shop",
-            ),
-            pcapdroid_frame(
-                &ip_of(&tcp(Link::Ethernet, (DEVICE, 40000), (shop, 443), 1001, false, &hello_shop)),
-                10150,
-                "Example Shop",
-            ),
-            pcapdroid_frame(
-                &ip_of(&tcp(Link::Ethernet, (DEVICE, 40001), (other, 443), 5000, true, &[])),
-                10151,
-                "Other App",
-            ),
-            pcapdroid_frame(
-                &ip_of(&tcp(
-                    Link::Ethernet,
-                    (DEVICE, 40001),
-                    (other, 443),
-                    5001,
-                    false,
-                    &client_hello("tracker.example.net"),
-                )),
-                10151,
-                "Other App",
-            ),
-            pcapdroid_frame(
-                &ip_of(&tcp(Link::Ethernet, (DEVICE, 40002), (api, 80), 7000, false, get)),
-                10150,
-                "Example Shop",
-            ),
+            pcapdroid_frame(&ip_of(&dns), s.0, s.1),
+            pcapdroid_frame(&shop_syn, s.0, s.1),
+            pcapdroid_frame(&shop_hello, s.0, s.1),
+            pcapdroid_frame(&other_syn, o.0, o.1),
+            pcapdroid_frame(&other_hello, o.0, o.1),
+            pcapdroid_frame(&api_get, s.0, s.1),
         ],
+    );
+    let pcapng = pcapdroid_pcapng(
+        &[(s.0, "com.example.shop", s.1), (o.0, "com.example.other", o.1)],
+        &[(s.0, shop_syn.clone()), (s.0, shop_hello.clone()), (o.0, other_hello)],
     );
     let linktype = |link: Link| {
         vec![
@@ -128,8 +116,6 @@ fn handmade() -> Vec<(PathBuf, Vec<u8>)> {
             tcp(link, (DEVICE, 40000), (shop, 443), 1001, false, &hello_shop),
         ]
     };
-    let mut raw = linktype(Link::Raw);
-    raw[0] = ip_of(&tcp(Link::Ethernet, (DEVICE, 40000), (shop, 443), 1000, true, &[]));
     let cn = [220, 181, 38, 148];
     let scenario = pcap(
         1,
@@ -141,9 +127,10 @@ fn handmade() -> Vec<(PathBuf, Vec<u8>)> {
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     vec![
+        (data("network/handmade_pcapdroid-extensions.pcapng"), pcapng),
         (data("network/handmade_pcapdroid-trailer.pcap"), trailer),
         (data("network/handmade_linux-sll.pcap"), pcap(113, &linktype(Link::Sll))),
-        (data("network/handmade_raw-ip.pcap"), pcap(101, &raw)),
+        (data("network/handmade_raw-ip.pcap"), pcap(101, &linktype(Link::Raw))),
         (root.join("rules/tw-mabis-v4/tests/captures/handmade_cn-sni.pcap"), scenario),
     ]
 }
@@ -181,6 +168,22 @@ fn pcapdroid_trailer_keeps_only_the_scanned_apps_packets() {
     let other = flows(&path, &o, &["Other App"]);
     assert_eq!(other.len(), 1);
     assert_eq!(other[0]["host"], "tracker.example.net");
+}
+
+#[test]
+fn pcapdroid_pcapng_extensions_name_apps_by_package() {
+    let path = data("network/handmade_pcapdroid-extensions.pcapng");
+    let o = Options::default();
+    let hello_len = client_hello("shop.example.com").len() as u64;
+    let want =
+        json!([{"host": "shop.example.com", "ip": "203.0.113.10", "port": 443, "tls": true, "bytes_out": hello_len}]);
+    assert_eq!(Value::Array(flows(&path, &o, &["com.example.shop"])), want);
+    let other = flows(&path, &o, &["com.example.other"]);
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0]["host"], "tracker.example.net");
+    let p = extract_pcap(&path, &o, &["com.example.absent"]).unwrap();
+    assert!(p.collected.is_empty());
+    assert!(p.warnings[0].contains("10150 (Example Shop, com.example.shop)"), "{:?}", p.warnings);
 }
 
 #[test]
@@ -240,12 +243,14 @@ fn broken_captures_name_the_offset() {
     other_link[20] = 147; // a user-defined link type
     assert!(err(&other_link).contains("link type 147 is not supported"), "{}", err(&other_link));
     // Every prefix and every single-byte corruption is an error or a result, never a panic.
-    for cut in (0..real.len()).step_by(29) {
-        let _ = extract_pcap(&dir.write("p.pcap", &real[..cut]), &o, &[]);
+    for cut in 0..real.len() {
+        let _ = read_pcap("p.pcap", &real[..cut], &o, &[]);
     }
-    for at in (0..real.len()).step_by(11) {
-        let mut bad = real.clone();
-        bad[at] ^= 0xff;
-        let _ = extract_pcap(&dir.write("c.pcap", &bad), &o, &[]);
+    for at in 0..real.len() {
+        for flip in [0xff, 0x80, 0x01] {
+            let mut bad = real.clone();
+            bad[at] ^= flip;
+            let _ = read_pcap("c.pcap", &bad, &o, &[]);
+        }
     }
 }

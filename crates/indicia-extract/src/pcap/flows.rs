@@ -409,6 +409,39 @@ mod tests {
         assert!(!s.segment(900, b"old"));
     }
 
+    proptest::proptest! {
+        /// Segments of a stream given in any order, some twice, rebuild the stream, and `reach` is its
+        /// length (a retransmission is not counted twice).
+        #[test]
+        fn any_segment_order_rebuilds_the_stream(
+            data in proptest::collection::vec(proptest::num::u8::ANY, 1..4000),
+            cuts in proptest::collection::vec(1usize..300, 1..40),
+            order in proptest::collection::vec(proptest::num::usize::ANY, 0..80),
+            isn in proptest::num::u32::ANY,
+        ) {
+            let mut segments = Vec::new();
+            let mut at = 0;
+            for len in cuts.iter().cycle() {
+                if at >= data.len() {
+                    break;
+                }
+                let end = (at + len).min(data.len());
+                segments.push((at, end));
+                at = end;
+            }
+            let mut sent: Vec<(usize, usize)> = order.iter().map(|i| segments[i % segments.len()]).collect();
+            sent.extend(segments.iter().copied());
+            let mut s = Stream::default();
+            s.syn(isn);
+            for (a, b) in sent {
+                let seq = isn.wrapping_add(1).wrapping_add(u32::try_from(a).unwrap());
+                s.segment(seq, &data[a..b]);
+            }
+            proptest::prop_assert_eq!(&s.head, &data);
+            proptest::prop_assert_eq!(s.reach, data.len() as u64);
+        }
+    }
+
     #[test]
     fn http_host() {
         let h = read_hello(b"GET /a?x=1 HTTP/1.1\r\nHost: Example.COM:8080\r\n\r\n");

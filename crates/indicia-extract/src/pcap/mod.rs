@@ -95,18 +95,23 @@ fn describe_apps(capture: &Capture<'_>) -> String {
 /// captures where PCAPdroid attributes packets to apps; it is ignored for captures without attribution.
 pub fn extract_pcap(path: &Path, options: &Options, apps: &[&str]) -> Result<Partial, ExtractError> {
     let bytes = read_file(path, options.limits.max_capture)?;
-    let capture =
-        capture::read(&bytes).map_err(|e| ExtractError::at(path, format!("at offset {}: {}", e.offset, e.problem)))?;
+    read_pcap(&path.display().to_string(), &bytes, options, apps)
+}
+
+/// Reads a packet capture held in memory; `source` names it in messages and in the partial.
+pub fn read_pcap(source: &str, bytes: &[u8], options: &Options, apps: &[&str]) -> Result<Partial, ExtractError> {
+    let capture = capture::read(bytes)
+        .map_err(|e| ExtractError::new(source, format!("at offset {}: {}", e.offset, e.problem)))?;
     if let Some(frame) = capture.frames.iter().find(|f| !flows::supported(f.link)) {
-        return Err(ExtractError::at(
-            path,
+        return Err(ExtractError::new(
+            source,
             format!(
                 "at offset {}: link type {} is not supported (Ethernet, BSD loopback, raw IP and Linux cooked capture are)",
                 frame.offset, frame.link.0
             ),
         ));
     }
-    let shown = path.display().to_string();
+    let shown = source.to_owned();
     let selection = select(&capture, apps);
     let mut partial = Partial::new(shown.clone(), &[Kind::Flow]);
     match &selection {
@@ -155,7 +160,7 @@ pub fn extract_pcap(path: &Path, options: &Options, apps: &[&str]) -> Result<Par
         ));
     }
     let detectors = if traffic.list.iter().any(|c| c.hello.request.is_some()) {
-        Some(Detectors::new(options.clipboard_canary.as_deref()).map_err(|e| ExtractError::at(path, e))?)
+        Some(Detectors::new(options.clipboard_canary.as_deref()).map_err(|e| ExtractError::new(source, e))?)
     } else {
         None
     };

@@ -164,3 +164,63 @@ fn crc32(data: &[u8]) -> u32 {
 pub fn ip_of(frame: &[u8]) -> Vec<u8> {
     frame[14..].to_vec()
 }
+
+fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+    let mut body = body.to_vec();
+    while !body.len().is_multiple_of(4) {
+        body.push(0);
+    }
+    let len = (body.len() + 12) as u32;
+    let mut out = kind.to_le_bytes().to_vec();
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&len.to_le_bytes());
+    out
+}
+
+/// A little-endian pcapng file of raw-IP packets in PCAPdroid's "dump extensions" layout: a Section
+/// Header, one Interface Description (link type 101), a UID-map Custom Block (PEN 62652, version 1,
+/// type 1) per app, and one Enhanced Packet Block per packet with the comment option `u-UID`.
+pub fn pcapdroid_pcapng(apps: &[(i32, &str, &str)], packets: &[(i32, Vec<u8>)]) -> Vec<u8> {
+    let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+    shb.extend_from_slice(&1u16.to_le_bytes());
+    shb.extend_from_slice(&0u16.to_le_bytes());
+    shb.extend_from_slice(&(-1i64).to_le_bytes());
+    let mut out = block(0x0a0d_0d0a, &shb);
+    let mut idb = 101u16.to_le_bytes().to_vec();
+    idb.extend_from_slice(&0u16.to_le_bytes());
+    idb.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend(block(1, &idb));
+    for (uid, package, name) in apps {
+        let mut cb = 62652u32.to_le_bytes().to_vec();
+        cb.extend_from_slice(&1u16.to_le_bytes());
+        cb.extend_from_slice(&[1, 0]);
+        cb.extend_from_slice(&uid.to_le_bytes());
+        cb.extend_from_slice(&[package.len() as u8, name.len() as u8]);
+        cb.extend_from_slice(package.as_bytes());
+        cb.extend_from_slice(name.as_bytes());
+        out.extend(block(0x0000_0bad, &cb));
+    }
+    for (i, (uid, packet)) in packets.iter().enumerate() {
+        let mut epb = 0u32.to_le_bytes().to_vec();
+        let ts = (1_767_225_600u64 + i as u64) * 1_000_000;
+        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ts as u32).to_le_bytes());
+        epb.extend_from_slice(&(packet.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(packet.len() as u32).to_le_bytes());
+        epb.extend_from_slice(packet);
+        while !epb.len().is_multiple_of(4) {
+            epb.push(0);
+        }
+        let comment = format!("u-{uid}");
+        epb.extend_from_slice(&1u16.to_le_bytes());
+        epb.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        epb.extend_from_slice(comment.as_bytes());
+        while !epb.len().is_multiple_of(4) {
+            epb.push(0);
+        }
+        epb.extend_from_slice(&[0, 0, 0, 0]);
+        out.extend(block(6, &epb));
+    }
+    out
+}
