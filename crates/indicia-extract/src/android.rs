@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::archive::{Archive, read_text};
+use crate::archive::{Archive, Limits, read_text};
 use crate::dex::Dex;
 use crate::error::ExtractError;
 use crate::evidence::{Kind, Partial};
@@ -34,10 +34,14 @@ pub fn extract_manifest(
     Ok(partial)
 }
 
-/// Parses a manifest given as bytes: binary AXML, or text XML.
-pub fn parse_manifest_bytes(bytes: &[u8], fallback_package: Option<&str>) -> Result<Manifest, String> {
+/// Parses a manifest given as bytes: binary AXML (within the expansion budget of `limits`), or text XML.
+pub fn parse_manifest_bytes(
+    bytes: &[u8],
+    fallback_package: Option<&str>,
+    limits: &Limits,
+) -> Result<Manifest, String> {
     let root = if bytes.starts_with(&[0x03, 0x00]) {
-        axml::parse(bytes).map_err(|e| format!("malformed binary XML: {e}"))?
+        axml::parse(bytes, &mut limits.budget()).map_err(|e| format!("malformed binary XML: {e}"))?
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| "neither binary XML nor UTF-8 text XML".to_owned())?;
         xml::parse_text(text).map_err(|e| e.to_string())?
@@ -76,7 +80,7 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
     let mut zip = Archive::open(path, options.limits)?;
     let mut out = ApkContents::default();
     if let Some(bytes) = zip.read("AndroidManifest.xml", options.limits.max_member)? {
-        let manifest = parse_manifest_bytes(&bytes, None).map_err(|e| zip.error("AndroidManifest.xml", e))?;
+        let manifest = parse_manifest_bytes(&bytes, None, &options.limits).map_err(|e| zip.error("AndroidManifest.xml", e))?;
         out.manifest = Some(manifest);
     }
     let mut dex_names: Vec<(u32, String)> =
@@ -89,8 +93,9 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
             continue;
         };
         let dex = Dex::parse(&bytes).map_err(|e| zip.error(&name, e.to_string()))?;
-        dex.method_refs_into(&mut refs).map_err(|e| zip.error(&name, e.to_string()))?;
-        classes.extend(dex.defined_classes().map_err(|e| zip.error(&name, e.to_string()))?);
+        let mut budget = options.limits.budget();
+        dex.method_refs_into(&mut refs, &mut budget).map_err(|e| zip.error(&name, e.to_string()))?;
+        classes.extend(dex.defined_classes(&mut budget).map_err(|e| zip.error(&name, e.to_string()))?);
         out.dex_files.push(name);
     }
     out.method_refs = refs.into_iter().collect();

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use zip::ZipArchive;
 
+use crate::budget::{Budget, Expansion};
 use crate::error::ExtractError;
 
 /// Size caps. Every read is bounded by one of these, whatever the input declares.
@@ -27,6 +28,17 @@ pub struct Limits {
     pub max_capture: u64,
     /// Largest MobSF report.
     pub max_report: u64,
+    /// How far one read of a format with shared parts (binary plist, AXML, DEX) may expand.
+    pub expansion: Expansion,
+    /// Deepest nesting of arrays and dictionaries in a property list.
+    pub max_plist_depth: usize,
+}
+
+impl Limits {
+    /// A fresh expansion budget for one read.
+    pub fn budget(&self) -> Budget {
+        Budget::new(self.expansion)
+    }
 }
 
 impl Default for Limits {
@@ -40,6 +52,8 @@ impl Default for Limits {
             max_entries: 500_000,
             max_capture: 1 << 30,
             max_report: 256 << 20,
+            expansion: Expansion::default(),
+            max_plist_depth: 512,
         }
     }
 }

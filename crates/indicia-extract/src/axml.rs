@@ -4,6 +4,7 @@
 //! namespace and element chunks. Attribute names are taken from the resource-id map where it names a known
 //! `android:` attribute (obfuscators blank or rename the name strings), else from the string pool.
 
+use crate::budget::{Budget, OverBudget};
 use crate::error::FormatError;
 use crate::xml::{ANDROID_NS, Attr, AttrValue, Element, TreeBuilder};
 
@@ -34,6 +35,11 @@ fn u32_at(data: &[u8], off: usize) -> Result<u32, FormatError> {
         .ok_or_else(|| FormatError::new(format!("binary XML truncated at offset {off:#x}")))
 }
 
+/// Spends `bytes` bytes and one object of `budget`: binary XML shares its strings, so each use is counted.
+fn spend(budget: &mut Budget, bytes: usize) -> Result<(), FormatError> {
+    budget.spend(1, bytes as u64).map_err(|e: OverBudget| FormatError::new(format!("binary XML {e}")))
+}
+
 fn usize_at(data: &[u8], off: usize) -> Result<usize, FormatError> {
     u32_at(data, off).and_then(|v| usize::try_from(v).map_err(|_| FormatError::new("value does not fit in memory")))
 }
@@ -59,7 +65,7 @@ struct StringPool {
 }
 
 impl StringPool {
-    fn parse(data: &[u8], start: usize, chunk_size: usize) -> Result<Self, FormatError> {
+    fn parse(data: &[u8], start: usize, chunk_size: usize, budget: &mut Budget) -> Result<Self, FormatError> {
         let end = start
             .checked_add(chunk_size)
             .filter(|&e| e <= data.len())
@@ -86,8 +92,10 @@ impl StringPool {
             let at = strings_start.checked_add(off).ok_or_else(|| FormatError::new("string offset overflows"))?;
             // A string that cannot be read becomes empty rather than failing the whole manifest,
             // as Android's own parser tolerates unused bad entries.
-            let s = if utf8 { utf8_string(chunk, at) } else { utf16_string(chunk, at) };
-            strings.push(s.unwrap_or_default());
+            // Offsets may share one string's bytes, so each decoded copy is spent.
+            let s = if utf8 { utf8_string(chunk, at) } else { utf16_string(chunk, at) }.unwrap_or_default();
+            spend(budget, s.len())?;
+            strings.push(s);
         }
         Ok(Self { strings })
     }
@@ -149,8 +157,9 @@ fn typed_value(pool: &StringPool, raw: u32, data_type: u8, data: u32) -> AttrVal
     }
 }
 
-/// Parses a binary XML document into an element tree.
-pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
+/// Parses a binary XML document into an element tree, spending `budget` on every string, element and
+/// attribute it produces.
+pub fn parse(data: &[u8], budget: &mut Budget) -> Result<Element, FormatError> {
     let kind = u16_at(data, 0).map_err(|_| FormatError::new("too short for binary XML"))?;
     if kind != RES_XML_TYPE {
         return Err(FormatError::new(format!("not binary XML (chunk type {kind:#06x}, expected {RES_XML_TYPE:#06x})")));
@@ -171,7 +180,7 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
         }
         match ctype {
             RES_STRING_POOL_TYPE if pool.is_none() => {
-                pool = Some(StringPool::parse(data, off, csize)?);
+                pool = Some(StringPool::parse(data, off, csize, budget)?);
             }
             RES_XML_RESOURCE_MAP_TYPE => {
                 let n = (csize.saturating_sub(chdr)) / 4;
@@ -206,8 +215,15 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
                             pool.get(a_name).unwrap_or_default().to_owned(),
                         ),
                     };
-                    attrs.push(Attr { ns, name: attr_name, value: typed_value(pool, raw, data_type, value) });
+                    let value = typed_value(pool, raw, data_type, value);
+                    let value_len = match &value {
+                        AttrValue::Str(s) => s.len(),
+                        _ => 0,
+                    };
+                    spend(budget, ns.len() + attr_name.len() + value_len)?;
+                    attrs.push(Attr { ns, name: attr_name, value });
                 }
+                spend(budget, name.len())?;
                 builder.start(Element { name, attrs, children: Vec::new() })?;
             }
             RES_XML_END_ELEMENT_TYPE => builder.end()?,
@@ -222,10 +238,18 @@ pub fn parse(data: &[u8]) -> Result<Element, FormatError> {
 mod tests {
     use super::*;
 
+    use crate::budget::Expansion;
+
+    fn parse_default(data: &[u8]) -> Result<Element, FormatError> {
+        parse(data, &mut Budget::new(Expansion::default()))
+    }
+
     #[test]
     fn garbage_is_an_error() {
-        assert!(parse(b"").is_err());
-        assert!(parse(b"\x03\x00\x08\x00\xff\xff\xff\xff").is_err());
-        assert!(parse(&[0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f]).is_err());
+        assert!(parse_default(b"").is_err());
+        assert!(parse_default(b"\x03\x00\x08\x00\xff\xff\xff\xff").is_err());
+        assert!(
+            parse_default(&[0x03, 0x00, 0x08, 0x00, 0x10, 0, 0, 0, 0x01, 0, 0x08, 0, 0xff, 0xff, 0xff, 0x7f]).is_err()
+        );
     }
 }

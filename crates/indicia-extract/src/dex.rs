@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use crate::budget::Budget;
 use crate::error::FormatError;
 
 const HEADER_SIZE: usize = 0x70;
@@ -166,8 +167,9 @@ impl<'a> Dex<'a> {
         self.method_ids_size
     }
 
-    /// The string at index `idx` of `string_ids`.
-    pub fn string(&self, idx: usize) -> Result<String, FormatError> {
+    /// The string at index `idx` of `string_ids`, its bytes and one object spent from `budget` (string
+    /// ids may share their data, so each read is counted).
+    pub fn string(&self, idx: usize, budget: &mut Budget) -> Result<String, FormatError> {
         if idx >= self.string_ids_size {
             return Err(FormatError::new(format!(
                 "string index {idx} out of range ({} strings)",
@@ -182,20 +184,22 @@ impl<'a> Dex<'a> {
             .iter()
             .position(|&b| b == 0)
             .ok_or_else(|| FormatError::new(format!("string {idx} is not terminated")))?;
+        budget.spend(1, len as u64).map_err(|e| FormatError::new(format!("DEX string table {e}")))?;
         Ok(mutf8(rest.get(..len).unwrap_or_default()))
     }
 
-    /// The descriptor of type `idx` of `type_ids`.
-    pub fn type_descriptor(&self, idx: usize) -> Result<String, FormatError> {
+    /// The descriptor of type `idx` of `type_ids` (spending `budget` as [`Dex::string`] does).
+    pub fn type_descriptor(&self, idx: usize, budget: &mut Budget) -> Result<String, FormatError> {
         if idx >= self.type_ids_size {
             return Err(FormatError::new(format!("type index {idx} out of range ({} types)", self.type_ids_size)));
         }
         let sidx = usize_at(self.data, self.type_ids_off + idx * 4)?;
-        self.string(sidx)
+        self.string(sidx, budget)
     }
 
-    /// Adds every method reference as `java.Class.method` to `out`.
-    pub fn method_refs_into(&self, out: &mut HashSet<String>) -> Result<(), FormatError> {
+    /// Adds every method reference as `java.Class.method` to `out`, spending `budget` on each string read
+    /// and each reference made (a class's name is copied into every reference to one of its methods).
+    pub fn method_refs_into(&self, out: &mut HashSet<String>, budget: &mut Budget) -> Result<(), FormatError> {
         let mut class_names: Vec<Option<String>> = vec![None; self.type_ids_size];
         for i in 0..self.method_ids_size {
             let off = self.method_ids_off + i * 8;
@@ -209,9 +213,12 @@ impl<'a> Dex<'a> {
             })?;
             let class = match slot {
                 Some(name) => name,
-                None => slot.insert(java_type(&self.type_descriptor(class_idx)?)),
+                None => slot.insert(java_type(&self.type_descriptor(class_idx, budget)?)),
             };
-            let name = self.string(name_idx)?;
+            let name = self.string(name_idx, budget)?;
+            budget
+                .spend(1, (class.len() + 1 + name.len()) as u64)
+                .map_err(|e| FormatError::new(format!("DEX method references {e}")))?;
             let mut symbol = String::with_capacity(class.len() + 1 + name.len());
             symbol.push_str(class);
             symbol.push('.');
@@ -221,12 +228,12 @@ impl<'a> Dex<'a> {
         Ok(())
     }
 
-    /// The classes this file defines (`class_defs`), in Java form.
-    pub fn defined_classes(&self) -> Result<Vec<String>, FormatError> {
+    /// The classes this file defines (`class_defs`), in Java form (spending `budget` on each name read).
+    pub fn defined_classes(&self, budget: &mut Budget) -> Result<Vec<String>, FormatError> {
         let mut out = Vec::with_capacity(self.class_defs_size);
         for i in 0..self.class_defs_size {
             let class_idx = usize_at(self.data, self.class_defs_off + i * 32)?;
-            out.push(java_type(&self.type_descriptor(class_idx)?));
+            out.push(java_type(&self.type_descriptor(class_idx, budget)?));
         }
         Ok(out)
     }

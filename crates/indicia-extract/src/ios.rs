@@ -1,6 +1,5 @@
 //! iOS sources: `Info.plist` (XML or binary), privacy manifests (`PrivacyInfo.xcprivacy`) and IPAs.
 
-use std::io::Cursor;
 use std::path::Path;
 
 use plist::{Dictionary, Value as Plist};
@@ -10,6 +9,7 @@ use crate::Options;
 use crate::archive::{Archive, read_file};
 use crate::error::ExtractError;
 use crate::evidence::{AppInfo, Kind, Partial};
+use crate::property_list::read_dictionary;
 
 /// Privacy manifest data types and the data-type vocabulary term each becomes (`datum.type`).
 ///
@@ -87,14 +87,6 @@ pub fn data_type_term(key: &str) -> String {
 /// The purpose term (`NSPrivacyCollectedDataTypePurposeThirdPartyAdvertising` → `third_party_advertising`).
 pub fn purpose_term(key: &str) -> String {
     snake(key.strip_prefix(PURPOSE_PREFIX).unwrap_or(key))
-}
-
-fn parse_plist(bytes: &[u8]) -> Result<Dictionary, String> {
-    let value = Plist::from_reader(Cursor::new(bytes)).map_err(|e| format!("not a readable property list: {e}"))?;
-    match value {
-        Plist::Dictionary(d) => Ok(d),
-        _ => Err("the property list's root is not a dictionary".to_owned()),
-    }
 }
 
 /// A literal string value (not a build variable such as `$(PRODUCT_BUNDLE_IDENTIFIER)`).
@@ -209,14 +201,14 @@ pub fn privacy_partial(dict: &Dictionary, source: &str) -> Partial {
 /// Reads an `Info.plist` file (XML or binary): `permission` facts.
 pub fn extract_info_plist(path: &Path, options: &Options) -> Result<Partial, ExtractError> {
     let bytes = read_file(path, options.limits.max_small_file)?;
-    let dict = parse_plist(&bytes).map_err(|e| ExtractError::at(path, e))?;
+    let dict = read_dictionary(&bytes, &options.limits).map_err(|e| ExtractError::at(path, e))?;
     Ok(info_plist_partial(&dict, &path.display().to_string()))
 }
 
 /// Reads a privacy manifest (`PrivacyInfo.xcprivacy`, XML or binary): `datum`, `api` and `sdk` facts.
 pub fn extract_privacy_manifest(path: &Path, options: &Options) -> Result<Partial, ExtractError> {
     let bytes = read_file(path, options.limits.max_small_file)?;
-    let dict = parse_plist(&bytes).map_err(|e| ExtractError::at(path, e))?;
+    let dict = read_dictionary(&bytes, &options.limits).map_err(|e| ExtractError::at(path, e))?;
     Ok(privacy_partial(&dict, &path.display().to_string()))
 }
 
@@ -243,13 +235,13 @@ pub fn extract_ipa(path: &Path, options: &Options) -> Result<Vec<Partial>, Extra
     let mut out = Vec::new();
     let bytes =
         zip.read(&info, options.limits.max_member)?.ok_or_else(|| zip.error(&info, "listed but cannot be read"))?;
-    let dict = parse_plist(&bytes).map_err(|e| zip.error(&info, e))?;
+    let dict = read_dictionary(&bytes, &options.limits).map_err(|e| zip.error(&info, e))?;
     out.push(info_plist_partial(&dict, &format!("{}!{info}", zip.name())));
     for name in names.iter().filter(|n| n.starts_with(&bundle) && n.ends_with("PrivacyInfo.xcprivacy")) {
         let Some(bytes) = zip.read(name, options.limits.max_member)? else {
             continue;
         };
-        let dict = parse_plist(&bytes).map_err(|e| zip.error(name, e))?;
+        let dict = read_dictionary(&bytes, &options.limits).map_err(|e| zip.error(name, e))?;
         out.push(privacy_partial(&dict, &format!("{}!{name}", zip.name())));
     }
     Ok(out)

@@ -23,12 +23,16 @@
 //! | MobSF JSON report | [`extract_mobsf`] | `permission`, `api`, `sdk`, `domain` |
 //!
 //! No input makes an extractor panic or read without bound: every read is capped by [`Limits`], and a
-//! bad input gives an [`ExtractError`] naming the file and the problem.
+//! bad input gives an [`ExtractError`] naming the file and the problem. Formats whose parts can be
+//! referenced more than once (binary plists, AXML string pools, DEX string tables) are also bounded in
+//! what they expand to, by a [`Budget`]: a reader of a new such format takes one from
+//! [`Limits::budget`] and spends it on every object it produces.
 
 mod android;
 mod appops;
 mod archive;
 mod axml;
+mod budget;
 mod countries;
 mod dex;
 mod error;
@@ -42,6 +46,7 @@ mod mobsf;
 mod package_dump;
 mod pcap;
 mod privacy_report;
+mod property_list;
 mod trackers;
 mod xml;
 
@@ -51,6 +56,7 @@ use std::sync::OnceLock;
 pub use android::{ApkContents, extract_apk, extract_manifest, parse_manifest_bytes, read_apk};
 pub use appops::{OPS as APPOPS_OPS, WATCHED as APPOPS_WATCHED, extract_appops, op_behavior, read_appops};
 pub use archive::Limits;
+pub use budget::{Budget, Expansion, OverBudget};
 pub use countries::{Countries, CountryTable};
 pub use dex::{Dex, java_type};
 pub use error::{ExtractError, FormatError};

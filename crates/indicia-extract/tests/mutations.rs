@@ -13,7 +13,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::{Scratch, build_dex, build_zip, data};
-use indicia_extract::{Dex, Options, extract_apk, extract_info_plist, extract_privacy_manifest, parse_manifest_bytes};
+use indicia_extract::{Dex, Limits, Options, extract_apk, extract_info_plist, extract_privacy_manifest, parse_manifest_bytes};
 
 /// Iterations are multiplied by `MUTATION_SCALE` (default 1) for longer runs by hand.
 fn scale() -> usize {
@@ -59,7 +59,7 @@ fn axml_mutations() {
     for name in ["a2dp.Vol_137", "androguard-TC"] {
         let real = std::fs::read(data(&format!("apk/axml/{name}_AndroidManifest.axml"))).unwrap();
         for _ in 0..400 * scale() {
-            let _ = parse_manifest_bytes(&mutate(&mut rng, &real), None);
+            let _ = parse_manifest_bytes(&mutate(&mut rng, &real), None, &Limits::default());
         }
     }
 }
@@ -74,8 +74,8 @@ fn dex_mutations() {
     for _ in 0..2000 * scale() {
         let bytes = mutate(&mut rng, &dex);
         if let Ok(d) = Dex::parse(&bytes) {
-            let _ = d.method_refs_into(&mut HashSet::new());
-            let _ = d.defined_classes();
+            let _ = d.method_refs_into(&mut HashSet::new(), &mut Limits::default().budget());
+            let _ = d.defined_classes(&mut Limits::default().budget());
         }
     }
 }

@@ -11,7 +11,7 @@ mod common;
 
 use common::data;
 use indicia_extract::{
-    Kind, Options, extract_info_plist, extract_manifest, extract_privacy_manifest, parse_manifest_bytes,
+    Kind, Limits, Options, extract_info_plist, extract_manifest, extract_privacy_manifest, parse_manifest_bytes,
 };
 use serde_json::json;
 
@@ -20,15 +20,15 @@ fn binary_manifests_read_as_their_decoded_text() {
     for name in ["a2dp.Vol_137", "souch.smsbypass_9", "androguard-TC"] {
         let binary = std::fs::read(data(&format!("apk/axml/{name}_AndroidManifest.axml"))).unwrap();
         let text = std::fs::read(data(&format!("apk/axml/{name}_AndroidManifest.decoded.xml"))).unwrap();
-        let from_binary = parse_manifest_bytes(&binary, None).unwrap();
-        let from_text = parse_manifest_bytes(&text, None).unwrap();
+        let from_binary = parse_manifest_bytes(&binary, None, &Limits::default()).unwrap();
+        let from_text = parse_manifest_bytes(&text, None, &Limits::default()).unwrap();
         assert_eq!(from_binary.package, from_text.package, "{name}");
         assert_eq!(from_binary.permissions, from_text.permissions, "{name}");
         assert_eq!(from_binary.components, from_text.components, "{name}");
         assert_eq!(from_binary.target_sdk, from_text.target_sdk, "{name}");
         assert!(from_binary.package.is_some());
     }
-    let m = parse_manifest_bytes(&std::fs::read(data("apk/axml/a2dp.Vol_137_AndroidManifest.axml")).unwrap(), None)
+    let m = parse_manifest_bytes(&std::fs::read(data("apk/axml/a2dp.Vol_137_AndroidManifest.axml")).unwrap(), None, &Limits::default())
         .unwrap();
     assert_eq!(m.version_name.as_deref(), Some("2.12.9.2"));
     assert_eq!(m.version_code, Some(137));
