@@ -103,8 +103,13 @@ fn run_case(dir: &Path) -> Result<(), String> {
             output.status.code()
         ));
     }
-    let expected_stdout = std::fs::read_to_string(dir.join("expected.stdout")).map_err(|e| e.to_string())?;
-    stdout_matches(&expected_stdout, &stdout)?;
+    let expected_stdout = std::fs::read(dir.join("expected.stdout")).map_err(|e| e.to_string())?;
+    match String::from_utf8(expected_stdout) {
+        Ok(expected) => stdout_matches(&expected, &stdout)?,
+        // Output that is not UTF-8 (text passed through as it was) must be the same bytes.
+        Err(bytes) if bytes.as_bytes() == output.stdout.as_slice() => {}
+        Err(bytes) => return Err(format!("stdout differs from the bytes expected:\n{:?}", bytes.as_bytes())),
+    }
     if let Ok(locations) = std::fs::read_to_string(dir.join("expected.stderr.locations")) {
         locations_match(&locations, &stderr)?;
     }

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use indicia_syntax::ast;
+use indicia_syntax::text::Decoded;
 use indicia_syntax::{Diagnostic, FileId, SourceMap};
 
 use crate::check;
@@ -64,37 +65,16 @@ pub struct LoadedPack {
     pub default_name: String,
 }
 
-/// A rule file's text; bytes that are not UTF-8 are replaced (U+FFFD), the first such place kept
-/// for its diagnostic.
-struct RuleText {
-    text: String,
-    first_invalid: Option<usize>,
-}
-
-impl From<String> for RuleText {
-    fn from(text: String) -> RuleText {
-        RuleText { text, first_invalid: None }
-    }
-}
-
 impl LoadedPack {
     /// Parses `files` (`(display name, text)`, already in pack order).
-    fn parse(default_name: String, files: Vec<(String, RuleText)>) -> LoadedPack {
+    fn parse(default_name: String, files: Vec<(String, Decoded)>) -> LoadedPack {
         let mut sources = SourceMap::new();
         let mut parsed = Vec::with_capacity(files.len());
         let mut parse_diagnostics = Vec::new();
-        for (name, RuleText { text, first_invalid }) in files {
-            let id = sources.add(name, text.as_str());
-            if let Some(at) = first_invalid {
-                // The text up to `at` is unchanged, and the replacement character is 3 bytes.
-                let span = indicia_syntax::Span::new(id, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
-                parse_diagnostics.push(
-                    Diagnostic::error("this file is not UTF-8 text", span)
-                        .with_label("not UTF-8")
-                        .with_help("a rule file is UTF-8 text; save it in that encoding"),
-                );
-            }
-            let (file, diagnostics) = indicia_syntax::parser::parse(id, &text);
+        for (name, decoded) in files {
+            let id = sources.add(name, decoded.text.as_str());
+            parse_diagnostics.extend(decoded.diagnostic(id));
+            let (file, diagnostics) = indicia_syntax::parser::parse(id, &decoded.text);
             parse_diagnostics.extend(diagnostics);
             parsed.push(ParsedFile { id, ast: file });
         }
@@ -172,15 +152,9 @@ pub fn check_path(path: &Path) -> Result<hir::Pack, PackError> {
 }
 
 /// A file's text (not UTF-8: a diagnostic, not a read error), or why it cannot be read.
-fn read_text(path: &Path) -> Result<RuleText, LoadError> {
+fn read_text(path: &Path) -> Result<Decoded, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(error) => {
-            let first_invalid = Some(error.utf8_error().valid_up_to());
-            RuleText { text: String::from_utf8_lossy(error.as_bytes()).into_owned(), first_invalid }
-        }
-    })
+    Ok(Decoded::new(bytes))
 }
 
 /// Every `.ind` file below `root`, as paths relative to it with `/` separators. Iterative, so a

@@ -1,8 +1,9 @@
 //! `indicia fmt [--check] PATH...`: rewrite `.ind` files in canonical form.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use indicia_syntax::text::Decoded;
 use indicia_syntax::{FileId, SourceMap, fmt::format_source, render};
 
 use crate::cli::FmtArgs;
@@ -33,15 +34,16 @@ pub fn run(args: &FmtArgs) -> Status {
 }
 
 fn format_stdin(check: bool) -> Status {
-    let mut text = String::new();
-    if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
         eprintln!("error: cannot read standard input: {error}");
         return Status::Usage;
     }
-    match format_text("-", &text) {
+    let decoded = Decoded::new(bytes);
+    match format_text("-", &decoded) {
         Ok(formatted) => {
             if check {
-                if formatted != text {
+                if formatted != decoded.text {
                     println!("-");
                     return Status::Failure;
                 }
@@ -51,9 +53,14 @@ fn format_stdin(check: bool) -> Status {
             Status::Success
         }
         Err(status) => {
-            // Left as it is: a filter (`indicia fmt - < a.ind > b.ind`) must not lose the text.
+            // Left as it is, byte for byte: a filter (`indicia fmt - < a.ind > b.ind`) must not lose
+            // the text, even when it is not UTF-8.
             if !check {
-                print!("{text}");
+                let bytes = decoded.into_bytes();
+                if let Err(error) = std::io::stdout().write_all(&bytes) {
+                    eprintln!("error: cannot write standard output: {error}");
+                    return Status::Usage;
+                }
             }
             status
         }
@@ -61,18 +68,18 @@ fn format_stdin(check: bool) -> Status {
 }
 
 fn format_file(path: &Path, check: bool) -> Status {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let decoded = match std::fs::read(path) {
+        Ok(bytes) => Decoded::new(bytes),
         Err(error) => {
             eprintln!("error: cannot read `{}`: {error}", path.display());
             return Status::Usage;
         }
     };
-    let formatted = match format_text(&path.display().to_string(), &text) {
+    let formatted = match format_text(&path.display().to_string(), &decoded) {
         Ok(formatted) => formatted,
         Err(status) => return status,
     };
-    if formatted == text {
+    if formatted == decoded.text {
         return Status::Success;
     }
     if check {
@@ -86,14 +93,19 @@ fn format_file(path: &Path, check: bool) -> Status {
     Status::Success
 }
 
-/// Formats `text`; on parse errors prints the diagnostics and returns `Failure`.
-fn format_text(name: &str, text: &str) -> Result<String, Status> {
-    format_source(FileId(0), text).map_err(|diagnostics| {
+/// Formats `text`; when it is not UTF-8 or does not parse, prints the diagnostics (the first bad byte,
+/// or the parse errors) and returns `Failure`.
+fn format_text(name: &str, text: &Decoded) -> Result<String, Status> {
+    let report = |diagnostics: &[indicia_syntax::Diagnostic]| {
         let mut sources = SourceMap::new();
-        sources.add(name, text);
-        eprint!("{}", render::render_human(&sources, &diagnostics));
+        sources.add(name, text.text.as_str());
+        eprint!("{}", render::render_human(&sources, diagnostics));
         Status::Failure
-    })
+    };
+    if let Some(not_utf8) = text.diagnostic(FileId(0)) {
+        return Err(report(&[not_utf8]));
+    }
+    format_source(FileId(0), &text.text).map_err(|diagnostics| report(&diagnostics))
 }
 
 /// `path` itself when it is a file; every `.ind` file below it, in byte order, when a directory.
