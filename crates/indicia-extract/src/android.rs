@@ -35,11 +35,7 @@ pub fn extract_manifest(
 }
 
 /// Parses a manifest given as bytes: binary AXML (within the expansion budget of `limits`), or text XML.
-pub fn parse_manifest_bytes(
-    bytes: &[u8],
-    fallback_package: Option<&str>,
-    limits: &Limits,
-) -> Result<Manifest, String> {
+pub fn parse_manifest_bytes(bytes: &[u8], fallback_package: Option<&str>, limits: &Limits) -> Result<Manifest, String> {
     let root = if bytes.starts_with(&[0x03, 0x00]) {
         axml::parse(bytes, &mut limits.budget()).map_err(|e| format!("malformed binary XML: {e}"))?
     } else {
@@ -80,7 +76,8 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
     let mut zip = Archive::open(path, options.limits)?;
     let mut out = ApkContents::default();
     if let Some(bytes) = zip.read("AndroidManifest.xml", options.limits.max_member)? {
-        let manifest = parse_manifest_bytes(&bytes, None, &options.limits).map_err(|e| zip.error("AndroidManifest.xml", e))?;
+        let manifest =
+            parse_manifest_bytes(&bytes, None, &options.limits).map_err(|e| zip.error("AndroidManifest.xml", e))?;
         out.manifest = Some(manifest);
     }
     let mut dex_names: Vec<(u32, String)> =

@@ -99,10 +99,8 @@ mod tests {
 
     #[test]
     fn builds_the_same_value_as_the_plist_crate() {
-        let doc = xml(
-            "<dict><key>a</key><array><integer>1</integer><real>2.5</real><true/><string>x</string>\
-             <data>AAEC</data><date>2024-01-02T03:04:05Z</date><dict/></array><key>b</key><string/></dict>",
-        );
+        let doc = xml("<dict><key>a</key><array><integer>1</integer><real>2.5</real><true/><string>x</string>\
+             <data>AAEC</data><date>2024-01-02T03:04:05Z</date><dict/></array><key>b</key><string/></dict>");
         let ours = read_value(&doc, &Limits::default()).unwrap();
         let theirs = Plist::from_reader(Cursor::new(&doc)).unwrap();
         assert_eq!(ours, theirs);

@@ -13,7 +13,9 @@ mod common;
 use std::collections::HashSet;
 
 use common::{Scratch, build_dex, build_zip, data};
-use indicia_extract::{Dex, Limits, Options, extract_apk, extract_info_plist, extract_privacy_manifest, parse_manifest_bytes};
+use indicia_extract::{
+    Dex, Limits, Options, extract_apk, extract_info_plist, extract_privacy_manifest, parse_manifest_bytes,
+};
 
 /// Iterations are multiplied by `MUTATION_SCALE` (default 1) for longer runs by hand.
 fn scale() -> usize {

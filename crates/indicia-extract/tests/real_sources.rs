@@ -28,8 +28,12 @@ fn binary_manifests_read_as_their_decoded_text() {
         assert_eq!(from_binary.target_sdk, from_text.target_sdk, "{name}");
         assert!(from_binary.package.is_some());
     }
-    let m = parse_manifest_bytes(&std::fs::read(data("apk/axml/a2dp.Vol_137_AndroidManifest.axml")).unwrap(), None, &Limits::default())
-        .unwrap();
+    let m = parse_manifest_bytes(
+        &std::fs::read(data("apk/axml/a2dp.Vol_137_AndroidManifest.axml")).unwrap(),
+        None,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(m.version_name.as_deref(), Some("2.12.9.2"));
     assert_eq!(m.version_code, Some(137));
     assert_eq!(m.permissions.len(), 17);

@@ -938,7 +938,11 @@ mod tests {
         // 2,000 declarations: reading the source from its start for each one (as the one-line test of a
         // declaration once did) reads about 1,000 times the source.
         let blocks: Vec<String> = (0..1000)
-            .map(|i| format!("category c{i} {{ title: \"C{i}\" }}\n\nindicator \"I{i}\" {{\n  category: c{i}\n  when: true\n}}\n"))
+            .map(|i| {
+                format!(
+                    "category c{i} {{ title: \"C{i}\" }}\n\nindicator \"I{i}\" {{\n  category: c{i}\n  when: true\n}}\n"
+                )
+            })
             .collect();
         let source = blocks.join("\n");
         let (ast, diagnostics) = crate::parser::parse(FileId(0), &source);
