@@ -38,6 +38,10 @@ default flows := []
 
 flows := input.facts.flow
 
+default watched := []
+
+watched := input.facts.watched
+
 default behaviors := []
 
 behaviors := input.facts.behavior
@@ -262,9 +266,9 @@ sensitive_permissions := {
 #   any behavior where kind == K
 #   or any flow where (has data and D in data)
 #   or (observed(api) and any api where (has source and source == "runtime" and symbol in X_apis))
-# whose three `where` bodies are two-valued. So X_seen is true when one of the three matches, false
-# when behavior and flow were observed and none matches (the api part is then false whatever
-# observed(api) is), and unknown otherwise.
+# whose three `where` bodies are two-valued. The indicator is `X_seen or (not X_unseen and unknown)`
+# (the kind `watched`, docs/extract.md): it fails when one of the three matches, passes when none
+# matches and a behavior monitor looked for X (seen_f below), and is unknown otherwise.
 
 behavior_kind(kinds) if {
 	some b in behaviors
@@ -295,12 +299,31 @@ seen_t(kinds, types, symbols) if flow_carries(types)
 
 seen_t(kinds, types, symbols) if runtime_api(symbols)
 
+# `not X_seen and X_unseen`: a behavior monitor looked for every kind (a source watched it, or, for
+# evidence without `watched`, a full dynamic analysis with a capture ran) and saw neither it nor a
+# refused attempt (`kind_attempt`), and nothing else matched.
 seen_f(kinds, types, symbols) if {
 	"behavior" in observed
-	"flow" in observed
 	not behavior_kind(kinds)
+	not behavior_kind(attempts(kinds))
 	not flow_carries(types)
 	not runtime_api(symbols)
+	looked_for(kinds)
+}
+
+attempts(kinds) := {sprintf("%s_attempt", [k]) | some k in kinds}
+
+looked_for(kinds) if {
+	not "watched" in observed
+	"flow" in observed
+}
+
+looked_for(kinds) if {
+	"watched" in observed
+	every k in kinds {
+		some w in watched
+		w.behavior == k
+	}
 }
 
 # `seen and (not observed(permission) or any permission where name in names)`.
@@ -523,7 +546,11 @@ si01_f if seen_f({"app_list_read"}, {"app_list"}, app_list_apis)
 # TW-SI-02 device parameters
 si02_t if seen_t(device_parameter_reads, device_parameter_types, device_id_apis)
 
-si02_f if seen_f(device_parameter_reads, device_parameter_types, device_id_apis)
+# The pack's attempt list for TW-SI-02 is fixed: the three device reads of the vocabulary.
+si02_f if {
+	seen_f(device_parameter_reads, device_parameter_types, device_id_apis)
+	not behavior_kind({"device_id_read_attempt", "phone_number_read_attempt", "device_info_read_attempt"})
+}
 
 # TW-BIO-01 facial information
 bio01_t if gated_t({"face_capture"}, {"face"}, face_apis, face_source_permissions)
