@@ -60,16 +60,22 @@ pub(crate) static PROFILE: Mutex<Option<Profile>> = Mutex::new(None);
 pub(crate) static PROFILING: AtomicBool = AtomicBool::new(false);
 
 /// Scores a batch read from `input` (`name` in messages; `size` bytes when known, for the
-/// progress bar). Returns the read error that ended the input early, and the status and rows of
-/// the closing table (none when the writer stage failed).
-pub(crate) fn score_batch(
-    engine: &Engine,
+/// progress bar) on `pool` (the global pool when `None`). Returns the read error that ended the
+/// input early, and the status and rows of the closing table (none when the writer stage failed).
+///
+/// The calling thread hands the pieces out and waits for tokens, so it must not be a thread of the
+/// pool that scores them: were it the only one (as `--profile`'s pool of one thread once was, by
+/// `install`), no piece would ever be scored once the first tokens were spent.
+pub(crate) fn score_batch<'a>(
+    engine: &'a Engine,
     format: ReportFormat,
-    name: &str,
+    name: &'a str,
     input: impl Read + Send,
     size: Option<u64>,
+    pool: Option<&rayon::ThreadPool>,
 ) -> (Option<std::io::Error>, Option<(Status, Vec<SummaryRow>)>) {
-    let in_flight = rayon::current_num_threads() * PIECES_PER_THREAD;
+    let threads = pool.map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
+    let in_flight = threads * PIECES_PER_THREAD;
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(QUEUE);
     let (recycle_tx, recycle_rx) = sync_channel::<Chunk>(QUEUE + 2);
     let (scored_tx, scored_rx) = channel::<Scored>();
@@ -83,7 +89,7 @@ pub(crate) fn score_batch(
         let writer = scope.spawn(move || write_pieces(&scored_rx, &token_tx, size));
         // The pieces run on the pool while this thread hands them out, so that no core waits
         // for the slowest piece of a chunk before the next chunk starts.
-        rayon::in_place_scope_fifo(|pool| {
+        let hand_out = |pool: &rayon::ScopeFifo<'a>| {
             let mut sequence = 0u64;
             'chunks: for chunk in chunk_rx {
                 let chunk = Arc::new(chunk);
@@ -113,7 +119,11 @@ pub(crate) fn score_batch(
                     sequence += 1;
                 }
             }
-        });
+        };
+        match pool {
+            Some(pool) => pool.in_place_scope_fifo(hand_out),
+            None => rayon::in_place_scope_fifo(hand_out),
+        }
         drop(scored_tx);
         drop(recycle_tx);
         (reader.join().ok().flatten(), writer.join().ok())

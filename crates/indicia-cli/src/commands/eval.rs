@@ -24,7 +24,7 @@ pub fn run(args: &EvalArgs) -> Status {
     if args.profile {
         return run_profiled(args, &engine);
     }
-    score_inputs(args, &engine)
+    score_inputs(args, &engine, None)
 }
 
 /// `--profile`: scores on one thread (so that the clocks measure evaluation alone), then prints
@@ -34,19 +34,19 @@ fn run_profiled(args: &EvalArgs, engine: &Engine) -> Status {
         *slot = Some(Profile::new());
         PROFILING.store(true, Ordering::Relaxed);
     }
-    let status = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-        Ok(pool) => pool.install(|| score_inputs(args, engine)),
-        Err(_) => score_inputs(args, engine),
-    };
+    // Batches are scored on this pool of one thread, handed out from this thread (see
+    // `batch::score_batch`: this thread must not be the pool's).
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
+    let status = score_inputs(args, engine, pool.as_ref());
     if let Some(profile) = PROFILE.lock().ok().and_then(|mut slot| slot.take()) {
         eprint!("{}", profile.render(engine.program(), engine.pack()));
     }
     status
 }
 
-/// Scores every input in order.
-fn score_inputs(args: &EvalArgs, engine: &Engine) -> Status {
-    let mut session = Session::new(engine, args.format);
+/// Scores every input in order, batches on `pool` (the global pool when `None`).
+fn score_inputs(args: &EvalArgs, engine: &Engine, pool: Option<&rayon::ThreadPool>) -> Status {
+    let mut session = Session::new(engine, args.format, pool);
     let single_input = args.evidence.len() == 1;
     for input in &args.evidence {
         if input == "-" {
@@ -74,13 +74,14 @@ fn score_inputs(args: &EvalArgs, engine: &Engine) -> Status {
 struct Session<'a> {
     engine: &'a Engine,
     format: ReportFormat,
+    pool: Option<&'a rayon::ThreadPool>,
     rows: Vec<SummaryRow>,
     status: Status,
 }
 
 impl<'a> Session<'a> {
-    fn new(engine: &'a Engine, format: ReportFormat) -> Session<'a> {
-        Session { engine, format, rows: Vec::new(), status: Status::Success }
+    fn new(engine: &'a Engine, format: ReportFormat, pool: Option<&'a rayon::ThreadPool>) -> Session<'a> {
+        Session { engine, format, pool, rows: Vec::new(), status: Status::Success }
     }
 
     fn unreadable(&mut self, input: &str, error: &std::io::Error) {
@@ -141,7 +142,7 @@ impl<'a> Session<'a> {
 
     /// A batch: one object per line, blank lines skipped, streamed through the pipeline.
     fn read_batch(&mut self, name: &str, input: impl Read + Send, size: Option<u64>) {
-        let (read_error, written) = batch::score_batch(self.engine, self.format, name, input, size);
+        let (read_error, written) = batch::score_batch(self.engine, self.format, name, input, size, self.pool);
         if let Some((status, rows)) = written {
             self.status.merge(status);
             self.rows.extend(rows);
