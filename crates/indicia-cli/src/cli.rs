@@ -46,6 +46,8 @@ pub enum Command {
     Scan(ScanCommandArgs),
     /// Generate a synthetic pack or evidence batch, for benchmarks and load tests.
     Gen(GenArgs),
+    /// Decide allow, review or deny per app with a policy, and export what an MDM imports.
+    Decide(crate::commands::decide::DecideArgs),
 }
 
 /// How diagnostics are printed.

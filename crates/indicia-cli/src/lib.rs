@@ -27,5 +27,6 @@ pub fn run(cli: &Cli) -> Status {
         Command::Extract(args) => commands::extract::run(args),
         Command::Scan(args) => commands::scan::run(args),
         Command::Gen(args) => commands::r#gen::run(args),
+        Command::Decide(args) => commands::decide::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod decide;
 pub mod eval;
 pub mod extract;
 pub mod fmt;

@@ -2,13 +2,13 @@
 //!
 //! The files of a policy pack are given the [`PRELUDE`] (the fact kinds a report becomes, see
 //! [`super::facts`]); each decision `NAME: CONDITION` of the `policy` block becomes one indicator,
-//! in order, whose `when` is `any report where (CONDITION)`: inside that quantifier a bare name is
-//! first a field of the report (`risk`, `app_id`…), and over the single `report` fact the
-//! quantifier has exactly the condition's three-valued value. The checker, the graph compiler and
+//! in order, whose `when` is the condition with each part that reads a report field (`risk`,
+//! `app_id`…) put inside `any report where (…)`: over the single `report` fact that quantifier
+//! has exactly its body's three-valued value, and inside it a bare name is first a report field. The checker, the graph compiler and
 //! the evaluator are then the pack's own: a policy is checked with the same diagnostics and runs
 //! on the same compiled program as any pack.
 
-use indicia_syntax::ast::{self, Decl, Entry, Expr, ExprKind, Ident, Literal, Quantifier, StrLit};
+use indicia_syntax::ast::{self, BinOp, Decl, Entry, Expr, ExprKind, Ident, Literal, Quantifier, StrLit};
 use indicia_syntax::diagnostic::suggest;
 use indicia_syntax::{Diagnostic, FileId, SourceMap, Span};
 
@@ -78,9 +78,15 @@ pub struct PolicyInfo {
     pub rules: Vec<Rule>,
 }
 
-/// True when one of the files declares a `policy`: the pack is a policy pack.
+/// True when one of the files declares a `policy` (even one that did not parse): the pack is a
+/// policy pack.
 pub fn is_policy(files: &[(FileId, ast::File)]) -> bool {
-    files.iter().any(|(_, f)| f.decls.iter().any(|d| matches!(d, Decl::Policy(_))))
+    let policy = |d: &Decl| match d {
+        Decl::Policy(_) => true,
+        Decl::Broken(b) => b.kind == Some(ast::DeclKind::Policy),
+        _ => false,
+    };
+    files.iter().any(|(_, f)| f.decls.iter().any(policy))
 }
 
 /// The id of the indicator that stands for rule `index` (zero-padded, so that the pack's order
@@ -113,7 +119,9 @@ pub fn lower(sources: &mut SourceMap, files: Vec<(FileId, ast::File)>) -> Lowere
                         continue;
                     }
                     let (policy, indicators) = lower_policy(sources, &block, &mut diags);
-                    conditions.extend(indicators.iter().filter_map(|i| i.entries.last()).map(|e| e.value.span));
+                    for when in indicators.iter().filter_map(|i| i.entries.last()) {
+                        wrapped_spans(&when.value, &mut conditions);
+                    }
                     info = Some((policy, block.name.span));
                     decls.extend(indicators.into_iter().map(Decl::Indicator));
                 }
@@ -142,7 +150,8 @@ fn foreign(decl: &Decl) -> Diagnostic {
         Decl::Indicator(i) => i.id.span,
         other => other.span(),
     };
-    Diagnostic::error(format!("a policy pack cannot declare a `{keyword}`"), span)
+    let article = if keyword == "indicator" { "an" } else { "a" };
+    Diagnostic::error(format!("a policy pack cannot declare {article} `{keyword}`"), span)
         .with_label("not allowed next to a `policy`")
         .with_help(
             "a policy decides over reports: its facts are `report` and `result`; keep indicators in their own pack",
@@ -236,15 +245,7 @@ fn rule_indicator(index: usize, key: &Ident, condition: &Expr, span: Span) -> as
         span: at,
     };
     let name = |text: &str| ExprKind::Name(Ident { name: text.to_string(), span: at });
-    let when = Expr {
-        kind: ExprKind::Quantifier {
-            quantifier: Quantifier::Any,
-            binder: None,
-            kind: Ident { name: "report".to_string(), span: at },
-            body: Some(Box::new(condition.clone())),
-        },
-        span: condition.span,
-    };
+    let when = over_report(condition);
     ast::IndicatorDecl {
         id: StrLit { value: rule_id(index), span: at },
         entries: vec![
@@ -254,6 +255,62 @@ fn rule_indicator(index: usize, key: &Ident, condition: &Expr, span: Span) -> as
             Entry { key: Ident { name: "when".to_string(), span: at }, value: when, span },
         ],
         span,
+    }
+}
+
+/// The fields of the `report` fact, which a condition reads by bare name.
+const REPORT_FIELDS: &[&str] = &["app_id", "platform", "app_name", "pack", "risk", "risk_upper"];
+
+/// `condition` with each part that reads a report field by bare name put inside
+/// `any report where (…)`. Only the parts are wrapped, not the whole condition, so that the
+/// witness walk (which goes through `and`, `or` and parentheses, never into a quantifier's body)
+/// still reaches the `result` quantifiers: their witnesses are the indicators behind a decision.
+fn over_report(condition: &Expr) -> Expr {
+    let kind = match &condition.kind {
+        ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => {
+            ExprKind::Binary { op: *op, lhs: Box::new(over_report(lhs)), rhs: Box::new(over_report(rhs)) }
+        }
+        ExprKind::Not(inner) => ExprKind::Not(Box::new(over_report(inner))),
+        ExprKind::Paren(inner) => ExprKind::Paren(Box::new(over_report(inner))),
+        _ if reads_report(condition) => ExprKind::Quantifier {
+            quantifier: Quantifier::Any,
+            binder: None,
+            kind: Ident { name: "report".to_string(), span: condition.span },
+            body: Some(Box::new(condition.clone())),
+        },
+        other => other.clone(),
+    };
+    Expr { kind, span: condition.span }
+}
+
+/// True when `e` reads a report field by bare name outside any quantifier, or a name close to
+/// one (wrapped too, so that an unknown name gets the report field as its "did you mean"; over
+/// the one report fact the wrapping never changes a value).
+fn reads_report(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(name) | ExprKind::Has { binder: None, field: name } => {
+            REPORT_FIELDS.contains(&name.name.as_str()) || suggest(&name.name, REPORT_FIELDS.iter().copied()).is_some()
+        }
+        ExprKind::Binary { lhs, rhs, .. } => reads_report(lhs) || reads_report(rhs),
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => reads_report(inner),
+        ExprKind::Pattern { lhs, .. } => reads_report(lhs),
+        ExprKind::List(items) => items.iter().any(reads_report),
+        _ => false,
+    }
+}
+
+/// The spans of the parts [`over_report`] wraps, for [`reword`].
+fn wrapped_spans(e: &Expr, out: &mut Vec<Span>) {
+    match &e.kind {
+        ExprKind::Quantifier { kind, body: Some(body), .. } if kind.name == "report" && kind.span == e.span => {
+            out.push(body.span);
+        }
+        ExprKind::Binary { op: BinOp::And | BinOp::Or, lhs, rhs } => {
+            wrapped_spans(lhs, out);
+            wrapped_spans(rhs, out);
+        }
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => wrapped_spans(inner, out),
+        _ => {}
     }
 }
 
