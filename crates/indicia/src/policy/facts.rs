@@ -12,9 +12,16 @@ use crate::report::Report;
 /// The evidence object written for a report.
 #[derive(Serialize)]
 struct ReportEvidence<'a> {
-    app: &'a serde_json::Map<String, serde_json::Value>,
+    app: AppId<'a>,
     collected: [&'static str; 2],
     facts: ReportFacts<'a>,
+}
+
+/// The evidence's `app`: only its id, which evidence requires (empty when the report has none;
+/// the policy reads `report.app_id`, which is then null).
+#[derive(Serialize)]
+struct AppId<'a> {
+    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,7 +81,7 @@ pub fn evidence_json(report: &Report, flip: Option<(usize, Verdict)>, out: &mut 
         })
         .collect();
     let evidence = ReportEvidence {
-        app: &report.app,
+        app: AppId { id: text("id").unwrap_or("") },
         collected: ["report", "result"],
         facts: ReportFacts {
             report: [ReportFact {

@@ -84,7 +84,8 @@ struct ApplicationPolicy {
 
 /// The Android Management API policy fragment, pretty JSON.
 pub fn android_policy(decided: &[Decided], selection: &Selection) -> Result<String, String> {
-    let (mode, install_type) = if selection.is_allowlist() { ("WHITELIST", "AVAILABLE") } else { ("BLACKLIST", "BLOCKED") };
+    let (mode, install_type) =
+        if selection.is_allowlist() { ("WHITELIST", "AVAILABLE") } else { ("BLACKLIST", "BLOCKED") };
     let applications = selection
         .apps(decided, "android")
         .into_iter()
@@ -105,8 +106,11 @@ pub fn mobileconfig(
 ) -> Result<String, String> {
     use plist::{Dictionary, Value};
     let apps = selection.apps(decided, "ios");
-    let (key, verb) =
-        if selection.is_allowlist() { ("whitelistedAppBundleIDs", "allowed") } else { ("blacklistedAppBundleIDs", "blocked") };
+    let (key, verb) = if selection.is_allowlist() {
+        ("whitelistedAppBundleIDs", "allowed")
+    } else {
+        ("blacklistedAppBundleIDs", "blocked")
+    };
     let content = format!("{profile_id}\n{key}\n{}", apps.join("\n"));
     let mut payload = Dictionary::new();
     payload.insert("PayloadDisplayName".into(), Value::String("App restrictions".into()));
@@ -151,7 +155,111 @@ fn content_uuid(content: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::content_uuid;
+    use super::*;
+    use indicia::policy::{Basis, Decision};
+
+    fn decided(app: &str, platform: &str, decision: &str) -> Decided {
+        Decided {
+            source: "test".into(),
+            decision: Decision {
+                app: app.into(),
+                platform: Some(platform.into()),
+                decision: decision.into(),
+                basis: Basis::NoneHeld,
+                rule: None,
+                indicators: Vec::new(),
+            },
+        }
+    }
+
+    fn fleet() -> Vec<Decided> {
+        vec![
+            decided("com.b", "android", "deny"),
+            decided("com.a", "android", "deny"),
+            decided("com.a", "android", "allow"),
+            decided("com.c", "android", "allow"),
+            decided("com.c", "android", "review"),
+            decided("com.d", "android", "allow"),
+            decided("com.i", "ios", "deny"),
+            decided("com.j", "ios", "allow"),
+        ]
+    }
+
+    /// The structure of the Android Management API reference (enterprises.policies, Policy and
+    /// ApplicationPolicy): `playStoreMode` one of its enum values, `applications` an array of
+    /// objects with a `packageName` string and an `installType` of the InstallType enum.
+    fn check_android_structure(text: &str) -> serde_json::Value {
+        let policy: serde_json::Value = serde_json::from_str(text).unwrap();
+        let object = policy.as_object().unwrap();
+        assert!(object.keys().all(|k| k == "playStoreMode" || k == "applications"), "{text}");
+        assert!(["WHITELIST", "BLACKLIST"].contains(&policy["playStoreMode"].as_str().unwrap()));
+        for app in policy["applications"].as_array().unwrap() {
+            let app = app.as_object().unwrap();
+            assert_eq!(app.len(), 2);
+            assert!(app["packageName"].is_string());
+            let install_types = ["INSTALL_TYPE_UNSPECIFIED", "PREINSTALLED", "FORCE_INSTALLED", "BLOCKED", "AVAILABLE"];
+            assert!(install_types.contains(&app["installType"].as_str().unwrap()));
+        }
+        policy
+    }
+
+    #[test]
+    fn android_blocklist_blocks_any_app_a_decision_blocks() {
+        let text = android_policy(&fleet(), &Selection::new(&[], &[])).unwrap();
+        let policy = check_android_structure(&text);
+        assert_eq!(policy["playStoreMode"], "BLACKLIST");
+        let apps: Vec<&str> =
+            policy["applications"].as_array().unwrap().iter().map(|a| a["packageName"].as_str().unwrap()).collect();
+        assert_eq!(apps, ["com.a", "com.b"]);
+        assert!(policy["applications"].as_array().unwrap().iter().all(|a| a["installType"] == "BLOCKED"));
+    }
+
+    #[test]
+    fn android_allowlist_allows_only_apps_every_decision_allows() {
+        let text = android_policy(&fleet(), &Selection::new(&[], &["allow".into()])).unwrap();
+        let policy = check_android_structure(&text);
+        assert_eq!(policy["playStoreMode"], "WHITELIST");
+        let apps: Vec<&str> =
+            policy["applications"].as_array().unwrap().iter().map(|a| a["packageName"].as_str().unwrap()).collect();
+        assert_eq!(apps, ["com.d"]);
+    }
+
+    /// The structure of Apple's Device Management reference: a TopLevel profile dictionary
+    /// (`PayloadContent` array, `PayloadIdentifier`, `PayloadType` `Configuration`, `PayloadUUID`,
+    /// `PayloadVersion` 1) holding a Restrictions payload (`PayloadType`
+    /// `com.apple.applicationaccess`, its own identifier, UUID and version) whose
+    /// `blacklistedAppBundleIDs` or `whitelistedAppBundleIDs` is an array of strings.
+    #[test]
+    fn mobileconfig_follows_the_profile_structure_and_is_deterministic() {
+        let info = PolicyInfo { name: "fleet".into(), default: "review".into(), rules: Vec::new() };
+        let text = mobileconfig(&fleet(), &Selection::new(&[], &[]), "org.example", &info).unwrap();
+        assert_eq!(text, mobileconfig(&fleet(), &Selection::new(&[], &[]), "org.example", &info).unwrap());
+        let value = plist::Value::from_reader_xml(text.as_bytes()).unwrap();
+        let top = value.as_dictionary().unwrap();
+        assert_eq!(top.get("PayloadType").and_then(|v| v.as_string()), Some("Configuration"));
+        assert_eq!(top.get("PayloadVersion").and_then(|v| v.as_signed_integer()), Some(1));
+        assert_eq!(top.get("PayloadIdentifier").and_then(|v| v.as_string()), Some("org.example"));
+        let uuid = top.get("PayloadUUID").and_then(|v| v.as_string()).unwrap();
+        let content = top.get("PayloadContent").and_then(|v| v.as_array()).unwrap();
+        assert_eq!(content.len(), 1);
+        let payload = content[0].as_dictionary().unwrap();
+        assert_eq!(payload.get("PayloadType").and_then(|v| v.as_string()), Some("com.apple.applicationaccess"));
+        assert_eq!(payload.get("PayloadVersion").and_then(|v| v.as_signed_integer()), Some(1));
+        assert!(payload.get("PayloadIdentifier").and_then(|v| v.as_string()).unwrap().starts_with("org.example."));
+        assert_ne!(payload.get("PayloadUUID").and_then(|v| v.as_string()).unwrap(), uuid);
+        let blocked: Vec<&str> = payload
+            .get("blacklistedAppBundleIDs")
+            .and_then(|v| v.as_array())
+            .unwrap()
+            .iter()
+            .map(|v| v.as_string().unwrap())
+            .collect();
+        assert_eq!(blocked, ["com.i"]);
+        assert!(!text.contains("<date>"), "no timestamps");
+        let allow = mobileconfig(&fleet(), &Selection::new(&[], &["allow".into()]), "org.example", &info).unwrap();
+        assert!(allow.contains("<key>whitelistedAppBundleIDs</key>") && allow.contains("com.j"));
+        assert_ne!(allow, text);
+    }
 
     #[test]
     fn content_uuids_are_stable_version_8_and_differ_by_content() {

@@ -125,7 +125,9 @@ fn load_policy(args: &DecideArgs) -> Result<Policy, Status> {
         }
         Status::Usage
     })?;
-    policy.with_params(params).map_err(|error| crate::pack::report_engine_error(&error, crate::cli::DiagnosticFormat::Human))
+    policy
+        .with_params(params)
+        .map_err(|error| crate::pack::report_engine_error(&error, crate::cli::DiagnosticFormat::Human))
 }
 
 /// Writes the output; a closed pipe ends quietly, any other failure is exit 2.
