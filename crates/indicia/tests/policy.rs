@@ -76,15 +76,18 @@ mod policy {
 
     #[test]
     fn the_built_in_policy_denies_the_five_nsb_apps_and_allows_the_benign_one() {
-        for (file, id) in [
-            ("rednote.json", "com.xingin.xhs"),
-            ("douyin.json", "com.ss.android.ugc.aweme"),
-            ("weibo.json", "com.sina.weibo"),
-            ("wechat.json", "com.tencent.mm"),
-            ("baidu-cloud.json", "com.baidu.netdisk"),
+        let both = ["TW-BIO-01", "TW-DT-03"];
+        for (file, id, behind) in [
+            ("rednote.json", "com.xingin.xhs", &both[..]),
+            ("douyin.json", "com.ss.android.ugc.aweme", &both[..]),
+            ("weibo.json", "com.sina.weibo", &["TW-DT-03"][..]),
+            ("wechat.json", "com.tencent.mm", &both[..]),
+            ("baidu-cloud.json", "com.baidu.netdisk", &both[..]),
         ] {
             let d = decide(file);
             assert_eq!((d.app.as_str(), d.decision.as_str()), (id, "deny"), "{file}: {}", d.reason());
+            assert_eq!(d.basis, Basis::Held(2), "{file}: {}", d.reason());
+            assert_eq!(d.indicators, behind, "{file}");
         }
         let benign = decide("benign-notes.json");
         assert_eq!(benign.decision, "allow", "{}", benign.reason());
