@@ -13,7 +13,7 @@ use arrow_data::ArrayData;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{DataType, Field, Schema};
 use indicia::Engine;
-use indicia_extract::{Options, Source, extract_all};
+use indicia_extract::{Countries, Options, Source, extract_all};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use rayon::prelude::*;
@@ -36,7 +36,8 @@ pub fn scan_arrow<'py>(py: Python<'py>, engine: &Engine, paths: &Bound<'py, PyAn
     let paths: Vec<Option<String>> =
         values.iter().map(|v| v.map(|bytes| String::from_utf8_lossy(bytes).into_owned())).collect();
     let scanned: Vec<(Option<String>, Scored)> = py.detach(|| {
-        let options = Options::default();
+        // As `indicia scan`: the built-in tracker signatures and country database.
+        let options = Options { countries: Countries::builtin().ok(), ..Options::default() };
         paths.par_iter().map(|path| scan_one(engine, &options, path.as_deref())).collect()
     });
     let evidence: Vec<Option<&str>> = scanned.iter().map(|(e, _)| e.as_deref()).collect();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use indicia_extract::{Options, Source, extract_all};
+use indicia_extract::{Countries, Options, Source, extract_all};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
@@ -30,8 +30,9 @@ fn paths(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
 /// exits with status 2), its `errors` one message per failed source.
 #[pyfunction]
 #[pyo3(signature = (*, apk = None, ipa = None, manifest = None, plist = None, privacy_manifest = None, har = None,
-                    privacy_report = None, appops = None, package_dump = None, frida_log = None,
-                    trackers = None, countries = None, clipboard_canary = None, app_id = None, compact = false))]
+                    pcap = None, mobsf = None, privacy_report = None, appops = None, package_dump = None, frida_log = None,
+                    trackers = None, countries = None, clipboard_canary = None, app_id = None, pcap_app = None,
+                    compact = false))]
 #[expect(clippy::too_many_arguments, reason = "one keyword argument per `indicia extract` option")]
 pub fn extract(
     py: Python<'_>,
@@ -41,6 +42,8 @@ pub fn extract(
     plist: Option<&Bound<'_, PyAny>>,
     privacy_manifest: Option<&Bound<'_, PyAny>>,
     har: Option<&Bound<'_, PyAny>>,
+    pcap: Option<&Bound<'_, PyAny>>,
+    mobsf: Option<&Bound<'_, PyAny>>,
     privacy_report: Option<&Bound<'_, PyAny>>,
     appops: Option<&Bound<'_, PyAny>>,
     package_dump: Option<&Bound<'_, PyAny>>,
@@ -49,17 +52,20 @@ pub fn extract(
     countries: Option<PathBuf>,
     clipboard_canary: Option<String>,
     app_id: Option<String>,
+    pcap_app: Option<Vec<String>>,
     compact: bool,
 ) -> PyResult<String> {
     let mut sources: Vec<Source> = Vec::new();
     // In the order `indicia extract` takes them.
-    let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 10] = [
+    let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 12] = [
         (apk, Source::Apk),
         (ipa, Source::Ipa),
         (manifest, Source::Manifest),
         (plist, Source::InfoPlist),
         (privacy_manifest, Source::PrivacyManifest),
         (har, Source::Har),
+        (pcap, Source::Pcap),
+        (mobsf, Source::Mobsf),
         (privacy_report, Source::PrivacyReport),
         (appops, Source::AppOps),
         (package_dump, Source::PackageDump),
@@ -70,18 +76,22 @@ pub fn extract(
     }
     if sources.is_empty() {
         return Err(ExtractError::new_err((
-            "no source given (use apk=, ipa=, manifest=, plist=, privacy_manifest=, har=, privacy_report=, appops=, package_dump= or frida_log=)".to_string(),
+            "no source given (use apk=, ipa=, manifest=, plist=, privacy_manifest=, har=, pcap=, mobsf=, privacy_report=, appops=, package_dump= or frida_log=)".to_string(),
             Vec::<String>::new(),
             None::<String>,
         )));
     }
     let outcome = py.detach(|| -> Result<_, String> {
-        let mut options = Options { clipboard_canary, ..Options::default() };
+        let mut options =
+            Options { clipboard_canary, capture_apps: pcap_app.unwrap_or_default(), ..Options::default() };
         if let Some(path) = &trackers {
             options.load_trackers(path).map_err(|e| e.to_string())?;
         }
-        if let Some(path) = &countries {
-            options.load_countries(path).map_err(|e| e.to_string())?;
+        // As `--countries`: a file, `"none"`, or by default the built-in database.
+        match &countries {
+            Some(path) if path.as_os_str() == "none" => {}
+            Some(path) => options.load_countries(path).map_err(|e| e.to_string())?,
+            None => options.countries = Some(Countries::builtin().map_err(|e| e.to_string())?),
         }
         Ok(extract_all(&sources, &options, app_id.as_deref()))
     });

@@ -209,6 +209,9 @@ DYNAMIC = Path(__file__).resolve().parents[3] / "tests" / "data" / "dynamic"
         {"appops": "appops_get.handmade.txt", "package_dump": "dumpsys_package.handmade.txt", "frida_log": "frida_android.handmade.jsonl"},
         {"privacy_report": "plaso_ios_app_privacy_report.ndjson"},
         {"appops": ["aosp_appops-version-1.xml"], "package_dump": "dumpsys_package.handmade.txt"},
+        {"pcap": "../extract/network/arkime_curl-enabled-tls13.pcapng"},
+        {"pcap": "../extract/network/arkime_dns-udp.pcap", "countries": "none"},
+        {"mobsf": "../extract/mobsf/defectdojo_mobsf-3.6.7_android_insecureshop.json"},
     ],
 )
 def test_run_time_sources_equal_the_cli(cli, sources):
@@ -217,6 +220,10 @@ def test_run_time_sources_equal_the_cli(cli, sources):
     args = ["extract", "--app-id", "com.example.shop"]
     kwargs = {}
     for name, files in sources.items():
+        if name == "countries":
+            args += ["--countries", files]
+            kwargs[name] = files
+            continue
         paths = [DYNAMIC / f for f in ([files] if isinstance(files, str) else files)]
         for path in paths:
             args += ["--" + name.replace("_", "-"), str(path)]

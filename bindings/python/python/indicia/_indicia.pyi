@@ -129,6 +129,8 @@ def extract(
     plist: Union[PathArg, Sequence[PathArg], None] = None,
     privacy_manifest: Union[PathArg, Sequence[PathArg], None] = None,
     har: Union[PathArg, Sequence[PathArg], None] = None,
+    pcap: Union[PathArg, Sequence[PathArg], None] = None,
+    mobsf: Union[PathArg, Sequence[PathArg], None] = None,
     privacy_report: Union[PathArg, Sequence[PathArg], None] = None,
     appops: Union[PathArg, Sequence[PathArg], None] = None,
     package_dump: Union[PathArg, Sequence[PathArg], None] = None,
@@ -137,6 +139,7 @@ def extract(
     countries: Optional[PathArg] = None,
     clipboard_canary: Optional[str] = None,
     app_id: Optional[str] = None,
+    pcap_app: Optional[Sequence[str]] = None,
     compact: bool = False,
 ) -> str: ...
 def _rebuild_engine(kind: str, name: str, files: List[Any], params: Mapping[str, ParamValue]) -> Engine: ...
