@@ -1,13 +1,14 @@
 //! The whole path of one app in a batch, from its JSON line to its JSON report, on one thread:
 //! read and validate the evidence, evaluate and write the report line (`Engine::evaluate_into_json`
 //! into a reused buffer, as `indicia eval` does), next to the baseline of issue 6 (`serde_json::from_slice::<Value>` of the
-//! same line). Evidence comes from `indicia::gen` (about 75 bytes a fact; 16 different apps
+//! same line) and the validate-only floor of issue 18 (`serde_json::from_slice::<IgnoredAny>`: the JSON is
+//! checked and nothing is built; no reader of the same file can be faster than this). Evidence comes from `indicia::gen` (about 75 bytes a fact; 16 different apps
 //! taken in turn).
 //!
-//! - `batch_stages_200_facts`: the baseline and the stages cumulated, at 200 facts (≈15 KB): read,
+//! - `batch_stages_200_facts`: the floor, the baseline and the stages cumulated, at 200 facts (≈15 KB): read,
 //!   read + evaluate into a `Report`, + `serde_json::to_writer` of it, and the command's path
 //!   (read + `evaluate_into_json`);
-//! - `batch_facts`: the whole path and the baseline against facts per app (50 to 5,000), built-in pack;
+//! - `batch_facts`: the whole path, the baseline and the floor against facts per app (50 to 5,000), built-in pack;
 //! - `batch_indicators`: the whole path against indicators (generated packs of 10 to 10,000), 200 facts.
 //!
 //! Run: `cargo bench --bench batch`. Whole-batch figures on every core come from `indicia eval`
@@ -50,6 +51,11 @@ fn each_app(apps: &[Vec<u8>], mut f: impl FnMut(&[u8]) -> usize) -> impl FnMut(&
     }
 }
 
+/// The validate-only floor: serde_json checks the whole line and builds nothing.
+fn validate_only(json: &[u8]) -> usize {
+    serde_json::from_slice::<serde::de::IgnoredAny>(json).is_ok() as usize
+}
+
 fn mean_len(apps: &[Vec<u8>]) -> u64 {
     (apps.iter().map(Vec::len).sum::<usize>() / apps.len()) as u64
 }
@@ -59,6 +65,7 @@ fn stages(c: &mut Criterion) {
     let apps = apps(200);
     let mut group = c.benchmark_group("batch_stages_200_facts");
     group.throughput(Throughput::Bytes(mean_len(&apps)));
+    group.bench_function("validate_only", each_app(&apps, validate_only));
     group.bench_function(
         "value_parse",
         each_app(&apps, |json| serde_json::from_slice::<serde_json::Value>(json).map_or(0, |v| v.is_object() as usize)),
@@ -91,6 +98,7 @@ fn facts(c: &mut Criterion) {
         let apps = apps(n);
         group.throughput(Throughput::Bytes(mean_len(&apps)));
         group.bench_function(format!("whole/{n}"), each_app(&apps, |json| whole(&engine, json, &mut out)));
+        group.bench_function(format!("validate_only/{n}"), each_app(&apps, validate_only));
         group.bench_function(
             format!("value_parse/{n}"),
             each_app(&apps, |json| {

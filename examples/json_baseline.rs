@@ -1,5 +1,7 @@
 //! The one-core baseline of issue 6, and where `indicia eval`'s time goes, on one JSON Lines batch:
 //!
+//! 0. `serde::de::IgnoredAny`: the validate-only floor of issue 18, the time serde_json takes to check
+//!    every line's JSON while building nothing (the goal: `indicia eval` on one core within 1.5× this);
 //! 1. `serde_json::Value`: the time serde_json takes merely to parse every line into a `Value`
 //!    (the target: `indicia eval` on one core in at most 1.25× this);
 //! 2. the stages of `indicia eval`, cumulated, on one thread: reading and validating the evidence
@@ -65,6 +67,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect()
     };
 
+    let floor = report(
+        "serde_json::from_slice::<IgnoredAny> (floor)",
+        &time(Box::new(|| {
+            for line in &lines {
+                black_box(serde_json::from_slice::<serde::de::IgnoredAny>(line).ok());
+            }
+        })),
+    );
     let value = report(
         "serde_json::from_slice::<Value>",
         &time(Box::new(|| {
@@ -118,13 +128,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "the command's path: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the Value parse \
-         (through a Report: evaluate {:.0}%, serialise {:.0}% of {:.2}×)",
+         (through a Report: evaluate {:.0}%, serialise {:.0}% of {:.2}×); = {:.2}× the validate-only floor",
         100.0 * read / written,
         100.0 * (written - read) / written,
         written / value,
         100.0 * (evaluated - read) / serialised,
         100.0 * (serialised - evaluated) / serialised,
         serialised / value,
+        written / floor,
     );
     Ok(())
 }
