@@ -41,7 +41,7 @@ fn subset(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
 fn engine_for(dir: &Path) -> indicia::Engine {
     let engine = match indicia::Engine::from_path(dir.join("pack.ind")) {
         Ok(engine) => engine,
-        Err(indicia::EngineError::Check { sources, diagnostics }) => {
+        Err(indicia::EngineError::Check(indicia::CheckFailure { sources, diagnostics })) => {
             panic!("{}", indicia_syntax::render::render_human(&sources, &diagnostics))
         }
         Err(error) => panic!("{error}"),

@@ -23,10 +23,8 @@ pub struct Place {
 /// diagnostics_text, diagnostics_json)`.
 pub fn pack_error(error: &EngineError) -> PyErr {
     match error {
-        EngineError::Check { sources, diagnostics } => {
-            let text = indicia_syntax::render::render_plain(sources, diagnostics);
-            let json = indicia_syntax::render::render_json(sources, diagnostics);
-            let human = indicia_syntax::render::render_human(sources, diagnostics);
+        EngineError::Check(failure) => {
+            let (text, json, human) = (failure.render_plain(), failure.render_json(), failure.render_human());
             PackError::new_err((format!("{error}\n{human}"), text, json))
         }
         other => PackError::new_err((other.to_string(), String::new(), "[]".to_string())),

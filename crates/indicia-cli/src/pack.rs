@@ -38,7 +38,7 @@ pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Sta
             eprintln!("error: {error}");
             Status::Usage
         }
-        EngineError::Check { sources, diagnostics } => {
+        EngineError::Check(indicia::CheckFailure { sources, diagnostics }) => {
             print_diagnostics(sources, diagnostics, format);
             Status::Failure
         }

@@ -1,13 +1,13 @@
 //! The one error type of the extractors: which file, and what is wrong with it.
 
-use std::fmt;
 use std::path::Path;
 
 /// An input that could not be read or understood.
 ///
 /// Its message always names the file (or the archive member) and the problem, for example
 /// `app.apk: not a zip archive (no end of central directory)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {problem}")]
 pub struct ExtractError {
     /// The file the problem is in, as given by the caller (an archive member is `archive!member`).
     pub file: String,
@@ -26,14 +26,6 @@ impl ExtractError {
         Self::new(path.display().to_string(), problem)
     }
 }
-
-impl fmt::Display for ExtractError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.problem)
-    }
-}
-
-impl std::error::Error for ExtractError {}
 
 /// A problem inside a binary format, before it is tied to a file name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

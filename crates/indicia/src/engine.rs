@@ -16,37 +16,34 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use indicia_syntax::{Diagnostic, SourceMap};
-
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::compile::{self, Program};
+use crate::check::CheckFailure;
+use crate::compile::{self, CompileError, Program};
 use crate::evidence::{Evidence, EvidenceError, EvidenceReader};
 use crate::hir::{Pack, ParamValues};
 use crate::load::{self, LoadedPack};
 use crate::params::{self, ParamError};
 use crate::report::{Report, ReportTemplate, build_report};
 
-/// Why an engine could not be built.
+/// Why an engine could not be built: one variant per stage, each holding that stage's error.
+///
+/// Each `Display` reads as one diagnostic line (a check failure's is its first error with its
+/// place and code; [`CheckFailure::render_human`] renders them all), and each `Debug` is short.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// A pack path could not be read.
-    #[error("{0}")]
+    #[error(transparent)]
     Load(#[from] load::LoadError),
-    /// The pack has errors; `sources` renders them.
-    #[error("the pack has {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
-    Check {
-        /// The pack's files, for rendering the diagnostics.
-        sources: SourceMap,
-        /// Every problem found.
-        diagnostics: Vec<Diagnostic>,
-    },
+    /// The pack has errors.
+    #[error(transparent)]
+    Check(#[from] CheckFailure),
     /// The pack could not be compiled into a program.
-    #[error("cannot compile the pack: {0}")]
-    Compile(String),
+    #[error(transparent)]
+    Compile(#[from] CompileError),
     /// A param override was refused.
-    #[error("{0}")]
+    #[error(transparent)]
     Param(#[from] ParamError),
 }
 
@@ -98,8 +95,7 @@ impl Engine {
     }
 
     fn from_loaded(loaded: LoadedPack, files: Files) -> Result<Engine, EngineError> {
-        let pack = load::check_pack(loaded)
-            .map_err(|failure| EngineError::Check { sources: failure.sources, diagnostics: failure.diagnostics })?;
+        let pack = load::check_pack(loaded)?;
         let params = ParamValues::defaults(&pack);
         let template = Arc::new(ReportTemplate::new(&pack));
         Engine::compile(Arc::new(pack), template, params, files)
@@ -118,7 +114,7 @@ impl Engine {
         params: ParamValues,
         files: Files,
     ) -> Result<Engine, EngineError> {
-        let program = compile::compile(&pack, &params).map_err(|e| EngineError::Compile(e.to_string()))?;
+        let program = compile::compile(&pack, &params)?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Ok(Engine { id, pack, template, params, program: Arc::new(program), files })
@@ -256,5 +252,34 @@ mod tests {
     fn normalizes_parent_components() {
         assert_eq!(normalize(Path::new("a/tests/../fixtures/x.json")), PathBuf::from("a/fixtures/x.json"));
         assert_eq!(normalize(Path::new("./a/b")), PathBuf::from("a/b"));
+    }
+
+    #[test]
+    fn a_check_failure_displays_as_its_first_diagnostic_line_and_debugs_short() {
+        let source = "category c { title: \"c\" }\nfact flow { host: string }\n\
+            indicator \"A\" { title: \"t\" category: c severity: low when: any flwo }\n\
+            indicator \"B\" { title: \"t\" category: c severity: low when: any flwo }\n";
+        let error = Engine::from_source("p", source).err().unwrap();
+        let shown = error.to_string();
+        assert!(shown.starts_with("p.ind:3:"), "{shown}");
+        assert!(
+            shown.contains(": error") && shown.contains("flwo") && shown.ends_with("(and 1 more error)"),
+            "{shown}"
+        );
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        let debug = format!("{error:?}");
+        assert!(debug.len() < 400 && !debug.contains("fact flow"), "{debug}");
+        let EngineError::Check(failure) = error else { panic!("not a check failure") };
+        assert_eq!(failure.errors().len(), 2);
+        assert!(failure.render_human().contains('^'));
+    }
+
+    #[test]
+    fn a_compile_error_has_a_code() {
+        let pack = crate::load::check_pack(crate::load::load_sources("t", Vec::new())).unwrap();
+        let error = compile::compile(&pack, &ParamValues(vec![crate::hir::Value::Bool(true)])).unwrap_err();
+        assert_eq!(error.code(), "C0001");
+        assert_eq!(error.to_string(), "error[C0001]: 1 param values given for 0 params");
+        assert!(matches!(EngineError::from(error), EngineError::Compile(CompileError::ParamCount { .. })));
     }
 }

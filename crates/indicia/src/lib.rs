@@ -26,6 +26,11 @@ pub mod reference;
 pub mod report;
 pub mod testing;
 
+pub use check::CheckFailure;
+pub use compile::CompileError;
 pub use engine::{Engine, EngineError};
 pub use evidence::{Evidence, EvidenceError};
+/// The diagnostics of a check failure, re-exported so that an embedder renders them without
+/// depending on `indicia-syntax` itself.
+pub use indicia_syntax::{Diagnostic, Severity, SourceMap, Span, render};
 pub use report::Report;

@@ -22,7 +22,7 @@ pub fn run(args: &CheckArgs) -> Status {
         };
         match built {
             Ok(_) => {}
-            Err(EngineError::Check { sources, diagnostics }) => {
+            Err(EngineError::Check(indicia::CheckFailure { sources, diagnostics })) => {
                 status.merge(Status::Failure);
                 failures.push((sources, diagnostics));
             }

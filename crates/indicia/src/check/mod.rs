@@ -44,13 +44,66 @@ const MAX_HINTS: usize = 400;
 
 /// A pack that did not check: every diagnostic (parse errors included) and the files to render
 /// them against.
-#[derive(Debug, thiserror::Error)]
-#[error("the pack has {} error(s)", diagnostics.iter().filter(|d| d.is_error()).count())]
+///
+/// `Display` is the first error (by file and position) as one diagnostic line,
+/// `FILE:LINE:COL: error[CODE]: message`, followed by how many more there are; `Debug` is as short
+/// (it leaves out the source text). [`render_human`](CheckFailure::render_human),
+/// [`render_plain`](CheckFailure::render_plain) and [`render_json`](CheckFailure::render_json)
+/// render every diagnostic.
+#[derive(thiserror::Error)]
 pub struct CheckFailure {
     /// The text of every file of the pack.
     pub sources: SourceMap,
     /// Every problem found, in no particular order (renderers sort them by location).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckFailure {
+    /// The errors (not the warnings), by file and position.
+    pub fn errors(&self) -> Vec<&Diagnostic> {
+        let mut errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        errors.sort_by_key(|d| (d.span.file.0, d.span.start, d.span.end));
+        errors
+    }
+
+    /// Every diagnostic as rustc renders its own: the line, a caret, labels and help.
+    pub fn render_human(&self) -> String {
+        indicia_syntax::render::render_human(&self.sources, &self.diagnostics)
+    }
+
+    /// Every diagnostic as one `FILE:LINE:COL: severity[CODE]: message` line.
+    pub fn render_plain(&self) -> String {
+        indicia_syntax::render::render_plain(&self.sources, &self.diagnostics)
+    }
+
+    /// Every diagnostic as a JSON array (docs/cli.md describes its fields).
+    pub fn render_json(&self) -> String {
+        indicia_syntax::render::render_json(&self.sources, &self.diagnostics)
+    }
+}
+
+impl std::fmt::Display for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self.errors();
+        let Some(first) = errors.first() else { return f.write_str("the pack did not check") };
+        let line = indicia_syntax::render::render_plain(&self.sources, std::slice::from_ref(*first));
+        f.write_str(line.lines().next().unwrap_or_default())?;
+        match errors.len() {
+            1 => Ok(()),
+            2 => f.write_str(" (and 1 more error)"),
+            n => write!(f, " (and {} more errors)", n - 1),
+        }
+    }
+}
+
+impl std::fmt::Debug for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckFailure")
+            .field("files", &self.sources.iter().count())
+            .field("errors", &self.errors().len())
+            .field("first", &self.to_string())
+            .finish()
+    }
 }
 
 /// Checks the parsed files of one pack, given in pack order, against each other.

@@ -146,7 +146,7 @@ fn free_scopes(pack: &Pack) -> Result<Vec<u64>, CompileError> {
         Ok(match e {
             Expr::Field { scope, .. } | Expr::Has { scope, .. } => {
                 if *scope >= MAX_SCOPES {
-                    return Err(CompileError::new(format!("quantifiers nested more than {MAX_SCOPES} deep")));
+                    return Err(CompileError::TooDeep { what: "quantifiers", limit: MAX_SCOPES as usize });
                 }
                 1u64 << scope
             }
@@ -231,7 +231,7 @@ fn define_order(pack: &Pack) -> Result<Vec<DefineId>, CompileError> {
                         }
                         stack.push((di, 0));
                     }
-                    Some(1) => return Err(CompileError::new("defines refer to each other in a cycle".to_string())),
+                    Some(1) => return Err(CompileError::DefineCycle),
                     Some(_) => {}
                     None => return Err(CompileError::internal("define out of range")),
                 }
@@ -296,7 +296,7 @@ impl Lowerer<'_, '_> {
     /// field becomes a boolean node). The result is relative to `ctx.env`.
     fn lower(&mut self, id: ExprId, ctx: &Ctx, cond: bool, depth: usize) -> Result<Child, CompileError> {
         if depth > MAX_DEPTH {
-            return Err(CompileError::new(format!("expression nested more than {MAX_DEPTH} deep")));
+            return Err(CompileError::TooDeep { what: "expression", limit: MAX_DEPTH });
         }
         let free = self.free.get(id.index()).copied().unwrap_or(0);
         // Canonical indices of the scopes read.
@@ -469,7 +469,7 @@ impl Lowerer<'_, '_> {
     ) -> Result<Option<Child>, CompileError> {
         let Some(body) = body else { return Ok(None) };
         if ctx.env.len() >= MAX_SCOPES as usize {
-            return Err(CompileError::new(format!("quantifiers nested more than {MAX_SCOPES} deep")));
+            return Err(CompileError::TooDeep { what: "quantifiers", limit: MAX_SCOPES as usize });
         }
         let mut env = Vec::with_capacity(ctx.env.len() + 1);
         env.push(kind);

@@ -35,21 +35,59 @@ pub use program::Program;
 pub(crate) use program::{Body, Node, Op, Operand, node_deps, operand_node};
 pub use symbols::{Sym, Symbols};
 
-/// Why a pack could not be compiled (a checked pack compiles unless it exceeds a limit).
+/// Why a pack could not be compiled: a checked pack compiles unless it exceeds a limit, or the
+/// compiler has a bug (an internal error or a program that fails its validation). `Display` reads
+/// as a diagnostic line with the error's [`code`](CompileError::code).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct CompileError {
-    /// What went wrong.
-    pub message: String,
+pub enum CompileError {
+    /// The param values do not match the pack's params.
+    #[error("error[C0001]: {given} param values given for {declared} params")]
+    ParamCount {
+        /// Values given.
+        given: usize,
+        /// Params the pack declares.
+        declared: usize,
+    },
+    /// Expressions or quantifiers nest deeper than the compiler follows.
+    #[error("error[C0002]: {what} nested more than {limit} deep")]
+    TooDeep {
+        /// `expression` or `quantifiers`.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// Defines refer to each other in a cycle (the checker reports these first).
+    #[error("error[C0003]: defines refer to each other in a cycle")]
+    DefineCycle,
+    /// A bug of the compiler: a stage found what an earlier one should have ruled out.
+    #[error("error[C0900]: internal error: {what}")]
+    Internal {
+        /// What was found.
+        what: &'static str,
+    },
+    /// A bug of the compiler: the finished program failed its validation
+    /// ([`Program`]'s indices and slots).
+    #[error("error[C0901]: invalid program: {what}")]
+    Invalid {
+        /// The first violation found.
+        what: String,
+    },
 }
 
 impl CompileError {
-    pub(crate) fn new(message: String) -> CompileError {
-        CompileError { message }
+    pub(crate) fn internal(what: &'static str) -> CompileError {
+        CompileError::Internal { what }
     }
 
-    pub(crate) fn internal(what: &str) -> CompileError {
-        CompileError { message: format!("internal error: {what}") }
+    /// The stable code of the error (`C0001`…), as in its `Display`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CompileError::ParamCount { .. } => "C0001",
+            CompileError::TooDeep { .. } => "C0002",
+            CompileError::DefineCycle => "C0003",
+            CompileError::Internal { .. } => "C0900",
+            CompileError::Invalid { .. } => "C0901",
+        }
     }
 }
 
@@ -75,11 +113,7 @@ pub struct GraphStats {
 /// Compiles `pack` with `params` folded in as constants.
 pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileError> {
     if params.0.len() != pack.params.len() {
-        return Err(CompileError::new(format!(
-            "{} param values given for {} params",
-            params.0.len(),
-            pack.params.len()
-        )));
+        return Err(CompileError::ParamCount { given: params.0.len(), declared: pack.params.len() });
     }
     let symbols = lower::intern_literals(pack, params);
     // Stage 1: lower with hash-consing only.
