@@ -15,7 +15,7 @@ mod tests {
         &["evidence"],
         &["eval", "outcome", "profile", "reference"],
         &["report"],
-        &["engine", "builtin", "testing", "gen"],
+        &["engine", "builtin", "testing", "gen", "policy"],
     ];
 
     fn layer(module: &str) -> Option<usize> {

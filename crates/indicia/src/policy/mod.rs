@@ -130,8 +130,7 @@ impl Policy {
     }
 
     fn from_loaded(loaded: LoadedPack, what: &str) -> Result<Policy, PolicyError> {
-        let (pack, info) = load::check_pack_with_policy(loaded)
-            .map_err(|failure| EngineError::Check { sources: failure.sources, diagnostics: failure.diagnostics })?;
+        let (pack, info) = load::check_pack_with_policy(loaded).map_err(EngineError::Check)?;
         let info = info.ok_or_else(|| PolicyError::NoPolicy(what.to_string()))?;
         let engine = Engine::from_checked(pack)?;
         let indicator_kind = engine.pack().schema.kind_id("result");
