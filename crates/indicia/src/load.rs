@@ -124,7 +124,7 @@ pub fn check_pack(loaded: LoadedPack) -> Result<hir::Pack, CheckFailure> {
 /// [`check_pack`], also returning the policy a policy pack declares.
 pub fn check_pack_with_policy(
     loaded: LoadedPack,
-) -> Result<(hir::Pack, Option<crate::policy::PolicyInfo>), CheckFailure> {
+) -> Result<(hir::Pack, Option<crate::policy::lower::PolicyInfo>), CheckFailure> {
     let LoadedPack { mut sources, files, mut parse_diagnostics, default_name } = loaded;
     let files: Vec<(FileId, ast::File)> = files.into_iter().map(|f| (f.id, f.ast)).collect();
     let lowered = if crate::policy::lower::is_policy(&files) {

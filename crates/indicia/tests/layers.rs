@@ -10,7 +10,8 @@ mod tests {
     /// The layers, in pipeline order.
     const LAYERS: &[&[&str]] = &[
         &["hir"],
-        &["check", "load", "params"],
+        // `policy::lower` rewrites a policy's syntax tree before the check: a front-end pass.
+        &["check", "load", "params", "policy::lower"],
         &["compile"],
         &["evidence"],
         &["eval", "outcome", "profile", "reference"],
@@ -18,8 +19,10 @@ mod tests {
         &["engine", "builtin", "testing", "gen", "policy"],
     ];
 
+    /// The layer of `module` (`a` or `a::b`; a listed `a::b` overrides its parent `a`).
     fn layer(module: &str) -> Option<usize> {
-        LAYERS.iter().position(|l| l.contains(&module))
+        let find = |m: &str| LAYERS.iter().position(|l| l.contains(&m));
+        find(module).or_else(|| find(module.split("::").next().unwrap_or(module)))
     }
 
     fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -33,11 +36,13 @@ mod tests {
         }
     }
 
-    /// The top-level module a source file belongs to (`compile` for `compile/fold.rs`).
+    /// The module a source file belongs to: `compile` for `compile/fold.rs`, `policy::lower` for
+    /// `policy/lower.rs` (two levels, so that a listed submodule is found).
     fn owner(src: &Path, file: &Path) -> Option<String> {
         let rel = file.strip_prefix(src).ok()?;
-        let first = rel.components().next()?.as_os_str().to_str()?;
-        Some(first.trim_end_matches(".rs").to_string())
+        let parts: Vec<&str> =
+            rel.components().filter_map(|c| c.as_os_str().to_str()).map(|c| c.trim_end_matches(".rs")).collect();
+        Some(parts.iter().take(2).copied().filter(|p| *p != "mod").collect::<Vec<_>>().join("::"))
     }
 
     /// The crate modules a piece of code names as `crate::NAME`.
@@ -47,7 +52,16 @@ mod tests {
         while let Some(at) = rest.find("crate::") {
             let after = &rest[at + "crate::".len()..];
             let bare = after.strip_prefix("r#").unwrap_or(after);
-            let name: String = bare.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let word =
+                |t: &str| -> String { t.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect() };
+            let mut name = word(bare);
+            // A second segment (`crate::policy::lower::f`), for submodules listed on their own.
+            if let Some(next) = bare.get(name.len()..).and_then(|t| t.strip_prefix("::")) {
+                let second = word(next);
+                if !second.is_empty() && LAYERS.iter().any(|l| l.contains(&format!("{name}::{second}").as_str())) {
+                    name = format!("{name}::{second}");
+                }
+            }
             if name.is_empty() {
                 // `use crate::{a, b}`: every name in the braces.
                 if let Some(inner) = after.strip_prefix('{').and_then(|s| s.split('}').next()) {
@@ -112,5 +126,8 @@ mod tests {
     fn the_scan_sees_braced_and_plain_paths() {
         assert_eq!(named_modules("use crate::{hir, eval::X};"), vec!["hir", "eval"]);
         assert_eq!(named_modules("let x = crate::report::f(crate::r#gen::g());"), vec!["report", "gen"]);
+        assert_eq!(named_modules("crate::policy::lower::is_policy(crate::policy::X)"), vec!["policy::lower", "policy"]);
+        assert_eq!(layer("policy::lower"), Some(1));
+        assert_eq!(layer("compile::fold"), Some(2));
     }
 }
