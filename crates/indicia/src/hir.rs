@@ -437,6 +437,30 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// The expression's operands, in source order (a define reference has none: its body is
+    /// the define's).
+    pub fn children(&self) -> Vec<ExprId> {
+        match self {
+            Expr::Lit(_)
+            | Expr::Param(_)
+            | Expr::Define(_)
+            | Expr::Field { .. }
+            | Expr::Has { .. }
+            | Expr::Unknown
+            | Expr::Observed(_) => Vec::new(),
+            Expr::Not(a) => vec![*a],
+            Expr::And(a, b) | Expr::Or(a, b) => vec![*a, *b],
+            Expr::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
+            Expr::In { elem, list } => vec![*elem, *list],
+            Expr::Intersects { lhs, rhs } => vec![*lhs, *rhs],
+            Expr::Match { subject, .. } => vec![*subject],
+            Expr::Quant { body, .. } => body.iter().copied().collect(),
+            Expr::CountCmp { body, n, .. } => body.iter().copied().chain([*n]).collect(),
+        }
+    }
+}
+
 /// What a test expects.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expectation {

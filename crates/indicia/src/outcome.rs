@@ -1,9 +1,12 @@
 //! What evaluation produces for one app: a verdict and witnesses per indicator.
 //!
 //! Both evaluators (the compiled program in `eval` and the tree-walker in `reference`) return
-//! [`Outcomes`]; `score` turns them into a report.
+//! [`Outcomes`]; `score` turns them into a report. Asked for, they also explain each verdict that
+//! is not a failure ([`Explanation`]).
 
-use crate::hir::{KindId, Verdict};
+use std::collections::BTreeSet;
+
+use crate::hir::{ExprId, FieldId, KindId, Verdict};
 
 /// A fact that made an indicator fail: its kind and its index in the evidence's array of that kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +25,8 @@ pub struct Outcome {
     /// The witnesses (empty unless the verdict is `Fail`), sorted by kind id then index, without
     /// repeats.
     pub witnesses: Vec<Witness>,
+    /// Why it did not fail, when explanations were asked for and it did not.
+    pub explanation: Option<Box<Explanation>>,
 }
 
 /// The outcome of every indicator of a pack, in the order of `Pack::indicators`.
@@ -29,4 +34,61 @@ pub struct Outcome {
 pub struct Outcomes {
     /// One outcome per indicator.
     pub indicators: Vec<Outcome>,
+}
+
+/// Why an indicator did not fail (docs/language.md, "Why inconclusive"): for an inconclusive
+/// indicator, what keeps it from a verdict; for a passed one, the kinds that decided it. Every
+/// list is sorted, without repeats.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Explanation {
+    /// Kinds that were not observed: an unknown quantifier or count ranges over them, or a false
+    /// `observed(K)` decided part of the condition.
+    pub unobserved: Vec<KindId>,
+    /// Optional fields that were missing where a predicate reading them was unknown.
+    pub missing: Vec<MissingField>,
+    /// The `unknown` operands reached, as expressions of the pack.
+    pub unknowns: Vec<ExprId>,
+    /// Facts for which the body of an unknown quantifier or count was unknown.
+    pub undecided: Vec<Witness>,
+    /// Facts that make a failure possible: the witnesses of the true operands of unknown `and`s
+    /// on the condition's positive side.
+    pub supporting: Vec<Witness>,
+    /// Kinds of the quantifiers and counts that decided a true or false part of the condition.
+    pub decided: Vec<KindId>,
+}
+
+/// An optional field that was missing (or null) in one fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MissingField {
+    /// The fact's kind.
+    pub kind: KindId,
+    /// The fact's index among the facts of its kind.
+    pub index: u32,
+    /// The field.
+    pub field: FieldId,
+}
+
+/// An explanation being collected: its parts as sets.
+#[derive(Debug, Default)]
+pub(crate) struct ExplanationSets {
+    pub(crate) unobserved: BTreeSet<KindId>,
+    pub(crate) missing: BTreeSet<MissingField>,
+    pub(crate) unknowns: BTreeSet<ExprId>,
+    pub(crate) undecided: BTreeSet<Witness>,
+    pub(crate) supporting: BTreeSet<Witness>,
+    pub(crate) decided: BTreeSet<KindId>,
+}
+
+impl ExplanationSets {
+    /// The explanation, every list sorted.
+    pub(crate) fn finish(self) -> Explanation {
+        Explanation {
+            unobserved: self.unobserved.into_iter().collect(),
+            missing: self.missing.into_iter().collect(),
+            unknowns: self.unknowns.into_iter().collect(),
+            undecided: self.undecided.into_iter().collect(),
+            supporting: self.supporting.into_iter().collect(),
+            decided: self.decided.into_iter().collect(),
+        }
+    }
 }

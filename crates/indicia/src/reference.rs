@@ -12,7 +12,7 @@ use indicia_syntax::ast::Quantifier;
 
 use crate::evidence::{Column, Evidence, Items};
 use crate::hir::{CmpOp, Expr, ExprId, KindId, Pack, ParamValues, Value, Verdict};
-use crate::outcome::{Outcome, Outcomes, Witness};
+use crate::outcome::{ExplanationSets, MissingField, Outcome, Outcomes, Witness};
 
 /// Deepest expression nesting the interpreter follows.
 pub const MAX_DEPTH: usize = 2000;
@@ -47,10 +47,257 @@ pub fn evaluate(pack: &Pack, params: &ParamValues, evidence: &Evidence) -> Outco
                 witnesses.sort();
                 witnesses.dedup();
             }
-            Outcome { verdict, witnesses }
+            Outcome { verdict, witnesses, explanation: None }
         })
         .collect();
     Outcomes { indicators }
+}
+
+/// [`evaluate`], with the explanation of every inconclusive and passed indicator
+/// (docs/language.md, "Why inconclusive").
+pub fn evaluate_explained(pack: &Pack, params: &ParamValues, evidence: &Evidence) -> Outcomes {
+    let mut outcomes = evaluate(pack, params, evidence);
+    let it = Interp { pack, params, evidence };
+    for (outcome, ind) in outcomes.indicators.iter_mut().zip(&pack.indicators) {
+        let mut sets = ExplanationSets::default();
+        match outcome.verdict {
+            Verdict::Inconclusive => it.unknown_walk(ind.when, &[], true, 0, &mut sets),
+            Verdict::Pass => it.decision_walk(ind.when, &[], false, 0, &mut sets),
+            Verdict::Fail => continue,
+        }
+        outcome.explanation = Some(Box::new(sets.finish()));
+    }
+    outcomes
+}
+
+impl Interp<'_> {
+    /// True when quantifier `id` reads a field of a fact bound outside it.
+    fn reads_enclosing(&self, id: ExprId) -> bool {
+        // (expression, quantifiers between the quantifier's body and it, depth)
+        let mut stack = vec![(id, 0u32, 0usize, true)];
+        while let Some((e, inside, depth, is_root)) = stack.pop() {
+            if depth > MAX_DEPTH {
+                return false;
+            }
+            let Some(expr) = self.expr(e) else { continue };
+            match expr {
+                Expr::Field { scope, .. } | Expr::Has { scope, .. } => {
+                    if *scope > inside {
+                        return true;
+                    }
+                }
+                Expr::Quant { body, .. } | Expr::CountCmp { body, .. } => {
+                    // The quantifier itself starts at -1: its body is at 0.
+                    let body_level = if is_root { 0 } else { inside + 1 };
+                    if let Some(b) = body {
+                        stack.push((*b, body_level, depth + 1, false));
+                    }
+                }
+                Expr::Not(a) => stack.push((*a, inside, depth + 1, false)),
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    stack.push((*a, inside, depth + 1, false));
+                    stack.push((*b, inside, depth + 1, false));
+                }
+                Expr::Compare { lhs, rhs, .. } | Expr::Intersects { lhs, rhs } => {
+                    stack.push((*lhs, inside, depth + 1, false));
+                    stack.push((*rhs, inside, depth + 1, false));
+                }
+                Expr::In { elem, list } => {
+                    stack.push((*elem, inside, depth + 1, false));
+                    stack.push((*list, inside, depth + 1, false));
+                }
+                Expr::Match { subject, .. } => stack.push((*subject, inside, depth + 1, false)),
+                Expr::Lit(_) | Expr::Param(_) | Expr::Define(_) | Expr::Unknown | Expr::Observed(_) => {}
+            }
+        }
+        false
+    }
+
+    /// The value of `id` when it does not depend on the evidence, as the compiler folds it
+    /// (`compile::fold`): literals, params, and operations on them; `false and …`, `true or …`;
+    /// `x in []` and `x intersects []` for an `x` that is never unknown.
+    fn constant(&self, id: ExprId, depth: usize) -> Option<RVal> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let e = self.expr(id)?;
+        let d = depth + 1;
+        let c = |x: ExprId| self.constant(x, d);
+        let empty = |x: &Option<RVal>| matches!(x, Some(RVal::List(items)) if items.is_empty());
+        let never_unknown = |x: ExprId, v: &Option<RVal>| match self.expr(x) {
+            Some(Expr::Field { kind, field, .. }) => {
+                self.pack.schema.kind(*kind).and_then(|k| k.field(*field)).is_some_and(|f| !f.optional)
+            }
+            Some(Expr::Observed(_)) => true,
+            _ => v.as_ref().is_some_and(|v| *v != RVal::Unknown),
+        };
+        match e {
+            Expr::Lit(_) | Expr::Param(_) => Some(self.eval(id, &[], d)),
+            Expr::Define(def) => c(self.pack.defines.get(def.index())?.body),
+            Expr::Not(a) => match c(*a)? {
+                RVal::Bool(b) => Some(RVal::Bool(!b)),
+                _ => Some(RVal::Unknown),
+            },
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let is_or = matches!(e, Expr::Or(..));
+                let (x, y) = (c(*a), c(*b));
+                if x == Some(RVal::Bool(is_or)) || y == Some(RVal::Bool(is_or)) {
+                    Some(RVal::Bool(is_or))
+                } else {
+                    match (x?, y?) {
+                        (RVal::Bool(_), RVal::Bool(_)) => Some(RVal::Bool(!is_or)),
+                        _ => Some(RVal::Unknown),
+                    }
+                }
+            }
+            Expr::Compare { op, lhs, rhs } => match (c(*lhs)?, c(*rhs)?) {
+                (RVal::Unknown, _) | (_, RVal::Unknown) => Some(RVal::Unknown),
+                (x, y) => Some(tri(compare(*op, &x, &y))),
+            },
+            Expr::In { elem, list } => {
+                let (x, l) = (c(*elem), c(*list));
+                if empty(&l) && never_unknown(*elem, &x) {
+                    return Some(RVal::Bool(false));
+                }
+                match (x?, l?) {
+                    (RVal::Unknown, _) | (_, RVal::Unknown) => Some(RVal::Unknown),
+                    (x, RVal::List(items)) => Some(RVal::Bool(items.iter().any(|i| equal(&x, i)))),
+                    _ => Some(RVal::Unknown),
+                }
+            }
+            Expr::Intersects { lhs, rhs } => {
+                let (x, y) = (c(*lhs), c(*rhs));
+                if (empty(&x) && never_unknown(*rhs, &y)) || (empty(&y) && never_unknown(*lhs, &x)) {
+                    return Some(RVal::Bool(false));
+                }
+                match (x?, y?) {
+                    (RVal::List(a), RVal::List(b)) => {
+                        Some(RVal::Bool(a.iter().any(|x| b.iter().any(|y| equal(x, y)))))
+                    }
+                    _ => Some(RVal::Unknown),
+                }
+            }
+            Expr::Match { subject, pattern } => match (c(*subject)?, self.pack.patterns.get(pattern.index())) {
+                (RVal::Str(s), Some(p)) => Some(RVal::Bool(p.regex.is_match(&s))),
+                _ => Some(RVal::Unknown),
+            },
+            _ => None,
+        }
+    }
+
+    /// The unknown walk from `id`, evaluated in `env`; `pos` when reached from the root through
+    /// `and`, `or` and defines only.
+    fn unknown_walk(&self, id: ExprId, env: &Env, pos: bool, depth: usize, out: &mut ExplanationSets) {
+        if depth > MAX_DEPTH || self.eval(id, env, depth) != RVal::Unknown {
+            return;
+        }
+        let Some(e) = self.expr(id) else { return };
+        let d = depth + 1;
+        match e {
+            Expr::Unknown => {
+                out.unknowns.insert(id);
+            }
+            Expr::Define(def) => {
+                if let Some(def) = self.pack.defines.get(def.index()) {
+                    self.unknown_walk(def.body, &[], pos, d, out);
+                }
+            }
+            Expr::Field { scope, field, .. } => {
+                if let Some((kind, index)) = Self::bound(env, *scope) {
+                    let index = u32::try_from(index).unwrap_or(u32::MAX);
+                    out.missing.insert(MissingField { kind, index, field: *field });
+                }
+            }
+            Expr::Not(a) => self.unknown_walk(*a, env, false, d, out),
+            Expr::And(a, b) => {
+                for c in [*a, *b] {
+                    match self.eval(c, env, d) {
+                        RVal::Unknown => self.unknown_walk(c, env, pos, d, out),
+                        RVal::Bool(true) => {
+                            if pos {
+                                let mut facts = Vec::new();
+                                self.walk(c, d, &mut facts);
+                                out.supporting.extend(facts);
+                            }
+                            self.decision_walk(c, env, true, d, out);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Expr::Or(a, b) => {
+                for c in [*a, *b] {
+                    self.unknown_walk(c, env, pos, d, out);
+                }
+            }
+            Expr::Compare { lhs: a, rhs: b, .. }
+            | Expr::Intersects { lhs: a, rhs: b }
+            | Expr::In { elem: a, list: b } => {
+                for c in [*a, *b] {
+                    self.unknown_walk(c, env, false, d, out);
+                }
+            }
+            Expr::Match { subject, .. } => self.unknown_walk(*subject, env, false, d, out),
+            Expr::Quant { kind, body, .. } | Expr::CountCmp { kind, body, .. } => {
+                if !self.observed(*kind) {
+                    out.unobserved.insert(*kind);
+                    return;
+                }
+                if self.reads_enclosing(id) {
+                    return;
+                }
+                let Some(b) = body else { return };
+                for (i, v) in self.body_values(*kind, Some(*b), &[], d).iter().enumerate() {
+                    if *v == RVal::Unknown {
+                        out.undecided.insert(Witness { kind: *kind, index: u32::try_from(i).unwrap_or(u32::MAX) });
+                        self.unknown_walk(*b, &[(*kind, i)], false, d, out);
+                    }
+                }
+            }
+            Expr::Lit(_) | Expr::Param(_) | Expr::Has { .. } | Expr::Observed(_) => {}
+        }
+    }
+
+    /// The decision walk from `id`, whose value in `env` is `value`.
+    fn decision_walk(&self, id: ExprId, env: &Env, value: bool, depth: usize, out: &mut ExplanationSets) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(e) = self.expr(id) else { return };
+        let d = depth + 1;
+        match e {
+            Expr::Observed(k) => {
+                if !self.observed(*k) {
+                    out.unobserved.insert(*k);
+                }
+            }
+            Expr::Define(def) => {
+                if let Some(def) = self.pack.defines.get(def.index()) {
+                    self.decision_walk(def.body, &[], value, d, out);
+                }
+            }
+            Expr::Not(a) => self.decision_walk(*a, env, !value, d, out),
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let all = value == matches!(e, Expr::And(..));
+                // A false `and` (true `or`) with an operand false (true) whatever the evidence is
+                // decided by nothing.
+                if !all && [*a, *b].iter().any(|c| self.constant(*c, d) == Some(RVal::Bool(value))) {
+                    return;
+                }
+                for c in [*a, *b] {
+                    if let RVal::Bool(x) = self.eval(c, env, d) {
+                        if all || x == value {
+                            self.decision_walk(c, env, x, d, out);
+                        }
+                    }
+                }
+            }
+            Expr::Quant { kind, .. } | Expr::CountCmp { kind, .. } => {
+                out.decided.insert(*kind);
+            }
+            _ => {}
+        }
+    }
 }
 
 struct Interp<'a> {

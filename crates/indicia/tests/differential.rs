@@ -612,6 +612,75 @@ fn verdicts(o: &Outcomes) -> Vec<Verdict> {
     o.indicators.iter().map(|i| i.verdict).collect()
 }
 
+/// The fact kinds `root` reads, through defines: quantified and counted kinds, kinds of the
+/// fields it reads, and kinds in `observed(K)`.
+fn kinds_read(pack: &Pack, root: ExprId) -> std::collections::BTreeSet<KindId> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![root];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let e = pack.expr(id).unwrap();
+        match e {
+            Expr::Quant { kind, .. } | Expr::CountCmp { kind, .. } | Expr::Observed(kind) => {
+                out.insert(*kind);
+            }
+            Expr::Field { kind, .. } | Expr::Has { kind, .. } => {
+                out.insert(*kind);
+            }
+            Expr::Define(d) => stack.push(pack.defines[d.index()].body),
+            _ => {}
+        }
+        stack.extend(e.children());
+    }
+    out
+}
+
+/// Every inconclusive indicator has a non-empty explanation, and no explanation names a kind
+/// its indicator does not read; failed indicators have none.
+fn check_explanations(pack: &Pack, outcomes: &Outcomes) -> Result<(), String> {
+    for (o, ind) in outcomes.indicators.iter().zip(&pack.indicators) {
+        let Some(e) = &o.explanation else {
+            if o.verdict == Verdict::Fail {
+                continue;
+            }
+            return Err(format!("{}: {:?} without an explanation", ind.id, o.verdict));
+        };
+        if o.verdict == Verdict::Fail {
+            return Err(format!("{}: failed with an explanation", ind.id));
+        }
+        if o.verdict == Verdict::Inconclusive
+            && e.unobserved.is_empty()
+            && e.missing.is_empty()
+            && e.unknowns.is_empty()
+            && e.undecided.is_empty()
+        {
+            return Err(format!("{}: inconclusive with an empty explanation {e:?}", ind.id));
+        }
+        let read = kinds_read(pack, ind.when);
+        let named = e
+            .unobserved
+            .iter()
+            .chain(&e.decided)
+            .copied()
+            .chain(e.missing.iter().map(|m| m.kind))
+            .chain(e.undecided.iter().chain(&e.supporting).map(|w| w.kind));
+        for k in named {
+            if !read.contains(&k) {
+                return Err(format!("{}: the explanation names kind {k:?}, which it does not read", ind.id));
+            }
+        }
+        for u in &e.unknowns {
+            if !matches!(pack.expr(*u), Some(Expr::Unknown)) {
+                return Err(format!("{}: {u:?} is not an `unknown`", ind.id));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_case(seed: u64) -> Result<(), TestCaseError> {
     let (pack, params, mut rng) = gen_pack(seed);
     let program = compile::compile(&pack, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
@@ -621,6 +690,12 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
         let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
         let want = indicia::reference::evaluate(&pack, &params, &evidence);
         prop_assert_eq!(&got, &want, "seed {}\n{}", seed, program.dump());
+
+        // Explanations: the same from both evaluators, and sound.
+        let got_x = indicia::eval::evaluate_explained(&program, &evidence, &mut scratch);
+        let want_x = indicia::reference::evaluate_explained(&pack, &params, &evidence);
+        prop_assert_eq!(&got_x, &want_x, "seed {} (explanations)\n{}", seed, program.dump());
+        check_explanations(&pack, &got_x).map_err(|m| TestCaseError::fail(format!("seed {seed}: {m}")))?;
 
         // Fact order: same verdicts, witnesses map through the permutation.
         let (shuffled, perms) = shuffle_facts(&mut rng, &evidence);

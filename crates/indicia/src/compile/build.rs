@@ -16,7 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use super::CompileError;
 use super::symbols::Symbols;
 use super::value::{B3, ConstKey, ConstVal, Scalar, scalar_cmp, scalar_eq};
-use crate::hir::{CmpOp, FieldId, KindId, Pattern, PatternId};
+use crate::hir::{CmpOp, ExprId, FieldId, KindId, Pattern, PatternId};
 
 /// Index of a region in [`Regions`]; 0 is the empty region (once per app).
 pub(crate) type RegionId = u32;
@@ -185,6 +185,10 @@ pub(crate) struct GNode {
 pub(crate) struct Consts {
     pub(crate) list: Vec<ConstVal>,
     map: HashMap<ConstKey, u32>,
+    /// Parallel to `list`: the `unknown` operand of the pack a constant stands for. Each such
+    /// operand is its own constant, never folded, so that explanations can name it.
+    pub(crate) sites: Vec<Option<ExprId>>,
+    by_site: HashMap<ExprId, u32>,
 }
 
 impl Consts {
@@ -195,8 +199,26 @@ impl Consts {
         }
         let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
         self.list.push(v);
+        self.sites.push(None);
         self.map.insert(key, i);
         i
+    }
+
+    /// The constant of the `unknown` operand `site`: unknown, and only ever equal to itself.
+    pub(crate) fn unknown_at(&mut self, site: ExprId) -> u32 {
+        if let Some(&i) = self.by_site.get(&site) {
+            return i;
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(ConstVal::Bool(B3::U));
+        self.sites.push(Some(site));
+        self.by_site.insert(site, i);
+        i
+    }
+
+    /// The `unknown` operand constant `i` stands for, if any.
+    pub(crate) fn site(&self, i: u32) -> Option<ExprId> {
+        self.sites.get(i as usize).copied().flatten()
     }
 
     pub(crate) fn get(&self, i: u32) -> Option<&ConstVal> {
@@ -230,15 +252,23 @@ impl<'p> Builder<'p> {
         self.graph.node_weight(i).ok_or_else(|| CompileError::internal("dangling graph node"))
     }
 
+    /// The `unknown` operand `site` of the pack, as a constant child of its own.
+    pub(crate) fn unknown(&mut self, site: ExprId) -> Result<Child, CompileError> {
+        let c = self.consts.unknown_at(site);
+        self.intern(GOp::Const(c), 0)
+    }
+
     /// A constant child.
     pub(crate) fn constant(&mut self, v: ConstVal) -> Result<Child, CompileError> {
         let c = self.consts.intern(v);
         self.intern(GOp::Const(c), 0)
     }
 
+    /// The value of a constant child; `None` for other nodes and for an `unknown` operand of
+    /// the pack, which is never folded.
     fn const_of(&self, c: Child) -> Option<&ConstVal> {
         match self.graph.node_weight(c.node).map(|n| &n.op) {
-            Some(GOp::Const(i)) => self.consts.get(*i),
+            Some(GOp::Const(i)) if self.consts.site(*i).is_none() => self.consts.get(*i),
             _ => None,
         }
     }

@@ -15,7 +15,7 @@ use super::CompileError;
 use super::build::{Builder, Child, GOp, Off, RegionId};
 use super::program::{Body, Node, Op, Operand};
 use super::value::ConstVal;
-use crate::hir::Pack;
+use crate::hir::{ExprId, Pack};
 
 /// The folded graph laid out flat: what the schedule and the program are built from.
 #[derive(Debug)]
@@ -27,6 +27,8 @@ pub(crate) struct Layout {
     /// The operands of `and`/`or` nodes (ranges in [`Op::And`], [`Op::Or`]).
     pub(crate) operands: Vec<Operand>,
     pub(crate) consts: Vec<ConstVal>,
+    /// Parallel to `consts`: the `unknown` operand of the pack a constant stands for.
+    pub(crate) unknown_sites: Vec<Option<ExprId>>,
     /// The node lists of nested scans (ranges into `sub_nodes`).
     pub(crate) subs: Vec<(u32, u32)>,
     pub(crate) sub_nodes: Vec<u32>,
@@ -216,6 +218,7 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<La
         nodes,
         operands: f.operands,
         consts: b.consts.list.clone(),
+        unknown_sites: b.consts.sites.clone(),
         subs,
         sub_nodes,
         roots,

@@ -76,27 +76,6 @@ pub(crate) fn const_of_value(v: &Value, symbols: &Symbols) -> Result<ConstVal, C
     })
 }
 
-/// Children of a hir expression (define references excluded).
-fn hir_children(e: &Expr) -> Vec<ExprId> {
-    match e {
-        Expr::Lit(_)
-        | Expr::Param(_)
-        | Expr::Define(_)
-        | Expr::Field { .. }
-        | Expr::Has { .. }
-        | Expr::Unknown
-        | Expr::Observed(_) => Vec::new(),
-        Expr::Not(a) => vec![*a],
-        Expr::And(a, b) | Expr::Or(a, b) => vec![*a, *b],
-        Expr::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
-        Expr::In { elem, list } => vec![*elem, *list],
-        Expr::Intersects { lhs, rhs } => vec![*lhs, *rhs],
-        Expr::Match { subject, .. } => vec![*subject],
-        Expr::Quant { body, .. } => body.iter().copied().collect(),
-        Expr::CountCmp { body, n, .. } => body.iter().copied().chain([*n]).collect(),
-    }
-}
-
 /// Runs `f` on every expression of the arena in post-order (children first), without recursion.
 /// `f(e, children_values)` computes a value from the children's values.
 fn post_order<T: Clone>(
@@ -112,7 +91,7 @@ fn post_order<T: Clone>(
             continue;
         }
         let e = pack.expr(id).ok_or_else(|| CompileError::internal("expression id out of range"))?;
-        let kids = hir_children(e);
+        let kids = e.children();
         if !expanded {
             stack.push((id, true));
             for k in kids.iter().rev() {
@@ -204,7 +183,7 @@ fn define_order(pack: &Pack) -> Result<Vec<DefineId>, CompileError> {
             if let Expr::Define(r) = e {
                 out.push(*r);
             }
-            stack.extend(hir_children(e));
+            stack.extend(e.children());
         }
         deps.push(out);
     }
@@ -378,7 +357,7 @@ impl Lowerer<'_, '_> {
                 .copied()
                 .flatten()
                 .ok_or_else(|| CompileError::internal("define used before it is lowered")),
-            Expr::Unknown => self.b.constant(ConstVal::Bool(B3::U)),
+            Expr::Unknown => self.b.unknown(id),
             Expr::Observed(k) => self.b.mk(GOp::Observed(k), 0),
             Expr::Field { scope, kind, field } => {
                 self.field_region_check(ctx, scope, kind)?;

@@ -10,7 +10,7 @@ use super::freeze::Layout;
 use super::schedule::Plan;
 use super::symbols::Symbols;
 use super::value::{ConstVal, Scalar};
-use crate::hir::{CmpOp, FieldId, KindId};
+use crate::hir::{CmpOp, ExprId, FieldId, KindId};
 
 /// An operand of a node, relative to the node's region.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,6 +87,8 @@ pub struct Program {
     pub(crate) nodes: Vec<Node>,
     pub(crate) operands: Vec<Operand>,
     pub(crate) consts: Vec<ConstVal>,
+    /// Per constant: the `unknown` operand of the pack it stands for, if any.
+    pub(crate) unknown_sites: Vec<Option<ExprId>>,
     /// Per constant: when it is a string or a list of strings, its literal symbols as a bitset.
     pub(crate) sets: Vec<Option<Box<[u64]>>>,
     /// Nodes computed once per app, in execution order.
@@ -115,6 +117,7 @@ impl Program {
             nodes,
             operands,
             consts,
+            unknown_sites,
             subs,
             sub_nodes,
             roots,
@@ -132,6 +135,7 @@ impl Program {
             nodes,
             operands,
             consts,
+            unknown_sites,
             sets,
             top,
             subs,
@@ -144,6 +148,11 @@ impl Program {
             stats,
             plan,
         }
+    }
+
+    /// The `unknown` operand of the pack that constant `c` stands for, if any.
+    pub(crate) fn unknown_site(&self, c: u32) -> Option<ExprId> {
+        self.unknown_sites.get(c as usize).copied().flatten()
     }
 
     /// Every string literal of the pack (params included), interned: read evidence with these.

@@ -32,6 +32,7 @@ use crate::hir::{FieldId, KindId, Verdict};
 use crate::outcome::{Outcome, Outcomes};
 use crate::profile::Profile;
 
+mod explain;
 mod groups;
 mod kernels;
 mod probe;
@@ -58,7 +59,21 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
 
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe)
+    evaluate_in(program, evidence, scratch, &mut NoProbe, false)
+}
+
+/// [`evaluate`], also explaining every verdict that is not a failure (docs/language.md, "Why
+/// inconclusive"): a walk over the computed nodes per inconclusive or passed indicator.
+pub fn evaluate_explained(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
+    evaluate_in(program, evidence, scratch, &mut NoProbe, true)
+}
+
+/// [`evaluate_explained`] with this thread's scratch buffers.
+pub fn evaluate_explained_once(program: &Program, evidence: &Evidence) -> Outcomes {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => evaluate_explained(program, evidence, &mut scratch),
+        Err(_) => evaluate_explained(program, evidence, &mut Scratch::new()),
+    })
 }
 
 /// [`evaluate`], also adding to `profile` how often each node ran and the time it took (see
@@ -71,10 +86,16 @@ pub fn evaluate_profiled(
     profile: &mut Profile,
 ) -> Outcomes {
     profile.fit(program);
-    evaluate_in(program, evidence, scratch, &mut Timed { profile, program })
+    evaluate_in(program, evidence, scratch, &mut Timed { profile, program }, false)
 }
 
-fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut Scratch, probe: &mut P) -> Outcomes {
+fn evaluate_in<P: Probe>(
+    program: &Program,
+    evidence: &Evidence,
+    scratch: &mut Scratch,
+    probe: &mut P,
+    explain: bool,
+) -> Outcomes {
     let start = probe.mark();
     scratch::prepare(program, evidence, scratch);
     let Scratch {
@@ -131,7 +152,8 @@ fn evaluate_in<P: Probe>(program: &Program, evidence: &Evidence, scratch: &mut S
             B3::U => Verdict::Inconclusive,
         };
         let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
-        indicators.push(Outcome { verdict, witnesses });
+        let explanation = if explain && v != B3::T { Some(Box::new(run.explain(&mut bufs, root, v))) } else { None };
+        indicators.push(Outcome { verdict, witnesses, explanation });
         since = probe.verdict(index, since);
     }
     probe.finish(&run);

@@ -90,7 +90,7 @@ fn expected_outcome(pack: &Pack, ind: &Json) -> Outcome {
         })
         .collect();
     witnesses.sort();
-    Outcome { verdict, witnesses }
+    Outcome { verdict, witnesses, explanation: None }
 }
 
 fn run_example(name: &str) {
