@@ -96,6 +96,10 @@ pub struct EvalArgs {
     /// share and the hottest nodes, sorted by cost (scores on one thread).
     #[arg(long)]
     pub profile: bool,
+    /// Explain every verdict that is not a failure in the JSON reports (member `explanation`;
+    /// the text format always does).
+    #[arg(long)]
+    pub explain: bool,
     /// Evidence files (`.jsonl` for a batch), or `-` for standard input.
     #[arg(required = true, value_name = "EVIDENCE")]
     pub evidence: Vec<String>,

@@ -66,6 +66,8 @@ pub struct Engine {
     params: ParamValues,
     program: Arc<Program>,
     files: Files,
+    /// Whether reports explain the verdicts that are not failures.
+    explain: bool,
 }
 
 impl Engine {
@@ -117,7 +119,7 @@ impl Engine {
         let program = compile::compile(&pack, &params)?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        Ok(Engine { id, pack, template, params, program: Arc::new(program), files })
+        Ok(Engine { id, pack, template, params, program: Arc::new(program), files, explain: false })
     }
 
     /// The same pack compiled with `NAME=VALUE` param overrides applied to the defaults.
@@ -131,7 +133,21 @@ impl Engine {
         if params == self.params {
             return Ok(self.clone());
         }
-        Engine::compile(self.pack.clone(), self.template.clone(), params, self.files.clone())
+        let mut engine = Engine::compile(self.pack.clone(), self.template.clone(), params, self.files.clone())?;
+        engine.explain = self.explain;
+        Ok(engine)
+    }
+
+    /// The same engine, whose reports explain (`true`) or do not explain every verdict that is
+    /// not a failure (docs/language.md, "Why inconclusive"). Off by default: explaining costs a
+    /// walk per inconclusive or passed indicator.
+    pub fn explaining(&self, explain: bool) -> Engine {
+        Engine { explain, ..self.clone() }
+    }
+
+    /// Whether reports explain verdicts.
+    pub fn explains(&self) -> bool {
+        self.explain
     }
 
     /// The checked pack.
@@ -171,7 +187,11 @@ impl Engine {
 
     /// Scores validated evidence.
     pub fn evaluate(&self, evidence: &Evidence) -> Report {
-        let outcomes = crate::eval::evaluate_once(&self.program, evidence);
+        let outcomes = if self.explain {
+            crate::eval::evaluate_explained_once(&self.program, evidence)
+        } else {
+            crate::eval::evaluate_once(&self.program, evidence)
+        };
         build_report(&self.template, evidence, &outcomes)
     }
 
@@ -179,6 +199,13 @@ impl Engine {
     /// (without the newline): the bytes `serde_json::to_writer(&engine.evaluate(evidence))`
     /// gives, written without building the [`Report`].
     pub fn evaluate_into_json(&self, evidence: &Evidence, out: &mut Vec<u8>) {
+        if self.explain {
+            let mark = out.len();
+            if serde_json::to_writer(&mut *out, &self.evaluate(evidence)).is_err() {
+                out.truncate(mark);
+            }
+            return;
+        }
         let outcomes = crate::eval::evaluate_once(&self.program, evidence);
         crate::report::write_report(&self.template, evidence, &outcomes, out);
     }

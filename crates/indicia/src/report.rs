@@ -8,7 +8,10 @@
 //! Risk is computed from the exact decimal weights as written, so that rounding is exact:
 //! `100 × 1/16 = 6.25` gives `6.3`.
 
+mod explain;
 mod json;
+
+pub use explain::{ExplanationReport, MissingRef, UnknownSite};
 
 use std::sync::Arc;
 
@@ -111,6 +114,10 @@ pub struct IndicatorReport {
     pub verdict: Verdict,
     /// The facts that made it fail (empty unless it failed), sorted by kind name then index.
     pub witnesses: Vec<WitnessRef>,
+    /// Why it did not fail, when explanations were asked for (not a member of the
+    /// specification's report; docs/report.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<ExplanationReport>,
 }
 
 /// A witness in the report: a fact named by its kind and index.
@@ -139,6 +146,8 @@ pub struct ReportTemplate {
     scaled: Option<Vec<u128>>,
     /// The constant parts of the report's compact JSON.
     fragments: json::Fragments,
+    /// Kind, field and `unknown` names for explanations.
+    names: explain::Names,
 }
 
 impl ReportTemplate {
@@ -179,6 +188,7 @@ impl ReportTemplate {
                     refs: indicator.refs.iter().map(|r| Arc::from(r.as_str())).collect(),
                     verdict: Verdict::Pass,
                     witnesses: Vec::new(),
+                    explanation: None,
                 };
                 (report, slot)
             })
@@ -202,6 +212,7 @@ impl ReportTemplate {
             scaled: scale_weights(&weights),
             weights,
             fragments: json::Fragments::default(),
+            names: explain::Names::new(pack),
         };
         template.fragments = json::Fragments::new(&template);
         template
@@ -235,6 +246,7 @@ pub fn build_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
                         index,
                     })
                     .collect(),
+                explanation: outcome.explanation.as_ref().map(|e| template.names.report(e)),
                 ..indicator.clone()
             }
         })

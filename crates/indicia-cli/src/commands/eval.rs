@@ -21,6 +21,7 @@ pub fn run(args: &EvalArgs) -> Status {
         Ok(engine) => engine,
         Err(status) => return status,
     };
+    let engine = engine.explaining(args.explain || args.format == ReportFormat::Text);
     if args.profile {
         return run_profiled(args, &engine);
     }

@@ -12,6 +12,7 @@ pub fn run(args: &ScanCommandArgs) -> Status {
         Ok(engine) => engine,
         Err(status) => return status,
     };
+    let engine = engine.explaining(true);
     let evidence = match crate::commands::extract::scan_evidence(&args.scan) {
         Ok(evidence) => evidence,
         Err(error) => {

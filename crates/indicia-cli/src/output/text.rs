@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use indicia::Report;
+use indicia::report::{ExplanationReport, WitnessRef};
 use indicia::evidence::Evidence;
 use indicia::hir::{Pack, Verdict};
 
@@ -84,24 +85,87 @@ pub fn render_report(pack: &Pack, evidence: &Evidence, report: &Report) -> Strin
             indicator.weight
         );
         for witness in &indicator.witnesses {
-            let fact = pack
-                .schema
-                .kind_id(&witness.kind)
-                .map(|kind| evidence.fact_json(&pack.schema, kind, witness.index as usize))
-                .map(|v| v.to_string())
-                .unwrap_or_default();
-            let _ = writeln!(out, "      {}[{}] {fact}", witness.kind, witness.index);
+            let _ = writeln!(out, "      {}", fact_line(pack, evidence, witness));
         }
     }
-    let inconclusive: Vec<&str> =
-        report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).map(|i| &*i.id).collect();
+    let inconclusive: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).collect();
     if !inconclusive.is_empty() {
-        let _ = writeln!(out, "\n  inconclusive (missing evidence): {}", inconclusive.join(", "));
+        let _ = writeln!(out, "\n  inconclusive indicators (what keeps each from a verdict):");
+    }
+    for indicator in inconclusive {
+        let _ = writeln!(
+            out,
+            "  ? {}  {}  [{}, weight {}]",
+            indicator.id,
+            indicator.title,
+            indicator.severity.name(),
+            indicator.weight
+        );
+        if let Some(e) = &indicator.explanation {
+            explanation_lines(&mut out, pack, evidence, e);
+        }
+    }
+    let passed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Pass).collect();
+    if !passed.is_empty() {
+        let _ = writeln!(out, "\n  passed indicators:");
+    }
+    for indicator in passed {
+        let reason = indicator.explanation.as_ref().map(pass_reason).unwrap_or_default();
+        let _ = writeln!(out, "  ✓ {}  {}{reason}", indicator.id, indicator.title);
     }
     for warning in &report.warnings {
         let _ = writeln!(out, "  warning: {warning}");
     }
     out
+}
+
+/// A fact as `kind[index] {fields}`.
+fn fact_line(pack: &Pack, evidence: &Evidence, fact: &WitnessRef) -> String {
+    let json = pack
+        .schema
+        .kind_id(&fact.kind)
+        .map(|kind| evidence.fact_json(&pack.schema, kind, fact.index as usize))
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    format!("{}[{}] {json}", fact.kind, fact.index)
+}
+
+/// The lines of an inconclusive indicator's explanation.
+fn explanation_lines(out: &mut String, pack: &Pack, evidence: &Evidence, e: &ExplanationReport) {
+    if !e.unobserved.is_empty() {
+        let _ = writeln!(out, "      not observed: {}", e.unobserved.join(", "));
+    }
+    for m in &e.missing {
+        let _ = writeln!(out, "      missing: {}[{}].{}", m.kind, m.index, m.field);
+    }
+    for u in &e.unknowns {
+        let _ = writeln!(
+            out,
+            "      no conclusion on purpose: `unknown` in {} {} ({}:{})",
+            u.owner, u.name, u.file, u.line
+        );
+    }
+    for fact in &e.undecided {
+        let _ = writeln!(out, "      undecided: {}", fact_line(pack, evidence, fact));
+    }
+    for fact in &e.supporting {
+        let _ = writeln!(out, "      could fail through: {}", fact_line(pack, evidence, fact));
+    }
+}
+
+/// The one-line reason of a passed indicator: ` — decided by K, …; K, … not observed`.
+fn pass_reason(e: &ExplanationReport) -> String {
+    let mut parts = Vec::new();
+    if !e.decided.is_empty() {
+        parts.push(format!("decided by the {} facts", e.decided.join(", ")));
+    }
+    if !e.unobserved.is_empty() {
+        parts.push(format!("{} not observed", e.unobserved.join(", ")));
+    }
+    if parts.is_empty() {
+        return " — false whatever the evidence".to_string();
+    }
+    format!(" — {}", parts.join("; "))
 }
 
 /// The closing table over several apps.
