@@ -171,9 +171,7 @@ impl Interp<'_> {
                     return Some(RVal::Bool(false));
                 }
                 match (x?, y?) {
-                    (RVal::List(a), RVal::List(b)) => {
-                        Some(RVal::Bool(a.iter().any(|x| b.iter().any(|y| equal(x, y)))))
-                    }
+                    (RVal::List(a), RVal::List(b)) => Some(RVal::Bool(a.iter().any(|x| b.iter().any(|y| equal(x, y))))),
                     _ => Some(RVal::Unknown),
                 }
             }
@@ -266,10 +264,8 @@ impl Interp<'_> {
         let Some(e) = self.expr(id) else { return };
         let d = depth + 1;
         match e {
-            Expr::Observed(k) => {
-                if !self.observed(*k) {
-                    out.unobserved.insert(*k);
-                }
+            Expr::Observed(k) if !self.observed(*k) => {
+                out.unobserved.insert(*k);
             }
             Expr::Define(def) => {
                 if let Some(def) = self.pack.defines.get(def.index()) {
@@ -285,10 +281,10 @@ impl Interp<'_> {
                     return;
                 }
                 for c in [*a, *b] {
-                    if let RVal::Bool(x) = self.eval(c, env, d) {
-                        if all || x == value {
-                            self.decision_walk(c, env, x, d, out);
-                        }
+                    if let RVal::Bool(x) = self.eval(c, env, d)
+                        && (all || x == value)
+                    {
+                        self.decision_walk(c, env, x, d, out);
                     }
                 }
             }

@@ -8,9 +8,9 @@
 use std::fmt::Write as _;
 
 use indicia::Report;
-use indicia::report::{ExplanationReport, WitnessRef};
 use indicia::evidence::Evidence;
 use indicia::hir::{Pack, Verdict};
+use indicia::report::{ExplanationReport, WitnessRef};
 
 /// One row of the closing table.
 #[derive(Clone, Debug)]

@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use super::witness::WitnessBufs;
 use super::{Run, Val};
 use crate::compile::value::{B3, ConstVal, Scalar};
-use crate::hir::CmpOp;
 use crate::compile::{Body, Op, Operand, Program};
+use crate::hir::CmpOp;
 use crate::outcome::{Explanation, ExplanationSets, MissingField, Witness};
 
 /// The walks' state: what was found, and the nodes already visited.
@@ -53,7 +53,6 @@ impl Run<'_> {
             Some(i) => self.bit(n, i),
         }
     }
-
 
     /// The unknown walk from the unknown operand `o`.
     fn unknown_operand(&mut self, w: &mut WitnessBufs<'_>, walk: &mut Walk, o: &Operand, at: Option<usize>, pos: bool) {
@@ -152,10 +151,8 @@ impl Run<'_> {
     /// The decision walk from the operand `o`, whose value at `at` is true or false.
     fn decision_operand(&self, walk: &mut Walk, o: &Operand, at: Option<usize>) {
         match o {
-            Operand::Observed(k) => {
-                if !self.is_observed(*k) {
-                    walk.sets.unobserved.insert(*k);
-                }
+            Operand::Observed(k) if !self.is_observed(*k) => {
+                walk.sets.unobserved.insert(*k);
             }
             Operand::Top(n) => self.decision_node(walk, *n, None),
             Operand::Vector(n) => self.decision_node(walk, *n, at),

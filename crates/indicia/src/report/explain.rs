@@ -112,7 +112,8 @@ impl Names {
     }
 
     fn facts(&self, facts: &[Witness]) -> Vec<WitnessRef> {
-        let mut out: Vec<WitnessRef> = facts.iter().map(|w| WitnessRef { kind: self.kind(w.kind), index: w.index }).collect();
+        let mut out: Vec<WitnessRef> =
+            facts.iter().map(|w| WitnessRef { kind: self.kind(w.kind), index: w.index }).collect();
         out.sort();
         out
     }
@@ -138,7 +139,8 @@ impl Names {
             })
             .collect();
         missing.sort();
-        let mut unknowns: Vec<UnknownSite> = e.unknowns.iter().filter_map(|id| self.unknowns.get(id).cloned()).collect();
+        let mut unknowns: Vec<UnknownSite> =
+            e.unknowns.iter().filter_map(|id| self.unknowns.get(id).cloned()).collect();
         unknowns.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         unknowns.dedup();
         ExplanationReport {
