@@ -124,7 +124,7 @@ impl Interp<'_> {
         let d = depth + 1;
         let c = |x: ExprId| self.constant(x, d);
         let empty = |x: &Option<RVal>| matches!(x, Some(RVal::List(items)) if items.is_empty());
-        let never_unknown = |x: ExprId, v: &Option<RVal>| match self.expr(x) {
+        let never_unknown = |x: ExprId, v: &Option<RVal>| match self.expr(self.through_defines(x)) {
             Some(Expr::Field { kind, field, .. }) => {
                 self.pack.schema.kind(*kind).and_then(|k| k.field(*field)).is_some_and(|f| !f.optional)
             }
@@ -181,6 +181,20 @@ impl Interp<'_> {
             },
             _ => None,
         }
+    }
+
+    /// `id`, or the body of the define it names, through chains of defines.
+    fn through_defines(&self, mut id: ExprId) -> ExprId {
+        for _ in 0..=self.pack.defines.len() {
+            match self.expr(id) {
+                Some(Expr::Define(d)) => match self.pack.defines.get(d.index()) {
+                    Some(def) => id = def.body,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        id
     }
 
     /// The unknown walk from `id`, evaluated in `env`; `pos` when reached from the root through
