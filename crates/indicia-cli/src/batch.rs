@@ -224,8 +224,12 @@ fn write_pieces(
         waiting.insert(arrived.sequence, arrived);
         while let Some(Scored { piece, bytes, .. }) = waiting.remove(&next) {
             next += 1;
-            // A closed pipe (e.g. `| head`) ends the batch quietly.
-            if stdout.write_all(&piece.stdout).is_err() {
+            // A closed pipe (e.g. `| head`) ends the batch quietly; another failed write ends it
+            // with a message and exit 2 (crate::stdio).
+            let written = stdout.write_all(&piece.stdout);
+            let failed = written.is_err();
+            crate::stdio::record(written, "standard output");
+            if failed {
                 break 'receive;
             }
             for line in &piece.stderr {
@@ -236,11 +240,16 @@ fn write_pieces(
             progress.advance(bytes, piece.apps);
             let _ = tokens.send(piece.stdout);
         }
-        if waiting.is_empty() && stdout.flush().is_err() {
-            break;
+        if waiting.is_empty() {
+            let flushed = stdout.flush();
+            let failed = flushed.is_err();
+            crate::stdio::record(flushed, "standard output");
+            if failed {
+                break;
+            }
         }
     }
-    let _ = stdout.flush();
+    crate::stdio::record(stdout.flush(), "standard output");
     progress.finish();
     (status, rows)
 }

@@ -2,7 +2,7 @@
 //! [`run`]; tests drive the same functions without spawning a process.
 //!
 //! One module per subcommand under [`commands`]; [`cli`] declares the arguments, [`exit`] the exit
-//! statuses, [`pack`] how a command gets its pack, [`output`] the text report, [`batch`] the
+//! statuses, [`stdio`] how every command writes, [`pack`] how a command gets its pack, [`output`] the text report, [`batch`] the
 //! pipeline that scores a batch of evidence lines.
 
 pub mod batch;
@@ -12,13 +12,14 @@ pub mod exit;
 pub mod output;
 pub mod pack;
 pub mod progress;
+pub mod stdio;
 
 use cli::{Cli, Command};
 use exit::Status;
 
-/// Runs one parsed command line and returns its exit status.
+/// Runs one parsed command line and returns its exit status (2 after a failed write, see [`stdio`]).
 pub fn run(cli: &Cli) -> Status {
-    match &cli.command {
+    let status = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Test(args) => commands::test::run(args),
@@ -28,5 +29,6 @@ pub fn run(cli: &Cli) -> Status {
         Command::Scan(args) => commands::scan::run(args),
         Command::Gen(args) => commands::r#gen::run(args),
         Command::Decide(args) => commands::decide::run(args),
-    }
+    };
+    stdio::settle(status)
 }

@@ -24,7 +24,7 @@ pub fn load_engine_with_params(path: Option<&Path>, overrides: &[String]) -> Res
     let engine = load_engine(path, DiagnosticFormat::Human)?;
     let params = indicia::params::check_overrides(engine.pack(), overrides).map_err(|errors| {
         for error in errors {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
         }
         Status::Usage
     })?;
@@ -35,7 +35,7 @@ pub fn load_engine_with_params(path: Option<&Path>, overrides: &[String]) -> Res
 pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Status {
     match error {
         EngineError::Load(_) => {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
             Status::Usage
         }
         EngineError::Check(indicia::CheckFailure { sources, diagnostics }) => {
@@ -43,7 +43,7 @@ pub fn report_engine_error(error: &EngineError, format: DiagnosticFormat) -> Sta
             Status::Failure
         }
         EngineError::Compile(_) | EngineError::Param(_) => {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
             Status::Failure
         }
     }
@@ -56,8 +56,8 @@ pub fn print_diagnostics(
     format: DiagnosticFormat,
 ) {
     match format {
-        DiagnosticFormat::Human => eprint!("{}", render::render_human(sources, diagnostics)),
-        DiagnosticFormat::Plain => eprint!("{}", render::render_plain(sources, diagnostics)),
-        DiagnosticFormat::Json => println!("{}", render::render_json(sources, diagnostics)),
+        DiagnosticFormat::Human => crate::err!("{}", render::render_human(sources, diagnostics)),
+        DiagnosticFormat::Plain => crate::err!("{}", render::render_plain(sources, diagnostics)),
+        DiagnosticFormat::Json => crate::outln!("{}", render::render_json(sources, diagnostics)),
     }
 }

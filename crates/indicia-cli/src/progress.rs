@@ -46,8 +46,8 @@ impl Progress {
     /// Prints `line` on standard error, above the bar.
     pub fn eprintln(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| crate::errln!("{line}")),
+            None => crate::errln!("{line}"),
         }
     }
 

@@ -3,7 +3,7 @@
 //! Inputs are read and scored in order. A `.jsonl` file (and standard input that is not one
 //! JSON object) is a batch, streamed through the pipeline of [`crate::batch`].
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Read};
 use std::sync::atomic::Ordering;
 
 use indicia::Engine;
@@ -40,7 +40,7 @@ fn run_profiled(args: &EvalArgs, engine: &Engine) -> Status {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
     let status = score_inputs(args, engine, pool.as_ref());
     if let Some(profile) = PROFILE.lock().ok().and_then(|mut slot| slot.take()) {
-        eprint!("{}", profile.render(engine.program(), engine.pack()));
+        crate::err!("{}", profile.render(engine.program(), engine.pack()));
     }
     status
 }
@@ -86,7 +86,7 @@ impl<'a> Session<'a> {
     }
 
     fn unreadable(&mut self, input: &str, error: &std::io::Error) {
-        eprintln!("error: cannot read `{input}`: {error}");
+        crate::errln!("error: cannot read `{input}`: {error}");
         self.status.merge(Status::Usage);
     }
 
@@ -95,11 +95,9 @@ impl<'a> Session<'a> {
         let mut piece = Piece::default();
         let line = first_content_line(bytes);
         piece.score(self.engine, self.format, name, line, bytes, alone);
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        let _ = stdout.write_all(&piece.stdout);
+        crate::stdio::out_bytes(&piece.stdout);
         for line in &piece.stderr {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
         self.take(piece);
     }
@@ -155,7 +153,7 @@ impl<'a> Session<'a> {
 
     fn finish(self) -> Status {
         if self.format == ReportFormat::Text && self.rows.len() > 1 {
-            print!("{}", text::closing_table(self.engine.pack(), &self.rows));
+            crate::out!("{}", text::closing_table(self.engine.pack(), &self.rows));
         }
         self.status
     }

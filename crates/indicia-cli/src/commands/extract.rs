@@ -157,7 +157,7 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
 pub fn run(args: &ExtractArgs) -> Status {
     let sources = sources(args);
     if sources.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: no source given (use --apk, --ipa, --manifest, --plist, --privacy-manifest, --har, --pcap, --mobsf, --privacy-report, --appops, --package-dump or --frida-log)"
         );
         return Status::Usage;
@@ -165,19 +165,19 @@ pub fn run(args: &ExtractArgs) -> Status {
     let options = match options(&args.options) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return Status::Usage;
         }
     };
     let out = extract_all(&sources, &options, args.options.app_id.as_deref());
     for e in &out.errors {
-        eprintln!("error: {e}");
+        crate::errln!("error: {e}");
     }
     let Some(merged) = out.merged else {
         return Status::Usage;
     };
     for w in &merged.warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     let text = if args.compact {
         serde_json::to_string(&merged.evidence)
@@ -185,9 +185,9 @@ pub fn run(args: &ExtractArgs) -> Status {
         serde_json::to_string_pretty(&merged.evidence)
     };
     match text {
-        Ok(text) => println!("{text}"),
+        Ok(text) => crate::outln!("{text}"),
         Err(e) => {
-            eprintln!("error: cannot write the evidence: {e}");
+            crate::errln!("error: cannot write the evidence: {e}");
             return Status::Usage;
         }
     }
@@ -211,7 +211,7 @@ pub fn scan_evidence(args: &ScanArgs) -> Result<serde_json::Value, String> {
     }
     let merged = out.merged.ok_or_else(|| "no evidence was produced".to_owned())?;
     for w in &merged.warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}");
     }
     Ok(merged.evidence)
 }

@@ -1,6 +1,6 @@
 //! `indicia fmt [--check] PATH...`: rewrite `.ind` files in canonical form.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use indicia_syntax::text::Decoded;
@@ -21,7 +21,7 @@ pub fn run(args: &FmtArgs) -> Status {
         let files = match collect_ind_files(path) {
             Ok(files) => files,
             Err(error) => {
-                eprintln!("error: cannot read `{arg}`: {error}");
+                crate::errln!("error: cannot read `{arg}`: {error}");
                 status.merge(Status::Usage);
                 continue;
             }
@@ -36,7 +36,7 @@ pub fn run(args: &FmtArgs) -> Status {
 fn format_stdin(check: bool) -> Status {
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("error: cannot read standard input: {error}");
+        crate::errln!("error: cannot read standard input: {error}");
         return Status::Usage;
     }
     let decoded = Decoded::new(bytes);
@@ -44,11 +44,11 @@ fn format_stdin(check: bool) -> Status {
         Ok(formatted) => {
             if check {
                 if formatted != decoded.text {
-                    println!("-");
+                    crate::outln!("-");
                     return Status::Failure;
                 }
             } else {
-                print!("{formatted}");
+                crate::out!("{formatted}");
             }
             Status::Success
         }
@@ -56,11 +56,7 @@ fn format_stdin(check: bool) -> Status {
             // Left as it is, byte for byte: a filter (`indicia fmt - < a.ind > b.ind`) must not lose
             // the text, even when it is not UTF-8.
             if !check {
-                let bytes = decoded.into_bytes();
-                if let Err(error) = std::io::stdout().write_all(&bytes) {
-                    eprintln!("error: cannot write standard output: {error}");
-                    return Status::Usage;
-                }
+                crate::stdio::out_bytes(&decoded.into_bytes());
             }
             status
         }
@@ -71,7 +67,7 @@ fn format_file(path: &Path, check: bool) -> Status {
     let decoded = match std::fs::read(path) {
         Ok(bytes) => Decoded::new(bytes),
         Err(error) => {
-            eprintln!("error: cannot read `{}`: {error}", path.display());
+            crate::errln!("error: cannot read `{}`: {error}", path.display());
             return Status::Usage;
         }
     };
@@ -83,11 +79,11 @@ fn format_file(path: &Path, check: bool) -> Status {
         return Status::Success;
     }
     if check {
-        println!("{}", path.display());
+        crate::outln!("{}", path.display());
         return Status::Failure;
     }
     if let Err(error) = std::fs::write(path, formatted) {
-        eprintln!("error: cannot write `{}`: {error}", path.display());
+        crate::errln!("error: cannot write `{}`: {error}", path.display());
         return Status::Usage;
     }
     Status::Success
@@ -99,7 +95,7 @@ fn format_text(name: &str, text: &Decoded) -> Result<String, Status> {
     let report = |diagnostics: &[indicia_syntax::Diagnostic]| {
         let mut sources = SourceMap::new();
         sources.add(name, text.text.as_str());
-        eprint!("{}", render::render_human(&sources, diagnostics));
+        crate::err!("{}", render::render_human(&sources, diagnostics));
         Status::Failure
     };
     if let Some(not_utf8) = text.diagnostic(FileId(0)) {

@@ -27,15 +27,9 @@ pub fn run(args: &GenArgs) -> Status {
         }
         GenWhat::Evidence { facts, apps, seed } => write_evidence(&mut out, *facts, *apps, *seed),
     };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => Status::Success,
-        // A closed pipe (`| head`) ends the stream; it is not an error.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Status::Success,
-        Err(error) => {
-            eprintln!("error: cannot write the output: {error}");
-            Status::Usage
-        }
-    }
+    // A closed pipe (`| head`) ends the stream quietly; another failed write is exit 2 (crate::stdio).
+    crate::stdio::record(written.and_then(|()| out.flush()), "standard output");
+    Status::Success
 }
 
 /// Streams `apps` lines of evidence, generated block by block on every core.

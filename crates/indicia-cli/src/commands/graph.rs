@@ -11,17 +11,17 @@ pub fn run(args: &GraphArgs) -> Status {
     };
     let program = engine.program();
     if args.dot {
-        print!("{}", program.to_dot());
+        crate::out!("{}", program.to_dot());
         return Status::Success;
     }
     let stats = program.stats();
-    println!("indicators              {}", program.indicator_count());
-    println!("nodes before sharing    {}", stats.nodes_before_sharing);
-    println!("nodes after sharing     {}", stats.nodes_after_sharing);
-    println!("nodes after folding     {}", stats.nodes_after_folding);
-    println!("computed nodes          {}", stats.computed_nodes);
-    println!("scans                   {}", stats.scans);
-    println!("nested scans            {}", stats.nested_scans);
-    println!("sharing ratio           {:.2}", stats.sharing_ratio);
+    crate::outln!("indicators              {}", program.indicator_count());
+    crate::outln!("nodes before sharing    {}", stats.nodes_before_sharing);
+    crate::outln!("nodes after sharing     {}", stats.nodes_after_sharing);
+    crate::outln!("nodes after folding     {}", stats.nodes_after_folding);
+    crate::outln!("computed nodes          {}", stats.computed_nodes);
+    crate::outln!("scans                   {}", stats.scans);
+    crate::outln!("nested scans            {}", stats.nested_scans);
+    crate::outln!("sharing ratio           {:.2}", stats.sharing_ratio);
     Status::Success
 }

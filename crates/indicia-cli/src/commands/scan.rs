@@ -16,7 +16,7 @@ pub fn run(args: &ScanCommandArgs) -> Status {
     let evidence = match crate::commands::extract::scan_evidence(&args.scan) {
         Ok(evidence) => evidence,
         Err(error) => {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
             return if args.scan.app.exists() { Status::Failure } else { Status::Usage };
         }
     };
@@ -24,20 +24,20 @@ pub fn run(args: &ScanCommandArgs) -> Status {
     let evidence = match engine.read_evidence(bytes.as_bytes()) {
         Ok(evidence) => evidence,
         Err(error) => {
-            eprintln!("error: the extracted evidence does not fit the pack's schema: {error}");
+            crate::errln!("error: the extracted evidence does not fit the pack's schema: {error}");
             return Status::Failure;
         }
     };
     let report = engine.evaluate(&evidence);
     match args.format {
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => crate::outln!("{json}"),
             Err(error) => {
-                eprintln!("error: {error}");
+                crate::errln!("error: {error}");
                 return Status::Failure;
             }
         },
-        ReportFormat::Text => print!("{}", text::render_report(engine.pack(), &evidence, &report)),
+        ReportFormat::Text => crate::out!("{}", text::render_report(engine.pack(), &evidence, &report)),
     }
     Status::Success
 }

@@ -17,14 +17,14 @@ pub fn run(args: &TestArgs) -> Status {
             Ok(engine) => {
                 let run = run_tests(&engine);
                 for line in &run.failures {
-                    println!("{line}");
+                    crate::outln!("{line}");
                 }
                 total.merge(run);
             }
             Err(pack_status) => status.merge(pack_status),
         }
     }
-    println!("{}", total.summary_line());
+    crate::outln!("{}", total.summary_line());
     if total.failed > 0 {
         status.merge(Status::Failure);
     }

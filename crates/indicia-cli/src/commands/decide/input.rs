@@ -144,7 +144,7 @@ impl<'a> Decider<'a> {
                         }
                     }
                     Err(error) => {
-                        eprintln!("error: cannot read `{shown}`: {error}");
+                        crate::errln!("error: cannot read `{shown}`: {error}");
                         self.status.merge(Status::Usage);
                         break;
                     }
@@ -191,7 +191,7 @@ impl<'a> Decider<'a> {
     }
 
     fn reject(&mut self, source: &str, message: &str) {
-        eprintln!("{source}: rejected: {message}");
+        crate::errln!("{source}: rejected: {message}");
         let failed_pack = matches!(self.engine.get(), Some(Err(_)));
         self.status.merge(if failed_pack {
             self.engine.get().and_then(|r| r.as_ref().err().copied()).unwrap_or(Status::Failure)
@@ -201,7 +201,7 @@ impl<'a> Decider<'a> {
     }
 
     fn unreadable(&mut self, path: &Path, error: &std::io::Error) {
-        eprintln!("error: cannot read `{}`: {error}", path.display());
+        crate::errln!("error: cannot read `{}`: {error}", path.display());
         self.status.merge(Status::Usage);
     }
 }

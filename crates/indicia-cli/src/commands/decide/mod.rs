@@ -93,7 +93,7 @@ pub fn run(args: &DecideArgs) -> Status {
             match exported {
                 Ok(text) => text,
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    crate::errln!("error: {error}");
                     return Status::Failure;
                 }
             }
@@ -115,13 +115,13 @@ fn load_policy(args: &DecideArgs) -> Result<Policy, Status> {
             crate::pack::report_engine_error(&error, crate::cli::DiagnosticFormat::Human)
         }
         indicia::policy::PolicyError::NoPolicy(_) => {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
             Status::Usage
         }
     })?;
     let params = indicia::params::check_overrides(policy.engine().pack(), &args.params).map_err(|errors| {
         for error in errors {
-            eprintln!("error: {error}");
+            crate::errln!("error: {error}");
         }
         Status::Usage
     })?;
@@ -130,17 +130,10 @@ fn load_policy(args: &DecideArgs) -> Result<Policy, Status> {
         .map_err(|error| crate::pack::report_engine_error(&error, crate::cli::DiagnosticFormat::Human))
 }
 
-/// Writes the output; a closed pipe ends quietly, any other failure is exit 2.
+/// Writes the output; a closed pipe ends quietly, any other failure is exit 2 (see `crate::stdio`).
 fn write_out(bytes: &[u8]) -> Status {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Status::Success,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Status::Success,
-        Err(error) => {
-            eprintln!("error: cannot write the output: {error}");
-            Status::Usage
-        }
-    }
+    crate::stdio::out_bytes(bytes);
+    crate::stdio::settle(Status::Success)
 }
 
 /// A decision with where it came from (`FILE` or `FILE:LINE`), in input order.
