@@ -56,7 +56,9 @@ impl Selection {
             *entry = if self.is_allowlist() { *entry && listed } else { *entry || listed };
         }
         if skipped > 0 {
-            crate::errln!("note: {skipped} decision(s) of apps without an id or not on {platform} are not in the export");
+            crate::errln!(
+                "note: {skipped} decision(s) of apps without an id or not on {platform} are not in the export"
+            );
         }
         verdicts.into_iter().filter(|(_, listed)| *listed).map(|(app, _)| app.to_string()).collect()
     }

@@ -10,7 +10,6 @@ mod export;
 mod input;
 mod render;
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
