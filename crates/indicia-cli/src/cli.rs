@@ -48,6 +48,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Decide allow, review or deny per app with a policy, and export what an MDM imports.
     Decide(crate::commands::decide::DecideArgs),
+    /// Run the language server over standard input and output (for editors).
+    Lsp,
 }
 
 /// How diagnostics are printed.
@@ -78,6 +80,9 @@ pub struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     pub format: DiagnosticFormat,
+    /// Fail (exit 1) when there is a warning.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text] EVIDENCE...`

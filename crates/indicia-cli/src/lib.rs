@@ -29,6 +29,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Scan(args) => commands::scan::run(args),
         Command::Gen(args) => commands::r#gen::run(args),
         Command::Decide(args) => commands::decide::run(args),
+        Command::Lsp => commands::lsp::run(),
     };
     stdio::settle(status)
 }

@@ -27,7 +27,7 @@ pub fn diagnostics(analysis: &Analysis, file: FileId) -> Vec<lsp_types::Diagnost
     mine.into_iter()
         .map(|d| {
             let mut message = d.message.clone();
-            if let Some(label) = d.label.as_deref().filter(|l| !l.is_empty()) {
+            if let Some(label) = d.label.as_deref().filter(|l| !l.is_empty() && !d.message.contains(*l)) {
                 message.push_str(&format!(" ({label})"));
             }
             if let Some(help) = &d.help {

@@ -25,6 +25,7 @@ mod position;
 mod uri;
 mod workspace;
 
+use std::collections::HashSet;
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
@@ -86,7 +87,7 @@ pub fn run(connection: &Connection) -> Result<(), ServerError> {
     let init = serde_json::json!({ "capabilities": capabilities(), "serverInfo": info });
     connection.initialize_finish(id, init)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
-    let mut server = Server { workspace: Workspace::new(root_of(&params)), out: Vec::new() };
+    let mut server = Server { workspace: Workspace::new(root_of(&params)), out: Vec::new(), flagged: HashSet::new() };
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
@@ -118,6 +119,8 @@ struct Server {
     workspace: Workspace,
     /// Notifications to send after the current message.
     out: Vec<Message>,
+    /// The files whose last published diagnostics were not empty.
+    flagged: HashSet<PathBuf>,
 }
 
 /// A request's answer or its error.
@@ -264,13 +267,20 @@ impl Server {
         }
     }
 
-    /// Publishes the diagnostics of every file of the pack `path` belongs to.
+    /// Publishes the diagnostics of the files of the pack `path` belongs to: every file that
+    /// has some, every file that had some, and `path` itself.
     fn publish(&mut self, path: &Path) {
         let analysis = self.workspace.analyse(&self.workspace.pack_root(path));
         for (id, file) in analysis.sources.iter() {
-            let Some(uri) = uri::from_path(Path::new(&file.name)) else { continue };
-            let params =
-                PublishDiagnosticsParams { uri, diagnostics: features::diagnostics(&analysis, id), version: None };
+            let file_path = PathBuf::from(&file.name);
+            let diagnostics = features::diagnostics(&analysis, id);
+            let now = !diagnostics.is_empty();
+            let before = if now { !self.flagged.insert(file_path.clone()) } else { self.flagged.remove(&file_path) };
+            if !(now || before || file_path == path) {
+                continue;
+            }
+            let Some(uri) = uri::from_path(&file_path) else { continue };
+            let params = PublishDiagnosticsParams { uri, diagnostics, version: None };
             self.out.push(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)));
         }
     }

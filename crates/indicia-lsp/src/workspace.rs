@@ -9,7 +9,7 @@
 //!
 //! **Analysis.** The text of every file comes from the editor when the file is open, else from
 //! the disk. The pack is parsed and checked exactly as `indicia check` does (same diagnostics,
-//! same messages), and [`Index`] maps its names.
+//! same messages, warnings included), and [`Index`] maps its names.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ impl Workspace {
         let files: Vec<(FileId, ast::File)> = loaded.files.iter().map(|f| (f.id, f.ast.clone())).collect();
         let index = Index::build(files.iter().map(|(_, f)| f));
         let (sources, diagnostics) = match indicia::load::check_pack(loaded.clone()) {
-            Ok(pack) => (pack.sources, Vec::new()),
+            Ok(pack) => (pack.sources, pack.warnings),
             Err(failure) => (failure.sources, failure.diagnostics),
         };
         Analysis { sources, files, diagnostics, index }

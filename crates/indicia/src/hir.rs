@@ -579,6 +579,8 @@ pub struct Pack {
     pub patterns: Vec<Pattern>,
     /// The text of every file of the pack.
     pub sources: SourceMap,
+    /// The warnings the check found (`check::lint`), each with its code.
+    pub warnings: Vec<indicia_syntax::Diagnostic>,
 }
 
 impl Pack {

@@ -1,7 +1,8 @@
 //! `indicia check [PACK]... [--format human|json|plain]`: parse and type-check packs.
 //!
 //! The diagnostics of every pack named are gathered into one list and printed together, sorted
-//! by file, line and column, as cli.md asks of "all problems of a run".
+//! by file, line and column, as cli.md asks of "all problems of a run". Warnings (each with its
+//! code) are printed too; they fail the check only with `--deny-warnings`.
 
 use indicia::{Engine, EngineError};
 use indicia_syntax::{Diagnostic, FileId, SourceMap};
@@ -21,7 +22,15 @@ pub fn run(args: &CheckArgs) -> Status {
             None => indicia::builtin::try_engine(),
         };
         match built {
-            Ok(_) => {}
+            Ok(engine) => {
+                let warnings = &engine.pack().warnings;
+                if !warnings.is_empty() {
+                    if args.deny_warnings {
+                        status.merge(Status::Failure);
+                    }
+                    failures.push((engine.pack().sources.clone(), warnings.clone()));
+                }
+            }
             Err(EngineError::Check(indicia::CheckFailure { sources, diagnostics })) => {
                 status.merge(Status::Failure);
                 failures.push((sources, diagnostics));

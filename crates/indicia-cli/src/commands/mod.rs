@@ -7,5 +7,6 @@ pub mod extract;
 pub mod fmt;
 pub mod r#gen;
 pub mod graph;
+pub mod lsp;
 pub mod scan;
 pub mod test;

@@ -254,6 +254,7 @@ impl<'a> Checker<'a> {
         match target {
             Some(ValueRef::Const(i)) => match self.consts.get(i) {
                 Some(c) => {
+                    self.used_consts.insert(i);
                     let (ty, value) = (c.ty, c.value.clone());
                     Typed { ty, id: self.push(hir::Expr::Lit(value), span) }
                 }

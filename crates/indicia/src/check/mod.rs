@@ -19,6 +19,7 @@
 mod decls;
 mod defines;
 mod exprs;
+pub mod lint;
 mod names;
 mod patterns;
 mod types;
@@ -121,10 +122,14 @@ pub fn check(sources: SourceMap, files: &[(FileId, ast::File)], default_name: &s
     let indicators = checker.check_indicators();
     let tests = checker.check_tests();
     let standard = checker.check_standard();
+    if !checker.diags.iter().any(Diagnostic::is_error) {
+        checker.lint(files, &indicators, &tests);
+    }
     let Checker { diags, kind_info, categories, params, defines, exprs, expr_spans, patterns, .. } = checker;
     if diags.iter().any(Diagnostic::is_error) {
         return Err(CheckFailure { sources, diagnostics: diags });
     }
+    let warnings = diags;
     let schema = hir::Schema { kinds: kind_info.into_iter().map(names::KindInfo::into_hir).collect() };
     let name = standard.as_ref().map_or_else(|| default_name.to_string(), |s| s.name.clone());
     Ok(hir::Pack {
@@ -150,6 +155,7 @@ pub fn check(sources: SourceMap, files: &[(FileId, ast::File)], default_name: &s
         expr_spans,
         patterns,
         sources,
+        warnings,
     })
 }
 
@@ -230,6 +236,8 @@ struct Checker<'a> {
     /// The values namespace: consts, params and defines.
     values: HashMap<&'a str, Declared<ValueRef>>,
     consts: Vec<ConstInfo<'a>>,
+    /// The consts some expression uses (indices into `consts`), for the unused-const warning.
+    used_consts: std::collections::HashSet<usize>,
     params: Vec<ParamInfo<'a>>,
     defines: Vec<DefineInfo<'a>>,
     /// The indicator ids namespace.
@@ -262,6 +270,7 @@ impl<'a> Checker<'a> {
             categories: Vec::new(),
             values: HashMap::new(),
             consts: Vec::new(),
+            used_consts: std::collections::HashSet::new(),
             params: Vec::new(),
             defines: Vec::new(),
             indicator_ids: HashMap::new(),
