@@ -110,11 +110,34 @@ pub struct EvalArgs {
     pub evidence: Vec<String>,
 }
 
-/// `indicia test [PACK]...`
+/// `indicia test [PACK]... [-v] [--run PATTERN] [--format text|json] [--coverage]`
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// Pack directories or `.ind` files; none means the built-in pack.
     pub packs: Vec<PathBuf>,
+    /// List every test with its result and time.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Run only the tests whose name matches this regular expression.
+    #[arg(long, value_name = "PATTERN")]
+    pub run: Option<String>,
+    /// `text`, or `json`: one JSON record per test (with `--coverage`: the coverage report).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TestFormat,
+    /// Print which sub-conditions the fixtures made true, false and unknown, and which they
+    /// never reached, per file and line (instead of the per-test lines, which go to standard
+    /// error).
+    #[arg(long)]
+    pub coverage: bool,
+}
+
+/// How `indicia test` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Lines a person reads.
+    Text,
+    /// JSON.
+    Json,
 }
 
 /// `indicia fmt [--check] PATH...`

@@ -150,6 +150,12 @@ impl Engine {
         self.explain
     }
 
+    /// Another pack compiled with this engine's params and pack files (coverage's probes).
+    pub(crate) fn with_pack(&self, pack: Pack) -> Result<Engine, EngineError> {
+        let template = Arc::new(ReportTemplate::new(&pack));
+        Engine::compile(Arc::new(pack), template, self.params.clone(), self.files.clone())
+    }
+
     /// The checked pack.
     pub fn pack(&self) -> &Pack {
         &self.pack

@@ -12,6 +12,7 @@
 pub mod builtin;
 pub mod check;
 pub mod compile;
+pub mod coverage;
 pub mod engine;
 pub mod eval;
 pub mod evidence;

@@ -463,6 +463,7 @@ fn gen_pack(seed: u64) -> (Pack, ParamValues, Rng) {
         expr_spans: vec![Span::default(); n],
         patterns: g.patterns,
         sources: SourceMap::new(),
+        warnings: Vec::new(),
     };
     (pack, values, g.rng)
 }

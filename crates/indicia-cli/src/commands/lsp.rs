@@ -7,7 +7,7 @@ pub fn run() -> Status {
     match indicia_lsp::run_stdio() {
         Ok(()) => Status::Success,
         Err(error) => {
-            eprintln!("error: the language server stopped: {error}");
+            crate::stdio::err(format_args!("error: the language server stopped: {error}\n"));
             Status::Failure
         }
     }

@@ -393,7 +393,9 @@ fn plain_form(source: &str) -> Option<String> {
     if anchored_start && anchored_end && !wild {
         return Some(format!("== {}", quoted(&glob)));
     }
-    let glob = format!("{}{glob}{}", if anchored_start { "" } else { "*" }, if anchored_end { "" } else { "*" });
+    let lead = if anchored_start || glob.starts_with('*') { "" } else { "*" };
+    let tail = if anchored_end || glob.ends_with('*') { "" } else { "*" };
+    let glob = format!("{lead}{glob}{tail}");
     Some(format!("like {}", quoted(&glob)))
 }
 
@@ -490,6 +492,7 @@ mod tests {
         assert_eq!(plain_form("abc").as_deref(), Some("like \"*abc*\""));
         assert_eq!(plain_form("^com\\.tencent\\.").as_deref(), Some("like \"com.tencent.*\""));
         assert_eq!(plain_form("^a.*b$").as_deref(), Some("like \"a*b\""));
+        assert_eq!(plain_form("^com\\.tencent\\..*").as_deref(), Some("like \"com.tencent.*\""));
         assert_eq!(plain_form("a+"), None);
         assert_eq!(plain_form("(?i)abc"), None);
         assert_eq!(plain_form("^a\\*$"), None);
