@@ -10,9 +10,11 @@
 //!
 //! Coverage is computed by the engine itself, not by a second interpreter: for a condition `c`
 //! inside quantifiers over kinds `K1 … Kn`, three probe indicators are compiled,
-//! `any K1 where … any Kn where c` (fails when some instance is true),
-//! `… where not c` (some instance false) and `… where not (c or not c)` (inconclusive when some
-//! instance is unknown, never true). The probe pack is compiled with each test's params and
+//! `observed(K1) and any K1 where … (observed(Kn) and any Kn where c)` (fails when some instance
+//! is true), the same over `not c` (some instance false) and over `not (c or not c)`
+//! (inconclusive when some instance is unknown, never true). `observed` keeps a kind the evidence
+//! does not report at all (where `any` is unknown) from counting as an unknown instance: the
+//! condition was not reached there. The probe pack is compiled with each test's params and
 //! scored on each test's fixture, so coverage agrees with the evaluator by construction.
 
 use std::collections::BTreeMap;
@@ -154,7 +156,10 @@ fn probe_pack(pack: &Pack, probes: &[Probe]) -> Pack {
         for (suffix, body) in [("t", probe.cond), ("f", not_c), ("u", unknown)] {
             let mut when = body;
             for kind in probe.context.iter().rev() {
-                when = push(&mut out, Expr::Quant { quantifier: Quantifier::Any, kind: *kind, body: Some(when) }, span);
+                let any =
+                    push(&mut out, Expr::Quant { quantifier: Quantifier::Any, kind: *kind, body: Some(when) }, span);
+                let observed = push(&mut out, Expr::Observed(*kind), span);
+                when = push(&mut out, Expr::And(observed, any), span);
             }
             out.indicators.push(hir::Indicator {
                 id: format!("probe-{n:08}-{suffix}"),

@@ -16,7 +16,7 @@ mod tests {
         &["evidence"],
         &["eval", "outcome", "profile", "reference"],
         &["report"],
-        &["engine", "builtin", "testing", "gen", "policy"],
+        &["engine", "builtin", "testing", "coverage", "gen", "policy"],
     ];
 
     /// The layer of `module` (`a` or `a::b`; a listed `a::b` overrides its parent `a`).
