@@ -18,7 +18,7 @@ use super::value::ConstVal;
 use crate::hir::{ExprId, Pack};
 
 /// The folded graph laid out flat: what the schedule and the program are built from.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Layout {
     pub(crate) kind_names: Vec<String>,
     pub(crate) field_names: Vec<Vec<String>>,

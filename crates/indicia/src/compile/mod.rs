@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use crate::hir::{Pack, ParamValues};
+use freeze::Layout;
 
 mod build;
 mod dot;
@@ -29,6 +30,7 @@ mod lower;
 mod program;
 pub(crate) mod schedule;
 pub mod symbols;
+mod validate;
 pub mod value;
 
 pub use program::Program;
@@ -112,6 +114,22 @@ pub struct GraphStats {
 
 /// Compiles `pack` with `params` folded in as constants.
 pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileError> {
+    let (layout, symbols, sizes) = lay_out(pack, params)?;
+    Program::new(layout, Arc::new(symbols), sizes)
+}
+
+/// Node counts of the stages before the layout, for [`GraphStats`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sizes {
+    /// Expression nodes with define references expanded.
+    pub(crate) tree: u64,
+    /// Nodes of the hash-consed graph before folding.
+    pub(crate) after_sharing: usize,
+}
+
+/// Lowers, folds and freezes `pack`: the layout the program is built from, its symbols and the
+/// node counts along the way.
+fn lay_out(pack: &Pack, params: &ParamValues) -> Result<(Layout, Symbols, Sizes), CompileError> {
     if params.0.len() != pack.params.len() {
         return Err(CompileError::ParamCount { given: params.0.len(), declared: pack.params.len() });
     }
@@ -124,21 +142,10 @@ pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileErro
     let mut folded = build::Builder::new(true, &pack.patterns, &symbols, raw.consts.clone(), raw.regions.clone());
     let roots = fold::fold(&raw, &mut folded, &lowered.roots)?;
     drop(raw);
-    // Stage 3: freeze into a flat layout.
+    // Stage 3: freeze into a flat layout (the program's constructor schedules it).
     let layout = freeze::freeze(pack, &folded, &roots)?;
-    // Stage 4: schedule the once-per-app nodes and gather column groups.
-    let top = schedule::order(&layout.nodes, &layout.operands);
-    let plan = schedule::build(&layout, &top);
-    let stats = GraphStats {
-        nodes_before_sharing: lowered.tree_size,
-        nodes_after_sharing: after_sharing,
-        nodes_after_folding: layout.nodes_after_folding,
-        computed_nodes: layout.nodes.len(),
-        scans: schedule::count_scans(&layout.nodes, &top),
-        nested_scans: layout.subs.len(),
-        sharing_ratio: lowered.tree_size as f64 / layout.nodes_after_folding.max(1) as f64,
-    };
-    Ok(Program::new(layout, top, plan, Arc::new(symbols), stats))
+    drop(folded);
+    Ok((layout, symbols, Sizes { tree: lowered.tree_size, after_sharing }))
 }
 
 #[cfg(test)]
@@ -173,6 +180,35 @@ mod tests {
         // B adds `tls == false`, the `and` and its `any`: `port == 80` is shared (and `80 == port` is it).
         assert_eq!(p2.stats().computed_nodes, p1.stats().computed_nodes + 3, "{}", p2.dump());
         assert!(p2.stats().nodes_before_sharing > p2.stats().nodes_after_sharing as u64);
+    }
+
+    #[test]
+    fn a_corrupted_program_is_an_error_when_it_is_built() {
+        let src = format!("{HEAD}{}{}", ind("A", "any flow where (port == 80 and tls == false)"), ind("B", "true"));
+        let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src)])).unwrap();
+        let (layout, symbols, sizes) = lay_out(&pack, &ParamValues::defaults(&pack)).unwrap();
+        let build = |layout: Layout| Program::new(layout, Arc::new(symbols.clone()), sizes);
+        assert!(build(layout.clone()).is_ok());
+        type Corruption = (&'static str, fn(&mut Layout));
+        let corruptions: Vec<Corruption> = vec![
+            ("a node reads a node out of range", |l| l.nodes[0].op = Op::Not(Operand::Top(9999))),
+            ("a node reads a later node", |l| {
+                let last = u32::try_from(l.nodes.len() - 1).unwrap();
+                l.nodes[0].op = Op::Not(Operand::Vector(last));
+            }),
+            ("a constant out of range", |l| l.roots[0] = Operand::Const(9999)),
+            ("a field out of range", |l| {
+                l.nodes[0].op = Op::Has(crate::hir::KindId(0), crate::hir::FieldId(99));
+            }),
+            ("two nodes share a slot", |l| l.nodes[1].slot = l.nodes[0].slot),
+            ("an operand range past the end", |l| l.operands.clear()),
+        ];
+        for (what, corrupt) in corruptions {
+            let mut bad = layout.clone();
+            corrupt(&mut bad);
+            let error = build(bad).err();
+            assert!(matches!(error, Some(CompileError::Invalid { .. })), "{what}: {error:?}");
+        }
     }
 
     #[test]

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use indicia_syntax::ast::Quantifier;
 
-use super::GraphStats;
 use super::freeze::Layout;
-use super::schedule::Plan;
+use super::schedule::{self, Plan};
 use super::symbols::Symbols;
 use super::value::{ConstVal, Scalar};
+use super::{CompileError, GraphStats, Sizes};
 use crate::hir::{CmpOp, ExprId, FieldId, KindId};
 
 /// An operand of a node, relative to the node's region.
@@ -109,8 +109,21 @@ pub struct Program {
 }
 
 impl Program {
-    /// The complete program from its frozen layout, its schedule and its symbols.
-    pub(crate) fn new(layout: Layout, top: Vec<u32>, plan: Plan, symbols: Arc<Symbols>, stats: GraphStats) -> Program {
+    /// The one constructor: schedules the frozen layout, builds the plan and the literal sets,
+    /// and validates the result ([`validate`](super::validate)), so that every `Program` that
+    /// exists has every index in range.
+    pub(crate) fn new(layout: Layout, symbols: Arc<Symbols>, sizes: Sizes) -> Result<Program, CompileError> {
+        let top = schedule::order(&layout.nodes, &layout.operands);
+        let plan = schedule::build(&layout, &top);
+        let stats = GraphStats {
+            nodes_before_sharing: sizes.tree,
+            nodes_after_sharing: sizes.after_sharing,
+            nodes_after_folding: layout.nodes_after_folding,
+            computed_nodes: layout.nodes.len(),
+            scans: schedule::count_scans(&layout.nodes, &top),
+            nested_scans: layout.subs.len(),
+            sharing_ratio: sizes.tree as f64 / layout.nodes_after_folding.max(1) as f64,
+        };
         let Layout {
             kind_names,
             field_names,
@@ -128,7 +141,7 @@ impl Program {
             nodes_after_folding: _,
         } = layout;
         let sets = consts.iter().map(|c| literal_set(c, symbols.len())).collect();
-        Program {
+        let program = Program {
             symbols,
             kind_names,
             field_names,
@@ -147,7 +160,9 @@ impl Program {
             max_depth,
             stats,
             plan,
-        }
+        };
+        super::validate::validate(&program)?;
+        Ok(program)
     }
 
     /// The `unknown` operand of the pack that constant `c` stands for, if any.

@@ -1,0 +1,253 @@
+//! The checks a [`Program`] passes once, when it is built: every index it holds is in range and
+//! every storage slot belongs to exactly one node of its class. The evaluator relies on them and
+//! indexes without a fallback (see `eval`), so that a compiler bug is an error at build time
+//! ([`CompileError::Invalid`]), never a wrong verdict.
+
+use super::CompileError;
+use super::program::{Body, Node, Op, Operand, Program};
+use super::schedule::{GROUP_MAX, GroupKind, Step, VecOperand, WitNode};
+use super::value::ConstVal;
+
+/// An error unless `ok`.
+fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), CompileError> {
+    if ok { Ok(()) } else { Err(CompileError::Invalid { what: what() }) }
+}
+
+/// A range `start..end` of a list of `len` items.
+fn range(start: u32, end: u32, len: usize, what: &str) -> Result<(), CompileError> {
+    ensure(start <= end && end as usize <= len, || format!("{what} range {start}..{end} outside 0..{len}"))
+}
+
+struct Validator<'p> {
+    p: &'p Program,
+    kinds: usize,
+}
+
+impl Validator<'_> {
+    fn kind(&self, k: u32) -> Result<(), CompileError> {
+        ensure((k as usize) < self.kinds, || format!("kind {k} out of range"))
+    }
+
+    fn field(&self, k: u32, f: u32) -> Result<(), CompileError> {
+        self.kind(k)?;
+        let fields = self.p.field_names.get(k as usize).map_or(0, Vec::len);
+        ensure((f as usize) < fields, || format!("field {f} of kind {k} out of range"))
+    }
+
+    fn node_index(&self, i: u32, what: &str) -> Result<&Node, CompileError> {
+        self.p
+            .nodes
+            .get(i as usize)
+            .ok_or_else(|| CompileError::Invalid { what: format!("{what}: node {i} out of range") })
+    }
+
+    /// An operand read by a node of depth `depth` (`at`: the reading node, which must come after
+    /// every node it reads). `boolean`: the operand stands where a truth value is expected.
+    fn operand(&self, o: &Operand, depth: usize, at: Option<u32>, boolean: bool) -> Result<(), CompileError> {
+        let before = |i: u32| ensure(at.is_none_or(|a| i < a), || format!("node {at:?} reads later node {i}"));
+        match *o {
+            Operand::Const(c) => {
+                let value = self.p.consts.get(c as usize);
+                ensure(value.is_some(), || format!("constant {c} out of range"))?;
+                ensure(!boolean || matches!(value, Some(ConstVal::Bool(_))), || {
+                    format!("constant {c} stands for a truth value but is not one")
+                })
+            }
+            Operand::Observed(k) => self.kind(k.0),
+            Operand::Column { kind, field } => {
+                ensure(depth >= 1, || "a column read outside a scan".to_string())?;
+                self.field(kind.0, field.0)
+            }
+            Operand::Outer { kind, field, depth: d } => {
+                ensure((d as usize) < depth, || format!("outer field at depth {d} read at depth {depth}"))?;
+                self.field(kind.0, field.0)
+            }
+            Operand::Vector(i) => {
+                let node = self.node_index(i, "vector operand")?;
+                ensure(node.depth() >= 1 && depth >= 1, || format!("vector operand {i} outside a scan"))?;
+                before(i)
+            }
+            Operand::At(i, d) => {
+                self.node_index(i, "enclosing operand")?;
+                ensure((d as usize) < depth, || format!("operand {i} at depth {d} read at depth {depth}"))?;
+                before(i)
+            }
+            Operand::Top(i) => {
+                let node = self.node_index(i, "once-per-app operand")?;
+                ensure(node.depth() == 0, || format!("operand {i} is not once per app"))?;
+                before(i)
+            }
+        }
+    }
+
+    fn body(&self, body: &Body, depth: usize, at: u32) -> Result<(), CompileError> {
+        match *body {
+            Body::All => Ok(()),
+            Body::Scalar(ref o) => self.operand(o, depth + 1, Some(at), true),
+            Body::Vector(b) => {
+                self.node_index(b, "quantifier body")?;
+                ensure(b < at, || format!("node {at} reads later body {b}"))
+            }
+            Body::Nested { node, sub } => {
+                self.node_index(node, "nested body")?;
+                ensure(node < at, || format!("node {at} reads later body {node}"))?;
+                ensure((sub as usize) < self.p.subs.len(), || format!("nested scan {sub} out of range"))
+            }
+        }
+    }
+
+    fn node(&self, i: u32, node: &Node) -> Result<(), CompileError> {
+        let depth = node.depth();
+        for k in &node.region {
+            self.kind(k.0)?;
+        }
+        let class = node.region.first().map_or(self.kinds as u32, |k| k.0);
+        ensure(node.class == class, || format!("node {i} stored in class {} of another region", node.class))?;
+        ensure(depth < self.p.max_depth, || format!("node {i} deeper than the program's depth"))?;
+        let p = self.p;
+        match &node.op {
+            Op::Truthy(a) => self.operand(a, depth, Some(i), false),
+            Op::Not(a) => self.operand(a, depth, Some(i), true),
+            Op::Has(k, f) => self.field(k.0, f.0),
+            Op::And(s, e) | Op::Or(s, e) => {
+                range(*s, *e, p.operands.len(), "operand")?;
+                for o in p.operands.get(*s as usize..*e as usize).unwrap_or_default() {
+                    self.operand(o, depth, Some(i), true)?;
+                }
+                Ok(())
+            }
+            Op::Cmp { l, r, .. } | Op::Intersects { l, r } => {
+                self.operand(l, depth, Some(i), false)?;
+                self.operand(r, depth, Some(i), false)
+            }
+            Op::In { elem, list } => {
+                self.operand(elem, depth, Some(i), false)?;
+                self.operand(list, depth, Some(i), false)
+            }
+            Op::Match { subject, pattern } => {
+                self.operand(subject, depth, Some(i), false)?;
+                ensure((*pattern as usize) < p.patterns.len(), || format!("pattern {pattern} out of range"))
+            }
+            Op::Quant { kind, body, .. } | Op::Count { kind, body, .. } => {
+                self.kind(kind.0)?;
+                self.body(body, depth, i)
+            }
+        }
+    }
+
+    fn slot(&self, s: u32) -> Result<(), CompileError> {
+        ensure((s as usize) < self.p.plan.slots, || format!("slot {s} out of range"))
+    }
+
+    fn class_slot(&self, kind: u32, slot: u32) -> Result<(), CompileError> {
+        self.kind(kind)?;
+        let size = self.p.class_sizes.get(kind as usize).copied().unwrap_or(0);
+        ensure(slot < size, || format!("slot {slot} of kind {kind} out of range"))
+    }
+
+    fn step(&self, step: &Step) -> Result<(), CompileError> {
+        let plan = &self.p.plan;
+        if let Some(node) = step.node() {
+            self.node_index(node, "step")?;
+        }
+        match *step {
+            Step::Node(_) => Ok(()),
+            Step::Group(g) => ensure((g as usize) < plan.groups.len(), || format!("group {g} out of range")),
+            Step::TopAnd { start, end, .. } | Step::TopOr { start, end, .. } => {
+                range(start, end, plan.operands.len(), "slot operand")?;
+                plan.operands
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .try_for_each(|&s| self.slot(s))
+            }
+            Step::TopNot { src, .. } => self.slot(src),
+            Step::TopQuant { kind, body, .. } => self.class_slot(kind.0, body),
+            Step::VecAnd { kind, slot, start, end, .. } | Step::VecOr { kind, slot, start, end, .. } => {
+                self.class_slot(kind.0, slot)?;
+                range(start, end, plan.vec_operands.len(), "vector operand")?;
+                plan.vec_operands.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(
+                    |o| match *o {
+                        VecOperand::Vector(j) => self.class_slot(kind.0, j),
+                        VecOperand::Slot(s) => self.slot(s),
+                    },
+                )
+            }
+        }
+    }
+}
+
+/// Checks every index and slot of `p` (see the module docs).
+pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
+    let kinds = p.kind_names.len();
+    let v = Validator { p, kinds };
+    let n = p.nodes.len();
+    ensure(p.field_names.len() == kinds, || "field names per kind".to_string())?;
+    ensure(p.class_sizes.len() == kinds + 1, || "one storage class per kind and one per app".to_string())?;
+    // Every slot of every class belongs to exactly one node.
+    let mut taken: Vec<Vec<bool>> = p.class_sizes.iter().map(|&c| vec![false; c as usize]).collect();
+    for (i, node) in p.nodes.iter().enumerate() {
+        let i = u32::try_from(i).map_err(|_| CompileError::internal("too many nodes"))?;
+        v.node(i, node)?;
+        let slot = taken.get_mut(node.class as usize).and_then(|c| c.get_mut(node.slot as usize));
+        match slot {
+            Some(s) if !*s => *s = true,
+            _ => return Err(CompileError::Invalid { what: format!("node {i}'s slot is out of range or shared") }),
+        }
+    }
+    ensure(taken.iter().all(|c| c.iter().all(|s| *s)), || "a storage slot without a node".to_string())?;
+    for &(s, e) in &p.subs {
+        range(s, e, p.sub_nodes.len(), "nested scan")?;
+    }
+    for &x in &p.sub_nodes {
+        v.node_index(x, "nested scan member")?;
+    }
+    for &t in &p.top {
+        let node = v.node_index(t, "schedule")?;
+        ensure(node.depth() <= 1, || format!("scheduled node {t} runs per outer fact"))?;
+    }
+    for root in &p.roots {
+        v.operand(root, 0, None, true)?;
+    }
+    ensure(p.sets.len() == p.consts.len(), || "one literal set per constant".to_string())?;
+    let words = p.symbols.len().div_ceil(64);
+    ensure(p.sets.iter().flatten().all(|s| s.len() == words), || "a literal set of the wrong size".to_string())?;
+    let plan = &p.plan;
+    ensure(plan.slots == n + 3 + kinds, || "slot count".to_string())?;
+    for step in &plan.steps {
+        v.step(step)?;
+    }
+    for g in &plan.groups {
+        v.field(g.fact.0, g.field.0)?;
+        ensure(!g.members.is_empty() && g.members.len() <= GROUP_MAX, || "group size".to_string())?;
+        for m in &g.members {
+            let node = v.node_index(m.node, "group member")?;
+            ensure(node.class == g.fact.0 && node.depth() == 1, || format!("group member {} of another kind", m.node))?;
+        }
+        if g.kind == GroupKind::Match {
+            ensure(g.patterns.len() == g.members.len(), || "one pattern per match member".to_string())?;
+            ensure(g.patterns.iter().all(|&x| (x as usize) < p.patterns.len()), || {
+                "group pattern out of range".into()
+            })?;
+        }
+    }
+    ensure(plan.wit.len() == n, || "one witness entry per node".to_string())?;
+    for w in &plan.wit {
+        match *w {
+            WitNode::None => {}
+            WitNode::Logic { start, end } => {
+                range(start, end, plan.wit_children.len(), "witness children")?;
+            }
+            WitNode::Quant { kind, ref body } => {
+                v.kind(kind.0)?;
+                if let Body::Vector(b) | Body::Nested { node: b, .. } = body {
+                    v.node_index(*b, "witness body")?;
+                }
+            }
+        }
+    }
+    for &c in &plan.wit_children {
+        v.node_index(c, "witness child")?;
+    }
+    Ok(())
+}
