@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(engine) => {
             let _ = engine.evaluate_json(br#"{"app": {"id": "x"}, "facts": {}}"#);
         }
-        Err(EngineError::Check { sources, diagnostics }) => {
+        Err(EngineError::Check(indicia::CheckFailure { sources, diagnostics })) => {
             let _ = indicia_syntax::render::render_human(&sources, &diagnostics);
             let _ = indicia_syntax::render::render_json(&sources, &diagnostics);
         }
