@@ -12,6 +12,9 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour reports and diagnostics: on a terminal unless NO_COLOR is set (auto), always or never.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: crate::color::ColorChoice,
 }
 
 /// `indicia --version`: the version and the date of the built-in IP-to-country data.
@@ -42,7 +45,7 @@ pub enum Command {
     Graph(GraphArgs),
     /// Extract evidence from app files and captures (APK, manifest, Info.plist, privacy manifest, HAR).
     Extract(crate::commands::extract::ExtractArgs),
-    /// Extract evidence from an APK or IPA (and captures) and score it in one step.
+    /// Extract evidence from apps (APK, IPA, split APK sets, directories of them) and score it in one step.
     Scan(ScanCommandArgs),
     /// Generate a synthetic pack or evidence batch, for benchmarks and load tests.
     Gen(GenArgs),
@@ -140,12 +143,15 @@ pub enum TestFormat {
     Json,
 }
 
-/// `indicia fmt [--check] PATH...`
+/// `indicia fmt [--check [--diff]] PATH...`
 #[derive(Debug, clap::Args)]
 pub struct FmtArgs {
     /// Change nothing; name each file that is not in canonical form and exit 1 if there is one.
     #[arg(long)]
     pub check: bool,
+    /// With `--check`: print what would change, as a unified diff, instead of the file names.
+    #[arg(long, requires = "check")]
+    pub diff: bool,
     /// `.ind` files or directories of them, or `-` to format standard input to standard output.
     #[arg(required = true)]
     pub paths: Vec<String>,
@@ -161,7 +167,7 @@ pub struct GraphArgs {
     pub dot: bool,
 }
 
-/// `indicia scan APP.apk|APP.ipa [--har F]... [--appops F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text]`
+/// `indicia scan APP... [--har F]... [--appops F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text] [--time-limit S]`
 #[derive(Debug, clap::Args)]
 pub struct ScanCommandArgs {
     /// What to extract.
@@ -176,6 +182,9 @@ pub struct ScanCommandArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
+    /// Each app's time limit in seconds (decimals allowed; 0: none); an app past it is an error line.
+    #[arg(long, value_name = "SECONDS", default_value = "120")]
+    pub time_limit: f64,
 }
 
 /// `indicia gen pack --indicators N [--seed S]` or `indicia gen evidence [--facts M] [--apps K] [--seed S]`

@@ -3,15 +3,19 @@
 //!
 //! One module per subcommand under [`commands`]; [`cli`] declares the arguments, [`exit`] the exit
 //! statuses, [`stdio`] how every command writes, [`pack`] how a command gets its pack, [`output`] the text report, [`batch`] the
-//! pipeline that scores a batch of evidence lines.
+//! pipeline that scores a batch of evidence lines, [`apps`] and [`scan_batch`] the apps `scan` finds and
+//! the pipeline that scans many of them.
 
+pub mod apps;
 pub mod batch;
 pub mod cli;
+pub mod color;
 pub mod commands;
 pub mod exit;
 pub mod output;
 pub mod pack;
 pub mod progress;
+pub mod scan_batch;
 pub mod stdio;
 
 use cli::{Cli, Command};
@@ -19,6 +23,7 @@ use exit::Status;
 
 /// Runs one parsed command line and returns its exit status (2 after a failed write, see [`stdio`]).
 pub fn run(cli: &Cli) -> Status {
+    color::set(cli.color);
     let status = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -56,6 +56,9 @@ pub fn print_diagnostics(
     format: DiagnosticFormat,
 ) {
     match format {
+        DiagnosticFormat::Human if crate::color::stderr() => {
+            crate::err!("{}", render::render_human_styled(sources, diagnostics));
+        }
         DiagnosticFormat::Human => crate::err!("{}", render::render_human(sources, diagnostics)),
         DiagnosticFormat::Plain => crate::err!("{}", render::render_plain(sources, diagnostics)),
         DiagnosticFormat::Json => crate::outln!("{}", render::render_json(sources, diagnostics)),

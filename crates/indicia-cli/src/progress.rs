@@ -2,7 +2,8 @@
 //! terminal (never in a pipe, a file or a test), so that it never mixes with what scripts read.
 //!
 //! With a known size (a `.jsonl` file) it shows bytes read, a bar, the rate and the time left;
-//! on standard input, bytes read and the rate. The message counts the apps scored.
+//! on standard input, bytes read and the rate. The message counts the apps scored. `scan` over many
+//! apps counts apps alone ([`Progress::apps`]), since it finds them as it goes.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
@@ -30,6 +31,20 @@ impl Progress {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message("0 apps");
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar: Some(bar), apps: 0 }
+    }
+
+    /// A display of apps scanned, their rate and the time elapsed (no total: the apps are found as the
+    /// scan goes).
+    pub fn apps() -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress { bar: None, apps: 0 };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} apps scanned ({per_sec}, {elapsed})") {
+            bar.set_style(style);
+        }
         bar.enable_steady_tick(Duration::from_millis(200));
         Progress { bar: Some(bar), apps: 0 }
     }

@@ -91,7 +91,7 @@ fn flags_parse() {
     assert_eq!(e.options.clipboard_canary.as_deref(), Some("K"));
     assert!(e.compact);
     let s = Scan::try_parse_from(["x", "app.apk", "--har", "c.har"]).unwrap().args;
-    assert_eq!(s.app.to_str(), Some("app.apk"));
+    assert_eq!(s.apps, [std::path::PathBuf::from("app.apk")]);
     assert_eq!(s.har.len(), 1);
 }
 

@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::time::Instant;
 
 use zip::ZipArchive;
 
@@ -32,12 +33,25 @@ pub struct Limits {
     pub expansion: Expansion,
     /// Deepest nesting of arrays and dictionaries in a property list.
     pub max_plist_depth: usize,
+    /// When reading must stop (`indicia scan --time-limit`), or never. It is looked at cooperatively:
+    /// before each source is read and each archive opened, at every read of a member's decompressor,
+    /// and every [`CLOCK_EVERY`](crate::CLOCK_EVERY) objects of a binary plist, AXML or DEX
+    /// read; a read past it is an error saying the time limit ran out.
+    pub deadline: Option<Instant>,
 }
 
 impl Limits {
     /// A fresh expansion budget for one read.
     pub fn budget(&self) -> Budget {
-        Budget::new(self.expansion)
+        Budget::new(self.expansion).until(self.deadline)
+    }
+
+    /// An error about `file` when the deadline has passed.
+    pub fn check_deadline(&self, file: &Path) -> Result<(), ExtractError> {
+        match self.deadline {
+            Some(deadline) if Instant::now() >= deadline => Err(ExtractError::at(file, TIME_LIMIT)),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -54,9 +68,13 @@ impl Default for Limits {
             max_report: 256 << 20,
             expansion: Expansion::default(),
             max_plist_depth: 512,
+            deadline: None,
         }
     }
 }
+
+/// The problem of a read stopped by [`Limits::deadline`].
+pub const TIME_LIMIT: &str = "the time limit ran out before it was read";
 
 fn human(n: u64) -> String {
     if n >= 1 << 20 { format!("{} MiB", n >> 20) } else { format!("{n} bytes") }
@@ -129,6 +147,7 @@ pub struct Archive {
 impl Archive {
     /// Opens `path` as a zip archive.
     pub fn open(path: &Path, limits: Limits) -> Result<Self, ExtractError> {
+        limits.check_deadline(path)?;
         let file = File::open(path).map_err(|e| ExtractError::at(path, format!("cannot open: {e}")))?;
         let meta = file.metadata().map_err(|e| ExtractError::at(path, format!("cannot read: {e}")))?;
         if meta.is_dir() {
@@ -182,10 +201,14 @@ impl Archive {
         // Never trust the declared size beyond the cap, and never read more than one byte past it: a
         // member that inflates to more than it declares is a bomb or corrupt.
         let mut buf = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        let read = (&mut entry).take(declared.saturating_add(1)).read_to_end(&mut buf);
+        let read = Timed { inner: &mut entry, deadline: self.limits.deadline }
+            .take(declared.saturating_add(1))
+            .read_to_end(&mut buf);
         drop(entry);
-        if let Err(e) = read {
-            return Err(self.error(member, format!("corrupt member: {e}")));
+        match read {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Err(self.error(member, TIME_LIMIT)),
+            Err(e) => return Err(self.error(member, format!("corrupt member: {e}"))),
         }
         if buf.len() as u64 > declared {
             return Err(self.error(
@@ -195,5 +218,21 @@ impl Archive {
         }
         self.spent = self.spent.saturating_add(buf.len() as u64);
         Ok(Some(buf))
+    }
+}
+
+/// A reader that fails with [`std::io::ErrorKind::TimedOut`] once `deadline` has passed, looking at the
+/// clock at each read (a decompressor's read fills up to a buffer, so the look costs nothing).
+struct Timed<R> {
+    inner: R,
+    deadline: Option<Instant>,
+}
+
+impl<R: Read> Read for Timed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.inner.read(buf)
     }
 }

@@ -11,6 +11,11 @@
 //! is used. The first use past a cap is an [`OverBudget`] error, so the work done and the memory held
 //! stay proportional to the caps, never to what the references would expand to.
 //!
+//! A budget may also carry a deadline ([`Limits::deadline`](crate::Limits::deadline), set by `indicia
+//! scan`'s per-app time limit): [`Budget::spend`] then looks at the clock every [`CLOCK_EVERY`] calls
+//! (and at the first) and fails with [`OverBudget::Time`] once the deadline has passed. This is how a
+//! long read is interrupted without a second thread: the reader stops at its next spend.
+//!
 //! ```
 //! use indicia_extract::{Budget, Expansion};
 //!
@@ -21,6 +26,7 @@
 //! ```
 
 use std::fmt;
+use std::time::Instant;
 
 /// Caps on how far one read may expand its input: objects produced and bytes copied, counting a shared
 /// part once per use.
@@ -47,6 +53,8 @@ pub enum OverBudget {
     Objects(u64),
     /// More bytes than [`Expansion::max_bytes`] (the cap is given).
     Bytes(u64),
+    /// The deadline of the read passed.
+    Time,
 }
 
 impl fmt::Display for OverBudget {
@@ -62,31 +70,50 @@ impl fmt::Display for OverBudget {
                 "expands to more than {cap} bytes (a part referenced more than once counts each time \
                  it is used)"
             ),
+            OverBudget::Time => f.write_str("was still being read when the time limit ran out"),
         }
     }
 }
 
 impl std::error::Error for OverBudget {}
 
-/// The running count of one read against its [`Expansion`] caps.
+/// How many calls of [`Budget::spend`] pass between two looks at the clock (a look costs some 20 ns;
+/// a spend a few).
+pub const CLOCK_EVERY: u64 = 1024;
+
+/// The running count of one read against its [`Expansion`] caps (and its deadline, if any).
 #[derive(Debug, Clone)]
 pub struct Budget {
     caps: Expansion,
     objects: u64,
     bytes: u64,
+    deadline: Option<Instant>,
+    calls: u64,
 }
 
 impl Budget {
-    /// A budget with nothing spent.
+    /// A budget with nothing spent and no deadline.
     pub fn new(caps: Expansion) -> Self {
-        Self { caps, objects: 0, bytes: 0 }
+        Self { caps, objects: 0, bytes: 0, deadline: None, calls: 0 }
     }
 
-    /// Counts `objects` more objects and `bytes` more bytes; an error once either total passes its cap.
+    /// The same budget, failing with [`OverBudget::Time`] once `deadline` (if any) has passed.
+    #[must_use]
+    pub fn until(mut self, deadline: Option<Instant>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Counts `objects` more objects and `bytes` more bytes; an error once either total passes its cap,
+    /// or (looked at every [`CLOCK_EVERY`] calls) once the deadline has passed.
     pub fn spend(&mut self, objects: u64, bytes: u64) -> Result<(), OverBudget> {
         self.objects = self.objects.saturating_add(objects);
         self.bytes = self.bytes.saturating_add(bytes);
-        if self.objects > self.caps.max_objects {
+        let look = self.calls.is_multiple_of(CLOCK_EVERY);
+        self.calls = self.calls.wrapping_add(1);
+        if look && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            Err(OverBudget::Time)
+        } else if self.objects > self.caps.max_objects {
             Err(OverBudget::Objects(self.caps.max_objects))
         } else if self.bytes > self.caps.max_bytes {
             Err(OverBudget::Bytes(self.caps.max_bytes))
@@ -121,5 +148,19 @@ mod tests {
         let mut b = Budget::new(Expansion { max_objects: u64::MAX, max_bytes: u64::MAX });
         assert_eq!(b.spend(u64::MAX, u64::MAX), Ok(()));
         assert_eq!(b.spend(1, 1), Ok(()), "saturates instead of wrapping");
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_first_spend_and_then_every_clock_look() {
+        let caps = Expansion { max_objects: u64::MAX, max_bytes: u64::MAX };
+        let mut b = Budget::new(caps).until(Some(Instant::now()));
+        assert_eq!(b.spend(1, 1), Err(OverBudget::Time));
+        for _ in 1..CLOCK_EVERY {
+            assert_eq!(b.spend(1, 1), Ok(()), "the clock is read only every CLOCK_EVERY spends");
+        }
+        assert_eq!(b.spend(1, 1), Err(OverBudget::Time));
+        let far = Instant::now() + std::time::Duration::from_secs(3600);
+        let mut b = Budget::new(caps).until(Some(far));
+        assert!((0..3 * CLOCK_EVERY).all(|_| b.spend(1, 1).is_ok()));
     }
 }

@@ -11,15 +11,16 @@ use crate::ip_country::{CountryCode, IpCountryDb};
 /// Largest `.mmdb` file read (GeoLite2-City is about 70 MB).
 const MAX_MMDB: u64 = 512 << 20;
 
-/// Where countries come from.
+/// Where countries come from. Cloning one shares its database.
+#[derive(Clone)]
 pub enum Countries {
     /// A CSV table.
     Table(CountryTable),
     /// A MaxMind DB (GeoIP2/GeoLite2 Country or City, or any database with `country.iso_code`, or
     /// ip-location-db's with a top-level `country_code`).
-    Mmdb(Box<maxminddb::Reader<Vec<u8>>>),
+    Mmdb(std::sync::Arc<maxminddb::Reader<Vec<u8>>>),
     /// The built-in database.
-    Builtin(Box<IpCountryDb>),
+    Builtin(std::sync::Arc<IpCountryDb>),
 }
 
 impl std::fmt::Debug for Countries {
@@ -128,7 +129,9 @@ impl CountryTable {
 impl Countries {
     /// The built-in database.
     pub fn builtin() -> Result<Self, ExtractError> {
-        IpCountryDb::builtin().map(|db| Countries::Builtin(Box::new(db))).map_err(|e| ExtractError::new("indicia", e))
+        IpCountryDb::builtin()
+            .map(|db| Countries::Builtin(std::sync::Arc::new(db)))
+            .map_err(|e| ExtractError::new("indicia", e))
     }
 
     /// Loads a `.mmdb` file (by extension, or by the MaxMind metadata marker) or else a CSV table.
@@ -139,7 +142,7 @@ impl Countries {
         if is_mmdb {
             let reader = maxminddb::Reader::from_source(bytes)
                 .map_err(|e| ExtractError::at(path, format!("not a readable MaxMind DB: {e}")))?;
-            return Ok(Countries::Mmdb(Box::new(reader)));
+            return Ok(Countries::Mmdb(std::sync::Arc::new(reader)));
         }
         let text = String::from_utf8(bytes).map_err(|_| ExtractError::at(path, "not UTF-8 text"))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

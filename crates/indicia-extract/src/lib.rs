@@ -56,7 +56,7 @@ use std::sync::OnceLock;
 pub use android::{ApkContents, extract_apk, extract_manifest, parse_manifest_bytes, read_apk};
 pub use appops::{OPS as APPOPS_OPS, WATCHED as APPOPS_WATCHED, extract_appops, op_behavior, read_appops};
 pub use archive::Limits;
-pub use budget::{Budget, Expansion, OverBudget};
+pub use budget::{Budget, CLOCK_EVERY, Expansion, OverBudget};
 pub use countries::{Countries, CountryTable};
 pub use dex::{Dex, java_type};
 pub use error::{ExtractError, FormatError};
@@ -75,8 +75,9 @@ pub use privacy_report::{
 };
 pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
 
-/// Settings shared by the extractors.
-#[derive(Debug, Default)]
+/// Settings shared by the extractors. A clone shares the country database (and copies the tracker
+/// signatures, when they are not the built-in ones).
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Size caps.
     pub limits: Limits,
@@ -185,7 +186,10 @@ pub(crate) fn line_of(text: &str, at: usize) -> usize {
 }
 
 /// Runs the extractor of one source. `app_id` stands for a text manifest's missing `package`.
+///
+/// A source is not started once [`Limits::deadline`] has passed.
 pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) -> Result<Vec<Partial>, ExtractError> {
+    options.limits.check_deadline(source.path())?;
     Ok(match source {
         Source::Apk(p) => vec![extract_apk(p, options)?],
         Source::Manifest(p) => vec![extract_manifest(p, options, app_id)?],
@@ -247,6 +251,10 @@ pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) 
     apps.extend(options.capture_apps.iter().cloned());
     let apps: Vec<&str> = apps.iter().map(String::as_str).collect();
     for source in sources.iter().filter(is_capture) {
+        if let Err(e) = options.limits.check_deadline(source.path()) {
+            errors.push(e);
+            continue;
+        }
         match extract_pcap(source.path(), options, &apps) {
             Ok(p) => partials.push(p),
             Err(e) => errors.push(e),

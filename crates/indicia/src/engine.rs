@@ -174,16 +174,30 @@ impl Engine {
     /// Reads and validates one evidence object against the pack's schema. Each thread keeps a
     /// reader (and its scratch buffers) for the engine it last read for.
     pub fn read_evidence(&self, json: &[u8]) -> Result<Evidence, EvidenceError> {
+        self.with_reader(|reader| reader.read(json))
+    }
+
+    /// Validates one evidence object that is already a JSON value (what `indicia-extract` builds),
+    /// as [`Engine::read_evidence`] does its text.
+    pub fn read_evidence_value(&self, value: &serde_json::Value) -> Result<Evidence, EvidenceError> {
+        self.with_reader(|reader| reader.read_value(value))
+    }
+
+    /// Runs `read` with this thread's reader for this engine.
+    fn with_reader(
+        &self,
+        read: impl FnOnce(&mut EvidenceReader) -> Result<Evidence, EvidenceError>,
+    ) -> Result<Evidence, EvidenceError> {
         thread_local! {
             static READER: RefCell<Option<(u64, EvidenceReader)>> = const { RefCell::new(None) };
         }
         READER.with(|cell| {
             let mut slot = cell.borrow_mut();
             match slot.as_mut() {
-                Some((id, reader)) if *id == self.id => reader.read(json),
+                Some((id, reader)) if *id == self.id => read(reader),
                 _ => {
                     let mut reader = EvidenceReader::new(&self.pack.schema, self.program.symbols());
-                    let result = reader.read(json);
+                    let result = read(&mut reader);
                     *slot = Some((self.id, reader));
                     result
                 }
@@ -279,6 +293,25 @@ mod tests {
     fn engine_is_send_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn evidence_read_as_a_value_is_the_evidence_read_as_text() {
+        let engine = crate::builtin::try_engine().unwrap().explaining(true);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/evidence");
+        for name in ["wechat.json", "benign-notes.json", "douyin.json"] {
+            let text = std::fs::read(root.join(name)).unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&text).unwrap();
+            let from_text = serde_json::to_value(engine.evaluate(&engine.read_evidence(&text).unwrap())).unwrap();
+            let from_value =
+                serde_json::to_value(engine.evaluate(&engine.read_evidence_value(&value).unwrap())).unwrap();
+            assert_eq!(from_text, from_value, "{name}");
+        }
+        // A violation is the same error, at the same JSON path.
+        let bad = serde_json::json!({"app": {"id": "x"}, "collected": ["flow"], "facts": {"flow": [{"host": 3}]}});
+        let from_text = engine.read_evidence(bad.to_string().as_bytes()).unwrap_err();
+        let from_value = engine.read_evidence_value(&bad).unwrap_err();
+        assert_eq!(from_text.to_string(), from_value.to_string());
     }
 
     #[test]

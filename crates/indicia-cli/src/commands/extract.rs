@@ -94,19 +94,20 @@ pub struct ExtractArgs {
     pub options: ExtractOptionsArgs,
 }
 
-/// The evidence half of `indicia scan APP.apk|APP.ipa [--har F]... [--appops F]...`.
+/// The evidence half of `indicia scan APP... [--har F]... [--appops F]...`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ScanArgs {
-    /// The app: an APK or an IPA
-    #[arg(value_name = "APP")]
-    pub app: PathBuf,
-    /// A network capture of the app in HAR 1.2 (repeatable)
+    /// The apps: APK or IPA files, split APK sets (a directory holding `base.apk`), or directories
+    /// searched recursively for them
+    #[arg(value_name = "APP", required = true)]
+    pub apps: Vec<PathBuf>,
+    /// A network capture of the app in HAR 1.2 (repeatable; one app only)
     #[arg(long, value_name = "FILE")]
     pub har: Vec<PathBuf>,
-    /// A packet capture of the app, pcap or pcapng (repeatable)
+    /// A packet capture of the app, pcap or pcapng (repeatable; one app only)
     #[arg(long, value_name = "FILE")]
     pub pcap: Vec<PathBuf>,
-    /// A MobSF JSON report of the app (repeatable)
+    /// A MobSF JSON report of the app (repeatable; one app only)
     #[arg(long, value_name = "FILE")]
     pub mobsf: Vec<PathBuf>,
     /// Run-time sources.
@@ -117,7 +118,8 @@ pub struct ScanArgs {
     pub options: ExtractOptionsArgs,
 }
 
-fn options(args: &ExtractOptionsArgs) -> Result<Options, String> {
+/// The extraction options the flags give (tracker signatures and countries loaded).
+pub fn options(args: &ExtractOptionsArgs) -> Result<Options, String> {
     let mut options = Options {
         clipboard_canary: args.clipboard_canary.clone(),
         capture_apps: args.pcap_app.clone(),
@@ -194,24 +196,64 @@ pub fn run(args: &ExtractArgs) -> Status {
     if out.errors.is_empty() { Status::Success } else { Status::Usage }
 }
 
-/// The evidence for `indicia scan`: the app (APK or IPA, by extension or content) and its captures,
-/// merged. Warnings go to standard error; any source that cannot be read is an error (every message
-/// names its file), since a scan that silently dropped a source would score too little.
+/// The evidence of one app for `indicia scan`: its files `args.apps` (an APK or IPA, by extension or
+/// content, or a base APK and its splits) and its captures, merged. Warnings go to standard error; any
+/// source that cannot be read is an error (every message names its file), since a scan that silently
+/// dropped a source would score too little.
 pub fn scan_evidence(args: &ScanArgs) -> Result<serde_json::Value, String> {
     let options = options(&args.options)?;
-    let mut sources = vec![Source::app(Path::new(&args.app)).map_err(|e| e.to_string())?];
-    sources.extend(args.har.iter().map(|p| Source::Har(p.clone())));
-    sources.extend(args.pcap.iter().map(|p| Source::Pcap(p.clone())));
-    sources.extend(args.mobsf.iter().map(|p| Source::Mobsf(p.clone())));
-    sources.extend(args.runtime.sources());
-    let out = extract_all(&sources, &options, args.options.app_id.as_deref());
-    if !out.errors.is_empty() {
-        let messages: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
-        return Err(messages.join("\n"));
+    let mut app = Vec::new();
+    for path in &args.apps {
+        app.push(Source::app(Path::new(path)).map_err(|e| e.to_string())?);
     }
-    let merged = out.merged.ok_or_else(|| "no evidence was produced".to_owned())?;
+    let merged = app_evidence(app, args, &options)?;
     for w in &merged.warnings {
         crate::errln!("warning: {w}");
     }
     Ok(merged.evidence)
+}
+
+/// The evidence of one app: its files `app`, then the captures and run-time files `args` names, merged
+/// with `options`. Any source that cannot be read is an error (the messages joined by line breaks).
+pub fn app_evidence(
+    mut app: Vec<Source>,
+    args: &ScanArgs,
+    options: &Options,
+) -> Result<indicia_extract::Merged, String> {
+    app.extend(args.har.iter().map(|p| Source::Har(p.clone())));
+    app.extend(args.pcap.iter().map(|p| Source::Pcap(p.clone())));
+    app.extend(args.mobsf.iter().map(|p| Source::Mobsf(p.clone())));
+    app.extend(args.runtime.sources());
+    let out = extract_all(&app, options, args.options.app_id.as_deref());
+    if !out.errors.is_empty() {
+        let messages: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+        return Err(messages.join("\n"));
+    }
+    out.merged.ok_or_else(|| "no evidence was produced".to_owned())
+}
+
+impl ScanArgs {
+    /// The flags that belong to one app (captures, run-time files, its id and capture names), by
+    /// name, for the message that refuses them with several apps.
+    pub fn per_app_flags(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        let r = &self.runtime;
+        for (name, is_given) in [
+            ("--har", !self.har.is_empty()),
+            ("--pcap", !self.pcap.is_empty()),
+            ("--mobsf", !self.mobsf.is_empty()),
+            ("--privacy-report", !r.privacy_report.is_empty()),
+            ("--appops", !r.appops.is_empty()),
+            ("--package-dump", !r.package_dump.is_empty()),
+            ("--frida-log", !r.frida_log.is_empty()),
+            ("--app-id", self.options.app_id.is_some()),
+            ("--pcap-app", !self.options.pcap_app.is_empty()),
+            ("--clipboard-canary", self.options.clipboard_canary.is_some()),
+        ] {
+            if is_given {
+                given.push(name);
+            }
+        }
+        given
+    }
 }

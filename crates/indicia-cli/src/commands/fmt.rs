@@ -1,10 +1,14 @@
-//! `indicia fmt [--check] PATH...`: rewrite `.ind` files in canonical form.
+//! `indicia fmt [--check [--diff]] PATH...`: rewrite `.ind` files in canonical form.
+//!
+//! `--check` changes nothing and names each file that is not in canonical form; with `--diff` it
+//! prints what would change instead, as a unified diff (`--- FILE`, `+++ FILE`, hunks of three lines
+//! of context), which `patch -p0` applies.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use indicia_syntax::text::Decoded;
-use indicia_syntax::{FileId, SourceMap, fmt::format_source, render};
+use indicia_syntax::{FileId, SourceMap, fmt::format_source};
 
 use crate::cli::FmtArgs;
 use crate::exit::Status;
@@ -14,7 +18,7 @@ pub fn run(args: &FmtArgs) -> Status {
     let mut status = Status::Success;
     for arg in &args.paths {
         if arg == "-" {
-            status.merge(format_stdin(args.check));
+            status.merge(format_stdin(mode(args)));
             continue;
         }
         let path = Path::new(arg);
@@ -27,13 +31,65 @@ pub fn run(args: &FmtArgs) -> Status {
             }
         };
         for file in files {
-            status.merge(format_file(&file, args.check));
+            status.merge(format_file(&file, mode(args)));
         }
     }
     status
 }
 
-fn format_stdin(check: bool) -> Status {
+/// What `fmt` does with a file that is not in canonical form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Rewrite it.
+    Write,
+    /// Name it.
+    Check,
+    /// Print the unified diff from it to its canonical form.
+    Diff,
+}
+
+fn mode(args: &FmtArgs) -> Mode {
+    match (args.check, args.diff) {
+        (true, true) => Mode::Diff,
+        (true, false) => Mode::Check,
+        (false, _) => Mode::Write,
+    }
+}
+
+/// Reports a file `name` whose canonical form `formatted` differs from `text`, as `mode` asks.
+fn report_change(name: &str, text: &str, formatted: &str, mode: Mode) {
+    if mode == Mode::Diff {
+        let diff = similar::TextDiff::from_lines(text, formatted);
+        let diff = diff.unified_diff().context_radius(3).header(name, name).to_string();
+        if crate::color::stdout() {
+            crate::out!("{}", paint_diff(&diff));
+        } else {
+            crate::out!("{diff}");
+        }
+    } else {
+        crate::outln!("{name}");
+    }
+}
+
+/// A unified diff with removed lines red, added lines green and hunk headers cyan.
+fn paint_diff(diff: &str) -> String {
+    use crate::color::{ADDED, HUNK, REMOVED, paint};
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let (text, end) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
+            let style = match text.as_bytes().first() {
+                _ if text.starts_with("---") || text.starts_with("+++") => return line.to_owned(),
+                Some(b'-') => REMOVED,
+                Some(b'+') => ADDED,
+                Some(b'@') => HUNK,
+                _ => return line.to_owned(),
+            };
+            format!("{}{end}", paint(true, style, text))
+        })
+        .collect()
+}
+
+fn format_stdin(mode: Mode) -> Status {
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
         crate::errln!("error: cannot read standard input: {error}");
@@ -42,20 +98,18 @@ fn format_stdin(check: bool) -> Status {
     let decoded = Decoded::new(bytes);
     match format_text("-", &decoded) {
         Ok(formatted) => {
-            if check {
-                if formatted != decoded.text {
-                    crate::outln!("-");
-                    return Status::Failure;
-                }
-            } else {
+            if mode == Mode::Write {
                 crate::out!("{formatted}");
+            } else if formatted != decoded.text {
+                report_change("-", &decoded.text, &formatted, mode);
+                return Status::Failure;
             }
             Status::Success
         }
         Err(status) => {
             // Left as it is, byte for byte: a filter (`indicia fmt - < a.ind > b.ind`) must not lose
             // the text, even when it is not UTF-8.
-            if !check {
+            if mode == Mode::Write {
                 crate::stdio::out_bytes(&decoded.into_bytes());
             }
             status
@@ -63,7 +117,7 @@ fn format_stdin(check: bool) -> Status {
     }
 }
 
-fn format_file(path: &Path, check: bool) -> Status {
+fn format_file(path: &Path, mode: Mode) -> Status {
     let decoded = match std::fs::read(path) {
         Ok(bytes) => Decoded::new(bytes),
         Err(error) => {
@@ -78,8 +132,8 @@ fn format_file(path: &Path, check: bool) -> Status {
     if formatted == decoded.text {
         return Status::Success;
     }
-    if check {
-        crate::outln!("{}", path.display());
+    if mode != Mode::Write {
+        report_change(&path.display().to_string(), &decoded.text, &formatted, mode);
         return Status::Failure;
     }
     if let Err(error) = std::fs::write(path, formatted) {
@@ -95,7 +149,7 @@ fn format_text(name: &str, text: &Decoded) -> Result<String, Status> {
     let report = |diagnostics: &[indicia_syntax::Diagnostic]| {
         let mut sources = SourceMap::new();
         sources.add(name, text.text.as_str());
-        crate::err!("{}", render::render_human(&sources, diagnostics));
+        crate::pack::print_diagnostics(&sources, diagnostics, crate::cli::DiagnosticFormat::Human);
         Status::Failure
     };
     if let Some(not_utf8) = text.diagnostic(FileId(0)) {

@@ -76,6 +76,12 @@ impl EvidenceReader {
         self.read_with(bytes, Parser::Reference)
     }
 
+    /// Reads one evidence object that is already a `serde_json::Value` (as an extractor builds it),
+    /// with no JSON text in between: the same checks and result as [`EvidenceReader::read`] of its text.
+    pub fn read_value(&mut self, value: &serde_json::Value) -> Result<Evidence, EvidenceError> {
+        self.read_input(Input::Value(value))
+    }
+
     fn read_with(&mut self, bytes: &[u8], parser: Parser) -> Result<Evidence, EvidenceError> {
         if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
             return Err(EvidenceError {
@@ -83,6 +89,10 @@ impl EvidenceReader {
                 message: "empty input: expected one JSON object".to_owned(),
             });
         }
+        self.read_input(Input::Text(bytes, parser))
+    }
+
+    fn read_input(&mut self, input: Input<'_>) -> Result<Evidence, EvidenceError> {
         let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
         self.scratch.reset();
         // A reader used once looks the literals up where they are; a reused one copies them into
@@ -95,14 +105,15 @@ impl EvidenceReader {
             layout: &self.layout,
             literals: (!self.scratch.interner.is_seeded()).then_some(&*self.symbols),
             base,
-            fast: parser == Parser::Fast,
+            fast: matches!(input, Input::Text(_, Parser::Fast)),
             tables: self.layout.empty_tables(&self.scratch),
             app: None,
             warnings: Vec::new(),
             s: &mut self.scratch,
         };
-        let result = match parser {
-            Parser::Fast => {
+        let result = match input {
+            Input::Value(value) => visit::TopSeed { cx: &mut cx }.deserialize(value),
+            Input::Text(bytes, Parser::Fast) => {
                 let mut de = sonic_rs::Deserializer::from_slice(bytes);
                 let result = visit::TopSeed { cx: &mut cx }.deserialize(&mut de).and_then(|()| de.end());
                 // The reference parser finds the same failure and says exactly where it is.
@@ -111,7 +122,7 @@ impl EvidenceReader {
             // Valid UTF-8 (the usual case) is checked once for the whole object, so that the
             // parser need not check every string again; anything else is parsed as bytes, which
             // reports the invalid UTF-8 at its position.
-            Parser::Reference => match std::str::from_utf8(bytes) {
+            Input::Text(bytes, Parser::Reference) => match std::str::from_utf8(bytes) {
                 Ok(text) => parse_with(&mut serde_json::Deserializer::from_str(text), &mut cx),
                 Err(_) => parse_with(&mut serde_json::Deserializer::from_slice(bytes), &mut cx),
             },
@@ -128,6 +139,13 @@ impl EvidenceReader {
         let local = s.interner.take_local();
         Ok(Evidence { app: app.unwrap_or_default(), tables, symbols: Arc::clone(&self.symbols), local, warnings })
     }
+}
+
+/// What a read reads: JSON text with a parser, or a value already parsed.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Text(&'a [u8], Parser),
+    Value(&'a serde_json::Value),
 }
 
 /// The JSON parser behind a read.

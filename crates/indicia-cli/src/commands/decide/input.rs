@@ -113,7 +113,7 @@ impl<'a> Decider<'a> {
     /// An app, extracted as `indicia scan` does (built-in trackers and countries), then scored.
     fn app(&mut self, path: &Path) {
         let shown = path.display().to_string();
-        let args = crate::commands::extract::ScanArgs { app: path.to_path_buf(), ..Default::default() };
+        let args = crate::commands::extract::ScanArgs { apps: vec![path.to_path_buf()], ..Default::default() };
         let result = crate::commands::extract::scan_evidence(&args)
             .and_then(|evidence| self.evidence(evidence.to_string().as_bytes()));
         self.keep(shown, result);
