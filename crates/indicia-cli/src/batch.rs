@@ -16,16 +16,18 @@
 //! as the token that lets one more piece start: at most [`PIECES_PER_THREAD`] pieces per thread
 //! are in flight, and at most [`QUEUE`] chunks wait for them, so memory stays bounded however
 //! long the batch is. A rejected object prints `{"source": "FILE:LINE", "error": …}` in its place
-//! (and one line on standard error), and the batch goes on. When standard error is a terminal, a
+//! (and one line on standard error), and the batch goes on. A line longer than `--max-line-size`
+//! ([`BATCH_LINE`]) is read to its end without being kept and rejected the same way. When standard error is a terminal, a
 //! progress bar shows how far the batch is.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use indicia::Engine;
+use indicia::limits::{BATCH_LINE, LineRead};
 use indicia::profile::Profile;
 
 use crate::cli::ReportFormat;
@@ -106,6 +108,10 @@ pub(crate) fn score_batch<'a>(
                         let mut scored = Piece { stdout, ..Piece::default() };
                         scored.stdout.clear();
                         for line in lines.unwrap_or_default() {
+                            if line.too_long {
+                                scored.reject(format, &format!("{name}:{}", line.number), &BATCH_LINE.message());
+                                continue;
+                            }
                             let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
                             scored.score(engine, format, name, line.number, bytes, false);
                         }
@@ -147,31 +153,34 @@ struct Line {
     start: usize,
     end: usize,
     number: usize,
+    /// Longer than [`BATCH_LINE`]: skipped unread, rejected in its place (`start..end` is empty).
+    too_long: bool,
 }
 
 /// The reader stage: splits `input` into chunks and sends them, reusing the buffers the scorer
-/// hands back. Returns the read error that ended the input early, if one did.
+/// hands back. A line longer than [`BATCH_LINE`] is read to its end without being kept. Returns the
+/// read error that ended the input early, if one did.
 fn read_chunks(input: impl Read, chunks: &SyncSender<Chunk>, recycled: &Receiver<Chunk>) -> Option<std::io::Error> {
     let mut reader = BufReader::with_capacity(READ_BUFFER, input);
     let mut line_number = 0usize;
     let mut chunk = Chunk::default();
     loop {
         let start = chunk.bytes.len();
-        match reader.read_until(b'\n', &mut chunk.bytes) {
-            Ok(0) => break,
-            Ok(read) => {
+        match BATCH_LINE.read_line(&mut reader, &mut chunk.bytes) {
+            Ok(LineRead { consumed: 0, .. }) => break,
+            Ok(LineRead { consumed, too_long }) => {
                 line_number += 1;
-                chunk.consumed += read as u64;
-                if chunk.bytes.get(start..).is_some_and(is_blank) {
+                chunk.consumed += consumed;
+                let text = chunk.bytes.get(start..).unwrap_or_default();
+                if !too_long && is_blank(text) {
                     chunk.bytes.truncate(start);
                     continue;
                 }
                 // The line ends before its newline, so that a syntax error's position is on it
-                // (`line 1 column 7`, not `line 2 column 0`).
-                let text = chunk.bytes.get(start..).unwrap_or_default();
+                // (`line 1 column 7`, not `line 2 column 0`). An overlong line kept nothing.
                 let newline =
                     text.strip_suffix(b"\r\n").or_else(|| text.strip_suffix(b"\n")).map_or(0, |t| text.len() - t.len());
-                chunk.lines.push(Line { start, end: chunk.bytes.len() - newline, number: line_number });
+                chunk.lines.push(Line { start, end: chunk.bytes.len() - newline, number: line_number, too_long });
                 if chunk.lines.len() >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES {
                     let mut next = recycled.try_recv().unwrap_or_default();
                     next.bytes.clear();
@@ -279,26 +288,11 @@ impl Piece {
         bytes: &[u8],
         pretty: bool,
     ) {
-        self.apps += 1;
         let evidence = match engine.read_evidence(bytes) {
             Ok(evidence) => evidence,
-            Err(error) => {
-                let source = format!("{name}:{line}");
-                match format {
-                    ReportFormat::Json => {
-                        let object = serde_json::json!({ "source": source, "error": error.to_string() });
-                        let _ = serde_json::to_writer(&mut self.stdout, &object);
-                        self.stdout.push(b'\n');
-                    }
-                    // In its place among the reports, in words.
-                    ReportFormat::Text => {
-                        self.stdout.extend_from_slice(format!("{source}: rejected: {error}\n\n").as_bytes());
-                    }
-                }
-                self.stderr.push(format!("error: {source}: {error}"));
-                return;
-            }
+            Err(error) => return self.reject(format, &format!("{name}:{line}"), &error.to_string()),
         };
+        self.apps += 1;
         let profiling = PROFILING.load(Ordering::Relaxed);
         if format == ReportFormat::Json && !pretty && !profiling {
             // The usual batch line: written straight from the outcomes, no report built.
@@ -333,6 +327,26 @@ impl Piece {
                 self.rows.push(SummaryRow::of(&report));
             }
         }
+    }
+}
+
+impl Piece {
+    /// Records a rejected object (`source` is `FILE:LINE`): its error object (JSON) or line (text) in
+    /// its place among the reports, and one line for standard error.
+    pub(crate) fn reject(&mut self, format: ReportFormat, source: &str, error: &str) {
+        self.apps += 1;
+        match format {
+            ReportFormat::Json => {
+                let object = serde_json::json!({ "source": source, "error": error });
+                let _ = serde_json::to_writer(&mut self.stdout, &object);
+                self.stdout.push(b'\n');
+            }
+            // In its place among the reports, in words.
+            ReportFormat::Text => {
+                self.stdout.extend_from_slice(format!("{source}: rejected: {error}\n\n").as_bytes());
+            }
+        }
+        self.stderr.push(format!("error: {source}: {error}"));
     }
 }
 

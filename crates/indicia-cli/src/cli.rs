@@ -15,6 +15,41 @@ pub struct Cli {
     /// When to colour reports and diagnostics: on a terminal unless NO_COLOR is set (auto), always or never.
     #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: crate::color::ColorChoice,
+    /// Size limits on inputs.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The size limits of `indicia::limits`, as flags every subcommand takes (docs/limits.md). A size is
+/// a number of bytes with an optional unit: `64M`, `64MiB`, `1G` (powers of 1024), `64MB` (of 1000).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Limits (docs/limits.md)")]
+pub struct LimitArgs {
+    /// Largest rule file read (default 32 MiB)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = indicia::limits::parse_size)]
+    pub max_rule_file_size: Option<u64>,
+    /// Largest evidence object read whole: a file, standard input, a test's fixture (default 64 MiB)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = indicia::limits::parse_size)]
+    pub max_evidence_size: Option<u64>,
+    /// Longest line of a batch; a longer one is rejected in its place (default 64 MiB)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = indicia::limits::parse_size)]
+    pub max_line_size: Option<u64>,
+}
+
+impl LimitArgs {
+    /// Sets the limits given, for the rest of the process.
+    pub fn apply(&self) {
+        use indicia::limits::{BATCH_LINE, EVIDENCE, RULE_FILE};
+        for (given, limit) in [
+            (self.max_rule_file_size, &RULE_FILE),
+            (self.max_evidence_size, &EVIDENCE),
+            (self.max_line_size, &BATCH_LINE),
+        ] {
+            if let Some(bytes) = given {
+                limit.set(bytes);
+            }
+        }
+    }
 }
 
 /// `indicia --version`: the version and the date of the built-in IP-to-country data.
@@ -78,7 +113,8 @@ pub enum ReportFormat {
 /// `indicia check [PACK]...`
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Pack directories or `.ind` files; none means the built-in pack.
+    /// Pack directories or `.ind` files, or `-` for one file on standard input; none means the
+    /// built-in pack.
     pub packs: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
@@ -219,4 +255,25 @@ pub enum GenWhat {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+    use indicia::limits::{BATCH_LINE, EVIDENCE, Limit, RULE_FILE, format_size};
+
+    use super::Cli;
+
+    #[test]
+    fn the_limit_flags_are_the_ones_the_errors_name_and_say_their_defaults() {
+        let command = Cli::command();
+        let limits: [(&str, &Limit); 3] =
+            [("max_rule_file_size", &RULE_FILE), ("max_evidence_size", &EVIDENCE), ("max_line_size", &BATCH_LINE)];
+        for (id, limit) in limits {
+            let arg = command.get_arguments().find(|a| a.get_id() == id).unwrap();
+            assert_eq!(arg.get_long().map(|l| format!("--{l}")).as_deref(), Some(limit.flag()));
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.contains(&format!("(default {})", format_size(limit.default_bytes()))), "{help}");
+        }
+    }
 }

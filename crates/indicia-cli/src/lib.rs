@@ -24,6 +24,7 @@ use exit::Status;
 /// Runs one parsed command line and returns its exit status (2 after a failed write, see [`stdio`]).
 pub fn run(cli: &Cli) -> Status {
     color::set(cli.color);
+    cli.limits.apply();
     let status = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Eval(args) => commands::eval::run(args),

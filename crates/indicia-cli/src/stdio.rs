@@ -34,6 +34,23 @@ pub fn out_bytes(bytes: &[u8]) -> bool {
     !stopped()
 }
 
+/// Copies `reader` to standard output to its end (or until output stops), in bounded memory.
+pub fn copy_to_stdout(reader: &mut impl io::Read) -> io::Result<()> {
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                if !out_bytes(buffer.get(..n).unwrap_or_default()) {
+                    return Ok(());
+                }
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 /// Writes `args` to standard error.
 pub fn err(args: fmt::Arguments<'_>) {
     let mut stderr = io::stderr().lock();

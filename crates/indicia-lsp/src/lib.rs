@@ -203,7 +203,7 @@ impl Server {
     fn text(&self, path: &Path) -> Option<String> {
         match self.workspace.text(path) {
             Some(text) => Some(text.to_string()),
-            None => std::fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned()),
+            None => indicia::limits::RULE_FILE.read_file(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned()),
         }
     }
 

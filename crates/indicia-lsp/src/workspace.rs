@@ -106,7 +106,8 @@ impl Workspace {
             .filter_map(|path| {
                 let text = match self.open.get(path) {
                     Some(text) => text.clone(),
-                    None => String::from_utf8_lossy(&std::fs::read(path).ok()?).into_owned(),
+                    // A file over the rule-file limit is left out, as an unreadable one is.
+                    None => String::from_utf8_lossy(&indicia::limits::RULE_FILE.read_file(path).ok()?).into_owned(),
                 };
                 Some((path.to_str()?.to_string(), text))
             })

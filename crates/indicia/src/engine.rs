@@ -83,6 +83,12 @@ impl Engine {
         Engine::from_loaded(load::load_sources(name, files), Files::Disk)
     }
 
+    /// [`Engine::from_sources`] for files given as bytes (`indicia check -`): one that is not UTF-8 is an
+    /// error at its first bad byte.
+    pub fn from_bytes(name: &str, files: Vec<(String, Vec<u8>)>) -> Result<Engine, EngineError> {
+        Engine::from_loaded(load::load_bytes(name, files), Files::Disk)
+    }
+
     /// Checks and compiles a one-file pack given as text.
     pub fn from_source(name: &str, text: &str) -> Result<Engine, EngineError> {
         Engine::from_sources(name, vec![(format!("{name}.ind"), text.to_string())])
@@ -252,10 +258,10 @@ impl Engine {
     }
 
     /// Reads an auxiliary file of the pack (a test's evidence fixture) by the path the checker
-    /// resolved for it.
+    /// resolved for it; one larger than [`crate::limits::EVIDENCE`] is an error.
     pub fn read_pack_file(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         match &self.files {
-            Files::Disk => std::fs::read(path),
+            Files::Disk => crate::limits::EVIDENCE.read_file(path),
             Files::Embedded(files) => {
                 let wanted = normalize(path);
                 files

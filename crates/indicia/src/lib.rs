@@ -18,6 +18,7 @@ pub mod eval;
 pub mod evidence;
 pub mod r#gen;
 pub mod hir;
+pub mod limits;
 pub mod load;
 pub mod outcome;
 pub mod params;

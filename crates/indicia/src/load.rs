@@ -115,6 +115,13 @@ pub fn load_sources(name: &str, mut files: Vec<(String, String)>) -> LoadedPack 
     LoadedPack::parse(name.to_string(), files.into_iter().map(|(name, text)| (name, text.into())).collect())
 }
 
+/// [`load_sources`] for files given as bytes: one that is not UTF-8 is an error of the pack at its first
+/// bad byte, as when it is read from disk.
+pub fn load_bytes(name: &str, mut files: Vec<(String, Vec<u8>)>) -> LoadedPack {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    LoadedPack::parse(name.to_string(), files.into_iter().map(|(name, bytes)| (name, Decoded::new(bytes))).collect())
+}
+
 /// Checks a loaded pack: every parse and check error of every file, or the checked pack. A pack
 /// that declares a `policy` is checked as a policy (see [`crate::policy`]).
 pub fn check_pack(loaded: LoadedPack) -> Result<hir::Pack, CheckFailure> {
@@ -151,9 +158,12 @@ pub fn check_path(path: &Path) -> Result<hir::Pack, PackError> {
     Ok(check_pack(load_path(path)?)?)
 }
 
-/// A file's text (not UTF-8: a diagnostic, not a read error), or why it cannot be read.
+/// A file's text (not UTF-8: a diagnostic, not a read error), or why it cannot be read (larger than
+/// [`crate::limits::RULE_FILE`] included).
 fn read_text(path: &Path) -> Result<Decoded, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let bytes = crate::limits::RULE_FILE
+        .read_file(path)
+        .map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     Ok(Decoded::new(bytes))
 }
 

@@ -7,6 +7,7 @@ use std::io::{BufReader, Read};
 use std::sync::atomic::Ordering;
 
 use indicia::Engine;
+use indicia::limits::EVIDENCE;
 use indicia::profile::Profile;
 use serde::Deserialize as _;
 
@@ -61,7 +62,7 @@ fn score_inputs(args: &EvalArgs, engine: &Engine, pool: Option<&rayon::ThreadPoo
                 Err(error) => session.unreadable(input, &error),
             }
         } else {
-            match std::fs::read(input) {
+            match EVIDENCE.read_file(std::path::Path::new(input)) {
                 Ok(bytes) => session.score_single(input, &bytes, single_input),
                 Err(error) => session.unreadable(input, &error),
             }
@@ -117,15 +118,28 @@ impl<'a> Session<'a> {
     /// object only if that value is an object and nothing but whitespace follows it. Otherwise the
     /// parse stops at the first byte that rules it out (in a batch, at the latest on its second
     /// line), and the bytes kept are replayed in front of the rest as a batch.
+    ///
+    /// At most [`EVIDENCE`] bytes are kept. A first value longer than that on one line is replayed
+    /// as a batch (whose line limit rejects it in its place); one that spans lines is one object
+    /// over the limit, an error.
     fn read_stdin(&mut self, alone: bool) {
-        let mut tee =
-            Tee { inner: BufReader::with_capacity(READ_BUFFER, std::io::stdin()), seen: Vec::new(), error: None };
+        let mut tee = Tee {
+            inner: BufReader::with_capacity(READ_BUFFER, std::io::stdin()),
+            seen: Vec::new(),
+            max: usize::try_from(EVIDENCE.get()).unwrap_or(usize::MAX),
+            error: None,
+        };
         let one_object = {
             let mut de = serde_json::Deserializer::from_reader(&mut tee);
             serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end()).is_ok()
         };
         if let Some(error) = tee.error.take() {
-            return self.unreadable("-", &error);
+            if error.kind() != std::io::ErrorKind::FileTooLarge {
+                return self.unreadable("-", &error);
+            }
+            if tee.seen.contains(&b'\n') {
+                return self.unreadable("-", &EVIDENCE.exceeded());
+            }
         }
         let Tee { inner, seen, .. } = tee;
         if is_blank(&seen) {
@@ -159,16 +173,27 @@ impl<'a> Session<'a> {
     }
 }
 
-/// A reader that keeps a copy of every byte read through it, and the read error that ended it
-/// (serde_json's own error would hide it).
+/// A reader that keeps a copy of every byte read through it, up to `max` bytes (past them it fails with
+/// [`EVIDENCE`]'s error), and the read error that ended it (serde_json's own error would hide it).
 struct Tee<R> {
     inner: R,
     seen: Vec<u8>,
+    max: usize,
     error: Option<std::io::Error>,
 }
 
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // One byte more than `max` is read, to tell an input of `max` bytes from a longer one.
+        if self.seen.len() > self.max {
+            self.error = Some(EVIDENCE.exceeded());
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        let room = (self.max - self.seen.len()).saturating_add(1);
+        let buf = match buf.len() > room {
+            true => buf.get_mut(..room).unwrap_or_default(),
+            false => buf,
+        };
         match self.inner.read(buf) {
             Ok(n) => {
                 self.seen.extend_from_slice(buf.get(..n).unwrap_or_default());

@@ -4,9 +4,9 @@
 //! prints what would change instead, as a unified diff (`--- FILE`, `+++ FILE`, hunks of three lines
 //! of context), which `patch -p0` applies.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use indicia::limits::RULE_FILE;
 use indicia_syntax::text::Decoded;
 use indicia_syntax::{FileId, SourceMap, fmt::format_source};
 
@@ -91,9 +91,24 @@ fn paint_diff(diff: &str) -> String {
 
 fn format_stdin(mode: Mode) -> Status {
     let mut bytes = Vec::new();
-    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-        crate::errln!("error: cannot read standard input: {error}");
-        return Status::Usage;
+    let mut stdin = std::io::stdin().lock();
+    match indicia::limits::read_at_most(&mut stdin, RULE_FILE.get(), &mut bytes) {
+        Ok(true) => {}
+        Ok(false) => {
+            crate::errln!("error: standard input: {}", RULE_FILE.message());
+            // Passed through unread, in bounded memory: a filter loses nothing.
+            if mode == Mode::Write
+                && crate::stdio::out_bytes(&bytes)
+                && let Err(error) = crate::stdio::copy_to_stdout(&mut stdin)
+            {
+                crate::errln!("error: cannot read standard input: {error}");
+            }
+            return Status::Usage;
+        }
+        Err(error) => {
+            crate::errln!("error: cannot read standard input: {error}");
+            return Status::Usage;
+        }
     }
     let decoded = Decoded::new(bytes);
     match format_text("-", &decoded) {
@@ -118,7 +133,7 @@ fn format_stdin(mode: Mode) -> Status {
 }
 
 fn format_file(path: &Path, mode: Mode) -> Status {
-    let decoded = match std::fs::read(path) {
+    let decoded = match RULE_FILE.read_file(path) {
         Ok(bytes) => Decoded::new(bytes),
         Err(error) => {
             crate::errln!("error: cannot read `{}`: {error}", path.display());

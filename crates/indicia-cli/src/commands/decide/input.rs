@@ -4,11 +4,12 @@
 //! batch are decided in parallel, in chunks, and kept in input order; a bad line is reported
 //! (`FILE:LINE: …`) and the batch goes on.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::sync::OnceLock;
 
 use indicia::Engine;
+use indicia::limits::{BATCH_LINE, EVIDENCE, LineRead};
 use indicia::policy::{Decision, Policy};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -19,9 +20,6 @@ use crate::exit::Status;
 
 /// Lines decided together.
 const CHUNK_LINES: usize = 4096;
-
-/// The largest line or file read as one JSON object (docs/limits.md: the evidence cap of `eval`).
-const MAX_OBJECT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Which top-level members an object has, read without building it.
 #[derive(Deserialize)]
@@ -92,21 +90,13 @@ impl<'a> Decider<'a> {
                 Ok(file) => self.lines(&shown, BufReader::new(file)),
                 Err(error) => self.unreadable(path, &error),
             },
-            _ => {
-                let mut bytes = Vec::new();
-                let read = std::fs::File::open(path)
-                    .and_then(|f| f.take(MAX_OBJECT_BYTES + 1).read_to_end(&mut bytes).map(|_| ()));
-                match read {
-                    Err(error) => self.unreadable(path, &error),
-                    Ok(()) if bytes.len() as u64 > MAX_OBJECT_BYTES => {
-                        self.reject(&shown, &format!("larger than {MAX_OBJECT_BYTES} bytes"));
-                    }
-                    Ok(()) => {
-                        let result = self.object(&bytes);
-                        self.keep(shown, result);
-                    }
+            _ => match EVIDENCE.read_file(path) {
+                Err(error) => self.unreadable(path, &error),
+                Ok(bytes) => {
+                    let result = self.object(&bytes);
+                    self.keep(shown, result);
                 }
-            }
+            },
         }
     }
 
@@ -126,17 +116,12 @@ impl<'a> Decider<'a> {
             let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_LINES);
             while chunk.len() < CHUNK_LINES {
                 let mut line = Vec::new();
-                match (&mut reader).take(MAX_OBJECT_BYTES + 1).read_until(b'\n', &mut line) {
-                    Ok(0) => break,
-                    Ok(_) => {
+                match BATCH_LINE.read_line(&mut reader, &mut line) {
+                    Ok(LineRead { consumed: 0, .. }) => break,
+                    Ok(LineRead { too_long, .. }) => {
                         line_no += 1;
-                        if line.len() as u64 > MAX_OBJECT_BYTES {
-                            self.reject(&format!("{shown}:{line_no}"), "line too long");
-                            // Skip the rest of the long line.
-                            let mut rest = Vec::new();
-                            if reader.read_until(b'\n', &mut rest).is_err() {
-                                break;
-                            }
+                        if too_long {
+                            self.reject(&format!("{shown}:{line_no}"), &BATCH_LINE.message());
                             continue;
                         }
                         if !line.iter().all(u8::is_ascii_whitespace) {
