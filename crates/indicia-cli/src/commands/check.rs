@@ -18,6 +18,7 @@ pub fn run(args: &CheckArgs) -> Status {
         if args.packs.is_empty() { vec![None] } else { args.packs.iter().map(|p| Some(p.as_path())).collect() };
     for pack in packs {
         let built = match pack {
+            Some(path) if path.as_os_str() == "-" => stdin_engine(),
             Some(path) => Engine::from_path(path),
             None => indicia::builtin::try_engine(),
         };
@@ -43,6 +44,14 @@ pub fn run(args: &CheckArgs) -> Status {
         crate::pack::print_diagnostics(&sources, &diagnostics, args.format);
     }
     status
+}
+
+/// `check -`: the pack is standard input, one file shown as `-` (as `fmt -` reads it).
+fn stdin_engine() -> Result<Engine, EngineError> {
+    let bytes = indicia::limits::RULE_FILE
+        .read(std::io::stdin().lock())
+        .map_err(|source| indicia::load::LoadError::Io { path: "-".into(), source })?;
+    Engine::from_bytes("-", vec![("-".to_string(), bytes)])
 }
 
 /// Puts the files and diagnostics of several packs into one source map, files in name order, so

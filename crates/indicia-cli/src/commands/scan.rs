@@ -71,13 +71,15 @@ fn scan_single(args: &ScanCommandArgs, engine: &indicia::Engine, options: Option
     };
     let found = apps::find(&args.scan.apps).next().map(|app| app.found);
     let sources = match found {
-        Some(Found::File(path)) => Source::app(&path).map(|s| vec![s]).map_err(|e| (e.to_string(), Status::Failure)),
+        // A file named on the command line that cannot be read or is not what it claims to be is 2,
+        // as `extract` says it (docs/exit-statuses.md).
+        Some(Found::File(path)) => Source::app(&path).map(|s| vec![s]).map_err(|e| (e.to_string(), Status::Usage)),
         Some(Found::Split(parts)) => Ok(parts.into_iter().map(Source::Apk).collect()),
         Some(Found::Unreadable { reason, named }) => Err((reason, if named { Status::Usage } else { Status::Failure })),
         None => Err(("no app given".to_owned(), Status::Usage)),
     };
     let merged = sources.and_then(|sources| {
-        crate::commands::extract::app_evidence(sources, &args.scan, &options).map_err(|e| (e, Status::Failure))
+        crate::commands::extract::app_evidence(sources, &args.scan, &options).map_err(|e| (e, Status::Usage))
     });
     let merged = match merged {
         Ok(merged) => merged,

@@ -38,14 +38,17 @@ pub fn run(args: &TestArgs) -> Status {
         if args.packs.is_empty() { vec![None] } else { args.packs.iter().map(|p| Some(p.as_path())).collect() };
     let mut out = String::new();
     let mut err = String::new();
+    let (mut ran, mut not_run) = (0usize, 0usize);
     for pack in packs {
         let engine = match crate::pack::load_engine(pack, DiagnosticFormat::Human) {
             Ok(engine) => engine,
             Err(pack_status) => {
                 status.merge(pack_status);
+                not_run += 1;
                 continue;
             }
         };
+        ran += 1;
         let results = run_each(&engine, |name| wanted.as_ref().is_none_or(|w| w.is_match(name)));
         for result in &results {
             total.add(result);
@@ -92,9 +95,13 @@ pub fn run(args: &TestArgs) -> Status {
                 let _ = writeln!(out, "{:#}", coverage_json(&covered));
             }
         }
-        let _ = writeln!(err, "{}", total.summary_line());
-    } else if args.format == TestFormat::Text {
-        let _ = writeln!(out, "{}", total.summary_line());
+        if let Some(line) = closing_line(&total, ran, not_run) {
+            let _ = writeln!(err, "{line}");
+        }
+    } else if args.format == TestFormat::Text
+        && let Some(line) = closing_line(&total, ran, not_run)
+    {
+        let _ = writeln!(out, "{line}");
     }
     crate::stdio::out(format_args!("{out}"));
     crate::stdio::err(format_args!("{err}"));
@@ -102,6 +109,17 @@ pub fn run(args: &TestArgs) -> Status {
         status.merge(Status::Failure);
     }
     status
+}
+
+/// `N passed, N failed`, and how many packs were not run for their errors; none when no pack ran
+/// (a count of nothing would read as a clean run).
+fn closing_line(total: &TestRun, ran: usize, not_run: usize) -> Option<String> {
+    match (ran, not_run) {
+        (0, _) => None,
+        (_, 0) => Some(total.summary_line()),
+        (_, 1) => Some(format!("{} (1 pack with errors not run)", total.summary_line())),
+        (_, n) => Some(format!("{} ({n} packs with errors not run)", total.summary_line())),
+    }
 }
 
 /// `FILE:LINE:COLUMN` of a span.
