@@ -9,7 +9,8 @@ mod tests {
 
     /// The layers, in pipeline order.
     const LAYERS: &[&[&str]] = &[
-        &["hir"],
+        // `limits`: the size limits on inputs, read by the loader and the engine; it imports nothing.
+        &["hir", "limits"],
         // `policy::lower` rewrites a policy's syntax tree before the check: a front-end pass.
         &["check", "load", "params", "policy::lower"],
         &["compile"],
