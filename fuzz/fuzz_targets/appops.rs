@@ -1,0 +1,9 @@
+//! Android AppOps (`dumpsys appops`, `appops get`, appops.xml), filtered to one app: evidence the built-in pack accepts, or an error, never a panic.
+#![no_main]
+
+use indicia_extract::Source;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    indicia_fuzz::extract_accepted(data, "txt", Source::AppOps, Some("com.example.shop"));
+});

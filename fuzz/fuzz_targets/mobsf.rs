@@ -1,0 +1,9 @@
+//! MobSF JSON reports (Android and iOS), within the report cap: evidence the built-in pack accepts, or an error, never a panic.
+#![no_main]
+
+use indicia_extract::Source;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    indicia_fuzz::extract_accepted(data, "json", Source::Mobsf, None);
+});

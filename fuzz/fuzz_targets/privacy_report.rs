@@ -1,0 +1,9 @@
+//! iOS App Privacy Reports (NDJSON, both record forms), filtered to one app: evidence the built-in pack accepts, or an error, never a panic.
+#![no_main]
+
+use indicia_extract::Source;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    indicia_fuzz::extract_accepted(data, "ndjson", Source::PrivacyReport, Some("com.apple.mobilecal"));
+});
