@@ -12,7 +12,6 @@ that read tasks keep CPUs: see README.md here ("Sizing the actors").
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
 from typing import List, Optional
@@ -44,19 +43,11 @@ def actor_plan(cpus: int) -> tuple[int, float]:
     return cpus - 1, 1.0
 
 
-def build_engine(rules: Optional[str], params: List[str]) -> indicia.Engine:
-    """The engine of `--rules` (default: built-in) with `--param NAME=JSON` overrides."""
-    overrides = {name: json.loads(value) for name, _, value in (p.partition("=") for p in params)}
-    if rules:
-        return indicia.Engine.from_path(rules, params=overrides)
-    return indicia.Engine.builtin(params=overrides)
-
-
 def run(args: argparse.Namespace) -> None:
     """Reads the input, scores it with an actor pool and writes Parquet to `args.output`."""
     import ray
 
-    engine = build_engine(args.rules, args.param)
+    engine = indicia.engine_from_options(args.rules, args.param)
     cpus = int(ray.cluster_resources().get("CPU", 1))
     actors, cpus_per_actor = actor_plan(cpus)
     if args.actors:
@@ -86,8 +77,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     source.add_argument("--jsonl", help="JSON Lines of evidence (a file or a directory)")
     parser.add_argument("--glob", default="*.apk", help="which files of --apks to read (default *.apk)")
     parser.add_argument("--output", required=True, help="the directory of the Parquet scores")
-    parser.add_argument("--rules", help="a pack directory on the driver (default: the built-in pack)")
-    parser.add_argument("--param", action="append", default=[], help="NAME=JSON param override (repeatable)")
+    indicia.add_engine_options(parser)  # --rules PACK (read on the driver) and --param NAME=JSON
     parser.add_argument("--actors", type=int, default=0, help="actors (default: CPUs - 1)")
     parser.add_argument("--batch-size", type=int, default=1024, help="rows per batch")
     return parser.parse_args(argv)

@@ -87,6 +87,16 @@ def spark_run(spark, frame, fn, schema, output):
     return time.perf_counter() - started, tree_cpu(jvm) - cpu
 
 
+def timed_runs(spark, frame, engine, column, scan, output, describe) -> None:
+    """Scores `frame` twice (the first run warms the workers up) and prints `describe(wall, cpu,
+    scoring)` for each: wall seconds, CPU seconds of Spark's processes, CPU seconds inside indicia."""
+    for _attempt in range(2):
+        acc = spark.sparkContext.accumulator(0.0)
+        fn = timed_scorer(engine, column, acc, scan=scan)
+        wall, cpu = spark_run(spark, frame, fn, score.spark_schema(engine, scan=scan), output)
+        print(describe(wall, cpu, acc.value))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", default=str(REPO / "target" / "release" / "indicia"))
@@ -128,16 +138,20 @@ def main() -> None:
         cli_cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
         frame = spark.read.text(str(batch)).repartition(2)
         frame.cache().count()  # read once, so that the timed run does not include the first read
-        for attempt in range(2):
-            acc = spark.sparkContext.accumulator(0.0)
-            fn = timed_scorer(engine, "value", acc, scan=False)
-            wall, cpu = spark_run(spark, frame, fn, score.spark_schema(engine, scan=False), str(tmp / "out1"))
-            print(
+        timed_runs(
+            spark,
+            frame,
+            engine,
+            "value",
+            False,
+            str(tmp / "out1"),
+            lambda wall, cpu, scoring: (
                 f"evidence, {args.apps} apps: CLI {args.apps / cli:,.0f} apps/s wall, {args.apps / cli_cpu:,.0f} apps/CPU-s; "
                 f"Spark local[2] {args.apps / wall:,.0f} apps/s wall ({args.apps / wall / 2:,.0f}/core), "
-                f"{args.apps / cpu:,.0f} apps/CPU-s; CPU {cpu:.2f} s of which evaluate_arrow {acc.value:.2f} s "
-                f"({acc.value / cpu:.0%}), Spark's own {1 - acc.value / cpu:.0%}"
-            )
+                f"{args.apps / cpu:,.0f} apps/CPU-s; CPU {cpu:.2f} s of which evaluate_arrow {scoring:.2f} s "
+                f"({scoring / cpu:.0%}), Spark's own {1 - scoring / cpu:.0%}"
+            ),
+        )
 
         # Part 2: APKs.
         apks = sorted((REPO / "tests" / "data" / "extract" / "apk").glob("*.apk"))
@@ -167,18 +181,22 @@ def main() -> None:
         paths = paths.repartition(2).cache()
         paths.count()
         spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "16")
-        for attempt in range(2):
-            acc = spark.sparkContext.accumulator(0.0)
-            fn = timed_scorer(engine, "path", acc, scan=True)
-            wall, cpu = spark_run(spark, paths, fn, score.spark_schema(engine, scan=True), str(tmp / "out2"))
-            print(
+        timed_runs(
+            spark,
+            paths,
+            engine,
+            "path",
+            True,
+            str(tmp / "out2"),
+            lambda wall, cpu, scoring: (
                 f"APKs, {n} apps (mean {size / 1e6:.2f} MB): CLI extract+eval, one process per app: "
                 f"{1 / cli_apk:,.1f} apps/s wall; indicia.extract {extract_s * 1e3:.2f} CPU-ms/app, "
                 f"Engine.evaluate {score_s * 1e3:.3f} CPU-ms/app (extraction {extract_s / (extract_s + score_s):.1%}); "
                 f"Spark local[2] {n / wall:,.1f} apps/s wall ({n / wall / 2:,.1f}/core), {n / cpu:,.1f} apps/CPU-s; "
-                f"CPU {cpu:.2f} s of which scan_arrow {acc.value:.2f} s ({acc.value / cpu:.0%}), "
-                f"Spark's own {1 - acc.value / cpu:.0%}"
-            )
+                f"CPU {cpu:.2f} s of which scan_arrow {scoring:.2f} s ({scoring / cpu:.0%}), "
+                f"Spark's own {1 - scoring / cpu:.0%}"
+            ),
+        )
     print(f"load average at end: {os.getloadavg()}")
     spark.stop()
 

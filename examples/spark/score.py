@@ -14,7 +14,6 @@ with the columns `docs/python.md` lists. See README.md here for running it on a 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 from typing import Iterator, List, Optional
@@ -79,20 +78,9 @@ def scan_apks(engine: indicia.Engine, with_content: bool):
     return scan
 
 
-def build_engine(rules: Optional[str], params: List[str]) -> indicia.Engine:
-    """The engine of `--rules` (default: built-in) with `--param NAME=JSON` overrides."""
-    overrides = {}
-    for item in params:
-        name, _, value = item.partition("=")
-        overrides[name] = json.loads(value)
-    if rules:
-        return indicia.Engine.from_path(rules, params=overrides)
-    return indicia.Engine.builtin(params=overrides)
-
-
 def run(spark, args: argparse.Namespace) -> None:
     """Reads the input, scores it on the workers and writes Parquet to `args.output`."""
-    engine = build_engine(args.rules, args.param)
+    engine = indicia.engine_from_options(args.rules, args.param)
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_size))
     if args.apks:
         reader = spark.read.format("binaryFile").option("pathGlobFilter", args.glob).option("recursiveFileLookup", "true")
@@ -122,8 +110,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--content", action="store_true", help="ship the apps' bytes to the workers (any file system)")
     parser.add_argument("--column", default="evidence", help="the evidence column of --parquet")
     parser.add_argument("--output", required=True, help="where to write the Parquet scores")
-    parser.add_argument("--rules", help="a pack directory on the driver (default: the built-in pack)")
-    parser.add_argument("--param", action="append", default=[], help="NAME=JSON param override (repeatable)")
+    indicia.add_engine_options(parser)  # --rules PACK (read on the driver) and --param NAME=JSON
     parser.add_argument("--batch-size", type=int, default=2048, help="rows per Arrow batch (lower for APKs)")
     parser.add_argument("--partitions", type=int, default=0, help="repartition evidence input to N partitions")
     return parser.parse_args(argv)

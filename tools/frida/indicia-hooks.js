@@ -89,24 +89,34 @@ function androidCall(behavior, api) {
   emit({ type: 'call', behavior: behavior, api: api, state: androidState(), stack: androidStack(), time: now() });
 }
 
+// Counts one hook of `behavior` in the plan and installs it: `findClass()` returns the class or throws
+// when the app lacks it (with `optional`, a missing class counts as installed: the app cannot call it);
+// `attach(cls)` installs the hook or throws.
+function plannedHook(behavior, api, opts, findClass, attach) {
+  planned(behavior).total += 1;
+  var cls;
+  try {
+    cls = findClass();
+  } catch (e) {
+    if (opts.optional) { installed(behavior); return; }
+    failed.push({ api: api, error: String(e.message || e) });
+    return;
+  }
+  try {
+    attach(cls);
+    installed(behavior);
+  } catch (e) {
+    failed.push({ api: api, error: String(e.message || e) });
+  }
+}
+
 // Hooks every overload of CLASS.METHOD. `filter(args, self)` may return a behavior (or null to skip the
 // call); without it every call is `behavior`. `optional`: a class missing from the app counts as installed.
 function hookJava(behavior, className, method, opts) {
   opts = opts || {};
-  var p = planned(behavior);
-  p.total += 1;
   var api = className + '.' + method;
-  var cls;
-  try {
-    cls = Java.use(className);
-  } catch (e) {
-    if (opts.optional) { installed(behavior); return; }
-    failed.push({ api: api, error: String(e) });
-    return;
-  }
-  try {
-    var overloads = cls[method].overloads;
-    overloads.forEach(function (ov) {
+  plannedHook(behavior, api, opts, function () { return Java.use(className); }, function (cls) {
+    cls[method].overloads.forEach(function (ov) {
       ov.implementation = function () {
         var result = ov.apply(this, arguments);
         try {
@@ -116,10 +126,14 @@ function hookJava(behavior, className, method, opts) {
         return result;
       };
     });
-    installed(behavior);
-  } catch (e) {
-    failed.push({ api: api, error: String(e) });
-  }
+  });
+}
+
+// Installs a table of hooks: rows of [behavior, class, [methods…], opts?], through `hook`.
+function hookTable(hook, rows) {
+  rows.forEach(function (row) {
+    row[2].forEach(function (method) { hook(row[0], row[1], method, row[3]); });
+  });
 }
 
 function uriBehavior(uri) {
@@ -133,51 +147,37 @@ function uriBehavior(uri) {
 }
 
 function androidPlatformHooks() {
-  hookJava('clipboard_read', 'android.content.ClipboardManager', 'getPrimaryClip');
-  hookJava('clipboard_read', 'android.content.ClipboardManager', 'getText');
-
-  hookJava('app_list_read', 'android.app.ApplicationPackageManager', 'getInstalledPackages');
-  hookJava('app_list_read', 'android.app.ApplicationPackageManager', 'getInstalledApplications');
-
-  hookJava('location_read', 'android.location.LocationManager', 'getLastKnownLocation');
-  hookJava('location_read', 'android.location.LocationManager', 'requestLocationUpdates');
-  hookJava('location_read', 'android.location.LocationManager', 'requestSingleUpdate');
-  hookJava('location_read', 'android.location.Location', 'getLatitude');
-
-  hookJava('contacts_read', 'android.content.ContentResolver', 'query', {
-    filter: function (args) { return uriBehavior(args[0]); },
-  });
-
-  hookJava('device_id_read', 'android.telephony.TelephonyManager', 'getDeviceId');
-  hookJava('device_id_read', 'android.telephony.TelephonyManager', 'getImei');
-  hookJava('device_id_read', 'android.telephony.TelephonyManager', 'getMeid');
-  hookJava('device_id_read', 'android.telephony.TelephonyManager', 'getSubscriberId');
-  hookJava('device_id_read', 'android.telephony.TelephonyManager', 'getSimSerialNumber');
-  hookJava('device_id_read', 'android.os.Build', 'getSerial');
-  hookJava('device_id_read', 'android.net.wifi.WifiInfo', 'getMacAddress');
-  hookJava('device_id_read', 'java.net.NetworkInterface', 'getHardwareAddress');
-  hookJava('device_id_read', 'android.provider.Settings$Secure', 'getString', {
-    filter: function (args) { return String(args[1]) === 'android_id' ? 'device_id_read' : null; },
-  });
-
-  hookJava('phone_number_read', 'android.telephony.TelephonyManager', 'getLine1Number');
-
-  hookJava('screen_capture', 'android.media.projection.MediaProjectionManager', 'getMediaProjection');
-  hookJava('screen_capture', 'android.media.projection.MediaProjection', 'createVirtualDisplay');
-
-  hookJava('camera_open', 'android.hardware.Camera', 'open');
-  hookJava('camera_open', 'android.hardware.camera2.CameraManager', 'openCamera');
-
-  hookJava('microphone_record', 'android.media.AudioRecord', 'startRecording');
-
-  hookJava('face_capture', 'android.media.FaceDetector', 'findFaces');
+  var contentUri = { filter: function (args) { return uriBehavior(args[0]); } };
+  var androidId = { filter: function (args) { return String(args[1]) === 'android_id' ? 'device_id_read' : null; } };
+  hookTable(hookJava, [
+    ['clipboard_read', 'android.content.ClipboardManager', ['getPrimaryClip', 'getText']],
+    ['app_list_read', 'android.app.ApplicationPackageManager', ['getInstalledPackages', 'getInstalledApplications']],
+    ['location_read', 'android.location.LocationManager', ['getLastKnownLocation', 'requestLocationUpdates', 'requestSingleUpdate']],
+    ['location_read', 'android.location.Location', ['getLatitude']],
+    ['contacts_read', 'android.content.ContentResolver', ['query'], contentUri],
+    ['device_id_read', 'android.telephony.TelephonyManager', ['getDeviceId', 'getImei', 'getMeid', 'getSubscriberId', 'getSimSerialNumber']],
+    ['device_id_read', 'android.os.Build', ['getSerial']],
+    ['device_id_read', 'android.net.wifi.WifiInfo', ['getMacAddress']],
+    ['device_id_read', 'java.net.NetworkInterface', ['getHardwareAddress']],
+    ['device_id_read', 'android.provider.Settings$Secure', ['getString'], androidId],
+    ['phone_number_read', 'android.telephony.TelephonyManager', ['getLine1Number']],
+    ['screen_capture', 'android.media.projection.MediaProjectionManager', ['getMediaProjection']],
+    ['screen_capture', 'android.media.projection.MediaProjection', ['createVirtualDisplay']],
+    ['camera_open', 'android.hardware.Camera', ['open']],
+    ['camera_open', 'android.hardware.camera2.CameraManager', ['openCamera']],
+    ['microphone_record', 'android.media.AudioRecord', ['startRecording']],
+    ['face_capture', 'android.media.FaceDetector', ['findFaces']],
+  ]);
 }
 
 // SDK classes live in the app's own class loader: hooked once the app is starting.
 function androidAppHooks() {
-  hookJava('device_id_read', 'com.google.android.gms.ads.identifier.AdvertisingIdClient', 'getAdvertisingIdInfo', { optional: true });
-  hookJava('face_capture', 'com.google.mlkit.vision.face.internal.FaceDetectorImpl', 'process', { optional: true });
-  hookJava('face_capture', 'com.google.android.gms.vision.face.FaceDetector', 'detect', { optional: true });
+  var optional = { optional: true };
+  hookTable(hookJava, [
+    ['device_id_read', 'com.google.android.gms.ads.identifier.AdvertisingIdClient', ['getAdvertisingIdInfo'], optional],
+    ['face_capture', 'com.google.mlkit.vision.face.internal.FaceDetectorImpl', ['process'], optional],
+    ['face_capture', 'com.google.android.gms.vision.face.FaceDetector', ['detect'], optional],
+  ]);
 }
 
 function android() {
@@ -230,21 +230,15 @@ function iosStack(context) {
 
 function hookObjC(behavior, className, selector, opts) {
   opts = opts || {};
-  var p = planned(behavior);
-  p.total += 1;
   var api = className + '.' + selector.replace(/^[-+] /, '');
-  var cls = ObjC.classes[className];
-  if (!cls) {
-    if (opts.optional) { installed(behavior); return; }
-    failed.push({ api: api, error: 'class not found' });
-    return;
-  }
-  var method = cls[selector];
-  if (!method) {
-    failed.push({ api: api, error: 'method not found' });
-    return;
-  }
-  try {
+  var findClass = function () {
+    var cls = ObjC.classes[className];
+    if (!cls) throw new Error('class not found');
+    return cls;
+  };
+  plannedHook(behavior, api, opts, findClass, function (cls) {
+    var method = cls[selector];
+    if (!method) throw new Error('method not found');
     Interceptor.attach(method.implementation, {
       onEnter: function (args) {
         try {
@@ -253,10 +247,7 @@ function hookObjC(behavior, className, selector, opts) {
         } catch (e) { /* never break the app */ }
       },
     });
-    installed(behavior);
-  } catch (e) {
-    failed.push({ api: api, error: String(e) });
-  }
+  });
 }
 
 function hasFaceRequest(requests) {
@@ -269,43 +260,36 @@ function hasFaceRequest(requests) {
 }
 
 function ios() {
-  ['- string', '- strings', '- items', '- URL', '- image', '- dataForPasteboardType:', '- valueForPasteboardType:']
-    .forEach(function (sel) { hookObjC('clipboard_read', 'UIPasteboard', sel); });
-
-  ['- startUpdatingLocation', '- requestLocation', '- startMonitoringSignificantLocationChanges', '- location']
-    .forEach(function (sel) { hookObjC('location_read', 'CLLocationManager', sel); });
-
-  ['- enumerateContactsWithFetchRequest:error:usingBlock:', '- unifiedContactsMatchingPredicate:keysToFetch:error:',
-   '- unifiedMeContactWithKeysToFetch:error:']
-    .forEach(function (sel) { hookObjC('contacts_read', 'CNContactStore', sel, { optional: true }); });
-
-  hookObjC('device_id_read', 'UIDevice', '- identifierForVendor');
-  hookObjC('device_id_read', 'ASIdentifierManager', '- advertisingIdentifier', { optional: true });
-
-  hookObjC('screen_capture', 'RPScreenRecorder', '- startCaptureWithHandler:completionHandler:', { optional: true });
-  hookObjC('screen_capture', 'RPScreenRecorder', '- startRecordingWithHandler:', { optional: true });
-
-  hookObjC('camera_open', 'AVCaptureDeviceInput', '+ deviceInputWithDevice:error:', {
+  var optional = { optional: true };
+  var faceRequests = {
+    optional: true,
+    filter: function (args) { return hasFaceRequest(args[2]) ? 'face_capture' : null; },
+  };
+  var captureDevice = {
     filter: function (args) {
       var device = new ObjC.Object(args[2]);
       if (device.hasMediaType_('vide')) return 'camera_open';
       if (device.hasMediaType_('soun')) return 'microphone_record';
       return null;
     },
-  });
-  hookObjC('microphone_record', 'AVAudioRecorder', '- record', { optional: true });
-
-  hookObjC('face_capture', 'VNImageRequestHandler', '- performRequests:error:', {
-    optional: true,
-    filter: function (args) { return hasFaceRequest(args[2]) ? 'face_capture' : null; },
-  });
-  hookObjC('face_capture', 'VNSequenceRequestHandler', '- performRequests:onCVPixelBuffer:error:', {
-    optional: true,
-    filter: function (args) { return hasFaceRequest(args[2]) ? 'face_capture' : null; },
-  });
-
-  hookObjC('app_list_read', 'LSApplicationWorkspace', '- allInstalledApplications', { optional: true });
-  hookObjC('app_list_read', 'LSApplicationWorkspace', '- allApplications', { optional: true });
+  };
+  hookTable(hookObjC, [
+    ['clipboard_read', 'UIPasteboard', ['- string', '- strings', '- items', '- URL', '- image',
+      '- dataForPasteboardType:', '- valueForPasteboardType:']],
+    ['location_read', 'CLLocationManager', ['- startUpdatingLocation', '- requestLocation',
+      '- startMonitoringSignificantLocationChanges', '- location']],
+    ['contacts_read', 'CNContactStore', ['- enumerateContactsWithFetchRequest:error:usingBlock:',
+      '- unifiedContactsMatchingPredicate:keysToFetch:error:', '- unifiedMeContactWithKeysToFetch:error:'], optional],
+    ['device_id_read', 'UIDevice', ['- identifierForVendor']],
+    ['device_id_read', 'ASIdentifierManager', ['- advertisingIdentifier'], optional],
+    ['screen_capture', 'RPScreenRecorder', ['- startCaptureWithHandler:completionHandler:',
+      '- startRecordingWithHandler:'], optional],
+    ['camera_open', 'AVCaptureDeviceInput', ['+ deviceInputWithDevice:error:'], captureDevice],
+    ['microphone_record', 'AVAudioRecorder', ['- record'], optional],
+    ['face_capture', 'VNImageRequestHandler', ['- performRequests:error:'], faceRequests],
+    ['face_capture', 'VNSequenceRequestHandler', ['- performRequests:onCVPixelBuffer:error:'], faceRequests],
+    ['app_list_read', 'LSApplicationWorkspace', ['- allInstalledApplications', '- allApplications'], optional],
+  ]);
 
   var app = null;
   try { app = String(ObjC.classes.NSBundle.mainBundle().bundleIdentifier()); } catch (e) { /* unknown */ }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import pickle
 import threading
@@ -94,6 +95,19 @@ def test_params_are_python_values_and_match_the_cli_overrides(cli, example_files
     expected = run_cli(cli, "eval", "--param", 'restricted_countries=["CN", "US"]', str(path))
     assert engine.evaluate(path.read_bytes()).to_json(pretty=True).encode() + b"\n" == expected
     assert indicia.Engine.builtin().with_params({"restricted_countries": ["CN", "US"]}).params == engine.params
+
+
+def test_job_scripts_take_rules_and_params_as_the_cli_does(cli, example_files):
+    parser = argparse.ArgumentParser()
+    indicia.add_engine_options(parser)
+    args = parser.parse_args(["--param", 'restricted_countries=["CN", "US"]'])
+    engine = indicia.engine_from_options(args.rules, args.param)
+    assert engine.params["restricted_countries"] == ["CN", "US"]
+    expected = run_cli(cli, "eval", "--param", 'restricted_countries=["CN", "US"]', str(example_files[0]))
+    assert engine.evaluate(example_files[0].read_bytes()).to_json(pretty=True).encode() + b"\n" == expected
+    for bad in ["restricted_countries", "restricted_countries=[CN]"]:
+        with pytest.raises(ValueError, match="--param"):
+            indicia.engine_from_options(None, [bad])
 
 
 def test_pickle_round_trip_rebuilds_the_same_engine(example_lines):

@@ -1,12 +1,7 @@
 //! The `extract`/`scan` module of the `indicia` command (`commands::extract`), driven through the
 //! library without spawning the binary.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,13 +1,8 @@
 //! MobSF reports of four MobSF versions (3.1.6, 3.6.7, 3.7.9 iOS, 4.0.7). Expected facts were read off
 //! the JSON with jq (see `tests/data/extract/README.md`), e.g. the distinct call sites of a group:
 //! `.android_api.api_gps.files | [to_entries[] | .key as $k | (.value|split(",")|unique[]) | [$k,.]] | length`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 mod common;
 

@@ -1,12 +1,7 @@
 //! Deterministic mutation runs over real binary inputs: whatever the bytes, the readers return a value or
 //! an error and never panic (arithmetic overflow included, as tests build with overflow checks).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 mod common;
 

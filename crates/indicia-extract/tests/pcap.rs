@@ -2,13 +2,8 @@
 //! `tests/data/extract/README.md`), their pcapng conversion, and hand-made captures for what no real
 //! file under a usable licence shows (PCAPdroid's trailer, Linux cooked and raw-IP link types, the
 //! built-in pack's China scenario).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 mod common;
 

@@ -1,11 +1,6 @@
 //! Text manifests, standalone binary manifests, Info.plists and privacy manifests from real projects.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 mod common;
 

@@ -2,13 +2,8 @@
 //! files are real, the AppOps text dumps, package dump and Frida logs are made by hand in the formats of
 //! AOSP's dump code and of `tools/frida/indicia-hooks.js` (see that folder's README). Every expected fact
 //! below was read off the file by hand.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 

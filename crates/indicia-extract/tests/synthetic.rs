@@ -1,11 +1,6 @@
 //! Inputs built by the tests: a tracker-positive APK, an IPA, HAR captures with personal data, merges.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 mod common;
 

@@ -3,13 +3,8 @@
 //! Run with `INDICIA_BLESS=1` to (re)write the expected files after reviewing the change.
 //! Each case also checks that the expected output is a fixed point (formatting it again changes
 //! nothing) and that every comment of the input appears in the output, in the same order.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 

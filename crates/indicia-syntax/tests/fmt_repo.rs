@@ -1,13 +1,8 @@
 //! `indicia fmt` over every `.ind` file of the repository: formatting is idempotent, keeps the
 //! tree (spans aside) and keeps every comment, in order. Files that do not parse (error cases)
 //! are skipped; so is `target/`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 #[path = "fmt/common.rs"]
 mod common;

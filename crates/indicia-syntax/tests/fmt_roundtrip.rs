@@ -9,13 +9,8 @@
 //! parentheses), the left operand of a predicate never ends in an unparenthesised predicate,
 //! `and`/`or` chains lean left as the parser builds them, identifiers are never reserved words,
 //! and lists hold literals only.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 #[path = "fmt/common.rs"]
 mod common;

@@ -1,13 +1,8 @@
 //! Hostile input: deep nesting gives one diagnostic instead of a stack overflow (these tests run
 //! on the default 2 MB test thread, in whatever profile the suite is built with), and 10 MB of
 //! garbage gets a bounded number of diagnostics.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use indicia_syntax::ast::Decl;
 use indicia_syntax::parser::{MAX_DIAGNOSTICS, MAX_NESTING, parse};

@@ -1,12 +1,7 @@
 //! Property tests: any input parses without panicking, and every span (of a diagnostic, a
 //! declaration, an entry, an expression or a comment) lies within the text on char boundaries.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use indicia_syntax::ast::{Decl, Entry, Expr, ExprKind, File, TestEntry};
 use indicia_syntax::parser::parse;

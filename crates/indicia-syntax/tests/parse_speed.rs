@@ -1,13 +1,8 @@
 //! A generated pack of 1,000 indicators (about 10,000 lines) parses clean. Its parse time is
 //! printed, not asserted; measure it with
 //! `cargo test --release -p indicia-syntax --test parse_speed -- --nocapture`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::fmt::Write;
 use std::time::Instant;

@@ -10,13 +10,8 @@
 //! pack literals and strings that do not, and lists. Every case also checks that shuffling the
 //! facts and the declarations changes nothing.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::sync::Arc;
 

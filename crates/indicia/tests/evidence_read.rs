@@ -1,13 +1,8 @@
 //! Reading evidence JSON: a table of rejected objects (path and message of the first violation)
 //! and of accepted ones (columns, observed kinds, warnings, interning).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 #[path = "evidence/common.rs"]
 mod common;

@@ -69,7 +69,10 @@ class Report:
     @property
     def warnings(self) -> List[str]: ...
 
-class Summary:
+class _Counts:
+    """Indicator counts, as both ``Summary`` and ``Category`` carry them (a stub-only base: the native
+    classes do not inherit from it)."""
+
     @property
     def total(self) -> int: ...
     @property
@@ -78,24 +81,18 @@ class Summary:
     def passed(self) -> int: ...
     @property
     def inconclusive(self) -> int: ...
+
+class Summary(_Counts):
     @property
     def risk(self) -> float: ...
     @property
     def risk_upper(self) -> float: ...
 
-class Category:
+class Category(_Counts):
     @property
     def id(self) -> str: ...
     @property
     def title(self) -> str: ...
-    @property
-    def total(self) -> int: ...
-    @property
-    def failed(self) -> int: ...
-    @property
-    def passed(self) -> int: ...
-    @property
-    def inconclusive(self) -> int: ...
 
 class Indicator:
     @property

@@ -1,13 +1,9 @@
 //! Shared by the evidence tests: the standard mobile schema of evidence.md (plus a `metric` kind
 //! with float and list fields, which the standard schema lacks), and pack literals.
 
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "each test file uses part of this module; test helpers fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
+#![allow(dead_code, reason = "each test file uses part of this module")]
 
 use std::sync::Arc;
 

@@ -2,13 +2,8 @@
 //! evaluate, with both the compiled program and the reference interpreter; verdicts and
 //! witnesses must match each example's expected report.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail by panicking"
-)]
+// Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 
