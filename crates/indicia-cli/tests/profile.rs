@@ -5,23 +5,36 @@ use std::process::Command;
 
 #[test]
 fn profile_lists_every_indicator_and_leaves_reports_alone() -> Result<(), String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/evidence");
-    let files = ["rednote.json", "benign-notes.json"].map(|f| root.join(f));
-    let run = |profile: bool| {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // A failing app, a passing one, and static evidence only (every indicator inconclusive).
+    let files = [
+        "examples/evidence/rednote.json",
+        "examples/evidence/benign-notes.json",
+        "rules/tw-mabis-v4/tests/fixtures/static-only-android.json",
+    ]
+    .map(|f| root.join(f));
+    let run = |profile: bool, format: &[&str]| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_indicia"));
-        command.arg("eval");
+        command.arg("eval").args(format);
         if profile {
             command.arg("--profile");
         }
         command.args(&files).output().map_err(|e| e.to_string())
     };
-    let plain = run(false)?;
-    let profiled = run(true)?;
-    if plain.stdout != profiled.stdout || profiled.status.code() != Some(0) {
-        return Err("--profile changed the reports or the exit status".into());
+    // The text form and `--explain` carry explanations: profiling keeps them too.
+    for format in [&[][..], &["--explain"], &["--format", "text"]] {
+        let plain = run(false, format)?;
+        let profiled = run(true, format)?;
+        if plain.stdout != profiled.stdout || profiled.status != plain.status {
+            return Err(format!("--profile changed the reports or the exit status of {format:?}"));
+        }
+        if format == ["--explain"] && !String::from_utf8_lossy(&plain.stdout).contains("\"explanation\"") {
+            return Err("no explanation in the reports: the comparison would prove nothing".into());
+        }
     }
+    let profiled = run(true, &[])?;
     let stderr = String::from_utf8_lossy(&profiled.stderr);
-    if !stderr.starts_with("profile of 2 app(s)") {
+    if !stderr.starts_with("profile of 3 app(s)") {
         return Err(format!("no profile header:\n{stderr}"));
     }
     let engine = indicia::Engine::builtin();

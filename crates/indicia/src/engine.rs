@@ -237,7 +237,8 @@ impl Engine {
     }
 
     /// Scores validated evidence and adds the time each node of the program took to `profile`
-    /// (see [`crate::profile`]); slower than [`Engine::evaluate`], for `indicia eval --profile`.
+    /// (see [`crate::profile`]); slower than [`Engine::evaluate`], for `indicia eval --profile`. An
+    /// engine that explains (see [`Engine::explains`]) explains this report too.
     pub fn evaluate_profiled(&self, evidence: &Evidence, profile: &mut crate::profile::Profile) -> Report {
         thread_local! {
             static SCRATCH: RefCell<crate::eval::Scratch> = RefCell::new(crate::eval::Scratch::new());
@@ -248,6 +249,10 @@ impl Engine {
                 crate::eval::evaluate_profiled(&self.program, evidence, &mut crate::eval::Scratch::new(), profile)
             }
         });
+        if self.explain {
+            // The profile keeps the timed run; the explanations come from the explaining evaluator.
+            return self.evaluate(evidence);
+        }
         build_report(&self.template, evidence, &outcomes)
     }
 

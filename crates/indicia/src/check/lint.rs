@@ -20,7 +20,7 @@
 
 use std::collections::HashSet;
 
-use indicia_syntax::ast::{self, Quantifier};
+use indicia_syntax::ast;
 use indicia_syntax::{Diagnostic, FileId, Span};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
@@ -232,13 +232,8 @@ impl<'a> Checker<'a> {
                 (_, Some(Value::List(items))) if items.is_empty() => Fold::False,
                 _ => Fold::Varies,
             },
-            Expr::Quant { quantifier, body, .. } => {
-                match (quantifier, body.map_or(Fold::True, |b| self.fold(b, depth))) {
-                    (Quantifier::Any, Fold::False) => Fold::False,
-                    (Quantifier::None, Fold::False) | (Quantifier::All, Fold::True) => Fold::True,
-                    _ => Fold::Varies,
-                }
-            }
+            // A quantifier is unknown over a kind that was not observed and definite over one that
+            // was, whatever its body: it varies with the evidence even when its body is constant.
             _ => Fold::Varies,
         }
     }
