@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Limits (docs/limits.md)")]
 pub struct LimitArgs {
-    /// Largest rule file read (default 32 MiB)
+    /// Largest rule file read (default 64 MiB)
     #[arg(long, global = true, value_name = "SIZE", value_parser = indicia::limits::parse_size)]
     pub max_rule_file_size: Option<u64>,
     /// Largest evidence object read whole: a file, standard input, a test's fixture (default 64 MiB)

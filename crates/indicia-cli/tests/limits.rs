@@ -86,7 +86,7 @@ mod limits {
             let (code, _, stderr) = indicia(args, b"");
             assert_eq!(code, Some(2), "{args:?}: {stderr}");
             assert!(
-                stderr.contains("larger than 32 MiB, the limit for a rule file (raise it with --max-rule-file-size)"),
+                stderr.contains("larger than 64 MiB, the limit for a rule file (raise it with --max-rule-file-size)"),
                 "{args:?}: {stderr}"
             );
         }

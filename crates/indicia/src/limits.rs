@@ -21,7 +21,7 @@ pub struct Limit {
 }
 
 /// The largest rule file (`.ind`) read: by `check`, `fmt`, `test`, `eval --rules`, the language server.
-pub static RULE_FILE: Limit = Limit::new("a rule file", "--max-rule-file-size", 32 << 20);
+pub static RULE_FILE: Limit = Limit::new("a rule file", "--max-rule-file-size", 64 << 20);
 
 /// The largest evidence object read whole: an evidence file, standard input holding one object, a
 /// test's fixture.
