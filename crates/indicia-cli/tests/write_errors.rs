@@ -17,6 +17,7 @@ fn commands() -> Vec<(Vec<String>, Vec<u8>)> {
     let s = |xs: &[&str]| xs.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
     let apk = p("tests/data/extract/apk/a2dp.Vol_137.apk");
     let evidence = p("examples/evidence/rednote.json");
+    let examples = p("examples/evidence");
     let broken = p("tests/cli/09-check-three-errors");
     let batch: Vec<u8> = std::fs::read(&evidence)
         .map(|b| {
@@ -32,11 +33,14 @@ fn commands() -> Vec<(Vec<String>, Vec<u8>)> {
         (s(&["graph"]), vec![]),
         (s(&["graph", "--dot"]), vec![]),
         (s(&["test"]), vec![]),
+        (s(&["test", "--coverage"]), vec![]),
         (vec!["eval".into(), evidence.clone()], vec![]),
         (vec!["eval".into(), "--format".into(), "text".into(), evidence.clone()], vec![]),
         (s(&["eval", "-"]), batch),
         (vec!["extract".into(), "--apk".into(), apk.clone()], vec![]),
         (vec!["scan".into(), apk], vec![]),
+        (vec!["decide".into(), examples.clone()], vec![]),
+        (vec!["decide".into(), "--format".into(), "android-policy".into(), examples.clone()], vec![]),
         (s(&["gen", "evidence", "--apps", "2000"]), vec![]),
     ]
 }

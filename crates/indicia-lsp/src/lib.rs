@@ -3,8 +3,8 @@
 //!
 //! Built on `lsp-server` and `lsp-types`, rust-analyzer's own crates: a synchronous loop over a
 //! channel of messages, no async runtime. A rule pack is small and checking it takes
-//! milliseconds, so every change re-checks the whole pack on the loop's thread, and answers are
-//! computed from that one analysis.
+//! milliseconds, so every change re-checks the whole pack on the loop's thread; that analysis is
+//! kept until the next change, and every request until then is answered from it.
 //!
 //! | request or notification | answer |
 //! |---|---|
@@ -17,7 +17,8 @@
 //! | `prepareRename`, `rename` | defines, consts and params, in every file of the pack |
 //!
 //! Positions are UTF-16 code units (the protocol's default). Documents are synchronised in full.
-//! [`workspace`] says which pack a file belongs to.
+//! [`workspace`] says which pack a file belongs to and how far the server looks for its files (a
+//! walk cut short at a limit is shown once, as a `window/showMessage` warning).
 
 mod features;
 mod index;
@@ -32,16 +33,16 @@ use std::path::{Path, PathBuf};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
-    PublishDiagnostics,
+    PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, PrepareRenameRequest, References,
     Rename, Request as _,
 };
 use lsp_types::{
-    CompletionOptions, CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, InitializeParams, OneOf,
-    PrepareRenameResponse, PublishDiagnosticsParams, RenameOptions, ServerCapabilities, ServerInfo,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CompletionOptions, CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, InitializeParams,
+    MessageType, OneOf, PrepareRenameResponse, PublishDiagnosticsParams, RenameOptions, ServerCapabilities, ServerInfo,
+    ShowMessageParams, TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 
 use workspace::{Analysis, Workspace};
@@ -87,7 +88,12 @@ pub fn run(connection: &Connection) -> Result<(), ServerError> {
     let init = serde_json::json!({ "capabilities": capabilities(), "serverInfo": info });
     connection.initialize_finish(id, init)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
-    let mut server = Server { workspace: Workspace::new(root_of(&params)), out: Vec::new(), flagged: HashSet::new() };
+    let mut server = Server {
+        workspace: Workspace::new(root_of(&params)),
+        out: Vec::new(),
+        flagged: HashSet::new(),
+        shown: HashSet::new(),
+    };
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
@@ -121,6 +127,8 @@ struct Server {
     out: Vec<Message>,
     /// The files whose last published diagnostics were not empty.
     flagged: HashSet<PathBuf>,
+    /// The messages about cut walks already shown.
+    shown: HashSet<String>,
 }
 
 /// A request's answer or its error.
@@ -207,17 +215,17 @@ impl Server {
         }
     }
 
-    /// Analyses the pack of the document `uri` and runs `f` on it and the document's file id.
-    fn with_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, indicia_syntax::FileId) -> T) -> Option<T> {
+    /// Runs `f` on the analysis of the pack of the document `uri` and the document's file id.
+    fn with_file<T>(&mut self, uri: &Uri, f: impl FnOnce(&Analysis, indicia_syntax::FileId) -> T) -> Option<T> {
         let path = uri::to_path(uri)?;
-        let analysis = self.workspace.analyse(&self.workspace.pack_root(&path));
+        let analysis = self.workspace.analysis(&path);
         let file = analysis.file_id(&path)?;
-        Some(f(&analysis, file))
+        Some(f(analysis, file))
     }
 
     /// [`Server::with_file`] at a position of the document.
     fn at<T>(
-        &self,
+        &mut self,
         at: &TextDocumentPositionParams,
         f: impl FnOnce(&Analysis, indicia_syntax::FileId, usize) -> Option<T>,
     ) -> Option<T> {
@@ -251,7 +259,10 @@ impl Server {
             DidSaveTextDocument::METHOD => notification
                 .extract::<lsp_types::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
                 .ok()
-                .and_then(|p| uri::to_path(&p.text_document.uri)),
+                .and_then(|p| {
+                    self.workspace.forget_disk();
+                    uri::to_path(&p.text_document.uri)
+                }),
             DidCloseTextDocument::METHOD => notification
                 .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 .ok()
@@ -270,10 +281,15 @@ impl Server {
     /// Publishes the diagnostics of the files of the pack `path` belongs to: every file that
     /// has some, every file that had some, and `path` itself.
     fn publish(&mut self, path: &Path) {
-        let analysis = self.workspace.analyse(&self.workspace.pack_root(path));
+        let analysis = self.workspace.analysis(path);
+        if let Some(cut) = analysis.cut.as_ref().filter(|cut| !self.shown.contains(*cut)) {
+            self.shown.insert(cut.clone());
+            let params = ShowMessageParams { typ: MessageType::WARNING, message: format!("indicia: {cut}") };
+            self.out.push(Message::Notification(Notification::new(ShowMessage::METHOD.to_string(), params)));
+        }
         for (id, file) in analysis.sources.iter() {
             let file_path = PathBuf::from(&file.name);
-            let diagnostics = features::diagnostics(&analysis, id);
+            let diagnostics = features::diagnostics(analysis, id);
             let now = !diagnostics.is_empty();
             let before = if now { !self.flagged.insert(file_path.clone()) } else { self.flagged.remove(&file_path) };
             if !(now || before || file_path == path) {
