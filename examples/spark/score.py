@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import tempfile
 from typing import Iterator, List, Optional
 
@@ -23,12 +24,19 @@ import pyarrow as pa
 import indicia
 
 
+def spark_type(arrow: pa.DataType) -> str:
+    """The Spark SQL type of an Arrow type of the scores (`large_string` is a Spark `string`)."""
+    if pa.types.is_list(arrow):
+        return f"array<{spark_type(arrow.value_type)}>"
+    names = {pa.string(): "string", pa.large_string(): "string", pa.int32(): "int", pa.float64(): "double"}
+    return names[arrow]
+
+
 def spark_schema(engine: indicia.Engine, scan: bool) -> str:
     """The Spark DDL of the record batches `evaluate_arrow` (or `scan_arrow`) returns."""
     empty = pa.array([], pa.string())
     schema = (engine.scan_arrow if scan else engine.evaluate_arrow)(empty).schema
-    names = {pa.string(): "string", pa.int32(): "int", pa.float64(): "double"}
-    return ", ".join(f"`{field.name}` {names[field.type]}" for field in schema)
+    return ", ".join(f"`{field.name}` {spark_type(field.type)}" for field in schema)
 
 
 def score_evidence(engine: indicia.Engine, column: str):
@@ -50,11 +58,18 @@ def local_path(uri: str) -> Optional[str]:
     return uri if "://" not in uri else None
 
 
+def app_extension(uri: str) -> str:
+    """The extension of an app's file name (`.apk`, `.ipa`, lower case), or "" when it has none:
+    the extractor tells an APK from an IPA by it (else by the archive's contents)."""
+    extension = os.path.splitext(uri.rsplit("/", 1)[-1])[1].lower()
+    return extension if re.fullmatch(r"\.[a-z0-9]{1,8}", extension) else ""
+
+
 def scan_apks(engine: indicia.Engine, with_content: bool):
     """The `mapInArrow` function for `binaryFile` rows: extract and score each app. With
     `with_content`, the files' bytes come in the batch (any file system Spark reads: HDFS, S3...)
-    and are written to a local temporary file for the extractor; else `path` must be a local or
-    shared-mount path on every worker."""
+    and are written to a local temporary file, under the original extension, for the extractor;
+    else `path` must be a local or shared-mount path on every worker."""
 
     def scan(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -62,18 +77,18 @@ def scan_apks(engine: indicia.Engine, with_content: bool):
             if not with_content:
                 paths = [local_path(uri) or uri for uri in uris]
                 out = engine.scan_arrow(pa.array(paths, pa.string()))
-                yield out.set_column(0, "path", pa.array(uris, pa.string()))
+                yield out.set_column(0, "path", pa.array(uris, pa.large_string()))
                 continue
             contents = batch.column("content")
             with tempfile.TemporaryDirectory(prefix="indicia-") as tmp:
                 paths = []
                 for i, uri in enumerate(uris):
-                    path = os.path.join(tmp, f"{i}.apk")
+                    path = os.path.join(tmp, f"{i}{app_extension(uri)}")
                     with open(path, "wb") as f:
                         f.write(contents[i].as_py())
                     paths.append(path)
                 out = engine.scan_arrow(pa.array(paths, pa.string()))
-            yield out.set_column(0, "path", pa.array(uris, pa.string()))
+            yield out.set_column(0, "path", pa.array(uris, pa.large_string()))
 
     return scan
 

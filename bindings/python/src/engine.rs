@@ -199,7 +199,8 @@ impl Engine {
 
     /// Extracts evidence from each app file of an Arrow string array of paths (APK or IPA) and
     /// scores it, on all cores with the GIL released. Returns the columns of `evaluate_arrow`
-    /// with `path` first and the extracted `evidence` (compact JSON) before `report`.
+    /// with `path` first, and the extracted `evidence` (compact JSON) and the extraction's
+    /// `warnings` (a list of strings) before `report`.
     fn scan_arrow<'py>(&self, py: Python<'py>, paths: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         crate::arrow::scan_arrow(py, &self.inner, paths)
     }

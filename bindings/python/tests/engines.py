@@ -57,8 +57,10 @@ def _java_home() -> bool:
 
 
 def cli_reports_of_apks(cli: Path, apks: List[Path], tmp: Path) -> Dict[str, str]:
-    """What `indicia extract --compact --apk F | indicia eval` gives for each app, by file name."""
-    evidence = [run_cli(cli, "extract", "--compact", "--apk", str(apk)) for apk in apks]
+    """What `indicia extract --compact --apk F | indicia eval` gives for each app (`--ipa` for an
+    `.ipa`), by file name."""
+    flag = lambda app: "--ipa" if app.suffix == ".ipa" else "--apk"  # noqa: E731
+    evidence = [run_cli(cli, "extract", "--compact", flag(apk), str(apk)) for apk in apks]
     batch = tmp / "apks.jsonl"
     batch.write_bytes(b"".join(evidence))
     lines = run_cli(cli, "eval", str(batch)).decode().splitlines()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,11 +48,44 @@ def test_rejected_and_null_rows_keep_their_place(example_lines):
     assert rows[1]["report"] is None and rows[1]["failed"] is None
 
 
-def test_chunked_arrays_are_accepted(example_lines):
+class _Uncombinable:
+    """A chunked array whose chunks must be read in place: combining them (a copy) fails."""
+
+    def __init__(self, chunked):
+        self.chunks = chunked.chunks
+
+    def combine_chunks(self):
+        raise AssertionError("the chunks were combined into one array (a copy)")
+
+
+def test_chunked_arrays_are_read_chunk_by_chunk(example_lines):
     engine = indicia.Engine.builtin()
     lines = [l.decode() for l in example_lines]
-    chunked = pa.chunked_array([lines[:2], lines[2:]])
-    assert engine.evaluate_arrow(chunked).column("report") == engine.evaluate_arrow(pa.array(lines)).column("report")
+    chunked = pa.chunked_array([lines[:2], [], lines[2:]])
+    expected = engine.evaluate_arrow(pa.array(lines)).column("report")
+    assert engine.evaluate_arrow(chunked).column("report") == expected
+    assert engine.evaluate_arrow(_Uncombinable(chunked)).column("report") == expected
+    assert engine.evaluate_arrow(pa.chunked_array([], pa.string())).num_rows == 0
+
+
+def test_string_columns_have_64_bit_offsets(example_lines, apk_files):
+    """A `string` column holds at most 2 GiB per batch (32-bit offsets), which the evidence or
+    reports of a batch of large apps pass: every string column is `large_string`."""
+    engine = indicia.Engine.builtin()
+    evaluated = engine.evaluate_arrow(pa.array([l.decode() for l in example_lines])).schema
+    scanned = engine.scan_arrow(pa.array([str(apk_files[0])])).schema
+    for schema in (evaluated, scanned):
+        for field in schema:
+            if field.name in ("failed", "inconclusive") or field.name.startswith("failed_"):
+                assert field.type == pa.int32(), field
+            elif field.name in ("risk", "risk_upper"):
+                assert field.type == pa.float64(), field
+            elif field.name == "warnings":
+                assert field.type == pa.list_(pa.large_string()), field
+            else:
+                assert field.type == pa.large_string(), field
+    assert {"report", "error", "app_id"} <= set(evaluated.names)
+    assert {"path", "evidence", "warnings", "report", "error"} <= set(scanned.names)
 
 
 def test_other_types_are_refused():
@@ -71,3 +106,21 @@ def test_scan_arrow_equals_extract_then_eval(cli, apk_files, tmp_path):
     assert [r["report"] for r in rows[:-1]] == expected
     assert [r["evidence"].encode() + b"\n" for r in rows[:-1]] == evidence
     assert rows[-1]["report"] is None and "missing.apk" in rows[-1]["error"]
+
+
+def test_scan_arrow_gives_the_warnings_indicia_scan_prints(cli, apk_files, tmp_path):
+    bare = tmp_path / "bare.apk"  # no manifest, no code: the extractor warns about both
+    with zipfile.ZipFile(bare, "w") as archive:
+        archive.writestr("README.txt", "not much of an app\n")
+    done = subprocess.run([str(cli), "scan", str(bare)], capture_output=True, check=False)
+    prefix = "warning: "
+    expected = [l[len(prefix) :] for l in done.stderr.decode().splitlines() if l.startswith(prefix)]
+    assert len(expected) >= 2, done.stderr.decode()
+
+    paths = [str(bare), str(apk_files[0]), None]
+    rows = indicia.Engine.builtin().scan_arrow(pa.array(paths, pa.string())).to_pylist()
+    assert rows[0]["warnings"] == expected
+    assert rows[0]["error"] is None and rows[0]["report"] is not None
+    cli_warnings = subprocess.run([str(cli), "scan", str(apk_files[0])], capture_output=True, check=False).stderr
+    assert rows[1]["warnings"] == [l[len(prefix) :] for l in cli_warnings.decode().splitlines() if l.startswith(prefix)]
+    assert rows[2]["warnings"] is None and rows[2]["error"] == "the path is null"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import APKS, run_cli
+from conftest import APKS, REPO, run_cli
 from engines import cli_reports_of_apks, java_missing, load_example, require, unavailable
 
 pyspark = require("pyspark", "pip install pyspark")
@@ -80,3 +81,27 @@ def test_real_apks_equal_the_cli(spark, example, cli, tmp_path, apk_files, conte
     rows = pq.read_table(out).to_pylist()
     assert {Path(r["path"]).name: r["report"] for r in rows} == expected
     assert all(r["error"] is None for r in rows)
+
+
+def test_content_keeps_the_extension_so_an_ipa_is_read_as_an_ipa(spark, example, cli, tmp_path):
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    ipa = apps / "mastodon.ipa"
+    plist = REPO / "tests" / "data" / "extract" / "ios" / "info-plists" / "mastodon_App_Info.plist"
+    with zipfile.ZipFile(ipa, "w") as archive:
+        archive.write(plist, "Payload/Mastodon.app/Info.plist")
+    expected = cli_reports_of_apks(cli, [ipa], tmp_path)
+    out = tmp_path / "scores"
+    example.run(spark, example.parse_args(["--apks", str(apps), "--glob", "*.ipa", "--content", "--output", str(out)]))
+    rows = pq.read_table(out).to_pylist()
+    assert {Path(r["path"]).name: r["report"] for r in rows} == expected
+    assert rows[0]["error"] is None
+    # Read as an IPA, not through the APK reader (which would warn that it has no AndroidManifest.xml).
+    assert not any("AndroidManifest" in w for w in rows[0]["warnings"])
+
+
+def test_app_extension():
+    module = load_example("spark")
+    assert module.app_extension("s3a://bucket/apps/Some.App.IPA") == ".ipa"
+    assert module.app_extension("file:/data/x.apk") == ".apk"
+    assert module.app_extension("hdfs://nn/apps.d/noextension") == ""

@@ -39,7 +39,7 @@ class Engine:
     def evaluate_arrow(self, array: Any) -> Any:
         """An Arrow array of evidence JSON (string or binary) → ``pyarrow.RecordBatch``."""
     def scan_arrow(self, paths: Any) -> Any:
-        """An Arrow string array of APK/IPA paths → ``pyarrow.RecordBatch`` (with ``path`` and ``evidence``)."""
+        """An Arrow string array of APK/IPA paths → ``pyarrow.RecordBatch`` (with ``path``, ``evidence`` and ``warnings``)."""
     def __reduce__(self) -> Any: ...
 
 class Report:
