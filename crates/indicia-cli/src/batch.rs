@@ -14,8 +14,11 @@
 //! the previous one finish, so no core waits for a chunk's slowest piece. The writer prints the
 //! pieces in input order (holding back those that finish early) and returns each emptied buffer
 //! as the token that lets one more piece start: at most [`PIECES_PER_THREAD`] pieces per thread
-//! are in flight, and at most [`QUEUE`] chunks wait for them, so memory stays bounded however
-//! long the batch is. A rejected object prints `{"source": "FILE:LINE", "error": …}` in its place
+//! are in flight, and at most [`QUEUE`] chunks wait for them, so the pipeline's memory stays
+//! bounded however long the batch is. `--format text` also keeps one [`SummaryRow`] per app for
+//! the closing table (printed after the last app, its columns as wide as the longest app id):
+//! about 130 bytes plus the app id per app with the built-in pack's 5 categories, 8 bytes more per
+//! category, some 150 MB for a million apps; JSON keeps nothing per app. A rejected object prints `{"source": "FILE:LINE", "error": …}` in its place
 //! (and one line on standard error), and the batch goes on. A line longer than `--max-line-size`
 //! ([`BATCH_LINE`]) is read to its end without being kept and rejected the same way. When standard error is a terminal, a
 //! progress bar shows how far the batch is.
