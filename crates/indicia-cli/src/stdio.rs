@@ -1,7 +1,8 @@
 //! Standard output and standard error, written the same way by every command.
 //!
 //! - A closed pipe (`indicia … | head -1`) ends the output quietly, as `yes | head` does: nothing more
-//!   is written, nothing is said, and the exit status is the one the command reached.
+//!   is written, nothing is said, and the exit status is the one the command reached. A closed pipe on
+//!   standard error only silences standard error.
 //! - Any other failed write (a full disk: `> /dev/full`) is a message on standard error, once, and exit
 //!   status 2, whatever the command reached.
 //!
@@ -51,10 +52,13 @@ pub fn copy_to_stdout(reader: &mut impl io::Read) -> io::Result<()> {
     }
 }
 
-/// Writes `args` to standard error.
+/// Writes `args` to standard error. A closed pipe there stops nothing: standard output goes on.
 pub fn err(args: fmt::Arguments<'_>) {
     let mut stderr = io::stderr().lock();
-    record(stderr.write_fmt(args).and_then(|()| stderr.flush()), "standard error");
+    match stderr.write_fmt(args).and_then(|()| stderr.flush()) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
+        result => record(result, "standard error"),
+    }
 }
 
 /// Records the outcome of a write to `what`.
