@@ -4,6 +4,7 @@
 //! The work is split as `indicia eval` splits a batch: pieces of [`PIECE`] objects, each a task of
 //! rayon's pool (`RAYON_NUM_THREADS` sets its size; the default is one thread per core).
 
+use indicia::evidence::Rejected;
 use indicia::{Engine, EvidenceError};
 use rayon::prelude::*;
 
@@ -69,8 +70,8 @@ impl Row {
     /// costs more on two threads than on one: every report clones the pack's shared strings, and
     /// their reference counts bounce between the cores.)
     pub fn of_line(line: String) -> Result<Row, EvidenceError> {
-        let figures: Figures =
-            serde_json::from_str(&line).map_err(|e| rejected(&format!("cannot read the report back: {e}")))?;
+        let figures: Figures = serde_json::from_str(&line)
+            .map_err(|e| EvidenceError::Internal(Rejected::new("", format!("cannot read the report back: {e}"))))?;
         Ok(Row {
             app_id: figures.app.id.as_ref().and_then(|id| id.as_str()).unwrap_or("").to_string(),
             failed: figures.summary.failed,
@@ -120,7 +121,7 @@ pub fn score_report(engine: &Engine, json: &[u8]) -> Result<(indicia::Report, St
     Ok((report, line))
 }
 
-/// A rejection that is not about the evidence's JSON (it has no path).
+/// A rejection that is not about the evidence's JSON (there was none to read, so no path).
 pub fn rejected(message: &str) -> EvidenceError {
-    EvidenceError { path: String::new(), message: message.to_string() }
+    EvidenceError::Unavailable(Rejected::new("", message))
 }

@@ -37,19 +37,21 @@ pub fn param_error(message: String) -> PyErr {
 }
 
 /// The exception for evidence that does not fit the pack's schema: `EvidenceError(message, path,
-/// detail, index, line, source, json)`. In a batch, `json` is the line `indicia eval` prints in
-/// the rejected object's place.
+/// detail, index, line, source, json, code)`. In a batch, `json` is the line `indicia eval` prints
+/// in the rejected object's place.
 pub fn evidence_error(error: &RustEvidenceError, place: Option<&Place>) -> PyErr {
     let message = error.to_string();
+    let code = error.code();
     let (index, line, source, json) = match place {
         Some(place) => {
             let source = format!("{}:{}", place.name, place.line);
-            let json = serde_json::json!({ "source": source, "error": message }).to_string();
+            let json = serde_json::json!({ "source": source, "code": code, "error": message }).to_string();
             (Some(place.index), Some(place.line), Some(source), Some(json))
         }
         None => (None, None, None, None),
     };
-    EvidenceError::new_err((message, error.path.clone(), error.message.clone(), index, line, source, json))
+    let (path, detail) = (error.path().to_string(), error.detail().to_string());
+    EvidenceError::new_err((message, path, detail, index, line, source, json, code))
 }
 
 /// The exception for sources that could not be read: `ExtractError(message, errors, evidence)`.

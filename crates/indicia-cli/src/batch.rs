@@ -18,7 +18,7 @@
 //! bounded however long the batch is. `--format text` also keeps one [`SummaryRow`] per app for
 //! the closing table (printed after the last app, its columns as wide as the longest app id):
 //! about 130 bytes plus the app id per app with the built-in pack's 5 categories, 8 bytes more per
-//! category, some 150 MB for a million apps; JSON keeps nothing per app. A rejected object prints `{"source": "FILE:LINE", "error": …}` in its place
+//! category, some 150 MB for a million apps; JSON keeps nothing per app. A rejected object prints `{"source": "FILE:LINE", "code": …, "error": …}` in its place
 //! (and one line on standard error), and the batch goes on. A line longer than `--max-line-size`
 //! ([`BATCH_LINE`]) is read to its end without being kept and rejected the same way. When standard error is a terminal, a
 //! progress bar shows how far the batch is.
@@ -29,9 +29,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use indicia::Engine;
+use indicia::evidence::Rejected;
 use indicia::limits::{BATCH_LINE, LineRead};
 use indicia::profile::Profile;
+use indicia::{Engine, EvidenceError};
 
 use crate::cli::ReportFormat;
 use crate::exit::Status;
@@ -112,7 +113,8 @@ pub(crate) fn score_batch<'a>(
                         scored.stdout.clear();
                         for line in lines.unwrap_or_default() {
                             if line.too_long {
-                                scored.reject(format, &format!("{name}:{}", line.number), &BATCH_LINE.message());
+                                let error = EvidenceError::TooLarge(Rejected::new("", BATCH_LINE.message()));
+                                scored.reject(format, &format!("{name}:{}", line.number), &error);
                                 continue;
                             }
                             let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
@@ -293,7 +295,7 @@ impl Piece {
     ) {
         let evidence = match engine.read_evidence(bytes) {
             Ok(evidence) => evidence,
-            Err(error) => return self.reject(format, &format!("{name}:{line}"), &error.to_string()),
+            Err(error) => return self.reject(format, &format!("{name}:{line}"), &error),
         };
         self.apps += 1;
         let profiling = PROFILING.load(Ordering::Relaxed);
@@ -336,11 +338,11 @@ impl Piece {
 impl Piece {
     /// Records a rejected object (`source` is `FILE:LINE`): its error object (JSON) or line (text) in
     /// its place among the reports, and one line for standard error.
-    pub(crate) fn reject(&mut self, format: ReportFormat, source: &str, error: &str) {
+    pub(crate) fn reject(&mut self, format: ReportFormat, source: &str, error: &EvidenceError) {
         self.apps += 1;
         match format {
             ReportFormat::Json => {
-                let object = serde_json::json!({ "source": source, "error": error });
+                let object = serde_json::json!({ "source": source, "code": error.code(), "error": error.to_string() });
                 let _ = serde_json::to_writer(&mut self.stdout, &object);
                 self.stdout.push(b'\n');
             }
@@ -349,7 +351,7 @@ impl Piece {
                 self.stdout.extend_from_slice(format!("{source}: rejected: {error}\n\n").as_bytes());
             }
         }
-        self.stderr.push(format!("error: {source}: {error}"));
+        self.stderr.push(format!("error[{}]: {source}: {error}", error.code()));
     }
 }
 

@@ -101,15 +101,16 @@ mod batch {
                 Expect::Bad(number) => {
                     assert_eq!(value["source"].as_str(), Some(format!("{source}:{number}").as_str()));
                     assert!(!value["error"].as_str().unwrap().is_empty());
+                    assert!(value["code"].as_str().unwrap().starts_with('V'), "{value}");
                     bad_lines.push(*number);
                 }
                 Expect::Blank => unreachable!(),
             }
         }
-        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error[V")).collect();
         assert_eq!(errors.len(), bad_lines.len(), "{stderr}");
         for (error, number) in errors.iter().zip(&bad_lines) {
-            assert!(error.starts_with(&format!("error: {source}:{number}: ")), "{error}");
+            assert!(error.get(12..).is_some_and(|rest| rest.starts_with(&format!(": {source}:{number}: "))), "{error}");
         }
         assert_eq!(output.status.code(), Some(if bad_lines.is_empty() { 0 } else { 1 }));
     }

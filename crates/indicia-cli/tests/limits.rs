@@ -136,7 +136,8 @@ fn a_batch_line_over_the_limit_is_rejected_in_its_place_and_the_batch_goes_on() 
         );
         let error: serde_json::Value = serde_json::from_str(stdout.lines().nth(1).unwrap()).unwrap();
         assert_eq!(error["error"], "larger than 1 MiB, the limit for a batch line (raise it with --max-line-size)");
-        assert!(stderr.contains(&format!("error: {name}:2: larger than 1 MiB")), "{stderr}");
+        assert_eq!(error["code"], "V0007");
+        assert!(stderr.contains(&format!("error[V0007]: {name}:2: larger than 1 MiB")), "{stderr}");
     }
     // The text format says it in its place too.
     let (code, stdout, _) =

@@ -209,6 +209,7 @@ mod parsers {
         doc.extend(std::iter::repeat_n(b'[', 100_000));
         agree(&doc).unwrap();
         let err = EvidenceReader::new(&mobile_schema(), &symbols()).read(&doc).unwrap_err();
-        assert!(err.message.contains("nested more than 128 levels"), "{err}");
+        assert!(err.detail().contains("nested more than 128 levels"), "{err}");
+        assert_eq!(err.code(), "V0007");
     }
 }

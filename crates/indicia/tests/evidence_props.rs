@@ -36,7 +36,7 @@ proptest! {
             prop_assert!(serde_json::from_slice::<Value>(&bytes).is_ok(), "accepted text that is not JSON");
         }
         if let Err(err) = ours {
-            prop_assert!(!err.message.is_empty());
+            prop_assert!(!err.detail().is_empty());
         }
     }
 }
@@ -340,12 +340,12 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     ];
     for (text, path, message) in cases {
         let err = read(&text).unwrap_err();
-        assert!(err.message.contains(message), "{}: {}", &text[..60], err.message);
+        assert!(err.detail().contains(message), "{}: {}", &text[..60], err.detail());
         if !path.is_empty() {
-            assert_eq!(err.path, path);
+            assert_eq!(err.path(), path);
         } else if message == deep {
             // The path names where the limit was hit: about 128 levels of it.
-            assert!(err.path.len() > 100, "{}", err.path);
+            assert!(err.path().len() > 100, "{}", err.path());
         }
     }
     // 127 levels of free-form nesting are fine.
@@ -370,7 +370,7 @@ fn a_100_mb_string_field_reads() {
     // The same line with an error at its very end.
     text.push_str(" ,");
     let err = read(&text).unwrap_err();
-    assert!(err.message.starts_with("trailing data"), "{err}");
+    assert!(err.detail().starts_with("trailing data"), "{err}");
     println!("100 MB string field read in {elapsed:?}");
 }
 

@@ -329,6 +329,28 @@ fn rejected_cases() -> Vec<(String, &'static str, &'static str)> {
     ]
 }
 
+/// The code `docs/evidence.md` gives the rejection a message describes.
+fn code_of(message: &str) -> &'static str {
+    let has = |part: &str| message.contains(part);
+    if message.starts_with("empty input") {
+        "V0001"
+    } else if has("outside the 64-bit signed range") || message.starts_with("number out of range") {
+        "V0004"
+    } else if message.starts_with("expected ") {
+        "V0003"
+    } else if message == "member given twice" {
+        "V0005"
+    } else if message == "missing required member" || message == "required field is missing" {
+        "V0006"
+    } else if has("nested more than") || message.starts_with("too many") {
+        "V0007"
+    } else if message.starts_with("invalid JSON") || message.starts_with("trailing data") || has("lone surrogate") {
+        "V0002"
+    } else {
+        "(no code for this message)"
+    }
+}
+
 #[test]
 fn rejected_objects_name_the_first_violation() {
     let mut failures = Vec::new();
@@ -337,13 +359,16 @@ fn rejected_objects_name_the_first_violation() {
             Ok(_) => failures.push(format!("{input}\n  accepted, expected {path}: {message}")),
             Err(err) => {
                 let ok_message = match message.strip_suffix('*') {
-                    Some(prefix) => err.message.starts_with(prefix),
-                    None => err.message == message,
+                    Some(prefix) => err.detail().starts_with(prefix),
+                    None => err.detail() == message,
                 };
-                if err.path != path || !ok_message {
+                if err.path() != path || !ok_message || err.code() != code_of(message) {
                     failures.push(format!(
-                        "{input}\n  got      {:?}: {:?}\n  expected {path:?}: {message:?}",
-                        err.path, err.message
+                        "{input}\n  got      {:?}: {:?} ({})\n  expected {path:?}: {message:?} ({})",
+                        err.path(),
+                        err.detail(),
+                        err.code(),
+                        code_of(message)
                     ));
                 }
             }
@@ -391,10 +416,10 @@ fn invalid_utf8_is_rejected() {
     let at = bytes.iter().position(|&b| b == b'b').unwrap();
     bytes[at] = 0xff;
     let err = indicia::evidence::read_evidence(&bytes, &mobile_schema(), &symbols()).unwrap_err();
-    assert_eq!(err.path, "facts.flow[0].host");
-    assert!(err.message.starts_with("invalid JSON at line 1"), "{}", err.message);
+    assert_eq!(err.path(), "facts.flow[0].host");
+    assert!(err.detail().starts_with("invalid JSON at line 1"), "{}", err.detail());
     let err = indicia::evidence::read_evidence(b"\xff", &mobile_schema(), &symbols()).unwrap_err();
-    assert!(err.message.starts_with("invalid JSON"), "{}", err.message);
+    assert!(err.detail().starts_with("invalid JSON"), "{}", err.detail());
 }
 
 fn kind(schema: &Schema, name: &str) -> KindId {
@@ -620,7 +645,7 @@ fn unicode_and_escapes_survive() {
     let ev = read(&doc(r#""flow": [{"host": "\ud83d\ude00 \u00e9\n\"\\/ 漢字"}]"#)).unwrap();
     assert_eq!(column_json(&ev, &schema, "flow", "host"), json!(["😀 é\n\"\\/ 漢字"]));
     let ev = read(&format!("\u{feff}{}", doc(""))).map(|_| ()).unwrap_err();
-    assert!(ev.message.starts_with("invalid JSON"), "a byte-order mark is not JSON: {}", ev.message);
+    assert!(ev.detail().starts_with("invalid JSON"), "a byte-order mark is not JSON: {}", ev.detail());
 }
 
 #[test]

@@ -30,7 +30,8 @@ class EvidenceError(IndiciaError, ValueError):
 
     ``path`` is the JSON path of the problem (``facts.flow[3].port``; ``""`` for the document
     itself) and ``detail`` what was wrong there; ``str(error)`` is both, as ``indicia eval`` prints
-    it. In a batch, ``index`` is the object's 0-based position, ``line`` its line (or 1-based
+    it. ``code`` is the stable code of the kind of rejection (``V0003`` a wrong type; the table is in
+    docs/evidence.md). In a batch, ``index`` is the object's 0-based position, ``line`` its line (or 1-based
     position) and ``source`` ``NAME:LINE``; ``to_json()`` is the line ``indicia eval`` prints in
     the rejected object's place.
     """
@@ -44,6 +45,7 @@ class EvidenceError(IndiciaError, ValueError):
         line: Optional[int] = None,
         source: Optional[str] = None,
         json_line: Optional[str] = None,
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -53,12 +55,14 @@ class EvidenceError(IndiciaError, ValueError):
         self.line = line
         self.source = source
         self._json_line = json_line
+        self.code = code
 
     def to_json(self) -> str:
-        """``{"source":"NAME:LINE","error":MESSAGE}``, as ``indicia eval`` prints it for a batch."""
+        """``{"source":"NAME:LINE","code":CODE,"error":MESSAGE}``, as ``indicia eval`` prints it for a batch."""
         if self._json_line is not None:
             return self._json_line
-        return json.dumps({"source": self.source, "error": self.message}, ensure_ascii=False, separators=(",", ":"))
+        line = {"source": self.source, "code": self.code, "error": self.message}
+        return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
 
 
 class ExtractError(IndiciaError):

@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 use crate::hir::{FieldId, KindId};
 
+mod error;
 mod fact_json;
 mod read;
 
+pub use error::{Empty, EvidenceError, Rejected};
 pub use read::{EvidenceReader, read_evidence};
 
 pub use crate::compile::symbols::{Sym, Symbols};
@@ -160,14 +162,4 @@ pub enum Items {
     Float(Vec<f64>),
     /// Elements of a `[string]`, interned.
     Str(Vec<Sym>),
-}
-
-/// Why an evidence object was rejected: the JSON path of the first violation and what was wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
-pub struct EvidenceError {
-    /// The JSON path, e.g. `facts.flow[3].port`; empty for the document itself.
-    pub path: String,
-    /// What was wrong, e.g. `expected int, found string "443"`.
-    pub message: String,
 }

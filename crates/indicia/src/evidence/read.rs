@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeSeed;
 
+use super::error::{Empty, Problem};
 use super::{Column, Evidence, EvidenceError, FactTable, Items, ListColumn, Sym, Symbols};
 use crate::hir::{ScalarType, Schema, Type};
 
@@ -84,10 +85,7 @@ impl EvidenceReader {
 
     fn read_with(&mut self, bytes: &[u8], parser: Parser) -> Result<Evidence, EvidenceError> {
         if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-            return Err(EvidenceError {
-                path: String::new(),
-                message: "empty input: expected one JSON object".to_owned(),
-            });
+            return Err(EvidenceError::Empty(Empty));
         }
         self.read_input(Input::Text(bytes, parser))
     }
@@ -434,10 +432,10 @@ impl Ctx<'_> {
     /// Records a violation at the current path (plus `last`) unless one was recorded already,
     /// and gives the error that stops the read.
     #[cold]
-    fn violation<E: serde::de::Error>(&mut self, last: Option<Seg>, message: String) -> E {
+    fn violation<E: serde::de::Error>(&mut self, last: Option<Seg>, problem: Problem) -> E {
         if self.s.error.is_none() {
             let path = path::render(self.layout, self.s.path.iter().chain(last.as_ref()));
-            self.s.error = Some(EvidenceError { path, message });
+            self.s.error = Some(problem.at(path));
         }
         E::custom("evidence violation")
     }
@@ -448,7 +446,7 @@ impl Ctx<'_> {
         match self.s.interner.intern(s, self.base, self.literals) {
             Ok(sym) => Ok(sym),
             Err(intern::TooManyStrings) => {
-                Err(self.violation(None, "too many distinct strings in one evidence object".to_owned()))
+                Err(self.violation(None, Problem::TooLarge("too many distinct strings in one evidence object")))
             }
         }
     }

@@ -8,6 +8,7 @@ use serde_json::{Map, Number, Value};
 
 use super::path::{Found, Seg, expected};
 use super::{Ctx, KeySet};
+use crate::evidence::error::Problem;
 
 /// Reads a member name and turns it into a `T` at once (no allocation unless `F` makes one).
 pub(super) struct KeySeed<F>(pub(super) F);
@@ -108,7 +109,7 @@ impl<'de> Visitor<'de> for AnySeed<'_, '_> {
         let mut names = KeySet::default();
         while let Some(name) = map.next_key_seed(KeySeed(|s: &str| Box::<str>::from(s)))? {
             if !names.insert(&name) {
-                return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
+                return Err(cx.violation(Some(Seg::Key(name)), Problem::Duplicate));
             }
             cx.push_path(Seg::Key(name));
             map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
@@ -128,7 +129,7 @@ pub(super) fn build_object<'de, A: MapAccess<'de>>(
     let mut out = Map::new();
     while let Some(name) = map.next_key_seed(KeySeed(str::to_owned))? {
         if out.contains_key(&name) {
-            return Err(cx.violation(Some(Seg::Key(name.into())), "member given twice".to_owned()));
+            return Err(cx.violation(Some(Seg::Key(name.into())), Problem::Duplicate));
         }
         cx.push_path(Seg::Key(name.as_str().into()));
         let value = if required_str == Some(name.as_str()) {
@@ -142,7 +143,7 @@ pub(super) fn build_object<'de, A: MapAccess<'de>>(
     if let Some(required) = required_str
         && !out.contains_key(required)
     {
-        return Err(cx.violation(Some(Seg::Static(required)), "missing required member".to_owned()));
+        return Err(cx.violation(Some(Seg::Static(required)), Problem::MissingMember));
     }
     Ok(out)
 }

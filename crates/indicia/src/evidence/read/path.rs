@@ -4,6 +4,7 @@ use std::fmt::{self, Write as _};
 
 use super::Layout;
 use crate::evidence::EvidenceError;
+use crate::evidence::error::{Problem, Rejected};
 
 /// One step of a JSON path.
 #[derive(Clone, Debug)]
@@ -108,17 +109,25 @@ pub(super) fn from_serde(err: &serde_json::Error, layout: &Layout, path: &[Seg])
     let text = err.to_string();
     let what = text.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&text);
     let at = format!("at line {line} column {column}");
-    let message = match what {
-        "number out of range" => format!("number out of range of a 64-bit float {at}"),
-        "lone leading surrogate in hex escape" | "unexpected end of hex escape" => {
-            format!("string escape is not a Unicode scalar value (lone surrogate) {at}")
+    let path = render(layout, path.iter());
+    match what {
+        "number out of range" => {
+            EvidenceError::OutOfRange(Rejected::new(path, format!("number out of range of a 64-bit float {at}")))
         }
-        "recursion limit exceeded" => format!("JSON nested more than 128 levels deep {at}"),
-        "trailing characters" => format!("trailing data after the JSON object {at}"),
-        "invalid unicode code point" => format!("invalid JSON {at}: invalid UTF-8"),
-        _ => format!("invalid JSON {at}: {what}"),
-    };
-    EvidenceError { path: render(layout, path.iter()), message }
+        "lone leading surrogate in hex escape" | "unexpected end of hex escape" => EvidenceError::InvalidJson(
+            Rejected::new(path, format!("string escape is not a Unicode scalar value (lone surrogate) {at}")),
+        ),
+        "recursion limit exceeded" => {
+            EvidenceError::TooLarge(Rejected::new(path, format!("JSON nested more than 128 levels deep {at}")))
+        }
+        "trailing characters" => {
+            EvidenceError::InvalidJson(Rejected::new(path, format!("trailing data after the JSON object {at}")))
+        }
+        "invalid unicode code point" => {
+            EvidenceError::InvalidJson(Rejected::new(path, format!("invalid JSON {at}: invalid UTF-8")))
+        }
+        _ => EvidenceError::InvalidJson(Rejected::new(path, format!("invalid JSON {at}: {what}"))),
+    }
 }
 
 /// The expected type's name: `int`, `[string]`.
@@ -128,6 +137,6 @@ pub(super) fn type_name(ty: crate::hir::Type) -> String {
 
 /// The message for a wrong value: `expected int, found string "443"`.
 #[cold]
-pub(super) fn expected(what: &str, found: Found<'_>) -> String {
-    format!("expected {what}, found {found}")
+pub(super) fn expected(what: &str, found: Found<'_>) -> Problem {
+    Problem::WrongType(format!("expected {what}, found {found}"))
 }

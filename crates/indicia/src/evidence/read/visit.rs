@@ -13,6 +13,7 @@ use super::any::{AnySeed, KeySeed, build_object};
 use super::path::{Found, Seg, expected, type_name};
 use super::{Column, Ctx, Items, KeySet, KindLayout, Layout};
 use crate::evidence::Sym;
+use crate::evidence::error::Problem;
 use crate::hir::{ScalarType, Type};
 
 /// Implements `expecting` (serde's description of the value wanted) as the fixed text given.
@@ -184,14 +185,14 @@ fn read_members<'de, A: MapAccess<'de>, M: Members>(
             Member::Declared(member) => {
                 let seg = members.seg(member);
                 if !members.first_time(cx, member) {
-                    return Err(cx.violation(Some(seg), "member given twice".to_owned()));
+                    return Err(cx.violation(Some(seg), Problem::Duplicate));
                 }
                 cx.push_path(seg);
                 members.read(cx, member, map)?;
             }
             Member::Undeclared(name) => {
                 if !members.undeclared(cx, &name) {
-                    return Err(cx.violation(Some(Seg::Key(name)), "member given twice".to_owned()));
+                    return Err(cx.violation(Some(Seg::Key(name)), Problem::Duplicate));
                 }
                 cx.push_path(Seg::Key(name));
                 map.next_value_seed(AnySeed { cx: &mut *cx, build: false })?;
@@ -205,7 +206,7 @@ fn read_members<'de, A: MapAccess<'de>, M: Members>(
 /// The violation for a required member `name` that the object lacks.
 #[cold]
 fn missing<E: de::Error>(cx: &mut Ctx<'_>, name: &'static str) -> E {
-    cx.violation(Some(Seg::Static(name)), "missing required member".to_owned())
+    cx.violation(Some(Seg::Static(name)), Problem::MissingMember)
 }
 
 /// Reads an array's elements, each under its index on the path, with `next` (which reads one,
@@ -495,7 +496,7 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let FactSeed { cx, kind } = self;
         let Some(layout) = cx.layout.kinds.get(kind) else {
-            return Err(cx.violation(None, "internal error: unknown kind".to_owned()));
+            return Err(cx.violation(None, Problem::Internal("unknown kind")));
         };
         cx.s.stamp += 1;
         let stamp = cx.s.stamp;
@@ -507,7 +508,7 @@ impl<'de> Visitor<'de> for FactSeed<'_, '_> {
                 continue;
             }
             if !decl.optional {
-                return Err(cx.violation(Some(Seg::Field(kind, field)), "required field is missing".to_owned()));
+                return Err(cx.violation(Some(Seg::Field(kind, field)), Problem::MissingField));
             }
             put_cell(cx, kind, field, Cell::null(decl.ty))?;
         }
@@ -557,7 +558,7 @@ impl Members for FieldMembers<'_> {
     fn read<'de, A: MapAccess<'de>>(&mut self, cx: &mut Ctx<'_>, field: usize, map: &mut A) -> Result<(), A::Error> {
         self.guess = field + 1;
         let Some(decl) = self.layout.fields.get(field) else {
-            return Err(cx.violation(None, "internal error: unknown field".to_owned()));
+            return Err(cx.violation(None, Problem::Internal("unknown field")));
         };
         map.next_value_seed(FieldSeed { cx, kind: self.kind, field, ty: decl.ty, optional: decl.optional })
     }
@@ -606,28 +607,30 @@ fn put_cell<E: de::Error>(cx: &mut Ctx<'_>, kind: usize, field: usize, cell: Cel
         (Some(Column::Float(v)), Cell::Float(x)) => v.push(x),
         (Some(Column::Str(v)), Cell::Str(x)) => v.push(x),
         (Some(Column::List(v)), Cell::List(x)) => v.ranges.push(x),
-        _ => return Err(cx.violation(None, "internal error: column type mismatch".to_owned())),
+        _ => return Err(cx.violation(None, Problem::Internal("column type mismatch"))),
     }
     Ok(())
 }
 
 /// The message for a number given for an `int`.
 #[cold]
-fn not_an_int(found: Found<'_>) -> String {
+fn not_an_int(found: Found<'_>) -> Problem {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
     match found {
-        Found::U64(_) => format!("{} outside the 64-bit signed range", expected("int", found)),
+        Found::U64(_) => Problem::OutOfRange(format!("expected int, found {found} outside the 64-bit signed range")),
         Found::F64(x) if x.fract() == 0.0 && -LIMIT < x && x < LIMIT => {
-            format!("{} (an int is written without fraction or exponent)", expected("int", found))
+            Problem::WrongType(format!("expected int, found {found} (an int is written without fraction or exponent)"))
         }
-        Found::F64(x) if x.fract() == 0.0 => format!("{} outside the 64-bit signed range", expected("int", found)),
+        Found::F64(x) if x.fract() == 0.0 => {
+            Problem::OutOfRange(format!("expected int, found {found} outside the 64-bit signed range"))
+        }
         _ => expected("int", found),
     }
 }
 
 /// A number as an `int`: an integer written as such (`-0` arrives as a float and is taken as 0).
 #[inline]
-fn as_int(found: Found<'_>) -> Result<i64, String> {
+fn as_int(found: Found<'_>) -> Result<i64, Problem> {
     match found {
         Found::I64(n) => Ok(n),
         Found::U64(n) => i64::try_from(n).map_err(|_| not_an_int(found)),
@@ -682,7 +685,7 @@ trait ScalarSlot<'r>: Sized {
         match self.scalar() {
             Some(ScalarType::Int) => match as_int(found) {
                 Ok(n) => self.put(Scalar::Int(n)),
-                Err(message) => Err(self.cx().violation(None, message)),
+                Err(problem) => Err(self.cx().violation(None, problem)),
             },
             Some(ScalarType::Float) => match as_float(found) {
                 Some(x) => self.put(Scalar::Float(x)),
@@ -770,7 +773,7 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
         let end = cx.tables.get(kind).and_then(|t| t.columns.get(field)).map_or(0, super::items_len);
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(start), Ok(end)) => put_cell(cx, kind, field, Cell::List(Some((start, end)))),
-            _ => Err(cx.violation(None, "too many list elements in one evidence object".to_owned())),
+            _ => Err(cx.violation(None, Problem::TooLarge("too many list elements in one evidence object"))),
         }
     }
 }
@@ -800,14 +803,14 @@ impl<'r> ScalarSlot<'r> for ItemSeed<'_, 'r> {
     fn put<E: de::Error>(self, value: Scalar) -> Result<(), E> {
         let column = self.cx.tables.get_mut(self.kind).and_then(|t| t.columns.get_mut(self.field));
         let Some(Column::List(list)) = column else {
-            return Err(self.cx.violation(None, "internal error: column type mismatch".to_owned()));
+            return Err(self.cx.violation(None, Problem::Internal("column type mismatch")));
         };
         match (&mut list.items, value) {
             (Items::Bool(v), Scalar::Bool(x)) => v.push(x),
             (Items::Int(v), Scalar::Int(x)) => v.push(x),
             (Items::Float(v), Scalar::Float(x)) => v.push(x),
             (Items::Str(v), Scalar::Str(x)) => v.push(x),
-            _ => return Err(self.cx.violation(None, "internal error: column type mismatch".to_owned())),
+            _ => return Err(self.cx.violation(None, Problem::Internal("column type mismatch"))),
         }
         Ok(())
     }
