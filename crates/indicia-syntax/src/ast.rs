@@ -124,19 +124,9 @@ impl DeclKind {
         DeclKind::Test,
     ];
 
-    /// The keyword as written.
+    /// The keyword as written (from the table of reserved words, [`Keyword`]).
     pub fn keyword(self) -> &'static str {
-        match self {
-            DeclKind::Standard => "standard",
-            DeclKind::Category => "category",
-            DeclKind::Fact => "fact",
-            DeclKind::Const => "const",
-            DeclKind::Param => "param",
-            DeclKind::Define => "define",
-            DeclKind::Indicator => "indicator",
-            DeclKind::Test => "test",
-            DeclKind::Policy => "policy",
-        }
+        Keyword::ALL.iter().find(|k| k.declaration() == Some(self)).map_or("", |k| k.text())
     }
 }
 
@@ -474,39 +464,82 @@ impl PatternOp {
     }
 }
 
-/// The reserved words of the language. They cannot be identifiers (field names included), but
-/// may stand as block keys (`category: …`).
-pub const RESERVED: &[&str] = &[
-    "standard",
-    "category",
-    "fact",
-    "const",
-    "param",
-    "define",
-    "indicator",
-    "test",
-    "policy",
-    "expect",
-    "any",
-    "all",
-    "none",
-    "count",
-    "where",
-    "in",
-    "not",
-    "and",
-    "or",
-    "matches",
-    "like",
-    "has",
-    "intersects",
-    "observed",
-    "true",
-    "false",
-    "unknown",
-];
+/// Declares the one table of reserved words: [`Keyword`] (what the lexer produces), [`RESERVED`]
+/// (their texts) and the declaration each one starts (what the parser resumes at).
+macro_rules! keywords {
+    ($($variant:ident $text:literal $(=> $decl:ident)?,)*) => {
+        /// A reserved word of the language.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Keyword {
+            $(#[doc = concat!("`", $text, "`")] $variant,)*
+        }
+
+        /// The reserved words of the language. They cannot be identifiers (field names included),
+        /// but may stand as block keys (`category: …`).
+        pub const RESERVED: &[&str] = &[$($text,)*];
+
+        impl Keyword {
+            /// Every reserved word, in the order of [`RESERVED`].
+            pub const ALL: &[Keyword] = &[$(Keyword::$variant,)*];
+
+            /// The reserved word `word` is, if it is one.
+            pub fn from_word(word: &str) -> Option<Keyword> {
+                match word {
+                    $($text => Some(Keyword::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The word as written.
+            pub fn text(self) -> &'static str {
+                match self {
+                    $(Keyword::$variant => $text,)*
+                }
+            }
+
+            /// The declaration this keyword starts, if it starts one.
+            pub fn declaration(self) -> Option<DeclKind> {
+                match self {
+                    $(Keyword::$variant => keywords!(@decl $($decl)?),)*
+                }
+            }
+        }
+    };
+    (@decl) => { None };
+    (@decl $decl:ident) => { Some(DeclKind::$decl) };
+}
+
+keywords! {
+    Standard "standard" => Standard,
+    Category "category" => Category,
+    Fact "fact" => Fact,
+    Const "const" => Const,
+    Param "param" => Param,
+    Define "define" => Define,
+    Indicator "indicator" => Indicator,
+    Test "test" => Test,
+    Policy "policy" => Policy,
+    Expect "expect",
+    Any "any",
+    All "all",
+    None "none",
+    Count "count",
+    Where "where",
+    In "in",
+    Not "not",
+    And "and",
+    Or "or",
+    Matches "matches",
+    Like "like",
+    Has "has",
+    Intersects "intersects",
+    Observed "observed",
+    True "true",
+    False "false",
+    Unknown "unknown",
+}
 
 /// True when `word` is a reserved word.
 pub fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word)
+    Keyword::from_word(word).is_some()
 }

@@ -18,7 +18,8 @@
 //!   saying what was expected; the parser then skips to the next declaration. Only one syntax
 //!   error is reported per declaration, so there are no cascades inside one.
 //! - **Recovery rule.** Skipping stops at the first token (the offending one included) that is a
-//!   declaration keyword (`standard category fact const param define indicator test`), is not
+//!   declaration keyword (`standard category fact const param define indicator test policy`: those
+//!   [`Keyword::declaration`](crate::ast::Keyword::declaration) names), is not
 //!   followed by `:` (so a `category: …` entry never counts), and either
 //!   - is the first token on its line, and the declaration's braces are balanced there or the
 //!     keyword stands in column 1 (an unclosed block is taken to end at an unindented keyword), or
@@ -176,18 +177,7 @@ struct Parser<'a> {
 }
 
 fn decl_kind(kw: Kw) -> Option<DeclKind> {
-    Some(match kw {
-        Kw::Standard => DeclKind::Standard,
-        Kw::Category => DeclKind::Category,
-        Kw::Fact => DeclKind::Fact,
-        Kw::Const => DeclKind::Const,
-        Kw::Param => DeclKind::Param,
-        Kw::Define => DeclKind::Define,
-        Kw::Indicator => DeclKind::Indicator,
-        Kw::Test => DeclKind::Test,
-        Kw::Policy => DeclKind::Policy,
-        _ => return None,
-    })
+    kw.declaration()
 }
 
 /// The token that closes an opening delimiter.
@@ -213,8 +203,15 @@ fn is_decl_kw(kind: TokKind) -> bool {
     matches!(kind, TokKind::Kw(kw) if decl_kind(kw).is_some())
 }
 
-const DECL_KEYWORDS: &str =
-    "`standard`, `category`, `fact`, `const`, `param`, `define`, `indicator`, `test` or `policy`";
+/// The declaration keywords, for a label: "`standard`, `category`, … or `policy`".
+fn decl_keywords() -> String {
+    let words: Vec<String> =
+        Kw::ALL.iter().filter(|k| k.declaration().is_some()).map(|k| format!("`{}`", k.text())).collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => words.concat(),
+    }
+}
 
 impl<'a> Parser<'a> {
     fn new(file: FileId, text: &'a str) -> Parser<'a> {
@@ -467,7 +464,7 @@ impl<'a> Parser<'a> {
     fn stray(&mut self) -> Decl {
         self.begin_decl();
         let t = self.peek(0);
-        let _ = self.expected_labelled("a declaration", DECL_KEYWORDS);
+        let _ = self.expected_labelled("a declaration", &decl_keywords());
         self.bump();
         self.recover();
         Decl::Broken(BrokenDecl {

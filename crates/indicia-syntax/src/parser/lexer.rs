@@ -20,72 +20,8 @@ use nom::{
 use crate::ast::Comment;
 use crate::span::{FileId, Span};
 
-/// A reserved word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kw {
-    Standard,
-    Category,
-    Fact,
-    Const,
-    Param,
-    Define,
-    Indicator,
-    Test,
-    Policy,
-    Expect,
-    Any,
-    All,
-    None,
-    Count,
-    Where,
-    In,
-    Not,
-    And,
-    Or,
-    Matches,
-    Like,
-    Has,
-    Intersects,
-    Observed,
-    True,
-    False,
-    Unknown,
-}
-
-impl Kw {
-    fn from_word(word: &str) -> Option<Kw> {
-        Some(match word {
-            "standard" => Kw::Standard,
-            "category" => Kw::Category,
-            "fact" => Kw::Fact,
-            "const" => Kw::Const,
-            "param" => Kw::Param,
-            "define" => Kw::Define,
-            "indicator" => Kw::Indicator,
-            "test" => Kw::Test,
-            "policy" => Kw::Policy,
-            "expect" => Kw::Expect,
-            "any" => Kw::Any,
-            "all" => Kw::All,
-            "none" => Kw::None,
-            "count" => Kw::Count,
-            "where" => Kw::Where,
-            "in" => Kw::In,
-            "not" => Kw::Not,
-            "and" => Kw::And,
-            "or" => Kw::Or,
-            "matches" => Kw::Matches,
-            "like" => Kw::Like,
-            "has" => Kw::Has,
-            "intersects" => Kw::Intersects,
-            "observed" => Kw::Observed,
-            "true" => Kw::True,
-            "false" => Kw::False,
-            "unknown" => Kw::Unknown,
-            _ => return None,
-        })
-    }
-}
+/// A reserved word: the language's one table of them, [`crate::ast::Keyword`].
+pub(crate) use crate::ast::Keyword as Kw;
 
 /// How a string token ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
