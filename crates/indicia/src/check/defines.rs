@@ -2,7 +2,7 @@
 //!
 //! The names a define's body uses are found first (with the same scoping as the checker: inside a
 //! quantifier a field of the innermost fact wins), giving a graph of defines. Its strongly
-//! connected components, found by an iterative Tarjan walk, come out dependencies first: each
+//! connected components (petgraph's Kosaraju, iterative) come out dependencies first: each
 //! define's body is then checked after every define it uses, so their types are known. A
 //! component with more than one define, or a define that uses itself, is a cycle: one error names
 //! it, and its defines get the error type so that their uses stay silent.
@@ -11,6 +11,8 @@ use std::collections::{HashSet, VecDeque};
 
 use indicia_syntax::Diagnostic;
 use indicia_syntax::ast::{self, ExprKind};
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::types::Ty;
 use super::{Checker, ValueRef};
@@ -152,80 +154,27 @@ fn cycle_from(start: usize, component: &[usize], graph: &[Vec<usize>]) -> Vec<us
     path
 }
 
-/// Per-node state of Tarjan's walk.
-#[derive(Clone, Copy, Default)]
-struct NodeState {
-    index: Option<usize>,
-    low: usize,
-    on_stack: bool,
-}
-
-/// The strongly connected components of a graph, each emitted after every component it has an
-/// edge to (dependencies first). Iterative: the graph's depth costs no stack.
+/// The strongly connected components of a graph (petgraph's Kosaraju, which is iterative: the
+/// graph's depth costs no stack), each emitted after every component it has an edge to
+/// (dependencies first), its members in increasing order.
 fn strongly_connected(graph: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let mut state = vec![NodeState::default(); graph.len()];
-    let mut next = 0usize;
-    let mut stack: Vec<usize> = Vec::new();
-    let mut out = Vec::new();
-    let mut calls: Vec<(usize, usize)> = Vec::new();
-    let visit = |v: usize, state: &mut Vec<NodeState>, next: &mut usize, stack: &mut Vec<usize>| {
-        if let Some(s) = state.get_mut(v) {
-            *s = NodeState { index: Some(*next), low: *next, on_stack: true };
-        }
-        *next += 1;
-        stack.push(v);
-    };
-    for root in 0..graph.len() {
-        if state.get(root).is_some_and(|s| s.index.is_some()) {
-            continue;
-        }
-        visit(root, &mut state, &mut next, &mut stack);
-        calls.push((root, 0));
-        while let Some(&(v, edge)) = calls.last() {
-            let successor = graph.get(v).and_then(|edges| edges.get(edge)).copied();
-            if let Some(call) = calls.last_mut() {
-                call.1 += 1;
-            }
-            if let Some(w) = successor {
-                let Some(ws) = state.get(w).copied() else { continue };
-                match ws.index {
-                    None => {
-                        visit(w, &mut state, &mut next, &mut stack);
-                        calls.push((w, 0));
-                    }
-                    Some(wi) if ws.on_stack => {
-                        if let Some(s) = state.get_mut(v) {
-                            s.low = s.low.min(wi);
-                        }
-                    }
-                    Some(_) => {}
-                }
-                continue;
-            }
-            calls.pop();
-            let Some(vs) = state.get(v).copied() else { continue };
-            if let Some(&(parent, _)) = calls.last()
-                && let Some(p) = state.get_mut(parent)
-            {
-                p.low = p.low.min(vs.low);
-            }
-            if Some(vs.low) == vs.index {
-                let mut component = Vec::new();
-                while let Some(w) = stack.pop() {
-                    if let Some(s) = state.get_mut(w) {
-                        s.on_stack = false;
-                    }
-                    component.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                component.reverse();
-                out.push(component);
-            }
+    let mut g: DiGraph<(), (), usize> = DiGraph::with_capacity(graph.len(), graph.iter().map(Vec::len).sum());
+    for _ in graph {
+        g.add_node(());
+    }
+    for (v, edges) in graph.iter().enumerate() {
+        for &w in edges {
+            g.add_edge(NodeIndex::new(v), NodeIndex::new(w), ());
         }
     }
-    out
+    kosaraju_scc(&g)
+        .into_iter()
+        .map(|c| {
+            let mut c: Vec<usize> = c.into_iter().map(NodeIndex::index).collect();
+            c.sort_unstable();
+            c
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -237,7 +186,12 @@ mod tests {
         // 0 uses 1, 1 uses 2, 2 uses 1, 3 uses itself, 4 alone.
         let graph = vec![vec![1], vec![2], vec![1], vec![3], vec![]];
         let sccs = strongly_connected(&graph);
-        assert_eq!(sccs, vec![vec![1, 2], vec![0], vec![3], vec![4]]);
+        let mut sorted = sccs.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![vec![0], vec![1, 2], vec![3], vec![4]]);
+        // {1, 2} before 0, which uses it.
+        let at = |c: &[usize]| sccs.iter().position(|x| x == c).unwrap();
+        assert!(at(&[1, 2]) < at(&[0]), "{sccs:?}");
         assert_eq!(cycle_from(1, &[1, 2], &graph), vec![1, 2]);
         assert_eq!(cycle_from(3, &[3], &graph), vec![3]);
     }

@@ -8,9 +8,8 @@
 //! because the witness walk would see a difference: `true or A` where `A` can carry witnesses
 //! (the `true` is kept as a child), and `not not A` for such an `A`.
 
-use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
+use petgraph::visit::DfsPostOrder;
 
 use super::CompileError;
 use super::build::{Builder, Child};
@@ -49,36 +48,19 @@ pub(crate) fn fold(src: &Builder<'_>, dst: &mut Builder<'_>, roots: &[Child]) ->
         .collect()
 }
 
-/// The nodes reachable from `roots`, children before parents (iterative depth-first search).
+/// The nodes reachable from `roots`, children before parents: petgraph's depth-first post-order
+/// over the child edges, one walk sharing its visited set across the roots. It is the order
+/// folding and freezing build in, and it leaves out every node no indicator reaches (dead nodes).
 pub(crate) fn children_first(b: &Builder<'_>, roots: &[Child]) -> Result<Vec<NodeIndex>, CompileError> {
-    let n = b.graph.node_count();
-    let mut state = vec![0u8; n];
+    let mut walk = DfsPostOrder::empty(&b.graph);
     let mut out = Vec::new();
     for r in roots {
-        let mut stack = vec![(r.node, false)];
-        while let Some((x, done)) = stack.pop() {
-            let s = state.get(x.index()).copied().ok_or_else(|| CompileError::internal("dangling node"))?;
-            if done {
-                if s != 2 {
-                    if let Some(st) = state.get_mut(x.index()) {
-                        *st = 2;
-                    }
-                    out.push(x);
-                }
-                continue;
-            }
-            if s != 0 {
-                continue;
-            }
-            if let Some(st) = state.get_mut(x.index()) {
-                *st = 1;
-            }
-            stack.push((x, true));
-            for e in b.graph.edges_directed(x, Direction::Outgoing) {
-                if state.get(e.target().index()) == Some(&0) {
-                    stack.push((e.target(), false));
-                }
-            }
+        if b.graph.node_weight(r.node).is_none() {
+            return Err(CompileError::internal("dangling node"));
+        }
+        walk.move_to(r.node);
+        while let Some(n) = walk.next(&b.graph) {
+            out.push(n);
         }
     }
     Ok(out)
