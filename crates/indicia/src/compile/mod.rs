@@ -211,6 +211,49 @@ mod tests {
         }
     }
 
+    /// The evaluator reads a node's planes with the width of the vector it expects: a vector read
+    /// over another kind's facts, or a quantifier body over another kind, is refused at build time.
+    #[test]
+    fn a_vector_read_over_another_kind_is_an_error_when_it_is_built() {
+        let head = format!("{HEAD}fact sdk {{ id: string }}\n");
+        let src = format!(
+            "{head}{}{}",
+            ind("A", "any flow where (port == 80 and tls == false)"),
+            ind("B", "any sdk where (id == \"x\" or id == \"y\")")
+        );
+        let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src)])).unwrap();
+        let (layout, symbols, sizes) = lay_out(&pack, &ParamValues::defaults(&pack)).unwrap();
+        let build = |layout: Layout| Program::new(layout, Arc::new(symbols.clone()), sizes);
+        assert!(build(layout.clone()).is_ok());
+        let first = |n: &Node| n.region.first().copied();
+        // A node reads an earlier node of another kind as its own vector.
+        let mut bad = layout.clone();
+        let (a, b) = (0..bad.nodes.len())
+            .flat_map(|b| (0..b).map(move |a| (a, b)))
+            .find(|&(a, b)| {
+                let (x, y) = (first(&bad.nodes[a]), first(&bad.nodes[b]));
+                x.is_some() && y.is_some() && x != y
+            })
+            .unwrap();
+        bad.nodes[b].op = Op::Not(Operand::Vector(u32::try_from(a).unwrap()));
+        let error = build(bad).err();
+        assert!(matches!(error, Some(CompileError::Invalid { .. })), "vector of another kind: {error:?}");
+        // A quantifier's body is a vector over another kind.
+        let mut bad = layout.clone();
+        let (q, other) = (0..bad.nodes.len())
+            .find_map(|q| {
+                let Op::Quant { kind, body: Body::Vector(_), .. } = bad.nodes[q].op else { return None };
+                let other = bad.nodes[..q].iter().position(|n| first(n).is_some_and(|k| k != kind))?;
+                Some((q, other))
+            })
+            .unwrap();
+        if let Op::Quant { body, .. } = &mut bad.nodes[q].op {
+            *body = Body::Vector(u32::try_from(other).unwrap());
+        }
+        let error = build(bad).err();
+        assert!(matches!(error, Some(CompileError::Invalid { .. })), "body of another kind: {error:?}");
+    }
+
     #[test]
     fn commuted_and_is_one_node() {
         let src = format!(

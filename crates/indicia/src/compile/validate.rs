@@ -7,6 +7,7 @@ use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
 use super::schedule::{GROUP_MAX, GroupKind, Step, VecOperand, WitNode};
 use super::value::ConstVal;
+use crate::hir::KindId;
 
 /// An error unless `ok`.
 fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), CompileError> {
@@ -41,9 +42,12 @@ impl Validator<'_> {
             .ok_or_else(|| CompileError::Invalid { what: format!("{what}: node {i} out of range") })
     }
 
-    /// An operand read by a node of depth `depth` (`at`: the reading node, which must come after
+    /// An operand read by a node of region `region` (`at`: the reading node, which must come after
     /// every node it reads). `boolean`: the operand stands where a truth value is expected.
-    fn operand(&self, o: &Operand, depth: usize, at: Option<u32>, boolean: bool) -> Result<(), CompileError> {
+    fn operand(&self, o: &Operand, region: &[KindId], at: Option<u32>, boolean: bool) -> Result<(), CompileError> {
+        let depth = region.len();
+        // The kind iterated at loop level `d` (level 0 is the outermost kind, the region's last).
+        let level = |d: u8| depth.checked_sub(1 + d as usize).and_then(|x| region.get(x));
         let before = |i: u32| ensure(at.is_none_or(|a| i < a), || format!("node {at:?} reads later node {i}"));
         match *o {
             Operand::Const(c) => {
@@ -55,21 +59,29 @@ impl Validator<'_> {
             }
             Operand::Observed(k) => self.kind(k.0),
             Operand::Column { kind, field } => {
-                ensure(depth >= 1, || "a column read outside a scan".to_string())?;
+                ensure(region.first() == Some(&kind), || format!("a column of kind {} read outside its scan", kind.0))?;
                 self.field(kind.0, field.0)
             }
             Operand::Outer { kind, field, depth: d } => {
                 ensure((d as usize) < depth, || format!("outer field at depth {d} read at depth {depth}"))?;
+                ensure(level(d) == Some(&kind), || format!("outer field of kind {} read at level {d}", kind.0))?;
                 self.field(kind.0, field.0)
             }
             Operand::Vector(i) => {
                 let node = self.node_index(i, "vector operand")?;
                 ensure(node.depth() >= 1 && depth >= 1, || format!("vector operand {i} outside a scan"))?;
+                // The same vector: as many facts as the reader's.
+                ensure(node.region.first() == region.first(), || format!("vector operand {i} over another kind"))?;
                 before(i)
             }
             Operand::At(i, d) => {
-                self.node_index(i, "enclosing operand")?;
+                let node = self.node_index(i, "enclosing operand")?;
                 ensure((d as usize) < depth, || format!("operand {i} at depth {d} read at depth {depth}"))?;
+                // Read at the loop index of level `d` (counted from the outermost kind): a vector
+                // over that level's kind.
+                ensure(node.region.first() == level(d), || {
+                    format!("operand {i} is not a vector over the kind of level {d}")
+                })?;
                 before(i)
             }
             Operand::Top(i) => {
@@ -80,16 +92,25 @@ impl Validator<'_> {
         }
     }
 
-    fn body(&self, body: &Body, depth: usize, at: u32) -> Result<(), CompileError> {
+    /// The body of a quantifier over `kind` read by node `at` of region `region`.
+    fn body(&self, body: &Body, kind: KindId, region: &[KindId], at: u32) -> Result<(), CompileError> {
+        // A body's vector runs over the quantified kind's facts.
+        let over_kind = |b: u32| {
+            let node = self.node_index(b, "quantifier body")?;
+            ensure(node.region.first() == Some(&kind), || format!("body {b} is not a vector over kind {}", kind.0))
+        };
         match *body {
             Body::All => Ok(()),
-            Body::Scalar(ref o) => self.operand(o, depth + 1, Some(at), true),
+            Body::Scalar(ref o) => {
+                let inner: Vec<KindId> = std::iter::once(kind).chain(region.iter().copied()).collect();
+                self.operand(o, &inner, Some(at), true)
+            }
             Body::Vector(b) => {
-                self.node_index(b, "quantifier body")?;
+                over_kind(b)?;
                 ensure(b < at, || format!("node {at} reads later body {b}"))
             }
             Body::Nested { node, sub } => {
-                self.node_index(node, "nested body")?;
+                over_kind(node)?;
                 ensure(node < at, || format!("node {at} reads later body {node}"))?;
                 ensure((sub as usize) < self.p.subs.len(), || format!("nested scan {sub} out of range"))
             }
@@ -105,32 +126,33 @@ impl Validator<'_> {
         ensure(node.class == class, || format!("node {i} stored in class {} of another region", node.class))?;
         ensure(depth < self.p.max_depth, || format!("node {i} deeper than the program's depth"))?;
         let p = self.p;
+        let region = node.region.as_slice();
         match &node.op {
-            Op::Truthy(a) => self.operand(a, depth, Some(i), false),
-            Op::Not(a) => self.operand(a, depth, Some(i), true),
+            Op::Truthy(a) => self.operand(a, region, Some(i), false),
+            Op::Not(a) => self.operand(a, region, Some(i), true),
             Op::Has(k, f) => self.field(k.0, f.0),
             Op::And(s, e) | Op::Or(s, e) => {
                 range(*s, *e, p.operands.len(), "operand")?;
                 for o in p.operands.get(*s as usize..*e as usize).unwrap_or_default() {
-                    self.operand(o, depth, Some(i), true)?;
+                    self.operand(o, region, Some(i), true)?;
                 }
                 Ok(())
             }
             Op::Cmp { l, r, .. } | Op::Intersects { l, r } => {
-                self.operand(l, depth, Some(i), false)?;
-                self.operand(r, depth, Some(i), false)
+                self.operand(l, region, Some(i), false)?;
+                self.operand(r, region, Some(i), false)
             }
             Op::In { elem, list } => {
-                self.operand(elem, depth, Some(i), false)?;
-                self.operand(list, depth, Some(i), false)
+                self.operand(elem, region, Some(i), false)?;
+                self.operand(list, region, Some(i), false)
             }
             Op::Match { subject, pattern } => {
-                self.operand(subject, depth, Some(i), false)?;
+                self.operand(subject, region, Some(i), false)?;
                 ensure((*pattern as usize) < p.patterns.len(), || format!("pattern {pattern} out of range"))
             }
             Op::Quant { kind, body, .. } | Op::Count { kind, body, .. } => {
                 self.kind(kind.0)?;
-                self.body(body, depth, i)
+                self.body(body, *kind, region, i)
             }
         }
     }
@@ -207,7 +229,7 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         ensure(node.depth() <= 1, || format!("scheduled node {t} runs per outer fact"))?;
     }
     for root in &p.roots {
-        v.operand(root, 0, None, true)?;
+        v.operand(root, &[], None, true)?;
     }
     ensure(p.sets.len() == p.consts.len(), || "one literal set per constant".to_string())?;
     let words = p.symbols.len().div_ceil(64);
@@ -220,6 +242,8 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
     for g in &plan.groups {
         v.field(g.fact.0, g.field.0)?;
         ensure(!g.members.is_empty() && g.members.len() <= GROUP_MAX, || "group size".to_string())?;
+        let members = g.members.len();
+        ensure(g.table.iter().all(|m| members >= 64 || m >> members == 0), || "a group mask names no member".into())?;
         for m in &g.members {
             let node = v.node_index(m.node, "group member")?;
             ensure(node.class == g.fact.0 && node.depth() == 1, || format!("group member {} of another kind", m.node))?;
@@ -241,7 +265,8 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
             WitNode::Quant { kind, ref body } => {
                 v.kind(kind.0)?;
                 if let Body::Vector(b) | Body::Nested { node: b, .. } = body {
-                    v.node_index(*b, "witness body")?;
+                    let node = v.node_index(*b, "witness body")?;
+                    ensure(node.region.first() == Some(&kind), || format!("witness body {b} over another kind"))?;
                 }
             }
         }

@@ -29,7 +29,7 @@ impl Run<'_> {
     pub(super) fn group_pass(&mut self, gi: usize, g: &Group, at: &[usize], hits: &mut [u64]) -> bool {
         let e = self.e;
         let k = g.fact.index();
-        let n = self.lens.get(k).copied().unwrap_or(0);
+        let n = self.lens[k];
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
         let nw = n.div_ceil(64);
         match (g.kind, col) {
@@ -42,9 +42,7 @@ impl Run<'_> {
                             present |= 1u64 << b;
                             let mut mask = g.mask(s);
                             while mask != 0 {
-                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
-                                    *h |= 1u64 << b;
-                                }
+                                hits[mask.trailing_zeros() as usize] |= 1u64 << b;
                                 mask &= mask - 1;
                             }
                         }
@@ -65,9 +63,7 @@ impl Run<'_> {
                                 mask |= g.mask(item);
                             }
                             while mask != 0 {
-                                if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
-                                    *h |= 1u64 << b;
-                                }
+                                hits[mask.trailing_zeros() as usize] |= 1u64 << b;
                                 mask &= mask - 1;
                             }
                         }
@@ -76,8 +72,7 @@ impl Run<'_> {
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
-                let Some(cache) = self.match_cache.get_mut(gi) else { return false };
-                let (mut stamps, mut masks) = std::mem::take(cache);
+                let (mut stamps, mut masks) = std::mem::take(&mut self.match_cache[gi]);
                 let epoch = self.app_epoch;
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
@@ -98,17 +93,13 @@ impl Run<'_> {
                             }
                         };
                         while mask != 0 {
-                            if let Some(h) = hits.get_mut(mask.trailing_zeros() as usize) {
-                                *h |= 1u64 << b;
-                            }
+                            hits[mask.trailing_zeros() as usize] |= 1u64 << b;
                             mask &= mask - 1;
                         }
                     }
                     self.store(g, at, hits, w, nw, mask(n, w), present);
                 }
-                if let Some(cache) = self.match_cache.get_mut(gi) {
-                    *cache = (stamps, masks);
-                }
+                self.match_cache[gi] = (stamps, masks);
             }
             _ => return false,
         }
@@ -145,8 +136,9 @@ impl Run<'_> {
 /// The mask of the patterns of match group `g` that `text` matches.
 fn pattern_mask(p: &Program, g: &Group, text: &str, buf: &mut [bool]) -> u64 {
     let mut mask = 0u64;
-    match (&g.set, buf.get_mut(..g.patterns.len())) {
-        (Some(set), Some(buf)) => {
+    match &g.set {
+        Some(set) => {
+            let buf = &mut buf[..g.patterns.len()];
             buf.iter_mut().for_each(|x| *x = false);
             set.matches_read_at(buf, text, 0);
             for (j, hit) in buf.iter().enumerate() {
@@ -155,9 +147,9 @@ fn pattern_mask(p: &Program, g: &Group, text: &str, buf: &mut [bool]) -> u64 {
                 }
             }
         }
-        _ => {
+        None => {
             for (j, &pi) in g.patterns.iter().enumerate() {
-                if p.patterns.get(pi as usize).is_some_and(|r| r.is_match(text)) {
+                if p.patterns[pi as usize].is_match(text) {
                     mask |= 1u64 << j;
                 }
             }

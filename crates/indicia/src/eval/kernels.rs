@@ -13,7 +13,7 @@ impl Run<'_> {
     /// Computes node `i` for every fact of its vector.
     pub(super) fn exec(&mut self, i: u32) {
         let p = self.p;
-        let Some(node) = p.nodes.get(i as usize) else { return };
+        let node = &p.nodes[i as usize];
         let n = self.width(i);
         let (base, nw) = self.loc(i);
         match &node.op {
@@ -26,7 +26,7 @@ impl Run<'_> {
             }
             Op::And(s, e) | Op::Or(s, e) => {
                 let is_and = matches!(node.op, Op::And(..));
-                let ops = p.operands.get(*s as usize..*e as usize).unwrap_or(&[]);
+                let ops = &p.operands[*s as usize..*e as usize];
                 for w in 0..nw {
                     let m = mask(n, w);
                     let (mut t, mut pp) = if is_and { (m, m) } else { (0, 0) };
@@ -76,7 +76,7 @@ impl Run<'_> {
         let p = self.p;
         // A string column against a set of literals: one bit test per fact.
         let str_set = |o: &Operand| match o {
-            Operand::Const(c) => p.sets.get(*c as usize).and_then(|s| s.as_deref()),
+            Operand::Const(c) => p.sets[*c as usize].as_deref(),
             _ => None,
         };
         let column = |o: &Operand| match o {
@@ -106,22 +106,10 @@ impl Run<'_> {
                             None => B3::U,
                         });
                     }
-                    (Column::Str(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                        Some(a) => scalar_cmp(cmp, Scalar::Str(a), x).map_or(B3::U, B3::from_bool),
-                        None => B3::U,
-                    }),
-                    (Column::Int(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                        Some(a) => scalar_cmp(cmp, Scalar::Int(a), x).map_or(B3::U, B3::from_bool),
-                        None => B3::U,
-                    }),
-                    (Column::Float(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                        Some(a) => scalar_cmp(cmp, Scalar::Float(a), x).map_or(B3::U, B3::from_bool),
-                        None => B3::U,
-                    }),
-                    (Column::Bool(v), _) => self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                        Some(a) => scalar_cmp(cmp, Scalar::Bool(a), x).map_or(B3::U, B3::from_bool),
-                        None => B3::U,
-                    }),
+                    (Column::Str(v), _) => self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Str, cmp, x)),
+                    (Column::Int(v), _) => self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Int, cmp, x)),
+                    (Column::Float(v), _) => self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Float, cmp, x)),
+                    (Column::Bool(v), _) => self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Bool, cmp, x)),
                     (Column::List(_), _) => return false,
                 }
                 return true;
@@ -176,7 +164,7 @@ impl Run<'_> {
         }
         // A literal string in a list column (`"contacts" in data`).
         if let Op::In { elem: Operand::Const(c), list } = op
-            && let Some(ConstVal::Scalar(Scalar::Str(sym))) = p.consts.get(*c as usize)
+            && let ConstVal::Scalar(Scalar::Str(sym)) = &p.consts[*c as usize]
             && let Some(Column::List(l)) = column(list)
             && let Items::Str(items) = &l.items
         {
@@ -213,7 +201,7 @@ impl Run<'_> {
                 (Operand::Const(c), Operand::Column { .. }) => (r, *c, cmp.flip()),
                 _ => return false,
             };
-            let Some(ConstVal::Scalar(num @ (Scalar::Int(_) | Scalar::Float(_)))) = p.consts.get(k as usize) else {
+            let ConstVal::Scalar(num @ (Scalar::Int(_) | Scalar::Float(_))) = &p.consts[k as usize] else {
                 return false;
             };
             let num = *num;
@@ -225,18 +213,12 @@ impl Run<'_> {
                             None => B3::U,
                         });
                     } else {
-                        self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                            Some(a) => scalar_cmp(cmp, Scalar::Int(a), num).map_or(B3::U, B3::from_bool),
-                            None => B3::U,
-                        });
+                        self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Int, cmp, num));
                     }
                     return true;
                 }
                 Some(Column::Float(v)) => {
-                    self.fill(n, base, nw, |i| match v.get(i).copied().flatten() {
-                        Some(a) => scalar_cmp(cmp, Scalar::Float(a), num).map_or(B3::U, B3::from_bool),
-                        None => B3::U,
-                    });
+                    self.fill(n, base, nw, |i| cmp_cell(v, i, Scalar::Float, cmp, num));
                     return true;
                 }
                 _ => return false,
@@ -301,7 +283,7 @@ impl Run<'_> {
             return m;
         }
         let text = self.e.resolve(sym);
-        let m = self.p.patterns.get(pattern as usize).is_some_and(|r| r.is_match(text));
+        let m = self.p.patterns[pattern as usize].is_match(text);
         self.memo.insert((pattern, sym), m);
         m
     }
@@ -318,9 +300,9 @@ impl Run<'_> {
             },
             Body::Vector(b) => self.popcounts(*b),
             Body::Nested { node, sub } => {
-                let (s, e) = self.p.subs.get(*sub as usize).copied().unwrap_or((0, 0));
+                let (s, e) = self.p.subs[*sub as usize];
                 let p = self.p;
-                for &x in p.sub_nodes.get(s as usize..e as usize).unwrap_or(&[]) {
+                for &x in &p.sub_nodes[s as usize..e as usize] {
                     self.exec(x);
                 }
                 self.popcounts(*node)
@@ -330,9 +312,8 @@ impl Run<'_> {
 
     pub(super) fn popcounts(&self, b: u32) -> (u64, u64) {
         let (base, nw) = self.loc(b);
-        let t = self.planes.get(base..base + nw).unwrap_or(&[]).iter().map(|x| u64::from(x.count_ones())).sum();
-        let p =
-            self.planes.get(base + nw..base + 2 * nw).unwrap_or(&[]).iter().map(|x| u64::from(x.count_ones())).sum();
+        let t = self.planes[base..base + nw].iter().map(|x| u64::from(x.count_ones())).sum();
+        let p = self.planes[base + nw..base + 2 * nw].iter().map(|x| u64::from(x.count_ones())).sum();
         (t, p)
     }
 
@@ -351,7 +332,7 @@ impl Run<'_> {
         op: CmpOp,
         num: Scalar,
     ) {
-        let nk = self.lens.get(kind.index()).copied().unwrap_or(0);
+        let nk = self.lens[kind.index()];
         let value = |t: u64, p: u64| -> B3 {
             let all = nk as u64;
             match q {
@@ -393,14 +374,11 @@ impl Run<'_> {
             }
             return;
         }
-        let depth = self.p.nodes.get(i as usize).map_or(0, |x| x.depth());
-        let Some(level) = depth.checked_sub(1) else { return };
+        let Some(level) = self.p.nodes[i as usize].depth().checked_sub(1) else { return };
         for w in 0..nw {
             let (mut t, mut pp) = (0u64, 0u64);
             for idx in w * 64..n.min(w * 64 + 64) {
-                if let Some(c) = self.cur.get_mut(level) {
-                    *c = u32::try_from(idx).unwrap_or(u32::MAX);
-                }
+                self.cur[level] = u32::try_from(idx).unwrap_or(u32::MAX);
                 let (ct, cp) = self.body_counts(body, nk);
                 let bit = 1u64 << (idx % 64);
                 match value(ct, cp) {
@@ -414,5 +392,14 @@ impl Run<'_> {
             }
             self.write(base, nw, w, t, pp);
         }
+    }
+}
+
+/// `column[i] cmp x` (`scalar` makes the cell a [`Scalar`]); unknown where the fact has no value.
+#[inline(always)]
+fn cmp_cell<T: Copy>(column: &[Option<T>], i: usize, scalar: fn(T) -> Scalar, cmp: CmpOp, x: Scalar) -> B3 {
+    match column.get(i).copied().flatten() {
+        Some(a) => scalar_cmp(cmp, scalar(a), x).map_or(B3::U, B3::from_bool),
+        None => B3::U,
     }
 }

@@ -21,6 +21,24 @@
 //! state an evaluation allocates only the returned [`Outcomes`] (one list, plus one exactly sized
 //! witness list per failed indicator). [`evaluate_profiled`] is the same evaluator with a clock
 //! read around every step (the `probe`; see [`crate::profile`]).
+//!
+//! # Indexing
+//!
+//! The evaluator indexes the program directly. Every index a [`Program`] holds (nodes, operands,
+//! constants, literal sets, patterns, nested scans, the plan's steps, groups, slots and witness
+//! entries) was checked once when it was built (`compile/validate.rs`), and the scratch buffers
+//! are sized from the program (`scratch::prepare`), so an index out of range is a compiler bug,
+//! refused at build time as `CompileError::Invalid` (C0901), never a wrong verdict. The tests
+//! `compile::tests::a_corrupted_program_is_an_error_when_it_is_built` and
+//! `a_vector_read_over_another_kind_is_an_error_when_it_is_built` show it. What comes from the
+//! evidence (its tables, columns, a fact's values and list items, symbols) stays checked, since an
+//! [`Evidence`] may come from another engine's reader.
+#![expect(
+    clippy::indexing_slicing,
+    reason = "indices into the program and the buffers sized from it are validated when the Program \
+              is built (compile/validate.rs; tests compile::tests::a_corrupted_program_is_an_error_when_it_is_built \
+              and a_vector_read_over_another_kind_is_an_error_when_it_is_built)"
+)]
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -245,20 +263,21 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     /// Where node `i`'s planes start, and its word count.
     fn loc(&self, i: u32) -> (usize, usize) {
-        let Some(n) = self.p.nodes.get(i as usize) else { return (0, 0) };
+        let n = &self.p.nodes[i as usize];
         let c = n.class as usize;
-        let w = self.words.get(c).copied().unwrap_or(0);
-        (self.bases.get(c).copied().unwrap_or(0) + n.slot as usize * 2 * w, w)
+        let w = self.words[c];
+        (self.bases[c] + n.slot as usize * 2 * w, w)
     }
 
     /// How many facts node `i`'s vector has (1 for once-per-app nodes).
     fn width(&self, i: u32) -> usize {
-        match self.p.nodes.get(i as usize).and_then(|n| n.region.first()) {
-            Some(k) => self.lens.get(k.index()).copied().unwrap_or(0),
+        match self.p.nodes[i as usize].region.first() {
+            Some(k) => self.lens[k.index()],
             None => 1,
         }
     }
 
+    /// Node `i`'s value for fact `idx` (a fact index, so checked: see the module docs).
     fn bit(&self, i: u32, idx: usize) -> B3 {
         let (o, w) = self.loc(i);
         let word = idx / 64;
@@ -269,7 +288,7 @@ impl<'a> Run<'a> {
     }
 
     fn cur(&self, d: u8) -> usize {
-        self.cur.get(d as usize).copied().unwrap_or(0) as usize
+        self.cur[d as usize] as usize
     }
 
     fn table(&self, k: KindId) -> Option<&'a FactTable> {
@@ -277,18 +296,18 @@ impl<'a> Run<'a> {
     }
 
     fn is_observed(&self, k: KindId) -> bool {
-        self.observed.get(k.index()).copied().unwrap_or(false)
+        self.observed[k.index()]
     }
 
-    fn konst(&self, c: u32) -> Option<&'a ConstVal> {
-        self.p.consts.get(c as usize)
+    fn konst(&self, c: u32) -> &'a ConstVal {
+        &self.p.consts[c as usize]
     }
 
     /// A boolean operand's value that is the same for every fact of the node reading it.
     fn scalar_b3(&self, o: &Operand) -> B3 {
         match o {
             Operand::Const(c) => match self.konst(*c) {
-                Some(ConstVal::Bool(b)) => *b,
+                ConstVal::Bool(b) => *b,
                 _ => B3::U,
             },
             Operand::Observed(k) => B3::from_bool(self.is_observed(*k)),
@@ -307,7 +326,7 @@ impl<'a> Run<'a> {
         match o {
             Operand::Vector(i) => {
                 let (base, nw) = self.loc(*i);
-                (self.planes.get(base + w).copied().unwrap_or(0), self.planes.get(base + nw + w).copied().unwrap_or(0))
+                (self.planes[base + w], self.planes[base + nw + w])
             }
             other => broadcast(self.scalar_b3(other)),
         }
@@ -339,11 +358,11 @@ impl<'a> Run<'a> {
     fn val(&self, o: &Operand, idx: usize) -> Val<'a> {
         match o {
             Operand::Const(c) => match self.konst(*c) {
-                Some(ConstVal::Bool(B3::T)) => Val::S(Scalar::Bool(true)),
-                Some(ConstVal::Bool(B3::F)) => Val::S(Scalar::Bool(false)),
-                Some(ConstVal::Bool(B3::U)) | None => Val::Unk,
-                Some(ConstVal::Scalar(s)) => Val::S(*s),
-                Some(ConstVal::List(l)) => Val::L(ListV::Const(l)),
+                ConstVal::Bool(B3::T) => Val::S(Scalar::Bool(true)),
+                ConstVal::Bool(B3::F) => Val::S(Scalar::Bool(false)),
+                ConstVal::Bool(B3::U) => Val::Unk,
+                ConstVal::Scalar(s) => Val::S(*s),
+                ConstVal::List(l) => Val::L(ListV::Const(l)),
             },
             Operand::Column { kind, field } => self.field(*kind, *field, idx),
             Operand::Outer { kind, field, depth } => self.field(*kind, *field, self.cur(*depth)),
@@ -359,11 +378,7 @@ impl<'a> Run<'a> {
     }
 
     fn write(&mut self, base: usize, nw: usize, w: usize, t: u64, p: u64) {
-        if let Some(x) = self.planes.get_mut(base + w) {
-            *x = t;
-        }
-        if let Some(x) = self.planes.get_mut(base + nw + w) {
-            *x = p;
-        }
+        self.planes[base + w] = t;
+        self.planes[base + nw + w] = p;
     }
 }

@@ -58,7 +58,7 @@ impl Probe for Timed<'_> {
         let p = self.program;
         let single = step.node();
         let members: &[plan::Member] = match step {
-            Step::Group(g) => p.plan.groups.get(g as usize).map_or(&[], |g| &g.members),
+            Step::Group(g) => &p.plan.groups[g as usize].members,
             _ => &[],
         };
         let count = members.len().max(1) as u64;
@@ -67,10 +67,8 @@ impl Probe for Timed<'_> {
             let share = nanos / count + if k == 0 { nanos % count } else { 0 };
             self.profile.add(i, 1, run.width(i) as u64, share);
             // A quantifier whose body reads the enclosing fact runs its sub-program per fact.
-            let Some(
-                Op::Quant { kind, body: Body::Nested { sub, .. }, .. }
-                | Op::Count { kind, body: Body::Nested { sub, .. }, .. },
-            ) = p.nodes.get(i as usize).map(|n| &n.op)
+            let (Op::Quant { kind, body: Body::Nested { sub, .. }, .. }
+            | Op::Count { kind, body: Body::Nested { sub, .. }, .. }) = &p.nodes[i as usize].op
             else {
                 continue;
             };
@@ -78,8 +76,8 @@ impl Probe for Timed<'_> {
                 continue;
             }
             let outer = run.width(i) as u64;
-            let (s, e) = p.subs.get(*sub as usize).copied().unwrap_or((0, 0));
-            for &x in p.sub_nodes.get(s as usize..e as usize).unwrap_or(&[]) {
+            let (s, e) = p.subs[*sub as usize];
+            for &x in &p.sub_nodes[s as usize..e as usize] {
                 self.profile.add(x, outer, outer * run.width(x) as u64, 0);
             }
         }

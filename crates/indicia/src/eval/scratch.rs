@@ -91,7 +91,7 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     let mut total = 0usize;
     for (c, &count) in p.class_sizes.iter().enumerate() {
         s.bases.push(total);
-        total += count as usize * 2 * s.words.get(c).copied().unwrap_or(1);
+        total += count as usize * 2 * s.words[c];
     }
     if s.planes.len() < total {
         s.planes.resize(total, 0);
@@ -106,7 +106,7 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     let mut w = 0;
     for k in 0..kinds {
         s.wit_base.push(w);
-        w += s.words.get(k).copied().unwrap_or(0);
+        w += s.words[k];
     }
     if s.wit.len() < w {
         s.wit.resize(w, 0);
@@ -143,13 +143,9 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     }
     let n = p.nodes.len();
     for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
-        if let Some(x) = s.tops.get_mut(n + off) {
-            *x = plan::slot_bits(b);
-        }
+        s.tops[n + off] = plan::slot_bits(b);
     }
     for (k, &o) in s.observed.iter().enumerate() {
-        if let Some(x) = s.tops.get_mut(n + 3 + k) {
-            *x = plan::slot_bits(B3::from_bool(o));
-        }
+        s.tops[n + 3 + k] = plan::slot_bits(B3::from_bool(o));
     }
 }

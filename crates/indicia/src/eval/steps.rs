@@ -15,40 +15,35 @@ impl Run<'_> {
         let p = self.p;
         match step {
             Step::Node(i) => {
-                let Some(node) = p.nodes.get(i as usize) else { return };
                 self.exec(i);
-                if node.class == self.top_class {
+                if p.nodes[i as usize].class == self.top_class {
                     let v = plan::slot_bits(self.bit(i, 0));
                     self.set_top(i, v);
                 }
             }
-            Step::Group(g) => {
-                if let Some(group) = p.plan.groups.get(g as usize) {
-                    self.group(g as usize, group);
-                }
-            }
+            Step::Group(g) => self.group(g as usize, &p.plan.groups[g as usize]),
             Step::TopAnd { node, start, end } => {
                 let mut acc = 3u8;
-                for &o in p.plan.operands.get(start as usize..end as usize).unwrap_or(&[]) {
-                    acc &= self.tops.get(o as usize).copied().unwrap_or(2);
+                for &o in &p.plan.operands[start as usize..end as usize] {
+                    acc &= self.tops[o as usize];
                 }
                 self.set_top(node, acc);
             }
             Step::TopOr { node, start, end } => {
                 let mut acc = 0u8;
-                for &o in p.plan.operands.get(start as usize..end as usize).unwrap_or(&[]) {
-                    acc |= self.tops.get(o as usize).copied().unwrap_or(2);
+                for &o in &p.plan.operands[start as usize..end as usize] {
+                    acc |= self.tops[o as usize];
                 }
                 self.set_top(node, acc);
             }
             Step::TopNot { node, src } => {
-                let v = plan::slot_not(self.tops.get(src as usize).copied().unwrap_or(2));
+                let v = plan::slot_not(self.tops[src as usize]);
                 self.set_top(node, v);
             }
             Step::TopQuant { node, q, kind, body } => {
                 let v = if self.is_observed(kind) {
                     let (base, nw) = self.class_loc(kind.0, body);
-                    self.reduce_at(q, base, nw, self.lens.get(kind.index()).copied().unwrap_or(0))
+                    self.reduce_at(q, base, nw, self.lens[kind.index()])
                 } else {
                     B3::U
                 };
@@ -60,33 +55,25 @@ impl Run<'_> {
     }
 
     pub(super) fn set_top(&mut self, i: u32, v: u8) {
-        if let Some(x) = self.tops.get_mut(i as usize) {
-            *x = v;
-        }
+        self.tops[i as usize] = v;
     }
 
     /// A vector `and` (`is_and`) or `or` of compiled operands, word by word.
     pub(super) fn vec_logic(&mut self, kind: KindId, slot: u32, start: u32, end: u32, is_and: bool) {
         let p = self.p;
-        let n = self.lens.get(kind.index()).copied().unwrap_or(0);
+        let n = self.lens[kind.index()];
         let (base, nw) = self.class_loc(kind.0, slot);
-        let ops = p.plan.vec_operands.get(start as usize..end as usize).unwrap_or(&[]);
-        let c = kind.index();
-        let class_base = self.bases.get(c).copied().unwrap_or(0);
+        let ops = &p.plan.vec_operands[start as usize..end as usize];
+        let class_base = self.bases[kind.index()];
         for w in 0..nw {
             let (mut t, mut pp) = if is_and { (u64::MAX, u64::MAX) } else { (0, 0) };
             for o in ops {
                 let (a, b) = match *o {
                     plan::VecOperand::Vector(j) => {
                         let bj = class_base + j as usize * 2 * nw;
-                        (
-                            self.planes.get(bj + w).copied().unwrap_or(0),
-                            self.planes.get(bj + nw + w).copied().unwrap_or(0),
-                        )
+                        (self.planes[bj + w], self.planes[bj + nw + w])
                     }
-                    plan::VecOperand::Slot(s) => {
-                        broadcast(plan::slot_b3(self.tops.get(s as usize).copied().unwrap_or(2)))
-                    }
+                    plan::VecOperand::Slot(s) => broadcast(plan::slot_b3(self.tops[s as usize])),
                 };
                 if is_and {
                     t &= a;
@@ -104,15 +91,15 @@ impl Run<'_> {
     /// The value of once-per-app node `i` (computed earlier in this app).
     #[inline]
     pub(super) fn top(&self, i: u32) -> B3 {
-        plan::slot_b3(self.tops.get(i as usize).copied().unwrap_or(2))
+        plan::slot_b3(self.tops[i as usize])
     }
 
     /// Where slot `slot` of storage class `c` starts, and its word count.
     #[inline]
     pub(super) fn class_loc(&self, c: u32, slot: u32) -> (usize, usize) {
         let c = c as usize;
-        let w = self.words.get(c).copied().unwrap_or(0);
-        (self.bases.get(c).copied().unwrap_or(0) + slot as usize * 2 * w, w)
+        let w = self.words[c];
+        (self.bases[c] + slot as usize * 2 * w, w)
     }
 
     /// A quantifier over the vector of node `b`, by reducing its words (no counting).
@@ -123,8 +110,8 @@ impl Run<'_> {
 
     /// A quantifier over the `n`-fact vector at `base`.
     pub(super) fn reduce_at(&self, q: Quantifier, base: usize, nw: usize, n: usize) -> B3 {
-        let t = self.planes.get(base..base + nw).unwrap_or(&[]);
-        let pp = self.planes.get(base + nw..base + 2 * nw).unwrap_or(&[]);
+        let t = &self.planes[base..base + nw];
+        let pp = &self.planes[base + nw..base + 2 * nw];
         match q {
             Quantifier::Any | Quantifier::None => {
                 let any_t = t.iter().any(|x| *x != 0);

@@ -14,7 +14,7 @@ impl Run<'_> {
     pub(super) fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand) -> Vec<Witness> {
         let p = self.p;
         let Operand::Top(r) = root else { return Vec::new() };
-        if p.plan.wit.get(*r as usize).is_none_or(|x| *x == plan::WitNode::None) {
+        if p.plan.wit[*r as usize] == plan::WitNode::None {
             return Vec::new();
         }
         *w.epoch = w.epoch.wrapping_add(1);
@@ -26,14 +26,15 @@ impl Run<'_> {
         w.stack.clear();
         w.stack.push(*r);
         while let Some(i) = w.stack.pop() {
-            match w.stamp.get_mut(i as usize) {
-                Some(x) if *x != epoch => *x = epoch,
-                _ => continue,
+            let stamp = &mut w.stamp[i as usize];
+            if *stamp == epoch {
+                continue;
             }
-            match p.plan.wit.get(i as usize).copied().unwrap_or(plan::WitNode::None) {
+            *stamp = epoch;
+            match p.plan.wit[i as usize] {
                 plan::WitNode::None => {}
                 plan::WitNode::Logic { start, end } => {
-                    for &c in p.plan.wit_children.get(start as usize..end as usize).unwrap_or(&[]) {
+                    for &c in &p.plan.wit_children[start as usize..end as usize] {
                         if self.top(c) == B3::T {
                             w.stack.push(c);
                         }
@@ -43,12 +44,10 @@ impl Run<'_> {
                     if self.top(i) != B3::T {
                         continue;
                     }
-                    let nk = self.lens.get(kind.index()).copied().unwrap_or(0);
-                    let base = w.base.get(kind.index()).copied().unwrap_or(0);
+                    let nk = self.lens[kind.index()];
+                    let base = w.base[kind.index()];
                     let nw = nk.div_ceil(64);
-                    if let Some(t) = w.touched.get_mut(kind.index()) {
-                        *t = true;
-                    }
+                    w.touched[kind.index()] = true;
                     let body_words: Option<(usize, usize)> = match body {
                         Body::All => None,
                         Body::Scalar(o) => {
@@ -62,11 +61,9 @@ impl Run<'_> {
                     for x in 0..nw {
                         let add = match body_words {
                             None => mask(nk, x),
-                            Some((bb, _)) => self.planes.get(bb + x).copied().unwrap_or(0),
+                            Some((bb, _)) => self.planes[bb + x],
                         };
-                        if let Some(slot) = w.bits.get_mut(base + x) {
-                            *slot |= add;
-                        }
+                        w.bits[base + x] |= add;
                     }
                 }
             }
@@ -75,10 +72,8 @@ impl Run<'_> {
         let mut total = 0usize;
         for (k, t) in w.touched.iter().enumerate() {
             if *t {
-                let base = w.base.get(k).copied().unwrap_or(0);
-                let nw = self.lens.get(k).copied().unwrap_or(0).div_ceil(64);
-                total +=
-                    w.bits.get(base..base + nw).unwrap_or(&[]).iter().map(|x| x.count_ones() as usize).sum::<usize>();
+                let (base, nw) = (w.base[k], self.lens[k].div_ceil(64));
+                total += w.bits[base..base + nw].iter().map(|x| x.count_ones() as usize).sum::<usize>();
             }
         }
         let mut out = Vec::with_capacity(total);
@@ -87,11 +82,10 @@ impl Run<'_> {
                 continue;
             }
             *t = false;
-            let base = w.base.get(k).copied().unwrap_or(0);
-            let nw = self.lens.get(k).copied().unwrap_or(0).div_ceil(64);
+            let (base, nw) = (w.base[k], self.lens[k].div_ceil(64));
             let kind = KindId(u32::try_from(k).unwrap_or(u32::MAX));
             for x in 0..nw {
-                let Some(slot) = w.bits.get_mut(base + x) else { continue };
+                let slot = &mut w.bits[base + x];
                 let mut word = *slot;
                 *slot = 0;
                 while word != 0 {
