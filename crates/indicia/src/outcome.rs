@@ -1,7 +1,7 @@
 //! What evaluation produces for one app: a verdict and witnesses per indicator.
 //!
 //! Both evaluators (the compiled program in `eval` and the tree-walker in `reference`) return
-//! [`Outcomes`]; `score` turns them into a report. Asked for, they also explain each verdict that
+//! [`Outcomes`]; `report` turns them into a report. Asked for, they also explain each verdict that
 //! is not a failure ([`Explanation`]).
 
 use std::collections::BTreeSet;

@@ -18,6 +18,7 @@
 
 mod decls;
 mod defines;
+pub mod dump;
 mod exprs;
 pub mod lint;
 mod names;

@@ -26,6 +26,7 @@ mod dot;
 mod dump;
 mod fold;
 mod freeze;
+mod graph_dump;
 mod lower;
 mod program;
 pub(crate) mod schedule;
@@ -118,6 +119,23 @@ pub fn compile(pack: &Pack, params: &ParamValues) -> Result<Program, CompileErro
     Program::new(layout, Arc::new(symbols), sizes)
 }
 
+/// The graph of `pack` with `params` before folding (stage 1: lowered and hash-consed), as text:
+/// the golden dumps show it between the hir and the program.
+pub fn dump_unfolded(pack: &Pack, params: &ParamValues) -> Result<String, CompileError> {
+    check_params(pack, params)?;
+    let symbols = lower::intern_literals(pack, params);
+    let mut raw = build::Builder::new(false, &pack.patterns, &symbols, build::Consts::default(), build::Regions::new());
+    let lowered = lower::lower(pack, params, &mut raw)?;
+    graph_dump::dump(pack, &raw, &lowered.roots)
+}
+
+fn check_params(pack: &Pack, params: &ParamValues) -> Result<(), CompileError> {
+    if params.0.len() != pack.params.len() {
+        return Err(CompileError::ParamCount { given: params.0.len(), declared: pack.params.len() });
+    }
+    Ok(())
+}
+
 /// Node counts of the stages before the layout, for [`GraphStats`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Sizes {
@@ -130,9 +148,7 @@ pub(crate) struct Sizes {
 /// Lowers, folds and freezes `pack`: the layout the program is built from, its symbols and the
 /// node counts along the way.
 fn lay_out(pack: &Pack, params: &ParamValues) -> Result<(Layout, Symbols, Sizes), CompileError> {
-    if params.0.len() != pack.params.len() {
-        return Err(CompileError::ParamCount { given: params.0.len(), declared: pack.params.len() });
-    }
+    check_params(pack, params)?;
     let symbols = lower::intern_literals(pack, params);
     // Stage 1: lower with hash-consing only.
     let mut raw = build::Builder::new(false, &pack.patterns, &symbols, build::Consts::default(), build::Regions::new());
