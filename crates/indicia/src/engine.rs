@@ -202,7 +202,7 @@ impl Engine {
             match slot.as_mut() {
                 Some((id, reader)) if *id == self.id => read(reader),
                 _ => {
-                    let mut reader = EvidenceReader::new(&self.pack.schema, self.program.symbols());
+                    let mut reader = EvidenceReader::for_program(&self.pack.schema, &self.program);
                     let result = read(&mut reader);
                     *slot = Some((self.id, reader));
                     result

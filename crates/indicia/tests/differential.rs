@@ -8,7 +8,9 @@
 //! `intersects`, `matches`/`like` and comparisons of every type; sub-expressions are repeated
 //! across indicators. Evidence has unobserved and empty kinds, missing fields, strings that equal
 //! pack literals and strings that do not, and lists. Every case also checks that shuffling the
-//! facts and the declarations changes nothing.
+//! facts and the declarations changes nothing, and that the evidence written as JSON and read back
+//! by the reader for this program (which interns a string only as far as the program compares it)
+//! gives the same outcomes.
 
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
@@ -16,7 +18,7 @@
 use std::sync::Arc;
 
 use indicia::compile;
-use indicia::evidence::{Column, Evidence, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
+use indicia::evidence::{Column, Evidence, EvidenceReader, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
 use indicia::r#gen::Rng;
 use indicia::hir::*;
 use indicia::outcome::{Outcomes, Witness};
@@ -534,6 +536,19 @@ fn gen_evidence(rng: &mut Rng, schema: &Schema, symbols: &Arc<Symbols>) -> Evide
     Evidence { app: serde_json::Map::new(), tables, symbols: symbols.clone(), local, warnings: Vec::new() }
 }
 
+/// The evidence as one JSON object: the observed kinds' facts, in order.
+fn evidence_json(schema: &Schema, e: &Evidence) -> String {
+    let mut facts = serde_json::Map::new();
+    for (k, kind) in schema.kinds.iter().enumerate() {
+        let table = &e.tables[k];
+        if table.observed {
+            let list = (0..table.len).map(|i| e.fact_json(schema, KindId(k as u32), i)).collect();
+            facts.insert(kind.name.clone(), serde_json::Value::Array(list));
+        }
+    }
+    serde_json::json!({"app": {"id": "generated"}, "facts": facts}).to_string()
+}
+
 /// The evidence with each kind's facts permuted; returns the permutation (`new index → old`).
 fn shuffle_facts(rng: &mut Rng, e: &Evidence) -> (Evidence, Vec<Vec<usize>>) {
     let mut out = e.clone();
@@ -686,6 +701,15 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
         let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
         let want = indicia::reference::evaluate(&pack, &params, &evidence);
         prop_assert_eq!(&got, &want, "seed {}\n{}", seed, program.dump());
+
+        // Read back for this program (strings interned only as far as it compares them): the
+        // same outcomes from both evaluators.
+        let json = evidence_json(&pack.schema, &evidence);
+        let read = EvidenceReader::for_program(&pack.schema, &program)
+            .read(json.as_bytes())
+            .map_err(|e| TestCaseError::fail(format!("seed {seed}: the reader rejects {json}: {e}")))?;
+        prop_assert_eq!(&indicia::eval::evaluate(&program, &read, &mut scratch), &got, "seed {} (read back)\n{}", seed, json);
+        prop_assert_eq!(&indicia::reference::evaluate(&pack, &params, &read), &want, "seed {} (read back)", seed);
 
         // Explanations: the same from both evaluators, and sound.
         let got_x = indicia::eval::evaluate_explained(&program, &evidence, &mut scratch);

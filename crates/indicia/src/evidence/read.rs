@@ -14,6 +14,7 @@
 mod any;
 mod intern;
 mod path;
+mod usage;
 mod visit;
 
 use std::collections::{HashMap, HashSet};
@@ -23,10 +24,12 @@ use serde::de::DeserializeSeed;
 
 use super::error::{Empty, Problem};
 use super::{Column, Evidence, EvidenceError, FactTable, Items, ListColumn, Sym, Symbols};
+use crate::compile::Program;
 use crate::hir::{ScalarType, Schema, Type};
 
 use intern::Interner;
 use path::Seg;
+use usage::Interning;
 
 /// Reads one evidence object (JSON bytes) against `schema`, interning strings against the pack's
 /// `symbols`.
@@ -47,10 +50,22 @@ pub struct EvidenceReader {
 
 impl EvidenceReader {
     /// A reader of evidence for `schema`, whose strings are interned against `symbols` first.
+    /// Every string gets a symbol that is equal for equal texts.
     pub fn new(schema: &Schema, symbols: &Arc<Symbols>) -> EvidenceReader {
-        let layout = Layout::new(schema);
+        let layout = Layout::new(schema, None);
         let scratch = Scratch::new(&layout);
         EvidenceReader { layout, symbols: Arc::clone(symbols), scratch }
+    }
+
+    /// A reader of evidence for `program`, compiled from a pack of schema `schema`: a string is
+    /// looked up only as far as the program compares it (see `usage`). A string field the program
+    /// never reads is stored without a lookup, and one it compares with literals only is looked
+    /// up among the literals only; the evidence it gives is for this program (and the reference
+    /// interpreter, which compares texts), not for another program.
+    pub fn for_program(schema: &Schema, program: &Program) -> EvidenceReader {
+        let layout = Layout::new(schema, Some(&usage::interning(program)));
+        let scratch = Scratch::new(&layout);
+        EvidenceReader { layout, symbols: Arc::clone(program.symbols()), scratch }
     }
 
     /// The pack's literals that this reader interns against.
@@ -185,21 +200,36 @@ struct FieldLayout {
     name: Box<str>,
     ty: Type,
     optional: bool,
+    /// How its strings are interned.
+    interning: Interning,
 }
 
 /// Past this many fields, a kind's fields are looked up in a hash map rather than scanned.
 const FIELD_SCAN_MAX: usize = 12;
 
 impl Layout {
-    fn new(schema: &Schema) -> Layout {
+    /// The layout of `schema`; `interning` gives per kind and field how strings are interned
+    /// (`None`, or a field it lacks: fully).
+    fn new(schema: &Schema, interning: Option<&[Vec<Interning>]>) -> Layout {
         let kinds: Vec<KindLayout> = schema
             .kinds
             .iter()
-            .map(|k| {
+            .enumerate()
+            .map(|(kind, k)| {
                 let fields: Vec<FieldLayout> = k
                     .fields
                     .iter()
-                    .map(|f| FieldLayout { name: f.name.as_str().into(), ty: f.ty, optional: f.optional })
+                    .enumerate()
+                    .map(|(field, f)| FieldLayout {
+                        name: f.name.as_str().into(),
+                        ty: f.ty,
+                        optional: f.optional,
+                        interning: interning
+                            .and_then(|i| i.get(kind))
+                            .and_then(|k| k.get(field))
+                            .copied()
+                            .unwrap_or_default(),
+                    })
                     .collect();
                 let field_index = (fields.len() > FIELD_SCAN_MAX).then(|| {
                     let mut index = HashMap::new();
@@ -253,16 +283,24 @@ impl Layout {
 }
 
 impl KindLayout {
-    /// The field named `name`, trying field `guess` first (facts of one kind tend to list their
-    /// fields in the same order).
+    /// The field named `name`, trying field `guess` and the ones after it first (facts of one
+    /// kind tend to list their fields in declaration order, leaving out optional ones).
     #[inline]
     fn field_id(&self, name: &str, guess: usize) -> Option<usize> {
-        if self.fields.get(guess).is_some_and(|f| *f.name == *name) {
-            return Some(guess);
-        }
         match &self.field_index {
-            Some(index) => index.get(name).copied(),
-            None => self.fields.iter().position(|f| *f.name == *name),
+            Some(index) => {
+                if self.fields.get(guess).is_some_and(|f| *f.name == *name) {
+                    return Some(guess);
+                }
+                index.get(name).copied()
+            }
+            None => {
+                let (before, after) = self.fields.split_at(guess.min(self.fields.len()));
+                match after.iter().position(|f| *f.name == *name) {
+                    Some(i) => Some(guess + i),
+                    None => before.iter().position(|f| *f.name == *name),
+                }
+            }
         }
     }
 }
@@ -407,9 +445,15 @@ impl KeySet {
         true
     }
 
+    /// Empties the set (once per fact object: nothing to do in the usual case, an empty set).
+    #[inline]
     fn clear(&mut self) {
-        self.small.clear();
-        clear_set(&mut self.large);
+        if !self.small.is_empty() {
+            self.small.clear();
+        }
+        if !self.large.is_empty() || self.large.capacity() > 0 {
+            clear_set(&mut self.large);
+        }
     }
 }
 
@@ -440,10 +484,10 @@ impl Ctx<'_> {
         E::custom("evidence violation")
     }
 
-    /// The symbol of `s`: a pack literal's, else the evidence's own.
+    /// The symbol of `s`, interned as `how`: a pack literal's, else the evidence's own.
     #[inline]
-    fn intern<E: serde::de::Error>(&mut self, s: &str) -> Result<Sym, E> {
-        match self.s.interner.intern(s, self.base, self.literals) {
+    fn intern<E: serde::de::Error>(&mut self, s: &str, how: Interning) -> Result<Sym, E> {
+        match self.s.interner.intern(s, how, self.base, self.literals) {
             Ok(sym) => Ok(sym),
             Err(intern::TooManyStrings) => {
                 Err(self.violation(None, Problem::TooLarge("too many distinct strings in one evidence object")))

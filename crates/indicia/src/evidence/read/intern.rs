@@ -10,6 +10,7 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
+use super::Interning;
 use crate::evidence::{LocalStrings, Sym, Symbols};
 
 /// The room kept between reads (in strings) once an unusually large object is gone.
@@ -57,10 +58,20 @@ impl Interner {
         self.seeded = true;
     }
 
-    /// The symbol of `s`: a literal's (looked up in `unseeded` when the interner holds none),
-    /// else the object's own, numbered from `base`.
+    /// The symbol of `s`, looked up as far as `how` says: a literal's (looked up in `unseeded`
+    /// when the interner holds none), else the object's own, numbered from `base` (with
+    /// [`Interning::Full`], the same symbol as an equal string met before).
     #[inline]
-    pub(super) fn intern(&mut self, s: &str, base: Sym, unseeded: Option<&Symbols>) -> Result<Sym, TooManyStrings> {
+    pub(super) fn intern(
+        &mut self,
+        s: &str,
+        how: Interning,
+        base: Sym,
+        unseeded: Option<&Symbols>,
+    ) -> Result<Sym, TooManyStrings> {
+        if how == Interning::Copy {
+            return self.push(s, base).map(|(sym, _)| sym);
+        }
         let Interner { hasher, literals, local, strings, .. } = self;
         let hash = hasher.hash_one(s);
         match unseeded {
@@ -75,14 +86,25 @@ impl Interner {
                 }
             }
         }
+        if how == Interning::Literals {
+            return self.push(s, base).map(|(sym, _)| sym);
+        }
         if let Some(&i) = local.find(hash, |&i| strings.get(i as usize) == Some(s)) {
             return Ok(base.saturating_add(i));
         }
-        let i = u32::try_from(strings.len()).map_err(|_| TooManyStrings)?;
-        let sym = base.checked_add(i).ok_or(TooManyStrings)?;
-        strings.push(s);
+        let (sym, i) = self.push(s, base)?;
+        let Interner { hasher, local, strings, .. } = self;
         local.insert_unique(hash, i, |&i| hasher.hash_one(strings.get(i as usize).unwrap_or("")));
         Ok(sym)
+    }
+
+    /// Appends `s` to the object's own strings: its symbol and its index.
+    #[inline]
+    fn push(&mut self, s: &str, base: Sym) -> Result<(Sym, u32), TooManyStrings> {
+        let i = u32::try_from(self.strings.len()).map_err(|_| TooManyStrings)?;
+        let sym = base.checked_add(i).ok_or(TooManyStrings)?;
+        self.strings.push(s);
+        Ok((sym, i))
     }
 
     /// Forgets the object's own strings (after a rejected object, or before the first).

@@ -11,7 +11,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::any::{AnySeed, KeySeed, build_object};
 use super::path::{Found, Seg, expected, type_name};
-use super::{Column, Ctx, Items, KeySet, KindLayout, Layout};
+use super::{Column, Ctx, Interning, Items, KeySet, KindLayout, Layout};
 use crate::evidence::Sym;
 use crate::evidence::error::Problem;
 use crate::hir::{ScalarType, Type};
@@ -560,7 +560,14 @@ impl Members for FieldMembers<'_> {
         let Some(decl) = self.layout.fields.get(field) else {
             return Err(cx.violation(None, Problem::Internal("unknown field")));
         };
-        map.next_value_seed(FieldSeed { cx, kind: self.kind, field, ty: decl.ty, optional: decl.optional })
+        map.next_value_seed(FieldSeed {
+            cx,
+            kind: self.kind,
+            field,
+            ty: decl.ty,
+            optional: decl.optional,
+            interning: decl.interning,
+        })
     }
 
     #[inline(always)]
@@ -667,6 +674,9 @@ trait ScalarSlot<'r>: Sized {
     /// The scalar type taken here; `None` for a list field, which takes an array.
     fn scalar(&self) -> Option<ScalarType>;
 
+    /// How a string taken here is interned.
+    fn interning(&self) -> Interning;
+
     /// Stores `value`, of the type [`ScalarSlot::scalar`].
     fn put<E: de::Error>(self, value: Scalar) -> Result<(), E>;
 
@@ -701,7 +711,8 @@ trait ScalarSlot<'r>: Sized {
         if self.scalar() != Some(ScalarType::Str) {
             return self.reject(Found::Str(v));
         }
-        let sym = self.cx().intern(v)?;
+        let how = self.interning();
+        let sym = self.cx().intern(v, how)?;
         self.put(Scalar::Str(sym))
     }
 }
@@ -713,6 +724,7 @@ struct FieldSeed<'a, 'r> {
     field: usize,
     ty: Type,
     optional: bool,
+    interning: Interning,
 }
 
 seed_is_visitor!(FieldSeed -> ());
@@ -726,6 +738,11 @@ impl<'r> ScalarSlot<'r> for FieldSeed<'_, 'r> {
     #[inline]
     fn scalar(&self) -> Option<ScalarType> {
         (!self.ty.list).then_some(self.ty.scalar)
+    }
+
+    #[inline]
+    fn interning(&self) -> Interning {
+        self.interning
     }
 
     #[inline]
@@ -767,9 +784,9 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
         if !self.ty.list {
             return self.reject(Found::Array);
         }
-        let FieldSeed { cx, kind, field, ty, .. } = self;
+        let FieldSeed { cx, kind, field, ty, interning, .. } = self;
         let start = cx.tables.get(kind).and_then(|t| t.columns.get(field)).map_or(0, super::items_len);
-        read_elements(cx, |cx| seq.next_element_seed(ItemSeed { cx, kind, field, scalar: ty.scalar }))?;
+        read_elements(cx, |cx| seq.next_element_seed(ItemSeed { cx, kind, field, scalar: ty.scalar, interning }))?;
         let end = cx.tables.get(kind).and_then(|t| t.columns.get(field)).map_or(0, super::items_len);
         match (u32::try_from(start), u32::try_from(end)) {
             (Ok(start), Ok(end)) => put_cell(cx, kind, field, Cell::List(Some((start, end)))),
@@ -784,6 +801,7 @@ struct ItemSeed<'a, 'r> {
     kind: usize,
     field: usize,
     scalar: ScalarType,
+    interning: Interning,
 }
 
 seed_is_visitor!(ItemSeed -> ());
@@ -797,6 +815,11 @@ impl<'r> ScalarSlot<'r> for ItemSeed<'_, 'r> {
     #[inline]
     fn scalar(&self) -> Option<ScalarType> {
         Some(self.scalar)
+    }
+
+    #[inline]
+    fn interning(&self) -> Interning {
+        self.interning
     }
 
     #[inline]
