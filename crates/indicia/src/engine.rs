@@ -177,8 +177,10 @@ impl Engine {
         &self.program
     }
 
-    /// Reads and validates one evidence object against the pack's schema. Each thread keeps a
-    /// reader (and its scratch buffers) for the engine it last read for.
+    /// Reads and validates one evidence object against the pack's schema, for this engine: its
+    /// strings are interned only as far as this engine's program compares them, so evaluate it
+    /// with this engine. Each thread keeps a reader (and its scratch buffers) for the engine it
+    /// last read for.
     pub fn read_evidence(&self, json: &[u8]) -> Result<Evidence, EvidenceError> {
         self.with_reader(|reader| reader.read(json))
     }
