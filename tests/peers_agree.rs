@@ -91,7 +91,8 @@ fn every_peer_gives_indicias_verdicts() {
         let failed = harness::failed_ids(&ours);
         let by_fail_only = harness::rego_failed(&fail_only.eval(&input).expect("regorus evaluates")).expect("a set");
         assert_eq!(by_fail_only, failed, "{name}: the two-valued Rego policy disagrees");
-        let by_fail_only_vm = harness::rego_failed(&fail_only_vm.eval(&input).expect("the RVM executes")).expect("a set");
+        let by_fail_only_vm =
+            harness::rego_failed(&fail_only_vm.eval(&input).expect("the RVM executes")).expect("a set");
         assert_eq!(by_fail_only_vm, failed, "{name}: the two-valued Rego policy on the RVM disagrees");
 
         let input = CelPeer::parse(&bytes).expect("the cel crate reads the JSON");

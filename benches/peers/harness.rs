@@ -123,9 +123,7 @@ impl RegoFailPeer {
     /// The interpreter, with one warm-up evaluation (as [`RegoPeer::new`]).
     pub fn interpreter() -> Result<RegoFailPeer, String> {
         let mut engine = regorus::Engine::new();
-        engine
-            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
-            .map_err(|e| e.to_string())?;
+        engine.add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string()).map_err(|e| e.to_string())?;
         engine.set_input(
             regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?,
         );
@@ -136,9 +134,7 @@ impl RegoFailPeer {
     /// The RVM, with the program compiled for `data.tw_mabis_fail.failed` (as [`RvmPeer::new`]).
     pub fn vm() -> Result<RegoFailPeer, String> {
         let mut engine = regorus::Engine::new();
-        engine
-            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
-            .map_err(|e| e.to_string())?;
+        engine.add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string()).map_err(|e| e.to_string())?;
         let entry: regorus::Rc<str> = REGO_FAIL_ENTRY.into();
         let compiled = engine.compile_with_entrypoint(&entry).map_err(|e| e.to_string())?;
         let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[REGO_FAIL_ENTRY])

@@ -396,11 +396,12 @@ mod tests {
         };
         let package_set = RegexSet::new(packages.iter().map(|r| &r.0)).unwrap();
         let component_set = RegexSet::new(components.iter().map(|r| &r.0)).unwrap();
-        let old = |rules: &[(String, usize, &str)], plain: &RegexSet, regexes: &RegexSet, owners: &[usize], name: &str| {
-            let mut found: BTreeSet<usize> = plain.matches(name).iter().map(|i| rules[i].1).collect();
-            found.extend(regexes.matches(name).iter().map(|i| owners[i]));
-            found
-        };
+        let old =
+            |rules: &[(String, usize, &str)], plain: &RegexSet, regexes: &RegexSet, owners: &[usize], name: &str| {
+                let mut found: BTreeSet<usize> = plain.matches(name).iter().map(|i| rules[i].1).collect();
+                found.extend(regexes.matches(name).iter().map(|i| owners[i]));
+                found
+            };
         let mut matched = 0;
         for class in probes(&packages) {
             let expected = old(&packages, &package_set, &set.code, &set.code_owner, &class);

@@ -708,7 +708,13 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
         let read = EvidenceReader::for_program(&pack.schema, &program)
             .read(json.as_bytes())
             .map_err(|e| TestCaseError::fail(format!("seed {seed}: the reader rejects {json}: {e}")))?;
-        prop_assert_eq!(&indicia::eval::evaluate(&program, &read, &mut scratch), &got, "seed {} (read back)\n{}", seed, json);
+        prop_assert_eq!(
+            &indicia::eval::evaluate(&program, &read, &mut scratch),
+            &got,
+            "seed {} (read back)\n{}",
+            seed,
+            json
+        );
         prop_assert_eq!(&indicia::reference::evaluate(&pack, &params, &read), &want, "seed {} (read back)", seed);
 
         // Explanations: the same from both evaluators, and sound.
