@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::archive::read_text;
 use crate::error::ExtractError;
 use crate::evidence::{AppInfo, Partial};
+use crate::whole_device::{app_missing, several_apps};
 use crate::xml::{AttrValue, Element, parse_text};
 use crate::{Options, attempt};
 
@@ -64,7 +65,12 @@ pub const OPS: [(u32, &str, &str); 22] = [
 
 /// The behavior of an op name (`READ_CLIPBOARD`), or `None` for an op that stands for none.
 pub fn op_behavior(name: &str) -> Option<&'static str> {
-    OPS.iter().find(|(_, n, _)| *n == name).map(|(_, _, b)| *b)
+    op_by_name(name).map(|(_, b)| b)
+}
+
+/// The op of [`OPS`] named `name` and its behavior.
+fn op_by_name(name: &str) -> Option<(&'static str, &'static str)> {
+    OPS.iter().find(|(_, n, _)| *n == name).map(|(_, n, b)| (*n, *b))
 }
 
 fn op_by_code(code: u32) -> Option<(&'static str, &'static str)> {
@@ -235,7 +241,7 @@ fn parse_text_dump(text: &str, source: &str) -> Result<TextDump, ExtractError> {
         if let Some((name, rest)) = op_header(line) {
             recognised = true;
             in_op = true;
-            op = OPS.iter().find(|(_, n, _)| *n == name).map(|(_, n, b)| (*n, *b));
+            op = op_by_name(name);
             let (accessed, rejected) = inline_times(rest);
             if let Some((name, behavior)) = op {
                 if accessed {
@@ -277,12 +283,7 @@ fn pick(
     let id = match app_id {
         Some(id) => id.to_owned(),
         None if named.len() == 1 => named.iter().next().cloned().unwrap_or_default(),
-        None => {
-            return Err(ExtractError::new(
-                source,
-                format!("{what} names {} packages: give the app (--apk) or --app-id to pick its records", named.len()),
-            ));
-        }
+        None => return Err(several_apps(source, what, &named)),
     };
     if !named.contains(&id) {
         return Ok(None);
@@ -293,14 +294,7 @@ fn pick(
 
 fn not_found(source: &str, app_id: Option<&str>, what: &str, named: &BTreeSet<String>) -> Partial {
     let mut partial = Partial::new(source, &[]);
-    let listed: Vec<&str> = named.iter().map(String::as_str).take(10).collect();
-    let more =
-        if named.len() > listed.len() { format!(" and {} more", named.len() - listed.len()) } else { String::new() };
-    partial.warnings.push(format!(
-        "{source}: no package `{}` in this {what} (it names {}{more}); nothing from it is used",
-        app_id.unwrap_or_default(),
-        listed.join(", ")
-    ));
+    partial.warnings.push(app_missing(source, app_id.unwrap_or_default(), what, named));
     partial
 }
 

@@ -1,12 +1,13 @@
 //! The log of `tools/frida/indicia-hooks.js`: one JSON object per line, as the script prints it.
 //!
 //! ```text
-//! {"indicia":1,"type":"hooks","platform":"android","app":"com.example","watched":["clipboard_read",…],"failed":[{"api":"…","error":"…"}]}
+//! {"indicia":1,"type":"hooks","platform":"android","app":"com.example","watched":["clipboard_read",…],"seen_only":["face_capture",…],"failed":[{"api":"…","error":"…"}]}
 //! {"indicia":1,"type":"call","behavior":"clipboard_read","api":"android.content.ClipboardManager.getPrimaryClip","state":"foreground","stack":["com.example.Foo.bar(Foo.java:12)",…]}
 //! ```
 //!
-//! A `hooks` line lists the behaviors whose hooks were all installed: what the log watched. A `call`
-//! line is one call of a hooked API. Lines that are not JSON objects (Frida's banner and prompt, when the
+//! A `hooks` line lists the behaviors whose hooks were all installed: what the log watched (`seen_only`,
+//! the behaviors the script reports but can never watch, is informative and not read). A `call` line is
+//! one call of a hooked API. Lines that are not JSON objects (Frida's banner and prompt, when the
 //! console was saved) and JSON objects without `"indicia"` are skipped with a warning.
 
 use std::collections::BTreeSet;
@@ -88,6 +89,8 @@ pub fn read_frida_log(text: &str, source: &str, options: &Options) -> Result<Par
     let mut partial = Partial::new(source, &[]);
     let mut watched: BTreeSet<String> = BTreeSet::new();
     let mut hooks_lines = 0usize;
+    // The first `hooks` line that names no app.
+    let mut unnamed: Option<usize> = None;
     let mut skipped = 0usize;
     let mut calls = 0usize;
     for (index, raw) in text.lines().enumerate() {
@@ -126,8 +129,17 @@ pub fn read_frida_log(text: &str, source: &str, options: &Options) -> Result<Par
                         apis.join(", ")
                     ));
                 }
-                if let Some(app) = field(&obj, "app", number).map_err(err)? {
-                    partial.app.id.get_or_insert_with(|| app.to_owned());
+                match (field(&obj, "app", number).map_err(err)?, partial.app.id.as_deref()) {
+                    (Some(app), None) => partial.app.id = Some(app.to_owned()),
+                    (Some(app), Some(have)) if app != have => {
+                        return Err(err(format!(
+                            "line {number}: a `hooks` line of the app `{app}` in a log of `{have}`: a log holds one app"
+                        )));
+                    }
+                    (Some(_), Some(_)) => {}
+                    (None, _) => {
+                        unnamed.get_or_insert(number);
+                    }
                 }
                 partial.app.platform = match field(&obj, "platform", number).map_err(err)? {
                     Some("android") => Some("android"),
@@ -173,6 +185,11 @@ pub fn read_frida_log(text: &str, source: &str, options: &Options) -> Result<Par
             "{source}: no `hooks` line, so which APIs were hooked is unknown: no behavior counts as watched"
         ));
     }
+    if let Some(number) = unnamed.filter(|_| partial.app.id.is_none()) {
+        partial.warnings.push(format!(
+            "{source}: line {number}: the `hooks` line names no app (`app: null`): the log is taken to be of the scanned app"
+        ));
+    }
     if skipped > 0 {
         partial.warnings.push(format!("{source}: {skipped} lines that are not indicia JSON were skipped"));
     }
@@ -182,7 +199,22 @@ pub fn read_frida_log(text: &str, source: &str, options: &Options) -> Result<Par
 }
 
 /// Reads the Frida log at `path` (see [`read_frida_log`]); its size limit is the HAR's.
-pub fn extract_frida_log(path: &Path, options: &Options) -> Result<Partial, ExtractError> {
+///
+/// `app_id` is the scanned app: a log whose `hooks` line names another app is refused, since its calls
+/// and what it watched are another app's. A log that names no app is kept, with a warning.
+pub fn extract_frida_log(path: &Path, options: &Options, app_id: Option<&str>) -> Result<Partial, ExtractError> {
     let text = read_text(path, options.limits.max_har)?;
-    read_frida_log(&text, &path.display().to_string(), options)
+    let source = path.display().to_string();
+    let partial = read_frida_log(&text, &source, options)?;
+    if let (Some(logged), Some(scanned)) = (partial.app.id.as_deref(), app_id)
+        && logged != scanned
+    {
+        return Err(ExtractError::new(
+            source,
+            format!(
+                "a log of the app `{logged}`, not of the scanned app `{scanned}`: nothing from it is used (hook the scanned app, or scan `{logged}`)"
+            ),
+        ));
+    }
+    Ok(partial)
 }

@@ -16,11 +16,12 @@
 //! | Android AppOps (`dumpsys appops`, `appops get`, `appops.xml`) | [`extract_appops`] | `behavior`, `watched` |
 //! | `dumpsys package PKG` | [`extract_package_dump`] | `permission` |
 //! | log of `tools/frida/indicia-hooks.js` | [`extract_frida_log`] | `behavior`, `watched` |
-//!
-//! The App Privacy Report, AppOps and package dumps may cover several apps: they keep the records of the
-//! app that the other sources (or `--app-id`) name, see [`extract_all`].
 //! | pcap, pcapng | [`extract_pcap`] | `flow` |
 //! | MobSF JSON report | [`extract_mobsf`] | `permission`, `api`, `sdk`, `domain` |
+//!
+//! The App Privacy Report, AppOps and package dumps may cover several apps: they keep the records of the
+//! app that the other sources (or `--app-id`) name, see [`extract_all`]. A Frida log of another app than
+//! the one they name is refused.
 //!
 //! No input makes an extractor panic or read without bound: every read is capped by [`Limits`], and a
 //! bad input gives an [`ExtractError`] naming the file and the problem. Formats whose parts can be
@@ -48,6 +49,7 @@ mod pcap;
 mod privacy_report;
 mod property_list;
 mod trackers;
+mod whole_device;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -200,7 +202,7 @@ pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) 
         Source::PrivacyReport(p) => vec![extract_privacy_report(p, options, app_id)?],
         Source::AppOps(p) => vec![extract_appops(p, options, app_id)?],
         Source::PackageDump(p) => vec![extract_package_dump(p, options, app_id)?],
-        Source::FridaLog(p) => vec![extract_frida_log(p, options)?],
+        Source::FridaLog(p) => vec![extract_frida_log(p, options, app_id)?],
         Source::Pcap(p) => {
             let mut apps: Vec<&str> = app_id.into_iter().collect();
             apps.extend(options.capture_apps.iter().map(String::as_str));
@@ -222,22 +224,33 @@ pub struct Extraction {
 /// Extracts every source and merges them into one evidence object. A source that fails is left out
 /// (its kinds are not collected) and its error returned beside the evidence.
 ///
-/// The sources that cover several apps ([`Source::is_filtered`]) are read after the others, keeping the
-/// records of the app that the other sources name (the first that names one, as in [`merge`]), else of
-/// `app_id`. Packet captures are read last: the app ids and names all sources give (and
+/// Frida logs are read after the app's own files and refused when they name another app than the one
+/// those name, else than `app_id` (a log of one app is no evidence about another). The sources that
+/// cover several apps ([`Source::is_filtered`]) are read next, keeping the records of the app that the
+/// other sources name (the first that names one, as in [`merge`]), else of `app_id`. Packet captures are
+/// read last: the app ids and names all sources give (and
 /// [`Options::capture_apps`]) pick the scanned app's packets in a capture with PCAPdroid's attribution.
 pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) -> Extraction {
     let mut partials: Vec<Partial> = Vec::new();
     let mut errors = Vec::new();
     let is_capture = |s: &&Source| matches!(s, Source::Pcap(_));
-    for source in sources.iter().filter(|s| !s.is_filtered() && !is_capture(s)) {
+    let is_frida = |s: &&Source| matches!(s, Source::FridaLog(_));
+    for source in sources.iter().filter(|s| !s.is_filtered() && !is_capture(s) && !is_frida(s)) {
         match extract_source(source, options, app_id) {
             Ok(ps) => partials.extend(ps),
             Err(e) => errors.push(e),
         }
     }
-    let named = partials.iter().find_map(|p| p.app.id.clone());
-    let id = named.as_deref().or(app_id);
+    let scanned = |partials: &[Partial]| partials.iter().find_map(|p| p.app.id.clone()).or(app_id.map(str::to_owned));
+    let id = scanned(&partials);
+    for source in sources.iter().filter(is_frida) {
+        match extract_source(source, options, id.as_deref()) {
+            Ok(ps) => partials.extend(ps),
+            Err(e) => errors.push(e),
+        }
+    }
+    let id = scanned(&partials);
+    let id = id.as_deref();
     for source in sources.iter().filter(|s| s.is_filtered()) {
         match extract_source(source, options, id) {
             Ok(ps) => partials.extend(ps),

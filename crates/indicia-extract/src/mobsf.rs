@@ -15,6 +15,7 @@ use crate::Options;
 use crate::archive::read_file;
 use crate::error::ExtractError;
 use crate::evidence::{Kind, Partial};
+use crate::trackers::category_kind;
 
 /// The value `source` takes in facts from a MobSF report.
 pub const MOBSF_SOURCE: &str = "mobsf";
@@ -45,7 +46,7 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+    v.as_object().and_then(|m| text_field(m, key))
 }
 
 /// The number of distinct (file, line) places an API group lists: `{"files": {"a.java": "3,9"}}`.
@@ -65,6 +66,62 @@ fn call_sites(group: &Value) -> Option<u64> {
         }
     }
     u64::try_from(places.len()).ok()
+}
+
+/// One tracker MobSF found in the app's code.
+struct Tracker<'r> {
+    name: &'r str,
+    /// The Exodus page of the tracker, `…/trackers/ID`.
+    url: Option<&'r str>,
+    /// The Exodus categories, `"Analytics, Profiling"` (newer layout only).
+    categories: Option<&'r str>,
+}
+
+/// The trackers of `$.trackers.trackers`, in either layout of MobSF's `Trackers.py`: the older one writes
+/// one object per tracker with the tracker's name as its only key (`{NAME: URL}`), the newer one
+/// `{"name": NAME, "categories": "A, B", "url": URL}`. The list may also be an object whose values are
+/// trackers of the newer layout, or one object of `NAME: URL` pairs.
+fn detected_trackers<'r>(trackers: &'r Value, path: &Path) -> Result<Vec<Tracker<'r>>, ExtractError> {
+    let entries: Vec<(String, &Map<String, Value>)> = match trackers {
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                e.as_object().map(|o| (format!("$.trackers.trackers[{i}]"), o)).ok_or_else(|| {
+                    ExtractError::at(
+                        path,
+                        format!("$.trackers.trackers[{i}]: expected an object, found {}", type_name(e)),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Value::Object(map) if !map.is_empty() && map.values().all(Value::is_object) => {
+            map.iter().filter_map(|(k, v)| v.as_object().map(|o| (format!("$.trackers.trackers.{k}"), o))).collect()
+        }
+        Value::Object(map) => vec![("$.trackers.trackers".to_owned(), map)],
+        other => {
+            return Err(ExtractError::at(
+                path,
+                format!("$.trackers.trackers: expected an array or an object, found {}", type_name(other)),
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    for (at, entry) in entries {
+        let newer = entry.keys().all(|k| matches!(k.as_str(), "name" | "categories" | "url"));
+        if newer && entry.contains_key("name") {
+            let name = text_field(entry, "name")
+                .ok_or_else(|| ExtractError::at(path, format!("{at}.name: expected a tracker name")))?;
+            out.push(Tracker { name, url: text_field(entry, "url"), categories: text_field(entry, "categories") });
+        } else {
+            out.extend(entry.iter().map(|(name, url)| Tracker { name, url: url.as_str(), categories: None }));
+        }
+    }
+    Ok(out)
+}
+
+fn text_field<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    m.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Reads a MobSF JSON report.
@@ -117,28 +174,23 @@ pub fn extract_mobsf(path: &Path, options: &Options) -> Result<Partial, ExtractE
 
     let known = options.trackers()?;
     if let Some(trackers) = report.get("trackers").and_then(|t| t.get("trackers")) {
-        let list = trackers.as_array().ok_or_else(|| {
-            ExtractError::at(path, format!("$.trackers.trackers: expected an array, found {}", type_name(trackers)))
-        })?;
-        for (i, entry) in list.iter().enumerate() {
-            let entry = entry
-                .as_object()
-                .ok_or_else(|| ExtractError::at(path, format!("$.trackers.trackers[{i}]: expected an object")))?;
-            for (name, url) in entry {
-                let id = url
-                    .as_str()
-                    .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
-                    .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                    .map_or_else(|| name.clone(), str::to_owned);
-                let sig = known.signatures.iter().find(|s| s.id == id || s.name.eq_ignore_ascii_case(name));
-                let mut m = Map::new();
-                m.insert("id".into(), json!(id));
-                m.insert("name".into(), json!(name));
-                if let Some(kind) = sig.and_then(|s| s.kind.as_deref()) {
-                    m.insert("kind".into(), json!(kind));
-                }
-                p.push(Kind::Sdk, Value::Object(m));
+        for tracker in detected_trackers(trackers, path)? {
+            let id = tracker
+                .url
+                .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or(tracker.name);
+            let sig = known.signatures.iter().find(|s| s.id == id || s.name.eq_ignore_ascii_case(tracker.name));
+            let kind = sig
+                .and_then(|s| s.kind.as_deref())
+                .or_else(|| tracker.categories.and_then(|c| c.split(',').find_map(|c| category_kind(c.trim()))));
+            let mut m = Map::new();
+            m.insert("id".into(), json!(id));
+            m.insert("name".into(), json!(tracker.name));
+            if let Some(kind) = kind {
+                m.insert("kind".into(), json!(kind));
             }
+            p.push(Kind::Sdk, Value::Object(m));
         }
     }
 

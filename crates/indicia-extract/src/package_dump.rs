@@ -5,6 +5,7 @@
 //! permissions:` (`NAME: granted=true`) and, under each `User N:` line, `runtime permissions:`
 //! (`NAME: granted=false, flags=[ USER_SET|… ]`). Blocks end where the indentation goes back.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::json;
@@ -13,6 +14,7 @@ use crate::Options;
 use crate::archive::read_text;
 use crate::error::ExtractError;
 use crate::evidence::{AppInfo, Kind, Partial};
+use crate::whole_device::{several_apps, some_apps};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum List {
@@ -44,14 +46,29 @@ fn permission_line(line: &str) -> Result<(&str, Option<bool>), String> {
     Ok((name, granted))
 }
 
-/// Reads a package dump, keeping the block of `app_id` (or the only package, when `app_id` is `None`).
+/// Reads a package dump, keeping the block of `app_id`, or of the only package when `app_id` is `None`:
+/// a dump of several packages without `app_id` is an error, as is a dump without the app (it was asked
+/// for one package).
 ///
 /// Requested permissions become `permission {name, source: "manifest"}` (the manifest's
 /// `uses-permission` list as the package manager parsed it); install permissions `permission {name,
 /// source: "install", granted}`; runtime permissions `permission {name, source: "runtime", granted}`,
 /// once per user. `collected` is `permission`. The app's `versionName` is kept.
 pub fn read_package_dump(text: &str, source: &str, app_id: Option<&str>) -> Result<Partial, ExtractError> {
-    let mut packages: Vec<String> = Vec::new();
+    if !text.lines().any(|line| line.trim().starts_with("Package [")) {
+        return Err(ExtractError::new(
+            source,
+            "line 1: not a package dump (no `Package [NAME]` block; expected `adb shell dumpsys package PKG` output)",
+        ));
+    }
+    let packages = package_names(text);
+    let target = match (app_id, packages.len()) {
+        (Some(id), _) => id.to_owned(),
+        (None, 1) => packages.iter().next().cloned().unwrap_or_default(),
+        // Only unclosed `Package [` lines: the loop below says where.
+        (None, 0) => String::new(),
+        (None, _) => return Err(several_apps(source, "package dump", &packages)),
+    };
     let mut partial = Partial::new(source, &[Kind::Permission]);
     // (indent of the `Package [...]` line) while inside the app's block.
     let mut block: Option<usize> = None;
@@ -70,16 +87,9 @@ pub fn read_package_dump(text: &str, source: &str, app_id: Option<&str>) -> Resu
                 return Err(ExtractError::new(source, format!("line {number}: unclosed `[` in `{trimmed}`")));
             };
             let name = rest.get(..close).unwrap_or_default().to_owned();
-            let ours = match app_id {
-                Some(id) => id == name,
-                None => !found,
-            };
-            if !packages.contains(&name) {
-                packages.push(name.clone());
-            }
             block = None;
             list = None;
-            if ours && !found {
+            if name == target && !found {
                 found = true;
                 block = Some(depth);
                 partial.app = AppInfo { id: Some(name), platform: Some("android"), ..AppInfo::default() };
@@ -124,15 +134,19 @@ pub fn read_package_dump(text: &str, source: &str, app_id: Option<&str>) -> Resu
         }
     }
     if !found {
-        let problem = if packages.is_empty() {
-            "line 1: not a package dump (no `Package [NAME]` block; expected `adb shell dumpsys package PKG` output)"
-                .to_owned()
-        } else {
-            format!("no package `{}` in this dump (it has {})", app_id.unwrap_or_default(), packages.join(", "))
-        };
-        return Err(ExtractError::new(source, problem));
+        return Err(ExtractError::new(
+            source,
+            format!("no package `{target}` in this dump (it names {})", some_apps(&packages)),
+        ));
     }
     Ok(partial)
+}
+
+/// The names of the `Package [NAME]` blocks of a dump.
+fn package_names(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("Package [")?.split_once(']').map(|(name, _)| name.to_owned()))
+        .collect()
 }
 
 /// Reads the package dump at `path` (see [`read_package_dump`]).

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::archive::read_text;
 use crate::error::ExtractError;
 use crate::evidence::{AppInfo, Kind, Partial};
+use crate::whole_device::app_missing;
 use crate::{Options, line_of};
 
 /// The `watched.source` name of this reader.
@@ -164,13 +165,7 @@ pub fn read_privacy_report(text: &str, source: &str, app_id: &str, options: &Opt
         }
     }
     if matched == 0 {
-        let listed: Vec<&str> = apps.iter().map(String::as_str).take(10).collect();
-        let more =
-            if apps.len() > listed.len() { format!(" and {} more", apps.len() - listed.len()) } else { String::new() };
-        partial.warnings.push(format!(
-            "{source}: no record of `{app_id}` in this App Privacy Report (it names {}{more}); nothing from it is used",
-            if listed.is_empty() { "no app".to_owned() } else { listed.join(", ") }
-        ));
+        partial.warnings.push(app_missing(source, app_id, "App Privacy Report", &apps));
         return Ok(partial);
     }
     partial.collected.insert(Kind::Flow);

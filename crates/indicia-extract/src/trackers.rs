@@ -115,19 +115,19 @@ fn add_owner(map: &mut HashMap<String, Vec<usize>>, name: &str, owner: usize) {
 /// `kind` of an Exodus category list: the first category that maps.
 fn exodus_kind(categories: Option<&Value>) -> Option<String> {
     let cats = categories?.as_array()?;
-    cats.iter().filter_map(Value::as_str).find_map(|c| {
-        Some(
-            match c {
-                "Analytics" => "analytics",
-                "Advertisement" => "ads",
-                "Crash reporting" => "crash",
-                "Identification" => "identification",
-                "Location" => "location",
-                "Profiling" => "profiling",
-                _ => return None,
-            }
-            .to_owned(),
-        )
+    cats.iter().filter_map(Value::as_str).find_map(category_kind).map(str::to_owned)
+}
+
+/// `kind` of one Exodus category (`Analytics` → `analytics`), or `None` for one without a kind.
+pub(crate) fn category_kind(category: &str) -> Option<&'static str> {
+    Some(match category {
+        "Analytics" => "analytics",
+        "Advertisement" => "ads",
+        "Crash reporting" => "crash",
+        "Identification" => "identification",
+        "Location" => "location",
+        "Profiling" => "profiling",
+        _ => return None,
     })
 }
 

@@ -77,6 +77,48 @@ fn domains_keep_mobsf_country() {
     assert_eq!(api(dvba.facts_of(Kind::Api), "api_installed").unwrap()["calls"], 2);
 }
 
+/// The newer layout of MobSF's Trackers.py, `{"name", "categories", "url"}` per tracker (a hand-made
+/// report, see the data README): one `sdk` per tracker, never one per key.
+#[test]
+fn trackers_in_the_newer_object_layout() {
+    let p = extract_mobsf(&data("mobsf/handmade_mobsf-tracker-objects_android.json"), &Options::default()).unwrap();
+    assert_eq!(p.app.id.as_deref(), Some("com.example.shop"));
+    assert_eq!(
+        p.facts_of(Kind::Sdk),
+        [
+            // No built-in signature has this name: the kind is MobSF's first category that maps.
+            json!({"id": "17", "name": "Braze (formerly Appboy)", "kind": "location"}),
+            // Named like a built-in (LibChecker) signature: its kind.
+            json!({"id": "190", "name": "Bugly", "kind": "crash"}),
+            json!({"id": "312", "name": "Google AdMob", "kind": "ads"}),
+            json!({"id": "49", "name": "Google Firebase Analytics", "kind": "analytics"}),
+        ]
+    );
+    assert_eq!(api(p.facts_of(Kind::Api), "api_installed").unwrap()["calls"], 2);
+}
+
+/// `trackers.trackers` as an object: of newer-layout trackers, or of `NAME: URL` pairs.
+#[test]
+fn trackers_as_an_object() {
+    let dir = Scratch::new("mobsf-tracker-object");
+    let o = Options::default();
+    let read = |name: &str, trackers: &str| {
+        let report = format!(r#"{{"package_name": "x", "permissions": {{}}, "trackers": {{"trackers": {trackers}}}}}"#);
+        extract_mobsf(&dir.write(name, report.as_bytes()), &o).unwrap().facts_of(Kind::Sdk).to_vec()
+    };
+    let tracker = json!({"id": "312", "name": "Google AdMob", "kind": "ads"});
+    assert_eq!(
+        read(
+            "a.json",
+            r#"{"0": {"name": "Google AdMob", "categories": "Advertisement", "url": "https://reports.exodus-privacy.eu.org/trackers/312/"}}"#
+        ),
+        std::slice::from_ref(&tracker)
+    );
+    assert_eq!(read("b.json", r#"{"Google AdMob": "https://reports.exodus-privacy.eu.org/trackers/312"}"#), [tracker]);
+    assert_eq!(read("c.json", r#"[{"name": "Unknown SDK"}]"#), [json!({"id": "Unknown SDK", "name": "Unknown SDK"})]);
+    assert_eq!(read("d.json", "{}"), Vec::<Value>::new());
+}
+
 #[test]
 fn bad_reports_are_errors_naming_the_file() {
     let dir = Scratch::new("mobsf-bad");
@@ -90,8 +132,8 @@ fn bad_reports_are_errors_naming_the_file() {
             .contains("$.permissions: expected an object, found a number")
     );
     assert!(
-        err("e.json", r#"{"package_name": "x", "permissions": {}, "trackers": {"trackers": {}}}"#)
-            .contains("$.trackers.trackers: expected an array")
+        err("e.json", r#"{"package_name": "x", "permissions": {}, "trackers": {"trackers": 3}}"#)
+            .contains("$.trackers.trackers: expected an array or an object, found a number")
     );
     let real = std::fs::read(data("mobsf/defectdojo_mobsf-3.7.9_ios_bitbar.json")).unwrap();
     for cut in (0..real.len()).step_by(97) {

@@ -222,7 +222,7 @@ fn appops_xml_old_layout() {
     let sync = read_appops(&xml, "appops.xml", Some("com.google.android.syncadapters.contacts")).unwrap();
     assert!(sorted(&sync, Kind::Behavior).contains(&b("contacts_read", "READ_CONTACTS", None)));
     let e = read_appops(&xml, "appops.xml", None).unwrap_err();
-    assert!(e.to_string().contains("names 28 packages"), "{e}");
+    assert!(e.to_string().contains("names 28 apps"), "{e}");
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn appops_xml_v1_layout_with_uid_states() {
     assert!(phone.collected.contains(&Kind::Watched));
     let absent = read_appops(&xml, "appops.xml", Some("com.example.shop")).unwrap();
     assert!(absent.collected.is_empty());
-    assert!(absent.warnings[0].contains("no package `com.example.shop`"), "{}", absent.warnings[0]);
+    assert!(absent.warnings[0].contains("no record of `com.example.shop`"), "{}", absent.warnings[0]);
 }
 
 #[test]
@@ -298,7 +298,7 @@ fn package_dump_requested_install_and_runtime_permissions() {
     assert!(facts.contains(&json!({"name": "android.permission.INTERNET", "source": "install", "granted": true})));
     assert_eq!(p.app.version.as_deref(), Some("4.2.1"));
     let e = read_package_dump(&text("dumpsys_package.handmade.txt"), "pkg.txt", Some("com.other")).unwrap_err();
-    assert_eq!(e.to_string(), "pkg.txt: no package `com.other` in this dump (it has com.example.shop)");
+    assert_eq!(e.to_string(), "pkg.txt: no package `com.other` in this dump (it names com.example.shop)");
     let e = read_package_dump(
         "Packages:\n  Package [a] (1):\n    runtime permissions:\n      android.permission.CAMERA: granted=maybe\n",
         "p.txt",
@@ -306,6 +306,23 @@ fn package_dump_requested_install_and_runtime_permissions() {
     )
     .unwrap_err();
     assert_eq!(e.to_string(), "p.txt: line 4: `granted=maybe` is neither true nor false");
+}
+
+/// A dump of several packages names no app by itself: without an id it is an error, never its first block.
+#[test]
+fn package_dump_of_several_packages_needs_the_app() {
+    let two = "Packages:\n  Package [com.a] (1):\n    versionName=1\n  Package [com.b] (2):\n    versionName=2\n";
+    let e = read_package_dump(two, "p.txt", None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "p.txt: package dump names 2 apps (com.a, com.b): give the app itself or --app-id to pick its records"
+    );
+    let b = read_package_dump(two, "p.txt", Some("com.b")).unwrap();
+    assert_eq!((b.app.id.as_deref(), b.app.version.as_deref()), (Some("com.b"), Some("2")));
+    let one = read_package_dump(&text("dumpsys_package.handmade.txt"), "pkg.txt", None).unwrap();
+    assert_eq!(one.app.id.as_deref(), Some("com.example.shop"));
+    let e = read_package_dump("Packages:\n  Package [com.a (1):\n", "p.txt", None).unwrap_err();
+    assert_eq!(e.to_string(), "p.txt: line 2: unclosed `[` in `Package [com.a (1):`");
 }
 
 // ---- Frida -------------------------------------------------------------------------------------------
@@ -322,8 +339,8 @@ fn frida_android_log_names_the_sdk_from_the_stack() {
         ])
     );
     let watched = watched_by(&p, "frida");
-    assert_eq!(watched.len(), 9);
-    assert!(!watched.contains(&"face_capture".to_owned()), "its hook failed");
+    assert_eq!(watched.len(), 7);
+    assert!(!watched.contains(&"face_capture".to_owned()), "seen-only");
     assert_eq!(p.app.id.as_deref(), Some("com.example.shop"));
     assert!(p.warnings.iter().any(|w| w.contains("1 hooks were not installed")), "{:?}", p.warnings);
     assert!(p.warnings.iter().any(|w| w.contains("8 lines that are not indicia JSON")), "{:?}", p.warnings);
@@ -349,6 +366,54 @@ fn frida_log_without_hooks_line_watches_nothing() {
     let p = read_frida_log(line, "x.jsonl", &Options::default()).unwrap();
     assert!(p.collected.contains(&Kind::Watched));
     assert!(p.facts_of(Kind::Watched).is_empty());
+}
+
+/// A Frida log of another app is refused, whoever names the scanned app (`--app-id` or the app's own
+/// files); a log whose hooks line names no app is kept, with a warning.
+#[test]
+fn frida_log_of_another_app_is_refused() {
+    let log = Source::FridaLog(dynamic("frida_android.handmade.jsonl"));
+    let out = extract_all(std::slice::from_ref(&log), &Options::default(), Some("com.example.other"));
+    assert!(out.merged.is_none(), "nothing of the log is used");
+    assert_eq!(out.errors.len(), 1);
+    assert!(
+        out.errors[0]
+            .to_string()
+            .contains("a log of the app `com.example.shop`, not of the scanned app `com.example.other`"),
+        "{}",
+        out.errors[0]
+    );
+    let dump = Source::PackageDump(dynamic("dumpsys_package.handmade.txt"));
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/extract/apk/com.politedroid_6.apk");
+    let out = extract_all(&[Source::Apk(manifest), log.clone(), dump], &Options::default(), None);
+    assert!(
+        out.errors.iter().any(|e| e.to_string().contains("not of the scanned app `com.politedroid`")),
+        "{:?}",
+        out.errors
+    );
+    let ev = out.merged.unwrap().evidence;
+    assert!(ev["facts"].get("behavior").is_none() && ev["facts"].get("watched").is_none(), "{ev}");
+    let same = extract_all(std::slice::from_ref(&log), &Options::default(), Some("com.example.shop"));
+    assert!(same.errors.is_empty(), "{:?}", same.errors);
+
+    let unnamed = text("frida_android.handmade.jsonl").replace("\"app\":\"com.example.shop\"", "\"app\":null");
+    let p = read_frida_log(&unnamed, "hooks.jsonl", &Options::default()).unwrap();
+    assert_eq!(p.app.id, None);
+    assert!(
+        p.warnings.iter().any(|w| w == "hooks.jsonl: line 7: the `hooks` line names no app (`app: null`): the log is taken to be of the scanned app"),
+        "{:?}",
+        p.warnings
+    );
+    let two = format!(
+        "{}\n{}\n",
+        r#"{"indicia":1,"type":"hooks","platform":"android","app":"com.a","watched":[]}"#,
+        r#"{"indicia":1,"type":"hooks","platform":"android","app":"com.b","watched":[]}"#
+    );
+    let e = read_frida_log(&two, "x.jsonl", &Options::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "x.jsonl: line 2: a `hooks` line of the app `com.b` in a log of `com.a`: a log holds one app"
+    );
 }
 
 // ---- merging -----------------------------------------------------------------------------------------

@@ -37,7 +37,9 @@ pub(crate) struct Capture<'a> {
 /// A problem at an offset of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AtOffset {
+    /// The byte offset in the file where the problem was found.
     pub offset: usize,
+    /// What is wrong there.
     pub problem: String,
 }
 

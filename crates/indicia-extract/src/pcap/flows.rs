@@ -24,7 +24,9 @@ const INFRASTRUCTURE_PORTS: &[u16] = &[53, 67, 68, 5353, 5355];
 /// Transport protocol of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Proto {
+    /// TCP: a stream, rebuilt from its segments.
     Tcp,
+    /// UDP: datagrams, counted one by one.
     Udp,
 }
 
@@ -111,13 +113,19 @@ pub(crate) struct Hello {
 /// One connection (TCP) or flow (UDP) between the device and a server.
 #[derive(Debug)]
 pub(crate) struct Conn {
+    /// TCP or UDP.
     pub proto: Proto,
+    /// The device's end (the client, see `orient`: the sender of a SYN, the end facing a well-known port…).
     pub client: End,
+    /// The server's end: address and port the device connected to.
     pub server: End,
     /// Whether any of its packets belongs to the scanned app.
     pub selected: bool,
+    /// The device's TCP stream, rebuilt from its segments (unused for UDP).
     stream: Stream,
+    /// UDP payload bytes the device sent (TCP counts them in `stream`).
     udp_out: u64,
+    /// What the device's first bytes say: TLS or HTTP, and the server name.
     pub hello: Hello,
     /// Order of first sight.
     pub order: usize,
