@@ -98,6 +98,7 @@ fn example_10_json_diagnostic() {
     let text = std::fs::read_to_string(root().join("tests/syntax/err/example10_check_json.ind")).unwrap();
     let failure = check_pack(load_sources("pack", vec![("pack.ind".to_string(), text)])).unwrap_err();
     let json: serde_json::Value = serde_json::from_str(&render_json(&failure.sources, &failure.diagnostics)).unwrap();
+    // The members of the specification, then the diagnostic's code (docs/language.md, "Diagnostic codes").
     let expected = serde_json::json!([{
         "severity": "error",
         "message": "a `where` body takes `bool`, found `int`",
@@ -105,7 +106,8 @@ fn example_10_json_diagnostic() {
         "line": 17,
         "column": 24,
         "end_line": 17,
-        "end_column": 28
+        "end_column": 28,
+        "code": "E0501"
     }]);
     assert_eq!(json, expected);
 }

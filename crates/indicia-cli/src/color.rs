@@ -63,10 +63,6 @@ pub fn paint(on: bool, style: Style, text: &str) -> String {
     if on { format!("{style}{text}{style:#}") } else { text.to_owned() }
 }
 
-/// The style of errors and removed lines (bold red).
-pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-/// The style of warnings (bold yellow).
-pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 /// The style of added lines (green).
 pub const ADDED: Style = AnsiColor::Green.on_default();
 /// The style of removed lines (red).
@@ -91,8 +87,8 @@ mod tests {
 
     #[test]
     fn paint_wraps_in_escapes_only_when_on() {
-        assert_eq!(paint(false, ERROR, "error"), "error");
-        let painted = paint(true, ERROR, "error");
+        assert_eq!(paint(false, REMOVED, "error"), "error");
+        let painted = paint(true, REMOVED, "error");
         assert!(
             painted.starts_with("\u{1b}[") && painted.contains("error") && painted.ends_with("\u{1b}[0m"),
             "{painted:?}"

@@ -100,6 +100,14 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The name a "did you mean `NAME`?" label proposes (the one wording of suggestions), if the
+    /// label is one.
+    pub fn suggestion(&self) -> Option<&str> {
+        let label = self.label.as_deref()?;
+        let name = label.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+        (!name.contains('`')).then_some(name)
+    }
 }
 
 /// The name among `candidates` closest to `name`, if one is close enough to suggest
@@ -159,5 +167,14 @@ mod tests {
         assert_eq!(suggest("restricted_contries", ["restricted_countries", "x"]), Some("restricted_countries"));
         assert_eq!(suggest("zzz", ["flow", "sdk"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn the_suggestion_is_the_name_a_did_you_mean_label_proposes() {
+        let d = |label: &str| Diagnostic::error("m", Span::new(crate::FileId(0), 0, 1)).with_label(label);
+        assert_eq!(d("did you mean `flow`?").suggestion(), Some("flow"));
+        assert_eq!(d("first declared here").suggestion(), None);
+        assert_eq!(d("did you mean `a` or `b`?").suggestion(), None);
+        assert_eq!(Diagnostic::error("m", Span::new(crate::FileId(0), 0, 1)).suggestion(), None);
     }
 }

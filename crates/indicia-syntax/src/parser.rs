@@ -241,6 +241,7 @@ impl<'a> Parser<'a> {
             let s = if n == 1 { "" } else { "s" };
             self.diags.push(
                 Diagnostic::error(format!("{n} more error{s} in this file not shown"), Span::new(self.file, end, end))
+                    .with_code("E0200")
                     .with_label("too many errors"),
             );
         }
@@ -346,6 +347,7 @@ impl<'a> Parser<'a> {
                 if d.label.is_some() { d } else { d.with_label(format!("expected {label}")) }
             }
             _ => Diagnostic::error(format!("expected {what}, found {}", self.describe(t)), span)
+                .with_code("E0201")
                 .with_label(format!("expected {label}")),
         };
         if let Some(open) = self.open.last().copied() {
@@ -372,6 +374,7 @@ impl<'a> Parser<'a> {
         let operator = |op: &str, word: &str| {
             let span = Span::new(self.file, start, start + op.len());
             Diagnostic::error(format!("`{op}` is not an operator of the language"), span)
+                .with_code("E0103")
                 .with_label(format!("write `{word}`"))
                 .with_help(format!("the logical operators are the words `and`, `or` and `not`: write `{word}`"))
         };
@@ -397,10 +400,11 @@ impl<'a> Parser<'a> {
                 None => (char_span, "strings are written in double quotes: `\"…\"`".into()),
             };
             return Diagnostic::error("single quotes do not make a string", span)
+                .with_code("E0102")
                 .with_label("write double quotes")
                 .with_help(help);
         }
-        Diagnostic::error(format!("unexpected character `{}`", c.escape_debug()), char_span)
+        Diagnostic::error(format!("unexpected character `{}`", c.escape_debug()), char_span).with_code("E0101")
     }
 
     fn expect(&mut self, kind: TokKind, what: &str) -> PResult<Tok> {
@@ -425,6 +429,7 @@ impl<'a> Parser<'a> {
     fn too_deep(&mut self, span: Span) -> Stop {
         self.error(
             Diagnostic::error("expression nested too deeply", span)
+                .with_code("E0202")
                 .with_label(format!("more than {MAX_NESTING} levels of nesting"))
                 .with_help("split the expression into `define`s"),
         )
@@ -521,6 +526,7 @@ impl<'a> Parser<'a> {
             TokKind::Kw(_) if !(is_decl_kw(t.kind) && t.line_start) => {
                 let word = self.slice(t);
                 let d = Diagnostic::error(format!("reserved word `{word}` cannot be used as {what}"), self.span(t))
+                    .with_code("E0203")
                     .with_label("reserved word")
                     .with_help(format!("choose another name, such as `{word}_`"));
                 Err(self.error(d))
@@ -586,6 +592,7 @@ impl<'a> Parser<'a> {
         let before = if self.at(TokKind::Eof) { "the end of the file" } else { "the next declaration" };
         let delim = self.slice(open);
         let d = Diagnostic::error(format!("unclosed `{delim}`"), self.span(open))
+            .with_code("E0204")
             .with_label(format!("this `{delim}` is not closed before {before}"));
         self.error(d)
     }
@@ -901,6 +908,7 @@ impl<'a> Parser<'a> {
             format!("add parentheses to say what `{op}` applies to")
         };
         let d = Diagnostic::error("predicates do not chain", self.span(t))
+            .with_code("E0205")
             .with_label(format!("`{op}` follows an unparenthesised predicate"))
             .with_help(help);
         self.error(d)
@@ -925,6 +933,7 @@ impl<'a> Parser<'a> {
         if self.at(TokKind::Assign) {
             let t = self.peek(0);
             let d = Diagnostic::error("`=` is not a comparison", self.span(t))
+                .with_code("E0206")
                 .with_label("expected a comparison operator")
                 .with_help("write `==` to compare");
             return Err(self.error(d));
@@ -1159,6 +1168,7 @@ impl<'a> Parser<'a> {
                 }
                 TokKind::Kw(Kw::Unknown) => {
                     let d = Diagnostic::error("`unknown` cannot stand in a list", self.span(t))
+                        .with_code("E0207")
                         .with_label("not a literal")
                         .with_help("a list holds literals only: strings, numbers, `true` and `false`");
                     return Err(self.error(d));
@@ -1169,6 +1179,7 @@ impl<'a> Parser<'a> {
                         format!("a list takes literals only, found {}", self.describe(t)),
                         self.span(t),
                     )
+                    .with_code("E0208")
                     .with_label("not a literal")
                     .with_help("a list holds literals only: strings, numbers, `true` and `false`");
                     return Err(self.error(d));
@@ -1211,6 +1222,7 @@ impl<'a> Parser<'a> {
             Ok(n) => n,
             Err(_) => {
                 let d = Diagnostic::error("integer literal out of range", self.span(t))
+                    .with_code("E0104")
                     .with_label("does not fit in a 64-bit signed integer")
                     .with_help(format!("integers range from {} to {}", i64::MIN, i64::MAX));
                 self.lex_error(d);
@@ -1226,6 +1238,7 @@ impl<'a> Parser<'a> {
             Ok(x) if x.is_finite() => x,
             _ => {
                 let d = Diagnostic::error("float literal out of range", self.span(t))
+                    .with_code("E0105")
                     .with_label("too large for a 64-bit float");
                 self.lex_error(d);
                 0.0
@@ -1253,7 +1266,10 @@ impl<'a> Parser<'a> {
                     ),
                     _ => ("the string has no closing `\"` before the end of the file", "close it with `\"`"),
                 };
-                let d = Diagnostic::error("unterminated string", self.span(t)).with_label(label).with_help(help);
+                let d = Diagnostic::error("unterminated string", self.span(t))
+                    .with_code("E0106")
+                    .with_label(label)
+                    .with_help(help);
                 self.report(d);
                 self.silenced = true;
             }
@@ -1289,6 +1305,7 @@ impl<'a> Parser<'a> {
             if e != 'u' {
                 let end = base + j + e.len_utf8();
                 let d = Diagnostic::error(format!("unknown escape `\\{e}`"), Span::new(self.file, esc_start, end))
+                    .with_code("E0107")
                     .with_label("unknown escape")
                     .with_help("the escapes are `\\\\`, `\\\"`, `\\n`, `\\r`, `\\t` and `\\u{HEX}`");
                 self.lex_error(d);
@@ -1319,6 +1336,7 @@ impl<'a> Parser<'a> {
             let span = Span::new(self.file, esc_start, end);
             if !well_formed {
                 let d = Diagnostic::error("malformed unicode escape", span)
+                    .with_code("E0108")
                     .with_label("expected `\\u{HEX}` with 1 to 6 hex digits");
                 self.lex_error(d);
                 continue;
@@ -1327,6 +1345,7 @@ impl<'a> Parser<'a> {
                 Some(ch) => out.push(ch),
                 None => {
                     let d = Diagnostic::error(format!("`\\u{{{hex}}}` is not a Unicode scalar value"), span)
+                        .with_code("E0109")
                         .with_label("not a Unicode scalar value")
                         .with_help("a scalar value is at most 10FFFF and not a surrogate (D800 to DFFF)");
                     self.lex_error(d);

@@ -30,9 +30,11 @@
 //!   `warning[CODE]: …`), for screen readers and grep; the same cap. Related places are not shown.
 //! - [`render_json`]: a pretty JSON array of
 //!   `{"severity", "message", "file", "line", "column", "end_line", "end_column"}` (1-based, the
-//!   end exclusive), plus `"code"` when the diagnostic has one and `"related"` (an array of
-//!   `{"message", "file", "line", "column", "end_line", "end_column"}`) when it has related
-//!   places; every diagnostic, no cap, without a final line break.
+//!   end exclusive), plus what the human form prints beside them, each only when the diagnostic
+//!   has it: `"code"` (its stable code), `"label"` (the text beside the caret), `"suggestion"` (the
+//!   name a "did you mean" label proposes, alone), `"help"` (the `= help:` text) and `"related"` (an
+//!   array of `{"message", "file", "line", "column", "end_line", "end_column"}`); every diagnostic,
+//!   no cap, without a final line break.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -84,6 +86,15 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
             place_json(sources, d.span, &mut item);
             if let Some(code) = d.code {
                 item.insert("code".into(), code.into());
+            }
+            if let Some(label) = d.label.as_deref().filter(|l| !l.is_empty()) {
+                item.insert("label".into(), label.into());
+            }
+            if let Some(suggestion) = d.suggestion() {
+                item.insert("suggestion".into(), suggestion.into());
+            }
+            if let Some(help) = &d.help {
+                item.insert("help".into(), help.clone().into());
             }
             if !d.related.is_empty() {
                 let related = d.related.iter().map(|r| {
@@ -425,7 +436,7 @@ error: second
         assert_eq!(
             v,
             serde_json::json!([{"severity": "error", "message": "msg", "file": "a.ind",
-                "line": 2, "column": 3, "end_line": 2, "end_column": 7}])
+                "line": 2, "column": 3, "end_line": 2, "end_column": 7, "label": "here"}])
         );
         assert_eq!(render_json(&sources, &[]), "[]");
     }
@@ -478,6 +489,29 @@ warning[W0103]: unused const `c`
         assert!(v[0].get("code").is_none());
         assert_eq!(v[1]["code"], "W0103");
         assert!(v[1].get("related").is_none());
+        assert_eq!(v[0]["label"], "here");
+        assert!(v[1].get("label").is_none() && v[1].get("help").is_none() && v[0].get("suggestion").is_none());
+    }
+
+    #[test]
+    fn json_keeps_the_label_suggestion_and_help_the_human_form_prints() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.ind", "when: any flwo where x\n");
+        let diags = vec![
+            Diagnostic::error("unknown fact kind `flwo`", Span::new(id, 10, 14))
+                .with_code("E0201")
+                .with_label("did you mean `flow`?")
+                .with_help("the kinds are declared by `fact`"),
+        ];
+        let human = render_human(&sources, &diags);
+        assert!(human.contains("did you mean `flow`?") && human.contains("= help: the kinds are declared by `fact`"));
+        let v: serde_json::Value = serde_json::from_str(&render_json(&sources, &diags)).unwrap();
+        assert_eq!(
+            v[0],
+            serde_json::json!({"severity": "error", "message": "unknown fact kind `flwo`", "file": "a.ind",
+                "line": 1, "column": 11, "end_line": 1, "end_column": 15, "code": "E0201",
+                "label": "did you mean `flow`?", "suggestion": "flow", "help": "the kinds are declared by `fact`"})
+        );
     }
 
     #[test]

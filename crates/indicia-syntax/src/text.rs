@@ -41,6 +41,7 @@ impl Decoded {
         let span = Span::new(file, at, at + char::REPLACEMENT_CHARACTER.len_utf8());
         Some(
             Diagnostic::error("this file is not UTF-8 text", span)
+                .with_code("E0001")
                 .with_label("not UTF-8")
                 .with_help("a rule file is UTF-8 text; save it in that encoding"),
         )

@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
                     Some(first) => {
                         let label = format!("first given at {}", self.place(first.key.span, entry.key.span));
                         let message = format!("repeated key `{key}` in {what}");
-                        self.report(Diagnostic::error(message, entry.key.span).with_label(label));
+                        self.report(Diagnostic::error(message, entry.key.span).with_code("E0401").with_label(label));
                     }
                     None => {
                         if let Some(slot) = found.get_mut(i) {
@@ -110,13 +110,15 @@ impl<'a> Checker<'a> {
                     let label = did_you_mean(key, keys.iter().map(|(k, _)| *k));
                     let help = format!("the keys are {}", listing(keys.iter().map(|(k, _)| *k)));
                     let message = format!("unknown key `{key}` in {what}");
-                    self.report(error_with_suggestion(message, entry.key.span, label).with_help(help));
+                    self.report(
+                        error_with_suggestion(message, entry.key.span, label).with_code("E0402").with_help(help),
+                    );
                 }
             }
         }
         for ((key, required), entry) in keys.iter().zip(&found) {
             if *required && entry.is_none() {
-                self.report(Diagnostic::error(format!("missing key `{key}` in {what}"), name_span));
+                self.report(Diagnostic::error(format!("missing key `{key}` in {what}"), name_span).with_code("E0403"));
             }
         }
         found
@@ -129,7 +131,7 @@ impl<'a> Checker<'a> {
             ExprKind::Literal(Literal::Str(s)) => Some(s.clone()),
             _ => {
                 let message = format!("`{}` takes a string", entry.key.name);
-                self.report(Diagnostic::error(message, entry.value.span));
+                self.report(Diagnostic::error(message, entry.value.span).with_code("E0404"));
                 None
             }
         }
@@ -159,7 +161,7 @@ impl<'a> Checker<'a> {
             let label =
                 format!("the first is `{}` at {}", first.name.name, self.place(first.name.span, extra.name.span));
             let message = "a pack has at most one `standard`";
-            self.report(Diagnostic::error(message, extra.name.span).with_label(label));
+            self.report(Diagnostic::error(message, extra.name.span).with_code("E0405").with_label(label));
         }
         let entries: Vec<&Entry> = first.entries.iter().collect();
         let what = format!("standard `{}`", first.name.name);
@@ -196,7 +198,7 @@ impl<'a> Checker<'a> {
             if optional {
                 let message = format!("param `{}` cannot have an optional type", decl.name.name);
                 let help = "drop the `?`: a param always has a value";
-                self.report(Diagnostic::error(message, decl.ty.span).with_help(help));
+                self.report(Diagnostic::error(message, decl.ty.span).with_code("E0406").with_help(help));
             }
             let mut default = None;
             if let Some((from, value)) = self.constant(&decl.default, "a param's default") {
@@ -208,7 +210,7 @@ impl<'a> Checker<'a> {
                         Ty::of(ty).show(),
                         from.show()
                     );
-                    self.report(Diagnostic::error(message, decl.default.span));
+                    self.report(Diagnostic::error(message, decl.default.span).with_code("E0407"));
                 }
             }
             if let Some(p) = self.params.get_mut(i) {
@@ -274,7 +276,9 @@ impl<'a> Checker<'a> {
         match &entry.value.kind {
             ExprKind::Name(name) => self.resolve_category(name).ok().flatten(),
             _ => {
-                self.report(Diagnostic::error("`category` takes the name of a category", entry.value.span));
+                self.report(
+                    Diagnostic::error("`category` takes the name of a category", entry.value.span).with_code("E0408"),
+                );
                 None
             }
         }
@@ -289,12 +293,16 @@ impl<'a> Checker<'a> {
                 if severity.is_none() {
                     let label = did_you_mean(&name.name, SEVERITIES);
                     let message = format!("unknown severity `{}`", name.name);
-                    self.report(error_with_suggestion(message, name.span, label).with_help(help));
+                    self.report(error_with_suggestion(message, name.span, label).with_code("E0409").with_help(help));
                 }
                 severity
             }
             _ => {
-                self.report(Diagnostic::error("`severity` takes a severity", entry.value.span).with_help(help));
+                self.report(
+                    Diagnostic::error("`severity` takes a severity", entry.value.span)
+                        .with_code("E0410")
+                        .with_help(help),
+                );
                 None
             }
         }
@@ -310,7 +318,7 @@ impl<'a> Checker<'a> {
         match result {
             Ok(weight) => Some(weight),
             Err(message) => {
-                let diagnostic = Diagnostic::error(message, value.span);
+                let diagnostic = Diagnostic::error(message, value.span).with_code("E0411");
                 let diagnostic = if message.starts_with("a weight") {
                     diagnostic.with_label(format!("found `{}`", self.sources.snippet(value.span)))
                 } else {
@@ -325,7 +333,7 @@ impl<'a> Checker<'a> {
     /// `refs: ["…", …]`.
     fn refs_entry(&mut self, entry: &Entry) -> Option<Vec<String>> {
         let ExprKind::List(items) = &entry.value.kind else {
-            self.report(Diagnostic::error("`refs` takes a list of strings", entry.value.span));
+            self.report(Diagnostic::error("`refs` takes a list of strings", entry.value.span).with_code("E0412"));
             return None;
         };
         let mut refs = Vec::with_capacity(items.len());
@@ -333,7 +341,7 @@ impl<'a> Checker<'a> {
             match &item.kind {
                 ExprKind::Literal(Literal::Str(s)) => refs.push(s.clone()),
                 _ => {
-                    self.report(Diagnostic::error("`refs` takes a list of strings", item.span));
+                    self.report(Diagnostic::error("`refs` takes a list of strings", item.span).with_code("E0412"));
                     return None;
                 }
             }
@@ -367,7 +375,9 @@ impl<'a> Checker<'a> {
                     let label = did_you_mean(key, ["evidence", "params"]);
                     let help = "a test takes `evidence`, `params` and `expect` entries";
                     let message = format!("unknown key `{key}` in {what}");
-                    self.report(error_with_suggestion(message, field.key.span, label).with_help(help));
+                    self.report(
+                        error_with_suggestion(message, field.key.span, label).with_code("E0402").with_help(help),
+                    );
                     ok = false;
                 }
                 TestEntry::Params { key, values, .. } => match params {
@@ -390,7 +400,9 @@ impl<'a> Checker<'a> {
         let evidence = match evidence {
             Some(entry) => self.string_entry(Some(entry)),
             None => {
-                self.report(Diagnostic::error(format!("missing key `evidence` in {what}"), decl.name.span));
+                self.report(
+                    Diagnostic::error(format!("missing key `evidence` in {what}"), decl.name.span).with_code("E0403"),
+                );
                 None
             }
         };
@@ -407,7 +419,7 @@ impl<'a> Checker<'a> {
     fn repeated_key(&mut self, what: &str, first: &ast::Ident, again: &ast::Ident) {
         let label = format!("first given at {}", self.place(first.span, again.span));
         let message = format!("repeated key `{}` in {what}", again.name);
-        self.report(Diagnostic::error(message, again.span).with_label(label));
+        self.report(Diagnostic::error(message, again.span).with_code("E0401").with_label(label));
     }
 
     /// `params: { name: value … }`: declared params, values of their types.
@@ -420,7 +432,7 @@ impl<'a> Checker<'a> {
             if let Some(&first) = seen.get(name.name.as_str()) {
                 let label = format!("first given at {}", self.place(first, name.span));
                 let message = format!("repeated param `{}` in {what}", name.name);
-                self.report(Diagnostic::error(message, name.span).with_label(label));
+                self.report(Diagnostic::error(message, name.span).with_code("E0413").with_label(label));
                 ok = false;
                 continue;
             }
@@ -436,7 +448,7 @@ impl<'a> Checker<'a> {
                     let params: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
                     let label = self.hint(&name.name, params.iter().map(String::as_str));
                     let message = format!("unknown param `{}`", name.name);
-                    let mut diagnostic = error_with_suggestion(message, name.span, label);
+                    let mut diagnostic = error_with_suggestion(message, name.span, label).with_code("E0414");
                     if let Some(other) = other {
                         diagnostic = diagnostic.with_help(format!(
                             "`{}` is {}; a test overrides params only",
@@ -462,7 +474,7 @@ impl<'a> Checker<'a> {
                 Some(value) => out.push((param, value)),
                 None => {
                     let message = format!("param `{}` has type {}, found {}", name.name, declared.show(), from.show());
-                    self.report(Diagnostic::error(message, entry.value.span));
+                    self.report(Diagnostic::error(message, entry.value.span).with_code("E0415"));
                     ok = false;
                 }
             }
@@ -483,13 +495,15 @@ impl<'a> Checker<'a> {
                         other => {
                             let label = did_you_mean(other, VERDICTS);
                             let message = format!("unknown verdict `{other}`");
-                            self.report(error_with_suggestion(message, name.span, label).with_help(help));
+                            self.report(
+                                error_with_suggestion(message, name.span, label).with_code("E0416").with_help(help),
+                            );
                             None
                         }
                     },
                     _ => {
                         let message = format!("`expect \"{}\"` takes a verdict", id.value);
-                        self.report(Diagnostic::error(message, value.span).with_help(help));
+                        self.report(Diagnostic::error(message, value.span).with_code("E0417").with_help(help));
                         None
                     }
                 };
@@ -508,7 +522,9 @@ impl<'a> Checker<'a> {
                             alternatives(&COUNTS)
                         );
                         let message = format!("unknown count `{other}`");
-                        self.report(error_with_suggestion(message, name.span, label).with_help(help));
+                        self.report(
+                            error_with_suggestion(message, name.span, label).with_code("E0418").with_help(help),
+                        );
                         None
                     }
                 };
@@ -516,7 +532,7 @@ impl<'a> Checker<'a> {
                     ExprKind::Literal(Literal::Int(n)) if *n >= 0 => Some(*n),
                     _ => {
                         let message = format!("`expect {}` takes a count: a whole number, 0 or more", name.name);
-                        self.report(Diagnostic::error(message, value.span));
+                        self.report(Diagnostic::error(message, value.span).with_code("E0419"));
                         None
                     }
                 };

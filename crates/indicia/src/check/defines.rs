@@ -109,7 +109,7 @@ impl<'a> Checker<'a> {
         let Some(first) = self.defines.get(start).map(|d| &d.decl.name) else { return };
         let message = format!("define `{}` depends on itself: {}", first.name, names.join(" -> "));
         let help = "a define may use other defines, but not in a cycle";
-        self.report(Diagnostic::error(message, first.span).with_help(help));
+        self.report(Diagnostic::error(message, first.span).with_code("E0601").with_help(help));
     }
 }
 

@@ -106,7 +106,9 @@ impl<'a> Checker<'a> {
     /// Reports `context takes bool, found T` unless `t` is a `bool` (or an error).
     pub(super) fn expect_bool(&mut self, t: Typed, span: Span, context: &str) {
         if !t.ty.is_bool_or_error() {
-            self.report(Diagnostic::error(format!("{context} takes `bool`, found {}", t.ty.show()), span));
+            self.report(
+                Diagnostic::error(format!("{context} takes `bool`, found {}", t.ty.show()), span).with_code("E0501"),
+            );
         }
     }
 
@@ -121,7 +123,7 @@ impl<'a> Checker<'a> {
         if depth > MAX_DEPTH {
             if !self.too_deep {
                 self.too_deep = true;
-                self.report(Diagnostic::error("this expression is nested too deeply", e.span));
+                self.report(Diagnostic::error("this expression is nested too deeply", e.span).with_code("E0502"));
             }
             return self.error_node(e.span);
         }
@@ -161,7 +163,11 @@ impl<'a> Checker<'a> {
             ExprKind::Count { binder, kind, body } => {
                 let help = "compare it with a number, e.g. `count(flow) > 3`; the number is a literal, or a \
                             const, param or define of type `int` or `float`";
-                self.report(Diagnostic::error("`count(…)` may only be compared with a number", span).with_help(help));
+                self.report(
+                    Diagnostic::error("`count(…)` may only be compared with a number", span)
+                        .with_code("E0503")
+                        .with_help(help),
+                );
                 self.quantified(binder.as_ref(), kind, body.as_deref(), scope, depth);
                 self.error_node(span)
             }
@@ -184,7 +190,7 @@ impl<'a> Checker<'a> {
                 let subject = self.expr(lhs, scope, depth + 1);
                 if !subject.ty.is_error() && subject.ty != Ty::Scalar(ScalarType::Str) {
                     let message = format!("`{}` takes a `string`, found {}", op.keyword(), subject.ty.show());
-                    self.report(Diagnostic::error(message, lhs.span));
+                    self.report(Diagnostic::error(message, lhs.span).with_code("E0504"));
                 }
                 match self.pattern(*op, pattern) {
                     Some(pattern) => {
@@ -281,14 +287,14 @@ impl<'a> Checker<'a> {
     fn unknown_name(&mut self, id: &Ident, scope: &[Frame<'a>]) {
         let message = format!("unknown name `{}`", id.name);
         if self.hints_left == 0 {
-            self.report(Diagnostic::error(message, id.span));
+            self.report(Diagnostic::error(message, id.span).with_code("E0505"));
             return;
         }
         let innermost = scope.last().and_then(|f| f.kind).and_then(|k| self.kind(k));
         let fields = innermost.map(|k| k.fields.iter().map(|f| f.name.as_str())).into_iter().flatten();
         let candidates: Vec<String> = self.values.keys().copied().chain(fields).map(str::to_string).collect();
         let label = self.hint(&id.name, candidates.iter().map(String::as_str));
-        let mut diagnostic = error_with_suggestion(message, id.span, label);
+        let mut diagnostic = error_with_suggestion(message, id.span, label).with_code("E0505");
         let outer_kind = scope
             .iter()
             .rev()
@@ -348,7 +354,7 @@ impl<'a> Checker<'a> {
                 let message = format!("fact kind `{}` has no field `{}`", kind.name, field.name);
                 let fields: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
                 let label = self.hint(&field.name, fields.iter().map(String::as_str));
-                self.report(error_with_suggestion(message, field.span, label));
+                self.report(error_with_suggestion(message, field.span, label).with_code("E0506"));
                 FieldLookup::Silent
             }
         }
@@ -363,7 +369,7 @@ impl<'a> Checker<'a> {
              or `count({0} in …)`",
             binder.name
         );
-        self.report(error_with_suggestion(message, binder.span, label).with_help(help));
+        self.report(error_with_suggestion(message, binder.span, label).with_code("E0507").with_help(help));
     }
 
     /// `has f` or `has B.f`: the field must be optional.
@@ -375,7 +381,7 @@ impl<'a> Checker<'a> {
                     let message =
                         format!("`has` takes an optional field, but `{}` of `{kind}` is required", field.name);
                     let help = "a required field is always present, so `has` would always be true";
-                    self.report(Diagnostic::error(message, field.span).with_help(help));
+                    self.report(Diagnostic::error(message, field.span).with_code("E0508").with_help(help));
                 }
                 let node = hir::Expr::Has { scope: f.scope, kind: f.kind, field: f.field };
                 Typed { ty: Ty::BOOL, id: self.push(node, span) }
@@ -387,12 +393,12 @@ impl<'a> Checker<'a> {
                         let message = format!("fact kind `{}` has no field `{}`", kind.name, field.name);
                         let fields: Vec<String> = kind.fields.iter().map(|f| f.name.clone()).collect();
                         let label = self.hint(&field.name, fields.iter().map(String::as_str));
-                        self.report(error_with_suggestion(message, field.span, label));
+                        self.report(error_with_suggestion(message, field.span, label).with_code("E0506"));
                     }
                     None => {
                         let message = format!("`has {}` reads a field, and no quantifier encloses it", field.name);
                         let help = "write `has` inside a quantifier, e.g. `any flow where has country`";
-                        self.report(Diagnostic::error(message, field.span).with_help(help));
+                        self.report(Diagnostic::error(message, field.span).with_code("E0509").with_help(help));
                     }
                 }
                 self.error_node(span)
@@ -415,7 +421,7 @@ impl<'a> Checker<'a> {
             if let Some(outer) = outer {
                 let label = format!("`{}` is already bound at {}", b.name, self.place(outer.span, b.span));
                 let message = format!("binder `{}` is already bound by an enclosing quantifier", b.name);
-                self.report(Diagnostic::error(message, b.span).with_label(label));
+                self.report(Diagnostic::error(message, b.span).with_code("E0510").with_label(label));
             }
         }
         scope.push(Frame { binder, kind: kind_id });
@@ -442,7 +448,7 @@ impl<'a> Checker<'a> {
             (Some(left), Some(right)) => {
                 let message = "a `count(…)` cannot be compared with another `count(…)`";
                 let help = "compare each count with a number, and join the comparisons with `and` or `or`";
-                self.report(Diagnostic::error(message, span).with_help(help));
+                self.report(Diagnostic::error(message, span).with_code("E0511").with_help(help));
                 self.quantified(left.binder, left.kind, left.body, scope, depth + 1);
                 self.quantified(right.binder, right.kind, right.body, scope, depth + 1);
                 self.error_node(span)
@@ -483,7 +489,7 @@ impl<'a> Checker<'a> {
             if let Some((ty, at)) = [(l, lspan), (r, rspan)].into_iter().find(|(t, _)| t.is_list()) {
                 let message = format!("`{symbol}` compares two scalars, found {}", ty.show());
                 let help = "to look a value up in a list, write `x in list`; to compare two lists, `a intersects b`";
-                self.report(Diagnostic::error(message, at).with_help(help));
+                self.report(Diagnostic::error(message, at).with_code("E0512").with_help(help));
                 return;
             }
             if let (Ty::Scalar(a), Ty::Scalar(b)) = (l, r)
@@ -491,11 +497,11 @@ impl<'a> Checker<'a> {
             {
                 let message =
                     format!("`{symbol}` compares two values of one type, found {} and {}", l.show(), r.show());
-                self.report(Diagnostic::error(message, span));
+                self.report(Diagnostic::error(message, span).with_code("E0513"));
             }
         } else if let Some((ty, at)) = [(l, lspan), (r, rspan)].into_iter().find(|(t, _)| !t.is_numeric()) {
             let message = format!("`{symbol}` compares numbers, found {}", ty.show());
-            self.report(Diagnostic::error(message, at));
+            self.report(Diagnostic::error(message, at).with_code("E0514"));
         }
     }
 
@@ -530,7 +536,7 @@ impl<'a> Checker<'a> {
                 let t = self.name(id, scope, inner.span);
                 if let Some(hir::Expr::Field { .. }) = self.exprs.get(t.id.index()) {
                     let message = format!("a `count(…)` cannot be compared with the field `{}`", id.name);
-                    self.report(Diagnostic::error(message, inner.span).with_help(help));
+                    self.report(Diagnostic::error(message, inner.span).with_code("E0515").with_help(help));
                     return None;
                 }
                 t
@@ -543,7 +549,7 @@ impl<'a> Checker<'a> {
         let plain_number = matches!(inner.kind, ExprKind::Name(_)) && t.ty.is_numeric();
         if !plain_number {
             let message = format!("a `count(…)` is compared with a number, found {}", t.ty.show());
-            self.report(Diagnostic::error(message, inner.span).with_help(help));
+            self.report(Diagnostic::error(message, inner.span).with_code("E0516").with_help(help));
             return None;
         }
         Some(t.id)
@@ -572,17 +578,17 @@ impl<'a> Checker<'a> {
             (Ty::Scalar(x), Ty::List(e)) if !scalars_compatible(x, e) => {
                 let message =
                     format!("`{symbol}` takes a value and a list of its type, found {} and {}", l.show(), r.show());
-                self.report(Diagnostic::error(message, span));
+                self.report(Diagnostic::error(message, span).with_code("E0517"));
             }
             (Ty::Scalar(_), Ty::List(_) | Ty::EmptyList) => {}
             (Ty::Scalar(_), other) => {
                 let message = format!("`{symbol}` takes a list on its right, found {}", other.show());
-                self.report(Diagnostic::error(message, rspan));
+                self.report(Diagnostic::error(message, rspan).with_code("E0518"));
             }
             (other, _) => {
                 let message = format!("`{symbol}` takes a scalar on its left, found {}", other.show());
                 let help = "to compare two lists, write `a intersects b`";
-                self.report(Diagnostic::error(message, lspan).with_help(help));
+                self.report(Diagnostic::error(message, lspan).with_code("E0519").with_help(help));
             }
         }
     }
@@ -604,11 +610,11 @@ impl<'a> Checker<'a> {
     fn check_intersects(&mut self, (l, lspan): (Ty, Span), (r, rspan): (Ty, Span), span: Span) {
         if let Some((ty, at)) = [(l, lspan), (r, rspan)].into_iter().find(|(t, _)| !t.is_list()) {
             let message = format!("`intersects` takes two lists, found {}", ty.show());
-            self.report(Diagnostic::error(message, at));
+            self.report(Diagnostic::error(message, at).with_code("E0520"));
         } else if !lists_compatible(l, r) {
             let message =
                 format!("`intersects` takes two lists of one element type, found {} and {}", l.show(), r.show());
-            self.report(Diagnostic::error(message, span));
+            self.report(Diagnostic::error(message, span).with_code("E0521"));
         }
     }
 
@@ -625,7 +631,9 @@ impl<'a> Checker<'a> {
                 } else {
                     "a list literal holds strings, numbers or booleans written out"
                 };
-                self.report(Diagnostic::error("a list takes literals only", item.span).with_help(help));
+                self.report(
+                    Diagnostic::error("a list takes literals only", item.span).with_code("E0522").with_help(help),
+                );
                 ok = false;
                 continue;
             };
@@ -637,7 +645,7 @@ impl<'a> Checker<'a> {
                 Some(e) => {
                     let message =
                         format!("a list takes elements of one type, found `{}` and `{}`", e.name(), scalar.name());
-                    self.report(Diagnostic::error(message, item.span));
+                    self.report(Diagnostic::error(message, item.span).with_code("E0523"));
                     ok = false;
                     Some(e)
                 }
@@ -668,7 +676,7 @@ impl<'a> Checker<'a> {
             ExprKind::List(items) => self.list_literal(items),
             other => {
                 let message = format!("{what} takes a literal or a list of literals");
-                let diagnostic = Diagnostic::error(message, e.span);
+                let diagnostic = Diagnostic::error(message, e.span).with_code("E0524");
                 let diagnostic = match other {
                     ExprKind::Unknown => diagnostic.with_help("`unknown` is an operand, not a literal"),
                     ExprKind::Name(_) => {
@@ -706,7 +714,7 @@ impl<'a> Checker<'a> {
                     PatternOp::Like => "glob",
                 };
                 let message = format!("`{}` is not a valid {what}", super::patterns::shown(&lit.value));
-                self.report(Diagnostic::error(message, lit.span).with_label(reason));
+                self.report(Diagnostic::error(message, lit.span).with_code("E0525").with_label(reason));
                 None
             }
         }

@@ -99,6 +99,7 @@ impl<'a> Checker<'a> {
                 // reaches the checker was handed over directly.
                 Decl::Policy(d) => self.report(
                     Diagnostic::error("a `policy` must be checked as a policy pack", d.name.span)
+                        .with_code("E0301")
                         .with_help("load it with `indicia::load::check_pack`"),
                 ),
                 Decl::Broken(d) => self.declare_broken(d),
@@ -144,7 +145,9 @@ impl<'a> Checker<'a> {
                 let what = first.target.map_or("a name", ValueRef::what);
                 let label = format!("first declared as {what} at {}", self.place(first.span, name.span));
                 self.report(
-                    Diagnostic::error(format!("`{}` is declared twice", name.name), name.span).with_label(label),
+                    Diagnostic::error(format!("`{}` is declared twice", name.name), name.span)
+                        .with_code("E0302")
+                        .with_label(label),
                 );
             }
             return false;
@@ -158,7 +161,11 @@ impl<'a> Checker<'a> {
         if let Some(first) = self.indicator_ids.get(id).copied() {
             if first.target.is_some() {
                 let label = format!("first declared at {}", self.place(first.span, span));
-                self.report(Diagnostic::error(format!("indicator `{id}` is declared twice"), span).with_label(label));
+                self.report(
+                    Diagnostic::error(format!("indicator `{id}` is declared twice"), span)
+                        .with_code("E0303")
+                        .with_label(label),
+                );
             }
             return false;
         }
@@ -172,7 +179,7 @@ impl<'a> Checker<'a> {
             if first.target.is_some() {
                 let label = format!("first declared at {}", self.place(first.span, name.span));
                 let message = format!("category `{}` is declared twice", name.name);
-                self.report(Diagnostic::error(message, name.span).with_label(label));
+                self.report(Diagnostic::error(message, name.span).with_code("E0304").with_label(label));
             }
             return;
         }
@@ -189,7 +196,7 @@ impl<'a> Checker<'a> {
             if first.target.is_some() {
                 let label = format!("first declared at {}", self.place(first.span, name.span));
                 let message = format!("fact kind `{}` is declared twice", name.name);
-                self.report(Diagnostic::error(message, name.span).with_label(label));
+                self.report(Diagnostic::error(message, name.span).with_code("E0305").with_label(label));
             }
             return;
         }
@@ -201,7 +208,7 @@ impl<'a> Checker<'a> {
             if let Some(first) = first {
                 let label = format!("first declared at {}", self.place(first, field.name.span));
                 let message = format!("field `{}` is declared twice in `{}`", field.name.name, name.name);
-                self.report(Diagnostic::error(message, field.name.span).with_label(label));
+                self.report(Diagnostic::error(message, field.name.span).with_code("E0306").with_label(label));
                 continue;
             }
             let ty = self.written_type(&field.ty).map(|(ty, _)| ty);
@@ -222,7 +229,7 @@ impl<'a> Checker<'a> {
                 let message = format!("unknown type `{}`", ty.scalar.name);
                 let label = did_you_mean(&ty.scalar.name, SCALAR_NAMES);
                 let help = "a type is `bool`, `int`, `float`, `string`, or a list of one of them such as `[string]`";
-                self.report(error_with_suggestion(message, ty.scalar.span, label).with_help(help));
+                self.report(error_with_suggestion(message, ty.scalar.span, label).with_code("E0307").with_help(help));
                 None
             }
         }
@@ -236,7 +243,9 @@ impl<'a> Checker<'a> {
         }
         let kinds: Vec<&str> = if self.hints_left > 0 { self.kinds.keys().copied().collect() } else { Vec::new() };
         let label = self.hint(&name.name, kinds);
-        self.report(error_with_suggestion(format!("unknown fact kind `{}`", name.name), name.span, label));
+        self.report(
+            error_with_suggestion(format!("unknown fact kind `{}`", name.name), name.span, label).with_code("E0308"),
+        );
         Err(())
     }
 
@@ -262,7 +271,9 @@ impl<'a> Checker<'a> {
         let names: Vec<&str> =
             if self.hints_left > 0 { self.category_names.keys().copied().collect() } else { Vec::new() };
         let label = self.hint(&name.name, names);
-        self.report(error_with_suggestion(format!("unknown category `{}`", name.name), name.span, label));
+        self.report(
+            error_with_suggestion(format!("unknown category `{}`", name.name), name.span, label).with_code("E0309"),
+        );
         Err(())
     }
 }

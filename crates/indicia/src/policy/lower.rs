@@ -112,6 +112,7 @@ pub fn lower(sources: &mut SourceMap, files: Vec<(FileId, ast::File)>) -> Lowere
                     if let Some((_, first)) = &info {
                         diags.push(
                             Diagnostic::error("a policy pack holds one `policy`", block.name.span)
+                                .with_code("E0701")
                                 .with_label("second policy")
                                 .with_related(*first, "the first one")
                                 .with_help("put each policy in its own file or directory"),
@@ -152,6 +153,7 @@ fn foreign(decl: &Decl) -> Diagnostic {
     };
     let article = if keyword == "indicator" { "an" } else { "a" };
     Diagnostic::error(format!("a policy pack cannot declare {article} `{keyword}`"), span)
+        .with_code("E0702")
         .with_label("not allowed next to a `policy`")
         .with_help(
             "a policy decides over reports: its facts are `report` and `result`; keep indicators in their own pack",
@@ -173,6 +175,7 @@ fn lower_policy(
             if let Some(first) = default {
                 diags.push(
                     Diagnostic::error(format!("`default` given twice in policy `{}`", block.name.name), key.span)
+                        .with_code("E0703")
                         .with_label("repeated")
                         .with_related(first.key.span, "first given here"),
                 );
@@ -184,6 +187,7 @@ fn lower_policy(
         if indicia_syntax::ast::is_reserved(&key.name) {
             diags.push(
                 Diagnostic::error(format!("reserved word `{}` cannot name a decision", key.name), key.span)
+                    .with_code("E0704")
                     .with_label("reserved word")
                     .with_help("name decisions with plain words, such as `deny`, `review` or `allow`"),
             );
@@ -201,6 +205,7 @@ fn lower_policy(
         None => {
             diags.push(
                 Diagnostic::error(format!("policy `{}` has no `default` decision", block.name.name), block.name.span)
+                    .with_code("E0705")
                     .with_label("no `default`")
                     .with_help("add `default: review`: it decides when a condition is left unknown or none holds"),
             );
@@ -217,6 +222,7 @@ fn lower_policy(
                             format!("the default decision `{}` is not a decision of the policy", name.name),
                             name.span,
                         )
+                        .with_code("E0706")
                         .with_label(format!("did you mean `{close}`?"))
                         .with_help("a default that no rule names is allowed, but this one looks like a misspelling"),
                     );
@@ -226,6 +232,7 @@ fn lower_policy(
             _ => {
                 diags.push(
                     Diagnostic::error("`default` takes a decision name", entry.value.span)
+                        .with_code("E0707")
                         .with_label("not a name")
                         .with_help("write the decision as a bare word, such as `default: review`"),
                 );
