@@ -24,6 +24,9 @@ pub struct App {
     pub source: String,
     /// Its files, or why it cannot be read.
     pub found: Found,
+    /// Whether it is an argument itself (a file or split set named on the command line), not found in
+    /// a directory: such an app that cannot be scanned is a usage error (exit 2), as with one app.
+    pub named: bool,
 }
 
 /// What the search found at one place.
@@ -91,7 +94,7 @@ impl Walk {
     fn enter(&mut self, dir: &Path, named: bool) -> Option<App> {
         let source = dir.display().to_string();
         match split_set(dir) {
-            Ok(Some(parts)) => Some(App { source, found: Found::Split(parts) }),
+            Ok(Some(parts)) => Some(App { source, found: Found::Split(parts), named }),
             Ok(None) => match sorted_entries(dir) {
                 Ok(entries) => {
                     let mut entries: Vec<(PathBuf, bool)> = entries
@@ -120,7 +123,7 @@ impl Iterator for Walk {
             let source = arg.display().to_string();
             match std::fs::metadata(&arg) {
                 Err(error) => return Some(unreadable(source, &error, true)),
-                Ok(meta) if !meta.is_dir() => return Some(App { source, found: Found::File(arg) }),
+                Ok(meta) if !meta.is_dir() => return Some(App { source, found: Found::File(arg), named: true }),
                 Ok(_) => {
                     if let Some(app) = self.enter(&arg, true) {
                         return Some(app);
@@ -143,14 +146,14 @@ impl Iterator for Walk {
             let name = path.file_name().unwrap_or_default();
             let source = path.display().to_string();
             if extension_is(name, "apk") || extension_is(name, "ipa") {
-                return Some(App { source, found: Found::File(path) });
+                return Some(App { source, found: Found::File(path), named: false });
             }
             if extension_is(name, "apks") || extension_is(name, "xapk") {
                 let reason = format!(
                     "{source}: a split APK archive ({}) is not read: unzip it and scan the directory",
                     if extension_is(name, "apks") { ".apks" } else { ".xapk" }
                 );
-                return Some(App { source, found: Found::Unreadable { reason, named: false } });
+                return Some(App { source, found: Found::Unreadable { reason, named: false }, named: false });
             }
         }
     }
@@ -158,7 +161,7 @@ impl Iterator for Walk {
 
 fn unreadable(source: String, error: &std::io::Error, named: bool) -> App {
     let reason = format!("{source}: cannot read: {error}");
-    App { source, found: Found::Unreadable { reason, named } }
+    App { source, found: Found::Unreadable { reason, named }, named }
 }
 
 /// The entries of `dir` as (file name, path), in byte order of their names.

@@ -136,7 +136,12 @@ fn scan_one(batch: &Batch, app: &App, deadline: Option<Instant>) -> Output {
         sources.and_then(|sources| crate::commands::extract::app_evidence(sources, &ScanArgs::default(), options));
     let merged = match merged {
         Ok(merged) => merged,
-        Err(reason) => return error_output(batch.format, &app.source, &reason, Status::Failure),
+        // An app named on the command line is 2, as a single app is (docs/exit-statuses.md); one
+        // found in a directory is 1, as a rejected line of a batch.
+        Err(reason) => {
+            let status = if app.named { Status::Usage } else { Status::Failure };
+            return error_output(batch.format, &app.source, &reason, status);
+        }
     };
     let stderr: Vec<String> = merged.warnings.iter().map(|w| format!("warning: {w}")).collect();
     let engine = &batch.engine;
@@ -346,7 +351,7 @@ mod tests {
             format: ReportFormat::Json,
             limit: None,
         };
-        let app = App { source: "p.apk".into(), found: Found::File(apk) };
+        let app = App { source: "p.apk".into(), found: Found::File(apk), named: false };
         let scored = scan_one(&batch, &app, None);
         let line: serde_json::Value = serde_json::from_str(&text(&scored)).unwrap();
         assert_eq!(line["source"], "p.apk");

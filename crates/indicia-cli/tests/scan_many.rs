@@ -143,4 +143,12 @@ fn per_app_inputs_are_refused_with_several_apps_and_bad_limits_are_usage_errors(
     let lines = lines(&stdout);
     assert_eq!(lines.len(), 2);
     assert!(lines[0]["error"].is_string() && lines[1]["app"]["id"] == "com.politedroid");
+    let broken = s.0.join("b-broken.apk");
+    let (code, stdout, _) = indicia(&["scan", broken.to_str().unwrap(), s.0.join("c.apk").to_str().unwrap()]);
+    assert_eq!(code, 2, "an app named on the command line that cannot be read is 2, as a single app");
+    assert_eq!(lines_of(&stdout), 2);
+}
+
+fn lines_of(stdout: &str) -> usize {
+    lines(stdout).len()
 }
