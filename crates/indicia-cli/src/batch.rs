@@ -25,7 +25,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -59,22 +58,28 @@ const PIECES_PER_THREAD: usize = 8;
 /// Read buffer of a batch.
 pub(crate) const READ_BUFFER: usize = 1 << 20;
 
-/// The apps' time by node, gathered by [`Piece::score`] when `--profile` is given.
-pub(crate) static PROFILE: Mutex<Option<Profile>> = Mutex::new(None);
-
-/// Whether `PROFILE` is in use (checked first, so that the normal path takes no lock).
-pub(crate) static PROFILING: AtomicBool = AtomicBool::new(false);
+/// How the records of one `eval` run are scored: the engine, the report format, and where
+/// `--profile` gathers the apps' time by node (`None` without it; the normal path then takes no
+/// lock and writes each report line straight from the outcomes).
+#[derive(Clone, Copy)]
+pub(crate) struct Scoring<'a> {
+    /// The pack's engine.
+    pub(crate) engine: &'a Engine,
+    /// The report format.
+    pub(crate) format: ReportFormat,
+    /// The profile every scored app adds its counts to, with `--profile`.
+    pub(crate) profile: Option<&'a Mutex<Profile>>,
+}
 
 /// Scores a batch read from `input` (`name` in messages; `size` bytes when known, for the
-/// progress bar) on `pool` (the global pool when `None`). Returns the read error that ended the
+/// progress bar) as `scoring` says, on `pool` (the global pool when `None`). Returns the read error that ended the
 /// input early, and the status and rows of the closing table (none when the writer stage failed).
 ///
 /// The calling thread hands the pieces out and waits for tokens, so it must not be a thread of the
 /// pool that scores them: were it the only one (as `--profile`'s pool of one thread once was, by
 /// `install`), no piece would ever be scored once the first tokens were spent.
 pub(crate) fn score_batch<'a>(
-    engine: &'a Engine,
-    format: ReportFormat,
+    scoring: Scoring<'a>,
     name: &'a str,
     input: impl Read + Send,
     size: Option<u64>,
@@ -114,11 +119,11 @@ pub(crate) fn score_batch<'a>(
                         for line in lines.unwrap_or_default() {
                             if line.too_long {
                                 let error = EvidenceError::TooLarge(Rejected::new("", BATCH_LINE.message()));
-                                scored.reject(format, &format!("{name}:{}", line.number), &error);
+                                scored.reject(scoring.format, &format!("{name}:{}", line.number), &error);
                                 continue;
                             }
                             let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
-                            scored.score(engine, format, name, line.number, bytes, false);
+                            scored.score(scoring, name, line.number, bytes, false);
                         }
                         let bytes = if last { chunk.consumed } else { 0 };
                         let _ = scored_tx.send(Scored { sequence, piece: scored, bytes });
@@ -286,8 +291,7 @@ impl Piece {
     /// Reads, validates and scores one record (`name:line` for errors), and renders the result.
     pub(crate) fn score(
         &mut self,
-        engine: &Engine,
-        format: ReportFormat,
+        Scoring { engine, format, profile }: Scoring<'_>,
         name: &str,
         line: usize,
         bytes: &[u8],
@@ -298,20 +302,19 @@ impl Piece {
             Err(error) => return self.reject(format, &format!("{name}:{line}"), &error),
         };
         self.apps += 1;
-        let profiling = PROFILING.load(Ordering::Relaxed);
-        if format == ReportFormat::Json && !pretty && !profiling {
-            // The usual batch line: written straight from the outcomes, no report built.
-            engine.evaluate_into_json(&evidence, &mut self.stdout);
-            self.stdout.push(b'\n');
-            return;
-        }
-        let report = if profiling {
-            match PROFILE.lock().as_deref_mut() {
-                Ok(Some(profile)) => engine.evaluate_profiled(&evidence, profile),
-                _ => engine.evaluate(&evidence),
+        let report = match profile {
+            None if format == ReportFormat::Json && !pretty => {
+                // The usual batch line: written straight from the outcomes, no report built.
+                engine.evaluate_into_json(&evidence, &mut self.stdout);
+                self.stdout.push(b'\n');
+                return;
             }
-        } else {
-            engine.evaluate(&evidence)
+            None => engine.evaluate(&evidence),
+            Some(profile) => match profile.lock() {
+                Ok(mut profile) => engine.evaluate_profiled(&evidence, &mut profile),
+                // A piece that panicked while holding the profile: its counts are lost, not the report.
+                Err(poisoned) => engine.evaluate_profiled(&evidence, &mut poisoned.into_inner()),
+            },
         };
         match format {
             ReportFormat::Json => {

@@ -4,14 +4,14 @@
 //! JSON object) is a batch, streamed through the pipeline of [`crate::batch`].
 
 use std::io::{BufReader, Read};
-use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 use indicia::Engine;
 use indicia::limits::EVIDENCE;
 use indicia::profile::Profile;
 use serde::Deserialize as _;
 
-use crate::batch::{self, PROFILE, PROFILING, Piece, READ_BUFFER, is_blank};
+use crate::batch::{self, Piece, READ_BUFFER, Scoring, is_blank};
 use crate::cli::{EvalArgs, ReportFormat};
 use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
@@ -26,29 +26,25 @@ pub fn run(args: &EvalArgs) -> Status {
     if args.profile {
         return run_profiled(args, &engine);
     }
-    score_inputs(args, &engine, None)
+    score_inputs(args, Scoring { engine: &engine, format: args.format, profile: None }, None)
 }
 
 /// `--profile`: scores on one thread (so that the clocks measure evaluation alone), then prints
 /// the profile on standard error.
 fn run_profiled(args: &EvalArgs, engine: &Engine) -> Status {
-    if let Ok(mut slot) = PROFILE.lock() {
-        *slot = Some(Profile::new());
-        PROFILING.store(true, Ordering::Relaxed);
-    }
+    let profile = Mutex::new(Profile::new());
     // Batches are scored on this pool of one thread, handed out from this thread (see
     // `batch::score_batch`: this thread must not be the pool's).
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
-    let status = score_inputs(args, engine, pool.as_ref());
-    if let Some(profile) = PROFILE.lock().ok().and_then(|mut slot| slot.take()) {
-        crate::err!("{}", profile.render(engine.program(), engine.pack()));
-    }
+    let status = score_inputs(args, Scoring { engine, format: args.format, profile: Some(&profile) }, pool.as_ref());
+    let profile = profile.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    crate::err!("{}", profile.render(engine.program(), engine.pack()));
     status
 }
 
 /// Scores every input in order, batches on `pool` (the global pool when `None`).
-fn score_inputs(args: &EvalArgs, engine: &Engine, pool: Option<&rayon::ThreadPool>) -> Status {
-    let mut session = Session::new(engine, args.format, pool);
+fn score_inputs(args: &EvalArgs, scoring: Scoring<'_>, pool: Option<&rayon::ThreadPool>) -> Status {
+    let mut session = Session::new(scoring, pool);
     let single_input = args.evidence.len() == 1;
     for input in &args.evidence {
         if input == "-" {
@@ -74,16 +70,15 @@ fn score_inputs(args: &EvalArgs, engine: &Engine, pool: Option<&rayon::ThreadPoo
 /// The state of one `eval` run: the engine, the output format, the rows of the closing table
 /// and the exit status so far.
 struct Session<'a> {
-    engine: &'a Engine,
-    format: ReportFormat,
+    scoring: Scoring<'a>,
     pool: Option<&'a rayon::ThreadPool>,
     rows: Vec<SummaryRow>,
     status: Status,
 }
 
 impl<'a> Session<'a> {
-    fn new(engine: &'a Engine, format: ReportFormat, pool: Option<&'a rayon::ThreadPool>) -> Session<'a> {
-        Session { engine, format, pool, rows: Vec::new(), status: Status::Success }
+    fn new(scoring: Scoring<'a>, pool: Option<&'a rayon::ThreadPool>) -> Session<'a> {
+        Session { scoring, pool, rows: Vec::new(), status: Status::Success }
     }
 
     fn unreadable(&mut self, input: &str, error: &std::io::Error) {
@@ -95,7 +90,7 @@ impl<'a> Session<'a> {
     fn score_single(&mut self, name: &str, bytes: &[u8], alone: bool) {
         let mut piece = Piece::default();
         let line = first_content_line(bytes);
-        piece.score(self.engine, self.format, name, line, bytes, alone);
+        piece.score(self.scoring, name, line, bytes, alone);
         crate::stdio::out_bytes(&piece.stdout);
         for line in &piece.stderr {
             crate::errln!("{line}");
@@ -155,7 +150,7 @@ impl<'a> Session<'a> {
 
     /// A batch: one object per line, blank lines skipped, streamed through the pipeline.
     fn read_batch(&mut self, name: &str, input: impl Read + Send, size: Option<u64>) {
-        let (read_error, written) = batch::score_batch(self.engine, self.format, name, input, size, self.pool);
+        let (read_error, written) = batch::score_batch(self.scoring, name, input, size, self.pool);
         if let Some((status, rows)) = written {
             self.status.merge(status);
             self.rows.extend(rows);
@@ -166,8 +161,8 @@ impl<'a> Session<'a> {
     }
 
     fn finish(self) -> Status {
-        if self.format == ReportFormat::Text && self.rows.len() > 1 {
-            crate::out!("{}", text::closing_table(self.engine.pack(), &self.rows));
+        if self.scoring.format == ReportFormat::Text && self.rows.len() > 1 {
+            crate::out!("{}", text::closing_table(self.scoring.engine.pack(), &self.rows));
         }
         self.status
     }
