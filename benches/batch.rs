@@ -18,7 +18,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use indicia::Engine;
-use indicia::r#gen::{EvidenceGenerator, generate_pack};
+use indicia_testkit::generate::{EvidenceGenerator, generate_pack};
 
 const APPS: u64 = 16;
 

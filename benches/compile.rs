@@ -3,20 +3,18 @@
 //!
 //! Run: `cargo bench --bench compile`. Target: 10,000 indicators compiled in under 1 s.
 
-#[path = "gen/mod.rs"]
-mod generator;
-
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use indicia::hir::ParamValues;
 use indicia::load::{check_pack, load_sources};
+use indicia_testkit::generate::generate_pack;
 
 fn compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     group.sample_size(10);
     for n in [1_000usize, 10_000] {
-        let text = generator::generate_pack(n);
+        let text = generate_pack(n);
         let pack = match check_pack(load_sources("generated", vec![("generated.ind".to_string(), text)])) {
             Ok(pack) => pack,
             Err(failure) => {

@@ -5,9 +5,6 @@
 //! Run: `cargo bench --bench eval`. Targets, one core: 15 indicators over ~200 facts < 2 µs,
 //! over 1,000 facts < 10 µs; linear in facts, sublinear in indicators that share predicates.
 
-#[path = "gen/mod.rs"]
-mod generator;
-
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
@@ -17,23 +14,8 @@ use indicia::compile::{Program, compile};
 use indicia::evidence::{Evidence, read_evidence};
 use indicia::hir::{Pack, ParamValues};
 use indicia::load::{check_pack, check_path, load_sources};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use indicia_testkit::Rng;
+use indicia_testkit::generate::generate_pack;
 
 const PERMISSIONS: &[&str] = &[
     "INTERNET",
@@ -64,7 +46,7 @@ const APIS: &[&str] = &[
 
 /// Evidence JSON over the mobile schema with about `n` facts spread over every kind.
 fn evidence_json(n: usize, seed: u64) -> String {
-    let mut r = Rng(seed | 1);
+    let mut r = Rng::new(seed);
     let mut kinds: Vec<(&str, Vec<String>)> =
         ["permission", "api", "flow", "sdk", "behavior", "finding", "datum", "component"]
             .iter()
@@ -148,7 +130,7 @@ fn builtin() -> (Pack, Program) {
 }
 
 fn generated(n: usize) -> (Pack, Program) {
-    let text = generator::generate_pack(n);
+    let text = generate_pack(n);
     let Ok(pack) = check_pack(load_sources("generated", vec![("generated.ind".to_string(), text)])) else {
         eprintln!("the generated pack does not check");
         std::process::exit(1)
@@ -176,7 +158,7 @@ fn eval(c: &mut Criterion) {
     // The same pack over indicia::gen's evidence (real permission and API names, skewed values).
     let mut group = c.benchmark_group("eval_15_indicators_gen");
     for n in [200usize, 1_000] {
-        let json = indicia::r#gen::EvidenceGenerator::new(n, 42).app(0);
+        let json = indicia_testkit::generate::EvidenceGenerator::new(n, 42).app(0);
         let evidence = match read_evidence(json.as_bytes(), &pack.schema, program.symbols()) {
             Ok(e) => e,
             Err(e) => {

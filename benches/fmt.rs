@@ -5,20 +5,18 @@
 //! throughputs mean linear time (formatting used to read the source from its start once per declaration,
 //! so that its throughput fell as the pack grew).
 
-#[path = "gen/mod.rs"]
-mod generator;
-
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use indicia_syntax::FileId;
 use indicia_syntax::fmt::format_source;
+use indicia_testkit::generate::generate_pack;
 
 fn fmt(c: &mut Criterion) {
     let mut group = c.benchmark_group("fmt");
     group.sample_size(10);
     for indicators in [1000, 4000, 16_000] {
-        let text = generator::generate_pack(indicators);
+        let text = generate_pack(indicators);
         // The generated pack must parse, or the bench measures the error path.
         if let Err(diagnostics) = format_source(FileId(0), &text) {
             eprintln!("the generated pack does not parse: {diagnostics:?}");

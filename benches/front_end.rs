@@ -3,16 +3,14 @@
 //!
 //! Run: `cargo bench --bench front_end`. Target: parse + check under 50 ms on one core.
 
-#[path = "gen/mod.rs"]
-mod generator;
-
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use indicia::load::{check_pack, load_sources};
+use indicia_testkit::generate::generate_pack;
 
 fn front_end(c: &mut Criterion) {
-    let text = generator::generate_pack(1000);
+    let text = generate_pack(1000);
     let files = vec![("bench/generated.ind".to_string(), text.clone())];
     // The generated pack must check clean, or the bench measures error paths.
     if let Err(failure) = check_pack(load_sources("generated", files.clone())) {

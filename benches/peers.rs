@@ -22,8 +22,6 @@
 
 #[path = "peers/evidence.rs"]
 mod evidence;
-#[path = "gen/mod.rs"]
-mod generator;
 #[path = "peers/harness.rs"]
 mod harness;
 
@@ -34,6 +32,7 @@ use std::time::Duration;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
 use harness::{CelPeer, RegoPeer, RvmPeer};
 use indicia::Engine;
+use indicia_testkit::generate::generate_pack;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -84,7 +83,7 @@ fn verify(_: &mut Criterion) {
                 .zip(&outcomes.indicators)
                 .map(|(indicator, outcome)| (indicator.id.clone(), outcome.verdict.name().to_string()))
                 .collect();
-            let reference = indicia::reference::evaluate(engine.pack(), engine.params(), &evidence);
+            let reference = indicia_testkit::reference::evaluate(engine.pack(), engine.params(), &evidence);
             let reference: harness::Verdicts = engine
                 .pack()
                 .indicators
@@ -184,7 +183,11 @@ fn eval(c: &mut Criterion) {
         g.bench_function("indicia-reference", |b| {
             b.iter(|| {
                 for evidence in &ours {
-                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), black_box(evidence)));
+                    black_box(indicia_testkit::reference::evaluate(
+                        engine.pack(),
+                        engine.params(),
+                        black_box(evidence),
+                    ));
                 }
             })
         });
@@ -241,7 +244,7 @@ fn whole(c: &mut Criterion) {
             b.iter(|| {
                 for json in &apps {
                     let evidence = engine.read_evidence(black_box(json)).expect("valid evidence");
-                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), &evidence));
+                    black_box(indicia_testkit::reference::evaluate(engine.pack(), engine.params(), &evidence));
                 }
             })
         });
@@ -278,7 +281,7 @@ fn whole(c: &mut Criterion) {
 /// translations cover the 15 indicators only.
 fn scale(c: &mut Criterion) {
     const INDICATORS: usize = 1000;
-    let text = generator::generate_pack(INDICATORS);
+    let text = generate_pack(INDICATORS);
     let sources = || vec![("gen1000.ind".to_string(), text.clone())];
     let engine = Engine::from_sources("gen1000", sources()).expect("the generated pack compiles");
     assert_eq!(engine.pack().indicators.len(), INDICATORS);
@@ -310,7 +313,11 @@ fn scale(c: &mut Criterion) {
         g.bench_function("indicia-reference", |b| {
             b.iter(|| {
                 for evidence in &ours {
-                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), black_box(evidence)));
+                    black_box(indicia_testkit::reference::evaluate(
+                        engine.pack(),
+                        engine.params(),
+                        black_box(evidence),
+                    ));
                 }
             })
         });
@@ -329,7 +336,7 @@ fn scale(c: &mut Criterion) {
             b.iter(|| {
                 for json in &apps {
                     let evidence = engine.read_evidence(black_box(json)).expect("valid evidence");
-                    black_box(indicia::reference::evaluate(engine.pack(), engine.params(), &evidence));
+                    black_box(indicia_testkit::reference::evaluate(engine.pack(), engine.params(), &evidence));
                 }
             })
         });

@@ -77,7 +77,8 @@ fn every_peer_gives_indicias_verdicts() {
         let evidence = engine.read_evidence(&bytes).unwrap_or_else(|e| panic!("{name}: indicia rejects it: {e}"));
         let ours = verdicts(&engine, &indicia::eval::evaluate(engine.program(), &evidence, &mut scratch));
         assert_eq!(ours.len(), 15, "{name}");
-        let reference = verdicts(&engine, &indicia::reference::evaluate(engine.pack(), engine.params(), &evidence));
+        let reference =
+            verdicts(&engine, &indicia_testkit::reference::evaluate(engine.pack(), engine.params(), &evidence));
         assert_eq!(reference, ours, "{name}: the reference interpreter disagrees");
 
         let input = RegoPeer::parse(&bytes).expect("regorus parses the JSON");

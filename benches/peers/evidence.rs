@@ -11,38 +11,9 @@
 
 use std::sync::LazyLock;
 
-use indicia::r#gen::{BEHAVIORS, CHECKS};
+use indicia_testkit::Rng;
+use indicia_testkit::generate::{BEHAVIORS, CHECKS};
 use serde_json::{Map, Value, json};
-
-/// A small xorshift generator: the same seed gives the same evidence on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len())).copied().unwrap_or("")
-    }
-}
 
 const PERMISSIONS_HIT: &[&str] = &[
     "android.permission.ACCESS_FINE_LOCATION",
@@ -93,7 +64,7 @@ const COUNTRIES: &[&str] = &["US", "US", "JP", "SG", "DE", "TW", "HK", "CN"];
 const STATES: &[&str] = &["foreground", "foreground", "foreground", "background", "not_launched"];
 /// Data types that no indicator of tw-mabis-v4 names and that its `nonessential_data` leaves out.
 const DATA_PLAIN: &[&str] = &["device_info", "network_info", "sensor", "account", "photos"];
-/// The data types that hit the pack's lists. Not derived from [`indicia::r#gen::DATA_TYPES`]: picks
+/// The data types that hit the pack's lists. Not derived from [`indicia_testkit::generate::DATA_TYPES`]: picks
 /// are uniform, so this order decides every seed's object, and with it the bench's object's verdicts.
 const DATA_HIT: &[&str] = &[
     "location",
@@ -258,7 +229,7 @@ const MIX: [(&str, usize); 8] = [
 
 /// One evidence object with about `facts` facts, the same for the same `seed`.
 pub fn generate(seed: u64, facts: usize) -> String {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::for_item(seed, 0);
     let mut collected: Vec<&str> = Vec::new();
     let mut table = Map::new();
     for (kind, share) in MIX {

@@ -11,7 +11,7 @@ mod batch {
     use std::sync::mpsc;
     use std::time::Duration;
 
-    use indicia::r#gen::EvidenceGenerator;
+    use indicia_testkit::generate::EvidenceGenerator;
 
     fn indicia() -> Command {
         Command::new(env!("CARGO_BIN_EXE_indicia"))

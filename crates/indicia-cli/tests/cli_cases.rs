@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cli")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli")
 }
 
 /// Numbers compare by value (`3` equals `3.0`); everything else structurally, except what the

@@ -18,7 +18,7 @@ fn commands() -> Vec<(Vec<String>, Vec<u8>)> {
     let apk = p("tests/data/extract/apk/a2dp.Vol_137.apk");
     let evidence = p("examples/evidence/rednote.json");
     let examples = p("examples/evidence");
-    let broken = p("tests/cli/09-check-three-errors");
+    let broken = p("crates/indicia-cli/tests/cli/09-check-three-errors");
     let batch: Vec<u8> = std::fs::read(&evidence)
         .map(|b| {
             let one: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
@@ -87,7 +87,7 @@ fn a_full_disk_is_exit_2_with_a_message_for_every_command() {
 
 #[test]
 fn standard_error_on_a_full_disk_is_exit_2_not_a_panic() {
-    let broken = root().join("tests/cli/09-check-three-errors").display().to_string();
+    let broken = root().join("crates/indicia-cli/tests/cli/09-check-three-errors").display().to_string();
     let (code, _) = run(&["check".into(), broken], b"", Stdio::null(), full().unwrap(), false).unwrap();
     assert_eq!(code, Some(2));
 }

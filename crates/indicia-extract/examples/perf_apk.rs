@@ -48,14 +48,11 @@ fn main() {
         zip.write_all(&dex(i)).unwrap();
     }
     zip.start_file("lib/arm64-v8a/libapp.so", stored).unwrap();
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rng = indicia_testkit::Rng::new(0x9e37_79b9_7f4a_7c15);
     let mut block = vec![0u8; 1 << 20];
     for _ in 0..45 {
         for b in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            b.copy_from_slice(&x.to_le_bytes());
+            b.copy_from_slice(&rng.next_u64().to_le_bytes());
         }
         zip.write_all(&block).unwrap();
     }

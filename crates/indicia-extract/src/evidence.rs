@@ -28,6 +28,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 9] = [
+        Kind::Permission,
+        Kind::Api,
+        Kind::Component,
+        Kind::Sdk,
+        Kind::Datum,
+        Kind::Flow,
+        Kind::Behavior,
+        Kind::Watched,
+        Kind::Domain,
+    ];
+
     /// The kind's name in evidence.
     pub fn name(self) -> &'static str {
         match self {

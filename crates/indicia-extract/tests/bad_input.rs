@@ -36,12 +36,9 @@ fn quick<T>(f: impl FnOnce() -> T) -> T {
 fn garbage_everywhere() {
     let dir = Scratch::new("garbage");
     let mut noise = Vec::with_capacity(64 * 1024);
-    let mut x: u32 = 0x1234_5678;
+    let mut rng = indicia_testkit::Rng::new(0x1234_5678);
     for _ in 0..64 * 1024 {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        noise.push(x as u8);
+        noise.push(rng.byte());
     }
     let p = dir.write("noise.bin", &noise);
     let o = Options::default();

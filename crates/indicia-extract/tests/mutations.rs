@@ -11,25 +11,11 @@ use common::{Scratch, build_dex, build_zip, data};
 use indicia_extract::{
     Dex, Limits, Options, extract_apk, extract_info_plist, extract_privacy_manifest, parse_manifest_bytes,
 };
+use indicia_testkit::Rng;
 
 /// Iterations are multiplied by `MUTATION_SCALE` (default 1) for longer runs by hand.
 fn scale() -> usize {
     std::env::var("MUTATION_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// A copy of `input` with a few bytes replaced, often by values that make sizes and offsets extreme.
@@ -41,7 +27,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
             0 => 0xff,
             1 => 0x00,
             2 => 0x80,
-            _ => rng.next() as u8,
+            _ => rng.byte(),
         };
     }
     if rng.below(10) == 0 {
@@ -52,7 +38,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 
 #[test]
 fn axml_mutations() {
-    let mut rng = Rng(0x5eed_0001);
+    let mut rng = Rng::new(0x5eed_0001);
     for name in ["a2dp.Vol_137", "androguard-TC"] {
         let real = std::fs::read(data(&format!("apk/axml/{name}_AndroidManifest.axml"))).unwrap();
         for _ in 0..400 * scale() {
@@ -63,7 +49,7 @@ fn axml_mutations() {
 
 #[test]
 fn dex_mutations() {
-    let mut rng = Rng(0x5eed_0002);
+    let mut rng = Rng::new(0x5eed_0002);
     let dex = build_dex(
         &["Lcom/a/B;", "Lcom/a/C$D;"],
         &[("Lcom/a/B;", "run"), ("[Ljava/lang/Object;", "clone"), ("Lcom/a/C$D;", "é")],
@@ -80,7 +66,7 @@ fn dex_mutations() {
 #[test]
 fn plist_and_apk_mutations() {
     let dir = Scratch::new("mutations");
-    let mut rng = Rng(0x5eed_0003);
+    let mut rng = Rng::new(0x5eed_0003);
     let o = Options::default();
     let bplist = std::fs::read(data("ios/privacy-manifests/adjust_PrivacyInfo.binary.xcprivacy")).unwrap();
     let info = std::fs::read(data("ios/info-plists/homeassistant_App_Info.binary.plist")).unwrap();

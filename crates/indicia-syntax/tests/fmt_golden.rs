@@ -1,4 +1,5 @@
-//! Golden tests of `indicia fmt`: each `tests/fmt/NAME.ind` formats to `tests/fmt/NAME.formatted.ind`.
+//! Golden tests of `indicia fmt`: each `tests/fmt/NAME.ind` formats to `tests/fmt/NAME.formatted.ind`
+//! (the specification's examples have theirs beside them: `crates/indicia-cli/tests/spec_examples.rs`).
 //!
 //! Run with `INDICIA_BLESS=1` to (re)write the expected files after reviewing the change.
 //! Each case also checks that the expected output is a fixed point (formatting it again changes
@@ -23,7 +24,7 @@ fn cases() -> Vec<PathBuf> {
         })
         .collect();
     cases.sort();
-    assert!(cases.len() >= 8, "expected the golden cases under {}", dir.display());
+    assert!(cases.len() >= 5, "expected the golden cases under {}", dir.display());
     cases
 }
 

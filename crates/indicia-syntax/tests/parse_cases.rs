@@ -1,5 +1,6 @@
 //! Data-driven parser tests: every `tests/parse/ok/*.ind` parses with no diagnostic, and every
-//! `tests/parse/err/*.ind` renders exactly its golden `.stderr` (bless with `BLESS=1`).
+//! `tests/parse/err/*.ind` renders exactly its golden `.stderr` (bless with `BLESS=1`). The
+//! language's worked examples parse clean too: `crates/indicia-cli/tests/spec_examples.rs`, beside them.
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
@@ -22,7 +23,7 @@ fn cases(dir: &str) -> Vec<PathBuf> {
 #[test]
 fn ok_cases_parse_clean() {
     let files = cases("ok");
-    assert!(files.len() >= 13);
+    assert!(!files.is_empty());
     for path in files {
         let text = fs::read_to_string(&path).unwrap();
         let mut sources = SourceMap::new();

@@ -99,13 +99,10 @@ fn garbage(len: usize) -> String {
         "-",
         ".5 ",
     ];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rng = indicia_testkit::Rng::new(0x9E37_79B9_7F4A_7C15);
     let mut out = String::with_capacity(len + 32);
     while out.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        out.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        out.push_str(rng.pick(PIECES));
     }
     out
 }

@@ -17,28 +17,9 @@
 
 use std::fmt::Write as _;
 
-/// The standard mobile schema of evidence.md, as `fact` declarations.
-pub const MOBILE_SCHEMA: &str = r#"# The standard mobile schema (evidence.md).
-fact permission { name: string  source: string?  granted: bool? }
-fact api { symbol: string  calls: int?  source: string? }
-fact flow {
-  host: string
-  ip: string?
-  country: string?
-  port: int?
-  tls: bool?
-  bytes_out: int?
-  data: [string]?
-  sdk: string?
-  state: string?
-  before_consent: bool?
-}
-fact sdk { id: string  name: string?  kind: string?  country: string? }
-fact behavior { kind: string  detail: string?  state: string? }
-fact finding { check: string  failed: bool  note: string? }
-fact datum { type: string  purpose: string?  shared: bool?  source: string? }
-fact component { kind: string  name: string  exported: bool? }
-"#;
+use crate::rng::Rng;
+
+pub use crate::schema::MOBILE_SCHEMA;
 
 /// The data types of the mobile schema (`datum.type`, `flow.data`) the generators draw from; the
 /// evidence generator favours the front of the list.
@@ -160,69 +141,7 @@ const GLOBS: &[&str] = &[
 ];
 
 /// The seed [`generate_pack`] uses.
-pub const DEFAULT_PACK_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// A small deterministic pseudo-random sequence (xorshift64*).
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A sequence for `seed` (any value: a zero seed is remapped, since xorshift never leaves 0).
-    pub fn new(seed: u64) -> Rng {
-        Rng(if seed == 0 { DEFAULT_PACK_SEED } else { seed })
-    }
-
-    /// A sequence for item `index` of a stream seeded with `seed`, independent of the others.
-    pub fn for_item(seed: u64, index: u64) -> Rng {
-        Rng::new(splitmix64(seed ^ splitmix64(index.wrapping_add(0x5851_F42D_4C95_7F2D))))
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// A reference to one of `items`, uniformly (`None` when there is none).
-    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        items.get(self.below(items.len()))
-    }
-
-    /// One of `items`, uniformly (`""` when there is none).
-    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        self.choose(items).copied().unwrap_or_default()
-    }
-
-    /// One of `items`, skewed towards the front: the first is about twice as likely as the
-    /// average and the last rarely drawn, as the common values of real evidence are.
-    pub fn pick_skewed<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        let a = self.below(items.len());
-        let b = self.below(items.len());
-        items.get(a.min(b)).copied().unwrap_or_default()
-    }
-
-    /// True `percent` times in a hundred.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.next_u64() % 100 < percent
-    }
-}
-
-/// A good 64-bit mix (splitmix64's finaliser), to derive independent seeds.
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub const DEFAULT_PACK_SEED: u64 = crate::rng::DEFAULT_SEED;
 
 /// A pack of `n` indicators (with about `n / 5` defines, 20 categories and shared consts, params
 /// and patterns), as the text of one file, drawn with [`DEFAULT_PACK_SEED`].

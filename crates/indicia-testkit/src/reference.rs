@@ -7,15 +7,40 @@
 //! unknown instead of overflowing the stack (the compiler rejects such packs).
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
+use indicia::evidence::{Column, Evidence, Items};
+use indicia::hir::{CmpOp, Expr, ExprId, FieldId, KindId, Pack, ParamValues, Value, Verdict};
+use indicia::outcome::{Explanation, MissingField, Outcome, Outcomes, Witness};
 use indicia_syntax::ast::Quantifier;
-
-use crate::evidence::{Column, Evidence, Items};
-use crate::hir::{CmpOp, Expr, ExprId, KindId, Pack, ParamValues, Value, Verdict};
-use crate::outcome::{ExplanationSets, MissingField, Outcome, Outcomes, Witness};
 
 /// Deepest expression nesting the interpreter follows.
 pub const MAX_DEPTH: usize = 2000;
+
+/// An explanation being collected, as sets (the interpreter's own, apart from the engine's).
+#[derive(Debug, Default)]
+struct Sets {
+    unobserved: BTreeSet<KindId>,
+    missing: BTreeSet<MissingField>,
+    unknowns: BTreeSet<ExprId>,
+    undecided: BTreeSet<Witness>,
+    supporting: BTreeSet<Witness>,
+    decided: BTreeSet<KindId>,
+}
+
+impl Sets {
+    /// The explanation, every list sorted.
+    fn finish(self) -> Explanation {
+        Explanation {
+            unobserved: self.unobserved.into_iter().collect(),
+            missing: self.missing.into_iter().collect(),
+            unknowns: self.unknowns.into_iter().collect(),
+            undecided: self.undecided.into_iter().collect(),
+            supporting: self.supporting.into_iter().collect(),
+            decided: self.decided.into_iter().collect(),
+        }
+    }
+}
 
 /// A value during interpretation.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +84,7 @@ pub fn evaluate_explained(pack: &Pack, params: &ParamValues, evidence: &Evidence
     let mut outcomes = evaluate(pack, params, evidence);
     let it = Interp { pack, params, evidence };
     for (outcome, ind) in outcomes.indicators.iter_mut().zip(&pack.indicators) {
-        let mut sets = ExplanationSets::default();
+        let mut sets = Sets::default();
         match outcome.verdict {
             Verdict::Inconclusive => it.unknown_walk(ind.when, &[], true, 0, &mut sets),
             Verdict::Pass => it.decision_walk(ind.when, &[], false, 0, &mut sets),
@@ -199,7 +224,7 @@ impl Interp<'_> {
 
     /// The unknown walk from `id`, evaluated in `env`; `pos` when reached from the root through
     /// `and`, `or` and defines only.
-    fn unknown_walk(&self, id: ExprId, env: &Env, pos: bool, depth: usize, out: &mut ExplanationSets) {
+    fn unknown_walk(&self, id: ExprId, env: &Env, pos: bool, depth: usize, out: &mut Sets) {
         if depth > MAX_DEPTH || self.eval(id, env, depth) != RVal::Unknown {
             return;
         }
@@ -271,7 +296,7 @@ impl Interp<'_> {
     }
 
     /// The decision walk from `id`, whose value in `env` is `value`.
-    fn decision_walk(&self, id: ExprId, env: &Env, value: bool, depth: usize, out: &mut ExplanationSets) {
+    fn decision_walk(&self, id: ExprId, env: &Env, value: bool, depth: usize, out: &mut Sets) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -412,7 +437,7 @@ impl Interp<'_> {
     }
 
     /// The value of field `field` of fact `index` of `kind`; unknown when missing or null.
-    fn field(&self, kind: KindId, field: crate::hir::FieldId, index: usize) -> RVal {
+    fn field(&self, kind: KindId, field: FieldId, index: usize) -> RVal {
         let Some(col) = self.evidence.table(kind).and_then(|t| t.column(field)) else { return RVal::Unknown };
         let text = |sym: u32| RVal::Str(self.evidence.resolve(sym).to_string());
         match col {

@@ -16,7 +16,6 @@ pub mod coverage;
 pub mod engine;
 pub mod eval;
 pub mod evidence;
-pub mod r#gen;
 pub mod hir;
 pub mod limits;
 pub mod load;
@@ -24,7 +23,6 @@ pub mod outcome;
 pub mod params;
 pub mod policy;
 pub mod profile;
-pub mod reference;
 pub mod report;
 pub mod testing;
 

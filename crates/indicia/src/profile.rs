@@ -360,7 +360,11 @@ mod tests {
         let engine = crate::builtin::engine();
         let program = engine.program();
         let apps: Vec<_> = (0..4)
-            .map(|i| engine.read_evidence(crate::r#gen::EvidenceGenerator::new(150, 5).app(i).as_bytes()).unwrap())
+            .map(|i| {
+                engine
+                    .read_evidence(indicia_testkit::generate::EvidenceGenerator::new(150, 5).app(i).as_bytes())
+                    .unwrap()
+            })
             .collect();
         let mut profile = Profile::new();
         let mut scratch = Scratch::new();
@@ -395,10 +399,11 @@ mod tests {
 
     #[test]
     fn nested_scans_count_their_runs_per_enclosing_fact() {
-        let engine = crate::Engine::from_source("gen", &crate::r#gen::generate_pack(60)).unwrap();
+        let engine = crate::Engine::from_source("gen", &indicia_testkit::generate::generate_pack(60)).unwrap();
         let program = engine.program();
         assert!(program.stats().nested_scans > 0);
-        let app = engine.read_evidence(crate::r#gen::EvidenceGenerator::new(300, 9).app(0).as_bytes()).unwrap();
+        let app =
+            engine.read_evidence(indicia_testkit::generate::EvidenceGenerator::new(300, 9).app(0).as_bytes()).unwrap();
         let mut profile = Profile::new();
         evaluate_profiled(program, &app, &mut Scratch::new(), &mut profile);
         let runs: Vec<u64> = profile.node_runs.clone();

@@ -22,7 +22,7 @@ mod support {
         let mut apps = Vec::new();
         for (seed, &n) in facts.iter().enumerate() {
             for i in 0..3 {
-                let json = indicia::r#gen::EvidenceGenerator::new(n, 11 + seed as u64).app(i);
+                let json = indicia_testkit::generate::EvidenceGenerator::new(n, 11 + seed as u64).app(i);
                 apps.push(engine.read_evidence(json.as_bytes()).unwrap());
             }
         }
@@ -61,7 +61,7 @@ fn builtin_pack_reuses_its_buffers() {
 
 #[test]
 fn generated_pack_with_patterns_and_nested_scans_reuses_its_buffers() {
-    let text = indicia::r#gen::generate_pack(150);
+    let text = indicia_testkit::generate::generate_pack(150);
     assert!(text.contains("matches") || text.contains("like"), "the generated pack has no pattern");
     let engine = indicia::Engine::from_source("gen", &text).unwrap();
     assert!(engine.program().stats().nested_scans > 0, "the generated pack has no nested scan");

@@ -17,7 +17,7 @@ fn steady_state_evaluation_allocates_only_its_outcomes() -> Result<(), String> {
     let mut apps = Vec::new();
     for (seed, facts) in [(1u64, 50usize), (2, 200), (3, 1_000)] {
         for i in 0..3 {
-            let json = indicia::r#gen::EvidenceGenerator::new(facts, seed).app(i);
+            let json = indicia_testkit::generate::EvidenceGenerator::new(facts, seed).app(i);
             apps.push(engine.read_evidence(json.as_bytes()).map_err(|e| e.to_string())?);
         }
     }

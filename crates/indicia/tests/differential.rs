@@ -19,11 +19,11 @@ use std::sync::Arc;
 
 use indicia::compile;
 use indicia::evidence::{Column, Evidence, EvidenceReader, FactTable, Items, ListColumn, LocalStrings, Sym, Symbols};
-use indicia::r#gen::Rng;
 use indicia::hir::*;
 use indicia::outcome::{Outcomes, Witness};
 use indicia_syntax::ast::{PatternOp, Quantifier};
 use indicia_syntax::{SourceMap, Span};
+use indicia_testkit::Rng;
 use proptest::prelude::*;
 
 /// The generator of case `seed`, so that one seed is one case. The seed is spread over the state
@@ -699,7 +699,7 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
     for _ in 0..2 {
         let evidence = gen_evidence(&mut rng, &pack.schema, program.symbols());
         let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
-        let want = indicia::reference::evaluate(&pack, &params, &evidence);
+        let want = indicia_testkit::reference::evaluate(&pack, &params, &evidence);
         prop_assert_eq!(&got, &want, "seed {}\n{}", seed, program.dump());
 
         // Read back for this program (strings interned only as far as it compares them): the
@@ -719,7 +719,7 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
 
         // Explanations: the same from both evaluators, and sound.
         let got_x = indicia::eval::evaluate_explained(&program, &evidence, &mut scratch);
-        let want_x = indicia::reference::evaluate_explained(&pack, &params, &evidence);
+        let want_x = indicia_testkit::reference::evaluate_explained(&pack, &params, &evidence);
         prop_assert_eq!(&got_x, &want_x, "seed {} (explanations)\n{}", seed, program.dump());
         check_explanations(&pack, &got_x).map_err(|m| TestCaseError::fail(format!("seed {seed}: {m}")))?;
 

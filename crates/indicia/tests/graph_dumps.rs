@@ -15,7 +15,7 @@ mod support {
     use indicia::load::{check_pack, load_sources};
 
     pub fn dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/graph")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/graph")
     }
 
     /// Every `.ind` of the folder, sorted.

@@ -15,9 +15,9 @@ mod tests {
         &["check", "load", "params", "policy::lower"],
         &["compile"],
         &["evidence"],
-        &["eval", "outcome", "profile", "reference"],
+        &["eval", "outcome", "profile"],
         &["report"],
-        &["engine", "builtin", "testing", "coverage", "gen", "policy"],
+        &["engine", "builtin", "testing", "coverage", "policy"],
     ];
 
     /// The layer of `module` (`a` or `a::b`; a listed `a::b` overrides its parent `a`).

@@ -19,7 +19,7 @@ mod policy {
     /// `tests/fleet/*/`: each policy over its reports gives the expected decisions.
     #[test]
     fn fleet_cases_give_their_expected_decisions() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fleet");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fleet");
         let mut cases: Vec<_> =
             std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
         cases.sort();
@@ -48,7 +48,7 @@ mod policy {
     /// Params override the policy's lists, as `indicia decide --param` does.
     #[test]
     fn param_overrides_move_an_app_between_lists() {
-        let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fleet/param-lists");
+        let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fleet/param-lists");
         let reports = std::fs::read_to_string(case.join("reports.jsonl")).unwrap();
         let clean = reports.lines().nth(4).unwrap();
         let policy = Policy::from_path(case.join("policy.ind")).unwrap();

@@ -6,7 +6,7 @@
 #[cfg(test)]
 mod report_json {
     use indicia::Engine;
-    use indicia::r#gen::{EvidenceGenerator, generate_pack_seeded};
+    use indicia_testkit::generate::{EvidenceGenerator, generate_pack_seeded};
 
     /// Scores `json` both ways and compares the bytes.
     fn same_bytes(engine: &Engine, json: &[u8]) {

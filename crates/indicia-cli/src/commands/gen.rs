@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use indicia::r#gen::{DEFAULT_PACK_SEED, EvidenceGenerator, generate_pack_seeded};
+use indicia_testkit::generate::{DEFAULT_PACK_SEED, EvidenceGenerator, generate_pack_seeded};
 use rayon::prelude::*;
 
 use crate::cli::{GenArgs, GenWhat};

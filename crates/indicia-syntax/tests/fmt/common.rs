@@ -132,14 +132,8 @@ fn expr(e: &mut Expr) {
 /// or a line break, a comment on its own line and another line break; a line end may get a
 /// trailing comment. Returns the new text and the comment texts in order.
 pub fn insert_comments(text: &str, seed: u64) -> (String, Vec<String>) {
-    let mut state = seed | 1;
-    let mut next = move || {
-        // xorshift64
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = indicia_testkit::Rng::new(seed);
+    let mut next = move || rng.next_u64();
     let mut out = String::new();
     let mut comments = Vec::new();
     let mut in_string = false;
