@@ -65,8 +65,7 @@ fn every_kind_an_extractor_collects_is_declared() {
 #[test]
 fn every_fact_extracted_from_the_samples_reads_clean_against_the_schema() {
     let engine = indicia::Engine::from_source("schema", MOBILE_SCHEMA).unwrap();
-    let mut options = Options::default();
-    options.countries = Some(indicia_extract::Countries::builtin().unwrap());
+    let options = Options { countries: Some(indicia_extract::Countries::builtin().unwrap()), ..Options::default() };
     let mut seen: BTreeSet<Kind> = BTreeSet::new();
     let mut read = 0;
     for (source, app) in samples() {
