@@ -16,7 +16,7 @@
 //! gives indicia's verdicts on all of them.
 //!
 //! `scale1000` puts the compiled program beside the reference interpreter on a generated pack of
-//! 1,000 indicators (`benches/gen`).
+//! 1,000 indicators (`indicia_testkit::generate`).
 //!
 //! Run: `cargo bench --features peers --bench peers` (add `-- --quick` for a fast pass).
 
@@ -277,7 +277,7 @@ fn whole(c: &mut Criterion) {
 }
 
 /// indicia's compiled program against its reference interpreter on a generated pack of 1,000
-/// indicators (`benches/gen`), over the ~200-fact object and the fixtures. No peer: the
+/// indicators (`indicia_testkit::generate`), over the ~200-fact object and the fixtures. No peer: the
 /// translations cover the 15 indicators only.
 fn scale(c: &mut Criterion) {
     const INDICATORS: usize = 1000;

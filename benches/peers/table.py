@@ -66,7 +66,7 @@ def main():
             c = per_app(median(f"peers/eval/{name}", e))
             d = per_app(median(f"peers/whole/{name}", e))
             print(f"| {e} | {fmt(construct[e])} | {fmt(b)} | {fmt(c)} | {fmt(d)} | {ratio(c, base_c)} | {ratio(d, base_d)} |")
-    print("\n### 1,000 generated indicators (`benches/gen`), indicia against its reference interpreter\n")
+    print("\n### 1,000 generated indicators (`indicia_testkit::generate`), indicia against its reference interpreter\n")
     print("| evidence set | engine | (a) construct | (c) eval per app | (d) whole per app | (c) ÷ indicia | (d) ÷ indicia |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, apps in SETS.items():
