@@ -715,7 +715,12 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
             seed,
             json
         );
-        prop_assert_eq!(&indicia_testkit::reference::evaluate(&pack, &params, &read), &want, "seed {} (read back)", seed);
+        prop_assert_eq!(
+            &indicia_testkit::reference::evaluate(&pack, &params, &read),
+            &want,
+            "seed {} (read back)",
+            seed
+        );
 
         // Explanations: the same from both evaluators, and sound.
         let got_x = indicia::eval::evaluate_explained(&program, &evidence, &mut scratch);
