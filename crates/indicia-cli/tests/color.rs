@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(args: &[&str], no_color: Option<&str>) -> (String, String) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cli/175-fmt-check-diff");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/175-fmt-check-diff");
     let mut command = Command::new(env!("CARGO_BIN_EXE_indicia"));
     command.args(args).current_dir(dir).env_remove("NO_COLOR");
     if let Some(value) = no_color {
