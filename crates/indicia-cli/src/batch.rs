@@ -35,7 +35,9 @@ use indicia::{Engine, EvidenceError};
 
 use crate::cli::ReportFormat;
 use crate::exit::Status;
-use crate::output::text::{self, SummaryRow};
+use crate::output::text::SummaryRow;
+use crate::output::view::ReportView;
+use crate::output::{self};
 use crate::progress::Progress;
 
 /// Most lines the reader gathers into one chunk. With the piece sizes below, 64 to 256 lines
@@ -303,7 +305,7 @@ impl Piece {
         };
         self.apps += 1;
         let report = match profile {
-            None if format == ReportFormat::Json && !pretty => {
+            None if format == ReportFormat::Json && !pretty && !engine.explains() => {
                 // The usual batch line: written straight from the outcomes, no report built.
                 engine.evaluate_into_json(&evidence, &mut self.stdout);
                 self.stdout.push(b'\n');
@@ -316,24 +318,15 @@ impl Piece {
                 Err(poisoned) => engine.evaluate_profiled(&evidence, &mut poisoned.into_inner()),
             },
         };
-        match format {
-            ReportFormat::Json => {
-                let mark = self.stdout.len();
-                let written = if pretty {
-                    serde_json::to_writer_pretty(&mut self.stdout, &report)
-                } else {
-                    serde_json::to_writer(&mut self.stdout, &report)
-                };
-                if written.is_err() {
-                    self.stdout.truncate(mark);
-                }
-                self.stdout.push(b'\n');
-            }
-            ReportFormat::Text => {
-                self.stdout.extend_from_slice(text::render_report(engine.pack(), &evidence, &report).as_bytes());
-                self.stdout.push(b'\n');
-                self.rows.push(SummaryRow::of(&report));
-            }
+        // The file the report is about: the evidence file (standard input has none).
+        let view = ReportView::new(engine.pack(), &evidence, &report, (name != "-").then_some(name));
+        let options = output::Options { pretty, detailed: engine.explains(), ..output::Options::default() };
+        self.stdout.extend_from_slice(output::render(format, &view, options).as_bytes());
+        if matches!(format, ReportFormat::Text | ReportFormat::Markdown) {
+            self.stdout.push(b'\n'); // a blank line between apps
+        }
+        if format == ReportFormat::Text {
+            self.rows.push(SummaryRow::of(&report));
         }
     }
 }
@@ -350,7 +343,7 @@ impl Piece {
                 self.stdout.push(b'\n');
             }
             // In its place among the reports, in words.
-            ReportFormat::Text => {
+            _ => {
                 self.stdout.extend_from_slice(format!("{source}: rejected: {error}\n\n").as_bytes());
             }
         }

@@ -108,6 +108,19 @@ pub enum ReportFormat {
     Json,
     /// A summary a person reads.
     Text,
+    /// SARIF 2.1.0 for code-scanning tools: a result per failed or inconclusive indicator (one app per run).
+    Sarif,
+    /// One self-contained HTML page (one app per run).
+    Html,
+    /// Markdown for issue trackers.
+    Markdown,
+}
+
+impl ReportFormat {
+    /// True for the formats whose output is one document about one app (SARIF, HTML).
+    pub fn one_app_only(self) -> bool {
+        matches!(self, ReportFormat::Sarif | ReportFormat::Html)
+    }
 }
 
 /// `indicia check [PACK]...`
@@ -124,7 +137,7 @@ pub struct CheckArgs {
     pub deny_warnings: bool,
 }
 
-/// `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text] EVIDENCE...`
+/// `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text|sarif|html|markdown] EVIDENCE...`
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// The pack to score against (default: the built-in pack).
@@ -140,8 +153,9 @@ pub struct EvalArgs {
     /// share and the hottest nodes, sorted by cost (scores on one thread).
     #[arg(long)]
     pub profile: bool,
-    /// Explain every verdict that is not a failure in the JSON reports (member `explanation`;
-    /// the text format always does).
+    /// The detailed JSON report: every verdict that is not a failure explained (member `explanation`),
+    /// each witness with its fact (`fact`) and the evidence behind the verdicts (`found`); the other
+    /// formats always explain.
     #[arg(long)]
     pub explain: bool,
     /// Evidence files (`.jsonl` for a batch), or `-` for standard input.
@@ -203,7 +217,7 @@ pub struct GraphArgs {
     pub dot: bool,
 }
 
-/// `indicia scan APP... [--har F]... [--appops F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text] [--time-limit S]`
+/// `indicia scan APP... [--har F]... [--appops F]... [--rules PACK] [--param NAME=VALUE]... [--format json|text|sarif|html|markdown] [--time-limit S]`
 #[derive(Debug, clap::Args)]
 pub struct ScanCommandArgs {
     /// What to extract.

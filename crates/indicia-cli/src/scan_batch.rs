@@ -37,6 +37,8 @@ use crate::cli::ReportFormat;
 use crate::commands::extract::ScanArgs;
 use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
+use crate::output::view::ReportView;
+use crate::output::{self};
 use crate::progress::Progress;
 
 /// Apps per thread of the pool that may be read, scored or wait to be printed at any time.
@@ -152,17 +154,19 @@ fn scan_one(batch: &Batch, app: &App, deadline: Option<Instant>) -> Output {
             return error_output(batch.format, &app.source, &reason, Status::Failure);
         }
     };
-    let report = engine.evaluate(&evidence);
+    let mut report = engine.evaluate(&evidence);
+    report.warnings.extend(merged.warnings.iter().map(|w| format!("extract: {w}")));
     let mut out = Output { stdout: Vec::new(), stderr, row: None, status: Status::Success };
+    let view = ReportView::new(engine.pack(), &evidence, &report, Some(&app.source));
     match batch.format {
         ReportFormat::Json => {
-            #[derive(serde::Serialize)]
-            struct Line<'a> {
-                source: &'a str,
-                #[serde(flatten)]
-                report: &'a indicia::Report,
+            // `source` first, then the detailed report's members.
+            let mut line = serde_json::Map::new();
+            line.insert("source".to_owned(), serde_json::Value::from(app.source.as_str()));
+            if let serde_json::Value::Object(members) = output::json::detailed(&view) {
+                line.extend(members);
             }
-            if let Err(error) = serde_json::to_writer(&mut out.stdout, &Line { source: &app.source, report: &report }) {
+            if let Err(error) = serde_json::to_writer(&mut out.stdout, &line) {
                 let reason = format!("{}: cannot write the report: {error}", app.source);
                 return error_output(batch.format, &app.source, &reason, Status::Failure);
             }
@@ -170,11 +174,15 @@ fn scan_one(batch: &Batch, app: &App, deadline: Option<Instant>) -> Output {
         }
         ReportFormat::Text => {
             out.stdout.extend_from_slice(format!("{}:\n", app.source).as_bytes());
-            out.stdout.extend_from_slice(text::render_report(engine.pack(), &evidence, &report).as_bytes());
+            out.stdout.extend_from_slice(text::render_report(&view, text::Style::default()).as_bytes());
             out.stdout.push(b'\n');
             let mut row = SummaryRow::of(&report);
             row.app.clone_from(&app.source);
             out.row = Some(row);
+        }
+        format => {
+            out.stdout.extend_from_slice(output::render(format, &view, output::Options::default()).as_bytes());
+            out.stdout.push(b'\n');
         }
     }
     out
@@ -187,7 +195,7 @@ fn error_output(format: ReportFormat, source: &str, reason: &str, status: Status
             let line = serde_json::json!({ "source": source, "error": reason });
             format!("{line}\n").into_bytes()
         }
-        ReportFormat::Text => format!("{source}: error: {reason}\n\n").into_bytes(),
+        _ => format!("{source}: error: {reason}\n\n").into_bytes(),
     };
     Output { stdout, stderr: vec![format!("error: {reason}")], row: None, status }
 }

@@ -46,6 +46,7 @@ mod manifest;
 mod mobsf;
 mod package_dump;
 mod pcap;
+mod permissions;
 mod privacy_report;
 mod property_list;
 mod trackers;
@@ -71,6 +72,7 @@ pub use manifest::{Component, Manifest, QUERY_ALL_PACKAGES};
 pub use mobsf::{MOBSF_SOURCE, extract_mobsf};
 pub use package_dump::{extract_package_dump, read_package_dump};
 pub use pcap::{extract_pcap, read_pcap};
+pub use permissions::{PERMISSIONS_API_LEVEL, base_level, protection_level};
 pub use privacy_report::{
     CATEGORIES as PRIVACY_REPORT_CATEGORIES, WATCHED as PRIVACY_REPORT_WATCHED, extract_privacy_report,
     read_privacy_report,

@@ -1,4 +1,4 @@
-//! `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text] EVIDENCE...`
+//! `indicia eval [--rules PACK] [--param NAME=VALUE]... [--format json|text|sarif|html|markdown] EVIDENCE...`
 //!
 //! Inputs are read and scored in order. A `.jsonl` file (and standard input that is not one
 //! JSON object) is a batch, streamed through the pipeline of [`crate::batch`].
@@ -22,7 +22,11 @@ pub fn run(args: &EvalArgs) -> Status {
         Ok(engine) => engine,
         Err(status) => return status,
     };
-    let engine = engine.explaining(args.explain || args.format == ReportFormat::Text);
+    let engine = engine.explaining(args.explain || args.format != ReportFormat::Json);
+    if args.format.one_app_only() && args.evidence.len() > 1 {
+        crate::errln!("error: --format {} prints one app's report: give one evidence object", format_name(args.format));
+        return Status::Usage;
+    }
     if args.profile {
         return run_profiled(args, &engine);
     }
@@ -150,6 +154,14 @@ impl<'a> Session<'a> {
 
     /// A batch: one object per line, blank lines skipped, streamed through the pipeline.
     fn read_batch(&mut self, name: &str, input: impl Read + Send, size: Option<u64>) {
+        if self.scoring.format.one_app_only() {
+            crate::errln!(
+                "error: `{name}` is a batch, and --format {} prints one app's report: give one evidence object",
+                format_name(self.scoring.format)
+            );
+            self.status.merge(Status::Usage);
+            return;
+        }
         let (read_error, written) = batch::score_batch(self.scoring, name, input, size, self.pool);
         if let Some((status, rows)) = written {
             self.status.merge(status);
@@ -166,6 +178,12 @@ impl<'a> Session<'a> {
         }
         self.status
     }
+}
+
+/// The name of `format` as `--format` takes it.
+fn format_name(format: ReportFormat) -> String {
+    use clap::ValueEnum as _;
+    format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default()
 }
 
 /// A reader that keeps a copy of every byte read through it, up to `max` bytes (past them it fails with

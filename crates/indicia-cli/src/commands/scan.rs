@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use indicia_extract::{Limits, Options, Source};
 
 use crate::apps::{self, Found};
-use crate::cli::{ReportFormat, ScanCommandArgs};
+use crate::cli::ScanCommandArgs;
 use crate::exit::Status;
-use crate::output::text;
+use crate::output::{self, view::ReportView};
 
 /// Extracts, scores and prints one report, or a batch of them.
 pub fn run(args: &ScanCommandArgs) -> Status {
@@ -49,6 +49,10 @@ pub fn run(args: &ScanCommandArgs) -> Status {
     };
     if single {
         return scan_single(args, &engine, options, limit);
+    }
+    if args.format.one_app_only() {
+        crate::errln!("error: --format sarif and --format html print one app's report: scan one app at a time");
+        return Status::Usage;
     }
     let batch = crate::scan_batch::Batch { engine, options, format: args.format, limit };
     crate::scan_batch::run(batch, apps::find(&args.scan.apps))
@@ -98,16 +102,12 @@ fn scan_single(args: &ScanCommandArgs, engine: &indicia::Engine, options: Option
             return Status::Failure;
         }
     };
-    let report = engine.evaluate(&evidence);
-    match args.format {
-        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => crate::outln!("{json}"),
-            Err(error) => {
-                crate::errln!("error: {error}");
-                return Status::Failure;
-            }
-        },
-        ReportFormat::Text => crate::out!("{}", text::render_report(engine.pack(), &evidence, &report)),
-    }
+    let mut report = engine.evaluate(&evidence);
+    // The extraction's warnings, after the evidence's own: the report shows what was not read.
+    report.warnings.extend(merged.warnings.iter().map(|w| format!("extract: {w}")));
+    let source = args.scan.apps.first().map(|p| p.to_string_lossy().into_owned());
+    let view = ReportView::new(engine.pack(), &evidence, &report, source.as_deref());
+    let options = output::Options { pretty: true, detailed: true, ..output::Options::default() };
+    crate::out!("{}", output::render(args.format, &view, options));
     Status::Success
 }

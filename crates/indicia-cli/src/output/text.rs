@@ -1,16 +1,20 @@
 //! `--format text`: a report a person reads.
 //!
-//! For each app: its summary, its per-category counts, and each failed indicator with the
-//! facts that witness it, shown as the facts themselves. With several apps, one closing table:
+//! For each app: its summary, its per-category counts, each failed indicator with the facts that
+//! witness it (shown as the facts themselves), each inconclusive one with its explanation, each
+//! passed one with its one-line reason, what was found, and the warnings. With several apps, one
+//! closing table:
 //! a row per app with its id, failed/total, inconclusive, risk and the failed count of each
 //! category.
 
 use std::fmt::Write as _;
 
 use indicia::Report;
-use indicia::evidence::Evidence;
 use indicia::hir::{Pack, Verdict};
-use indicia::report::{ExplanationReport, WitnessRef};
+
+use super::found::Found;
+use super::view::ReportView;
+use super::words;
 
 /// One row of the closing table.
 #[derive(Clone, Debug)]
@@ -46,12 +50,38 @@ impl SummaryRow {
     }
 }
 
+/// How the text report looks on a terminal: with colour or without (the caller decides, from
+/// `--color` and `NO_COLOR`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Colour verdict marks and headings with ANSI escapes.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+    fn fail(self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    fn inconclusive(self, text: &str) -> String {
+        self.paint("33", text)
+    }
+    fn pass(self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    fn heading(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
 /// The text report of one app.
-pub fn render_report(pack: &Pack, evidence: &Evidence, report: &Report) -> String {
+pub fn render_report(view: &ReportView<'_>, style: Style) -> String {
+    let report = view.report;
     let mut out = String::new();
-    let name = report.app.get("name").and_then(|v| v.as_str());
-    let _ = write!(out, "{}", report.app_id());
-    if let Some(name) = name {
+    let _ = write!(out, "{}", style.heading(report.app_id()));
+    if let Some(name) = view.app_name() {
         let _ = write!(out, " ({name})");
     }
     let version = report.pack.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
@@ -73,99 +103,120 @@ pub fn render_report(pack: &Pack, evidence: &Evidence, report: &Report) -> Strin
     }
     let failed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Fail).collect();
     if !failed.is_empty() {
-        let _ = writeln!(out, "\n  failed indicators:");
+        let _ = writeln!(out, "\n  {}", style.heading("failed indicators:"));
     }
     for indicator in failed {
         let _ = writeln!(
             out,
-            "  ✗ {}  {}  [{}, weight {}]",
+            "  {} {}  {}  [{}, weight {}]",
+            style.fail("✗"),
             indicator.id,
             indicator.title,
             indicator.severity.name(),
             indicator.weight
         );
         for witness in &indicator.witnesses {
-            let _ = writeln!(out, "      {}", fact_line(pack, evidence, witness));
+            let _ = writeln!(out, "      {}", view.fact_line(witness));
         }
     }
     let inconclusive: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).collect();
     if !inconclusive.is_empty() {
-        let _ = writeln!(out, "\n  inconclusive indicators (what keeps each from a verdict):");
+        let _ = writeln!(out, "\n  {}", style.heading("inconclusive indicators (what keeps each from a verdict):"));
     }
     for indicator in inconclusive {
         let _ = writeln!(
             out,
-            "  ? {}  {}  [{}, weight {}]",
+            "  {} {}  {}  [{}, weight {}]",
+            style.inconclusive("?"),
             indicator.id,
             indicator.title,
             indicator.severity.name(),
             indicator.weight
         );
-        if let Some(e) = &indicator.explanation {
-            explanation_lines(&mut out, pack, evidence, e);
+        for part in indicator.explanation.as_ref().map(|e| words::explanation_parts(view, e)).unwrap_or_default() {
+            let _ = writeln!(out, "      {}: {}", part.label, part.text);
         }
     }
     let passed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Pass).collect();
     if !passed.is_empty() {
-        let _ = writeln!(out, "\n  passed indicators:");
+        let _ = writeln!(out, "\n  {}", style.heading("passed indicators:"));
     }
     for indicator in passed {
-        let reason = indicator.explanation.as_ref().map(pass_reason).unwrap_or_default();
-        let _ = writeln!(out, "  ✓ {}  {}{reason}", indicator.id, indicator.title);
+        let reason = words::pass_reason(indicator.explanation.as_ref());
+        let reason = if reason.is_empty() { reason } else { format!(" — {reason}") };
+        let _ = writeln!(out, "  {} {}  {}{reason}", style.pass("✓"), indicator.id, indicator.title);
     }
+    found_lines(&mut out, &view.found, style);
     for warning in &report.warnings {
         let _ = writeln!(out, "  warning: {warning}");
     }
     out
 }
 
-/// A fact as `kind[index] {fields}`.
-fn fact_line(pack: &Pack, evidence: &Evidence, fact: &WitnessRef) -> String {
-    let json = pack
-        .schema
-        .kind_id(&fact.kind)
-        .map(|kind| evidence.fact_json(&pack.schema, kind, fact.index as usize))
-        .map(|v| v.to_string())
-        .unwrap_or_default();
-    format!("{}[{}] {json}", fact.kind, fact.index)
+/// The section "what was found": one block per kind of the standard mobile schema that the pack
+/// declares; a kind that was not observed says so.
+fn found_lines(out: &mut String, found: &Found, style: Style) {
+    if found.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n  {}", style.heading("what was found:"));
+    section(out, "permissions", found.permissions.as_deref(), |p| {
+        let mut line = format!("{}  {}", p.name, words::or_dash(p.protection.as_deref()));
+        if let Some(source) = &p.source {
+            let _ = write!(line, "  ({source})");
+        }
+        if let Some(granted) = p.granted {
+            line.push_str(if granted { "  granted" } else { "  not granted" });
+        }
+        line
+    });
+    section(out, "SDKs and trackers", found.sdks.as_deref(), |sdk| {
+        format!(
+            "{}  {}  kind {}  country {}",
+            sdk.id,
+            words::or_dash(sdk.name.as_deref()),
+            words::or_dash(sdk.kind.as_deref()),
+            words::or_dash(sdk.country.as_deref())
+        )
+    });
+    section(out, "destinations", found.destinations.as_deref(), |d| {
+        let mut line =
+            format!("{}  country {}  data {}", d.host, words::list_or_dash(&d.countries), words::list_or_dash(&d.data));
+        if !d.states.is_empty() {
+            let _ = write!(line, "  state {}", d.states.join(", "));
+        }
+        if !d.sdks.is_empty() {
+            let _ = write!(line, "  sdk {}", d.sdks.join(", "));
+        }
+        let flows: Vec<String> = d.flows.iter().map(ToString::to_string).collect();
+        let _ = write!(line, "  (flow {})", flows.join(", "));
+        line
+    });
+    section(out, "behaviors", found.behaviors.as_deref(), |b| {
+        let mut line = format!("{}  state {}", b.kind, words::or_dash(b.state.as_deref()));
+        if let Some(sdk) = &b.sdk {
+            let _ = write!(line, "  sdk {sdk}");
+        }
+        if let Some(detail) = &b.detail {
+            let _ = write!(line, "  ({detail})");
+        }
+        line
+    });
 }
 
-/// The lines of an inconclusive indicator's explanation.
-fn explanation_lines(out: &mut String, pack: &Pack, evidence: &Evidence, e: &ExplanationReport) {
-    if !e.unobserved.is_empty() {
-        let _ = writeln!(out, "      not observed: {}", e.unobserved.join(", "));
+/// One block of "what was found": `NAME (N):` and a line per item, or `NAME: not observed`.
+fn section<T>(out: &mut String, name: &str, items: Option<&[T]>, line: impl Fn(&T) -> String) {
+    match items {
+        None => {
+            let _ = writeln!(out, "    {name}: not observed");
+        }
+        Some(items) => {
+            let _ = writeln!(out, "    {name} ({}):", items.len());
+            for item in items {
+                let _ = writeln!(out, "      {}", line(item));
+            }
+        }
     }
-    for m in &e.missing {
-        let _ = writeln!(out, "      missing: {}[{}].{}", m.kind, m.index, m.field);
-    }
-    for u in &e.unknowns {
-        let _ = writeln!(
-            out,
-            "      no conclusion on purpose: `unknown` in {} {} ({}:{})",
-            u.owner, u.name, u.file, u.line
-        );
-    }
-    for fact in &e.undecided {
-        let _ = writeln!(out, "      undecided: {}", fact_line(pack, evidence, fact));
-    }
-    for fact in &e.supporting {
-        let _ = writeln!(out, "      could fail through: {}", fact_line(pack, evidence, fact));
-    }
-}
-
-/// The one-line reason of a passed indicator: ` — decided by K, …; K, … not observed`.
-fn pass_reason(e: &ExplanationReport) -> String {
-    let mut parts = Vec::new();
-    if !e.decided.is_empty() {
-        parts.push(format!("decided by the {} facts", e.decided.join(", ")));
-    }
-    if !e.unobserved.is_empty() {
-        parts.push(format!("{} not observed", e.unobserved.join(", ")));
-    }
-    if parts.is_empty() {
-        return " — false whatever the evidence".to_string();
-    }
-    format!(" — {}", parts.join("; "))
 }
 
 /// The closing table over several apps.
