@@ -1,5 +1,5 @@
-//! Bad input never panics: each gets an error naming the file and the problem, in bounded time and
-//! memory. The inputs are built here (a sparse 1 GiB file, a crafted zip bomb, truncated and garbled
+//! Bad input never panics: each gets an error naming the file and the problem, in bounded memory (a
+//! hang shows as a stuck test; speed is measured in benches, never asserted). The inputs are built here (a sparse 1 GiB file, a crafted zip bomb, truncated and garbled
 //! copies of real files), never committed.
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
@@ -8,7 +8,6 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::{Scratch, build_dex, build_zip, data};
 use indicia_extract::{
@@ -23,13 +22,6 @@ fn fails(result: Result<impl std::fmt::Debug, ExtractError>, path: &Path, needle
     assert!(msg.contains(&path.display().to_string()), "error does not name the file: {msg}");
     assert!(msg.to_lowercase().contains(&needle.to_lowercase()), "error `{msg}` does not say `{needle}`");
     msg
-}
-
-fn quick<T>(f: impl FnOnce() -> T) -> T {
-    let start = Instant::now();
-    let out = f();
-    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
-    out
 }
 
 #[test]
@@ -63,7 +55,7 @@ fn truncated_zip() {
     let o = Options::default();
     for cut in [real.len() / 2, real.len() - 10, 100] {
         let p = dir.write(&format!("cut{cut}.apk"), &real[..cut]);
-        fails(quick(|| extract_apk(&p, &o)), &p, "zip");
+        fails(extract_apk(&p, &o), &p, "zip");
     }
     // The central directory intact but a member's data garbled: the member is named.
     let mut garbled = real.clone();
@@ -71,7 +63,7 @@ fn truncated_zip() {
         *b = !*b;
     }
     let p = dir.write("garbled.apk", &garbled);
-    let msg = quick(|| extract_apk(&p, &o)).unwrap_err().to_string();
+    let msg = extract_apk(&p, &o).unwrap_err().to_string();
     assert!(msg.starts_with(&p.display().to_string()), "{msg}");
 }
 
@@ -93,7 +85,7 @@ fn malformed_axml_and_dex_members() {
         ("text", b"<manifest package='p'><application>".to_vec()),
     ] {
         let p = dir.write(&format!("{name}.apk"), &build_zip(&[("AndroidManifest.xml", &manifest)]));
-        let msg = fails(quick(|| extract_apk(&p, &o)), &p, "AndroidManifest.xml");
+        let msg = fails(extract_apk(&p, &o), &p, "AndroidManifest.xml");
         assert!(!msg.is_empty());
     }
     let dex = build_dex(&["La/B;"], &[("La/B;", "c")]);
@@ -112,7 +104,7 @@ fn malformed_axml_and_dex_members() {
         }),
     ] {
         let p = dir.write(&format!("dex-{name}.apk"), &build_zip(&[("classes2.dex", &bad)]));
-        fails(quick(|| extract_apk(&p, &o)), &p, "classes2.dex");
+        fails(extract_apk(&p, &o), &p, "classes2.dex");
     }
 }
 
@@ -130,7 +122,7 @@ fn malformed_text_inputs() {
     }
     let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
     let p = dir.write("deep.xml", deep.as_bytes());
-    fails(quick(|| extract_manifest(&p, &o, None)), &p, "deeper");
+    fails(extract_manifest(&p, &o, None), &p, "deeper");
     let p = dir.write("array.plist", b"<?xml version=\"1.0\"?><plist version=\"1.0\"><array/></plist>");
     fails(extract_info_plist(&p, &o), &p, "not a dictionary");
     let real = std::fs::read(data("ios/info-plists/homeassistant_App_Info.binary.plist")).unwrap();
@@ -154,13 +146,13 @@ fn sparse_gigabyte_file() {
     let p = dir.path("huge.bin");
     std::fs::File::create(&p).unwrap().set_len(1 << 30).unwrap();
     let o = Options::default();
-    fails(quick(|| extract_apk(&p, &o)), &p, "zip");
-    fails(quick(|| extract_ipa(&p, &o)), &p, "zip");
-    fails(quick(|| extract_har(&p, &o)), &p, "too large");
-    fails(quick(|| extract_manifest(&p, &o, None)), &p, "too large");
-    fails(quick(|| extract_info_plist(&p, &o)), &p, "too large");
-    fails(quick(|| extract_privacy_manifest(&p, &o)), &p, "too large");
-    fails(quick(|| Source::app(&p)), &p, "zip");
+    fails(extract_apk(&p, &o), &p, "zip");
+    fails(extract_ipa(&p, &o), &p, "zip");
+    fails(extract_har(&p, &o), &p, "too large");
+    fails(extract_manifest(&p, &o, None), &p, "too large");
+    fails(extract_info_plist(&p, &o), &p, "too large");
+    fails(extract_privacy_manifest(&p, &o), &p, "too large");
+    fails(Source::app(&p), &p, "zip");
 }
 
 /// A zip whose only member, `classes.dex`, is 300 MiB of zeros deflated to about 300 KiB.
@@ -180,7 +172,7 @@ fn zip_bomb() {
     let bytes = zip.finish().unwrap().into_inner();
     assert!(bytes.len() < 2 << 20, "{}", bytes.len());
     let p = dir.write("bomb.apk", &bytes);
-    fails(quick(|| extract_apk(&p, &Options::default())), &p, "over the limit");
+    fails(extract_apk(&p, &Options::default()), &p, "over the limit");
 
     // The same member with its declared size patched to 1000 bytes: the reader stops at the cap and the
     // member is reported, whatever the header says.
@@ -197,5 +189,5 @@ fn zip_bomb() {
     }
     assert!(patched >= 2, "{patched}");
     let p = dir.write("lying.apk", &lying);
-    fails(quick(|| extract_apk(&p, &Options::default())), &p, "classes.dex");
+    fails(extract_apk(&p, &Options::default()), &p, "classes.dex");
 }

@@ -406,9 +406,9 @@ fn many_errors_and_names_stay_linear() {
         text.push_str(&format!(" q{i}: 1"));
     }
     text.push_str(" } }\n");
-    let started = std::time::Instant::now();
+    // No timed assertion (speed is measured in benches, never asserted): a quadratic regression
+    // shows as this test taking minutes instead of a fraction of a second.
     let errs = errors(&text);
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
     // n unknown names, n/2 repeated fields, n unknown params, one cycle.
     assert_eq!(errs.len(), n + n / 2 + n + 1);
 }
