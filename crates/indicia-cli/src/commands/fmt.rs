@@ -151,11 +151,32 @@ fn format_file(path: &Path, mode: Mode) -> Status {
         report_change(&path.display().to_string(), &decoded.text, &formatted, mode);
         return Status::Failure;
     }
-    if let Err(error) = std::fs::write(path, formatted) {
+    if let Err(error) = replace_file(path, &formatted) {
         crate::errln!("error: cannot write `{}`: {error}", path.display());
         return Status::Usage;
     }
     Status::Success
+}
+
+/// Replaces the file at `path` (a symbolic link's target, not the link) with `contents`: written to
+/// a temporary file beside it, then renamed over it, so that a failed write (a full disk) leaves
+/// the original whole.
+fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let target = std::fs::canonicalize(path)?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = target.with_file_name(format!(".{name}.indicia-fmt-{}", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        std::fs::set_permissions(&temporary, std::fs::metadata(&target)?.permissions())?;
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Formats `text`; when it is not UTF-8 or does not parse, prints the diagnostics (the first bad byte,
@@ -183,8 +204,10 @@ fn collect_ind_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut pending = vec![path.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir)? {
-            let entry_path = entry?.path();
-            if entry_path.is_dir() {
+            let entry = entry?;
+            let entry_path = entry.path();
+            // A link to a directory is not followed (a link to an ancestor would never end).
+            if entry.file_type()?.is_dir() {
                 pending.push(entry_path);
             } else if entry_path.extension().is_some_and(|e| e == "ind") {
                 files.push(entry_path);
