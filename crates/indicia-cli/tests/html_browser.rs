@@ -3,13 +3,7 @@
 //! no script, no external style, font or image (checked in the text), and Chromium must read it into
 //! the expected document (its serialised DOM) and draw it (a screenshot). Without a browser the
 //! browser half is skipped and says so.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,13 +2,7 @@
 //! evidence file (`eval`) and on one real APK (`scan`), in text, detailed JSON, SARIF, HTML and
 //! Markdown, compared byte for byte. `INDICIA_BLESS=1 cargo test --test report_formats` rewrites
 //! them; review the diff. The indicia version is written `{VERSION}` in the goldens.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

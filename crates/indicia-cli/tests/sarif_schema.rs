@@ -1,13 +1,7 @@
 //! `--format sarif` against the official SARIF 2.1.0 JSON schema (tests/data/sarif, with its source and
 //! licence), formats included: the logs of the built-in pack on every example evidence file, on one
 //! real APK and on evidence read from standard input (no file to locate); and what the log says.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests fail on a bad fixture"
-)]
+#![cfg(test)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
