@@ -37,6 +37,20 @@ def test_batch_with_a_rejected_line_is_byte_identical_to_the_cli(cli, tmp_path, 
     assert [type(r) for r in results].count(indicia.Report) == len(example_lines)
 
 
+def test_jsonl_line_breaks_and_numbers_are_the_clis(cli, tmp_path, example_lines):
+    # CRLF breaks, blank lines before a rejected line, and no break after the last line.
+    rejected = b'{"app":{"id":"bad"},"facts":{"flow":[{"host":443}]}}'
+    body = b"\r\n".join([b"", example_lines[0], b" \t", rejected] + example_lines[1:3])
+    batch = tmp_path / "crlf.jsonl"
+    batch.write_bytes(body)
+    expected = run_cli(cli, "eval", str(batch), check_status=1)
+
+    results = indicia.Engine.builtin().evaluate_jsonl(body, source=str(batch))
+    assert lines_of(results) == expected
+    assert len(results) == 4
+    assert (results[1].line, results[1].index) == (4, 1)
+
+
 def test_evaluate_many_equals_the_cli_line_by_line(cli, generated):
     expected = run_cli(cli, "eval", str(generated)).splitlines()
     items = generated.read_bytes().splitlines()
