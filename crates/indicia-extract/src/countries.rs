@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::path::Path;
 
+use ipnetwork::IpNetwork;
+
 use crate::archive::read_file;
 use crate::error::ExtractError;
 use crate::ip_country::{CountryCode, IpCountryDb};
@@ -36,39 +38,19 @@ impl std::fmt::Debug for Countries {
 /// A table of CIDR blocks and host suffixes with their countries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CountryTable {
-    cidrs: Vec<(IpAddr, u8, String)>,
+    cidrs: Vec<(IpNetwork, String)>,
     suffixes: Vec<(String, String)>,
 }
 
-fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
-    let (addr, len) = match text.split_once('/') {
-        Some((a, l)) => (a, Some(l)),
-        None => (text, None),
+/// A CIDR block (`203.0.113.0/24`, `2001:db8::/32`, an IPv4 prefix also as a netmask:
+/// `203.0.113.0/255.255.255.0`) or a single address (a block of one), with spaces around the `/`
+/// allowed. Host bits of the address are ignored: `203.0.113.5/24` is `203.0.113.0/24`.
+fn parse_cidr(text: &str) -> Option<IpNetwork> {
+    let compact = match text.split_once('/') {
+        Some((addr, len)) => format!("{}/{}", addr.trim(), len.trim()),
+        None => text.trim().to_string(),
     };
-    let ip: IpAddr = addr.trim().parse().ok()?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    let len = match len {
-        Some(l) => l.trim().parse::<u8>().ok().filter(|&l| l <= max)?,
-        None => max,
-    };
-    Some((ip, len))
-}
-
-fn bits(ip: IpAddr) -> (u128, bool) {
-    match ip {
-        IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, true),
-        IpAddr::V6(v6) => (u128::from(v6), false),
-    }
-}
-
-fn in_block(ip: IpAddr, net: IpAddr, len: u8) -> bool {
-    let (a, a4) = bits(ip);
-    let (b, b4) = bits(net);
-    if a4 != b4 {
-        return false;
-    }
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - u32::from(len)) };
-    a & mask == b & mask
+    compact.parse().ok()
 }
 
 impl CountryTable {
@@ -94,8 +76,8 @@ impl CountryTable {
                 return Err(format!("line {}: `{cc}` is not a two-letter country code", i + 1));
             }
             let cc = cc.to_ascii_uppercase();
-            if let Some((ip, len)) = parse_cidr(key) {
-                table.cidrs.push((ip, len, cc));
+            if let Some(net) = parse_cidr(key) {
+                table.cidrs.push((net, cc));
             } else if key.contains('/') || key.is_empty() {
                 return Err(format!("line {}: `{key}` is neither a CIDR block nor a host suffix", i + 1));
             } else {
@@ -111,9 +93,9 @@ impl CountryTable {
         let by_ip = ip.and_then(|ip| {
             self.cidrs
                 .iter()
-                .filter(|(net, len, _)| in_block(ip, *net, *len))
-                .max_by_key(|(_, len, _)| *len)
-                .map(|(_, _, cc)| cc.clone())
+                .filter(|(net, _)| net.contains(ip))
+                .max_by_key(|(net, _)| net.prefix())
+                .map(|(_, cc)| cc.clone())
         });
         by_ip.or_else(|| {
             let host = host.to_ascii_lowercase();
@@ -184,6 +166,33 @@ mod tests {
         assert_eq!(t.lookup("x.ads.example.cn", None).as_deref(), Some("HK"));
         assert_eq!(t.lookup("notexample.cn", None), None);
         assert!(CountryTable::parse("a,b\n1.2.3.4/99,TW\n").is_err());
+        assert!(CountryTable::parse("2001:db8::/129,TW\n").is_err());
+        assert!(CountryTable::parse("1.2.3.4/,TW\n").is_err());
         assert!(CountryTable::parse("1.2.3.4,TW\nfoo,TWN\n").is_err());
+    }
+
+    #[test]
+    fn cidr_blocks() {
+        let t = CountryTable::parse(
+            "10.0.0.0/8,AA\n10.1.2.3/16,BB\n192.0.2.7,CC\n198.51.100.0 / 255.255.255.0,DD\n0.0.0.0/0,EE\n\
+             2001:db8::/32,FF\n2001:db8:abcd::1/48,GG\n::/0,HH\n",
+        )
+        .unwrap();
+        let ip = |s: &str| t.lookup("x", Some(s.parse().unwrap()));
+        // The longest block that holds the address; host bits of a block's address are ignored.
+        assert_eq!(ip("10.9.9.9").as_deref(), Some("AA"));
+        assert_eq!(ip("10.1.200.1").as_deref(), Some("BB"));
+        // A single address is a block of one.
+        assert_eq!(ip("192.0.2.7").as_deref(), Some("CC"));
+        assert_eq!(ip("192.0.2.8").as_deref(), Some("EE"));
+        // A netmask is a prefix length, and spaces around the `/` are allowed.
+        assert_eq!(ip("198.51.100.255").as_deref(), Some("DD"));
+        // IPv6, and /0 of either family holds only addresses of its family.
+        assert_eq!(ip("2001:db8:abcd:ffff::1").as_deref(), Some("GG"));
+        assert_eq!(ip("2001:db8:1::1").as_deref(), Some("FF"));
+        assert_eq!(ip("2001:db9::1").as_deref(), Some("HH"));
+        assert_eq!(ip("::ffff:10.0.0.1").as_deref(), Some("HH"));
+        let v4_only = CountryTable::parse("0.0.0.0/0,EE\n").unwrap();
+        assert_eq!(v4_only.lookup("x", Some("2001:db8::1".parse().unwrap())), None);
     }
 }

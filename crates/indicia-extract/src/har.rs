@@ -71,35 +71,18 @@ fn norm_key(key: &str) -> String {
     key.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect()
 }
 
-/// Percent-decodes `s` (and `+` as space when `plus` is set); invalid escapes stay as they are.
+/// Percent-decodes `s` (and `+` as space when `plus` is set, as in a query or a form body); an
+/// escape that is not `%` and two hex digits stays as written, and bytes that are not UTF-8 become
+/// U+FFFD. A `%2B` is a `+`, never a space.
 pub fn percent_decode(s: &str, plus: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
-        match b {
-            b'%' => match (hex(i + 1), hex(i + 2)) {
-                (Some(h), Some(l)) => {
-                    out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                    i += 3;
-                }
-                _ => {
-                    out.push(b);
-                    i += 1;
-                }
-            },
-            b'+' if plus => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let spaced;
+    let s = if plus {
+        spaced = s.replace('+', " ");
+        &spaced
+    } else {
+        s
+    };
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 fn form_pairs(s: &str, out: &mut Vec<(String, String)>) {
@@ -386,6 +369,28 @@ mod tests {
         assert_eq!(split_url("https://[::1]:8443/"), Some(("https".into(), "::1".into(), Some(8443))));
         assert_eq!(split_url("data:text/plain,hi"), None);
         assert_eq!(split_url("http://h:99999/"), None);
+    }
+
+    #[test]
+    fn percent_escapes() {
+        assert_eq!(percent_decode("a%20b%2Fc%2fd", false), "a b/c/d");
+        // `+` is a space in a query or form (`plus`), and a `+` elsewhere; `%2B` is always a `+`.
+        assert_eq!(percent_decode("a+b%2Bc", true), "a b+c");
+        assert_eq!(percent_decode("a+b%2Bc", false), "a+b+c");
+        // Escapes that are not `%` and two hex digits stay as written.
+        assert_eq!(percent_decode("100%", true), "100%");
+        assert_eq!(percent_decode("%zz%4%4g%%41", true), "%zz%4%4g%A");
+        // Decoded bytes that are not UTF-8 become U+FFFD; multi-byte escapes join into one character.
+        assert_eq!(percent_decode("%FFx%E5%8F%B0", false), "\u{fffd}x台");
+        let pairs = |s: &str| {
+            let mut out = Vec::new();
+            form_pairs(s, &mut out);
+            out
+        };
+        assert_eq!(
+            pairs("q=a+b&to=%2B886&bad=%G1"),
+            [("q", "a b"), ("to", "+886"), ("bad", "%G1")].map(|(k, v)| (k.to_string(), v.to_string()))
+        );
     }
 
     #[test]

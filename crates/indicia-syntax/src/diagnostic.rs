@@ -112,49 +112,17 @@ impl Diagnostic {
 
 /// The name among `candidates` closest to `name`, if one is close enough to suggest
 /// ("did you mean …?"): an edit distance of at most a third of the name's length, at least 1.
+/// The distance is strsim's optimal string alignment over characters: Levenshtein's insertions,
+/// deletions and substitutions plus the swap of two adjacent characters (`flwo` is 1 from `flow`).
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (strsim::osa_distance(name, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c)
-}
-
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        if let Some(cell) = rows.get_mut(at(i, 0)) {
-            *cell = i;
-        }
-    }
-    for j in 0..=b.len() {
-        if let Some(cell) = rows.get_mut(at(0, j)) {
-            *cell = j;
-        }
-    }
-    for (i, ca) in a.iter().enumerate() {
-        for (j, cb) in b.iter().enumerate() {
-            let (i1, j1) = (i + 1, j + 1);
-            let cost = usize::from(ca != cb);
-            let get = |r: &[usize], i: usize, j: usize| r.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
-            let mut best = (get(&rows, i, j1) + 1).min(get(&rows, i1, j) + 1).min(get(&rows, i, j) + cost);
-            if i > 0 && j > 0 && a.get(i) == b.get(j - 1) && a.get(i - 1) == b.get(j) {
-                best = best.min(get(&rows, i - 1, j - 1) + 1);
-            }
-            if let Some(cell) = rows.get_mut(at(i1, j1)) {
-                *cell = best;
-            }
-        }
-    }
-    rows.get(at(a.len(), b.len())).copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -166,7 +134,14 @@ mod tests {
         assert_eq!(suggest("flwo", ["flow", "sdk", "finding"]), Some("flow"));
         assert_eq!(suggest("restricted_contries", ["restricted_countries", "x"]), Some("restricted_countries"));
         assert_eq!(suggest("zzz", ["flow", "sdk"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // A swap of two adjacent characters is one edit (`flwo` above: two for Levenshtein, over
+        // the limit of 1), and edits count characters, not bytes (`ö` for `o` is one edit).
+        assert_eq!(suggest("flöw", ["flow"]), Some("flow"));
+        assert_eq!(suggest("größe", ["grösse", "größte"]), Some("größte"));
+        // Three edits are too many for a name of six or seven characters (at most 2).
+        assert_eq!(suggest("kitten", ["sitting"]), None);
+        assert_eq!(suggest("kittens", ["sitting"]), None);
+        assert_eq!(suggest("kitteng", ["sitting"]), Some("sitting"));
     }
 
     #[test]
