@@ -179,10 +179,7 @@ fn join_flows(list: Vec<(Vec<u8>, Value)>) -> Vec<(Vec<u8>, Value)> {
             }
         }
     }
-    joined
-        .into_iter()
-        .map(|m| keyed(Value::Object(m)))
-        .collect()
+    joined.into_iter().map(|m| keyed(Value::Object(m))).collect()
 }
 
 /// A fact with its sort key: its compact JSON text. Written straight into bytes: `Value`'s
