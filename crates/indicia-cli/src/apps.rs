@@ -1,14 +1,13 @@
 //! The apps named on `indicia scan`'s command line: files, split APK sets and directories searched
 //! recursively, found lazily and in a fixed order (see docs/extract.md, "Scanning many apps").
 //!
-//! - A file is one app: an APK or an IPA by its extension, else by its members.
+//! - A file is one app: an APK, a split APK archive or an IPA by its extension, else by its members.
 //! - A directory that holds a `base.apk` (what `adb pull` of an app's install directory and SAI give) or
 //!   a `base-master.apk` (bundletool's `extract-apks`) is one **split APK set**: every `.apk` directly in
 //!   it is a part of that app; its subdirectories are not searched.
 //! - Any other directory is searched recursively, its entries in byte order of their names, each
-//!   subdirectory at its place in that order. `.apk` and `.ipa` files (any case) are apps; `.apks` and
-//!   `.xapk` archives are listed as errors (they are zips of split APKs: unzip one and scan the directory);
-//!   other files are ignored. Symbolic links to directories are not followed, so no walk loops.
+//!   subdirectory at its place in that order. `.apk`, `.ipa` files and the split APK archives `.apks` and
+//!   `.xapk` (any case) are apps; other files are ignored. Symbolic links to directories are not followed, so no walk loops.
 //!
 //! A directory that cannot be read is an [`Found::Unreadable`] entry in its place, so that a batch says
 //! what it could not search rather than dropping it. The walk holds one directory listing per level
@@ -32,7 +31,7 @@ pub struct App {
 /// What the search found at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
-    /// One file: an APK or IPA by extension, else by content.
+    /// One file: an APK, a split APK archive or an IPA by extension, else by content.
     File(PathBuf),
     /// A split APK set: its base APK first, then the other parts in byte order.
     Split(Vec<PathBuf>),
@@ -45,8 +44,11 @@ pub enum Found {
     },
 }
 
-/// Base APK names that make a directory one split APK set.
-pub const SPLIT_BASES: [&str; 2] = ["base.apk", "base-master.apk"];
+/// Base APK names that make a directory one split APK set (as they mark the base in a split APK archive).
+pub const SPLIT_BASES: [&str; 2] = indicia_extract::SPLIT_BASE_NAMES;
+
+/// Extensions (any case) of the files a directory search takes as apps: APKs, split APK archives, IPAs.
+pub const APP_EXTENSIONS: [&str; 4] = ["apk", "apks", "xapk", "ipa"];
 
 /// True when `args` name exactly one app: one file, or one split-set directory.
 pub fn is_single_app(args: &[PathBuf]) -> bool {
@@ -145,15 +147,8 @@ impl Iterator for Walk {
             }
             let name = path.file_name().unwrap_or_default();
             let source = path.display().to_string();
-            if extension_is(name, "apk") || extension_is(name, "ipa") {
+            if APP_EXTENSIONS.iter().any(|ext| extension_is(name, ext)) {
                 return Some(App { source, found: Found::File(path), named: false });
-            }
-            if extension_is(name, "apks") || extension_is(name, "xapk") {
-                let reason = format!(
-                    "{source}: a split APK archive ({}) is not read: unzip it and scan the directory",
-                    if extension_is(name, "apks") { ".apks" } else { ".xapk" }
-                );
-                return Some(App { source, found: Found::Unreadable { reason, named: false }, named: false });
             }
         }
     }
@@ -238,14 +233,7 @@ mod tests {
         let apps: Vec<App> = find(std::slice::from_ref(&s.0)).collect();
         assert_eq!(
             shown(&apps, &s.0),
-            [
-                "/A.APK",
-                "/a-split split 2",
-                "/b.apk",
-                "/c/d.ipa",
-                "/c/e.xapk unreadable named=false",
-                "/z/bundle split 2"
-            ]
+            ["/A.APK", "/a-split split 2", "/b.apk", "/c/d.ipa", "/c/e.xapk", "/z/bundle split 2"]
         );
         let Found::Split(parts) = &apps[1].found else { panic!() };
         assert!(parts[0].ends_with("base.apk"), "{parts:?}");

@@ -71,6 +71,8 @@ pub(crate) struct Scoring<'a> {
     pub(crate) format: ReportFormat,
     /// The profile every scored app adds its counts to, with `--profile`.
     pub(crate) profile: Option<&'a Mutex<Profile>>,
+    /// Colour of the text report (from `--color`, decided once per run).
+    pub(crate) style: output::text::Style,
 }
 
 /// Scores a batch read from `input` (`name` in messages; `size` bytes when known, for the
@@ -293,7 +295,7 @@ impl Piece {
     /// Reads, validates and scores one record (`name:line` for errors), and renders the result.
     pub(crate) fn score(
         &mut self,
-        Scoring { engine, format, profile }: Scoring<'_>,
+        Scoring { engine, format, profile, style }: Scoring<'_>,
         name: &str,
         line: usize,
         bytes: &[u8],
@@ -320,7 +322,7 @@ impl Piece {
         };
         // The file the report is about: the evidence file (standard input has none).
         let view = ReportView::new(engine.pack(), &evidence, &report, (name != "-").then_some(name));
-        let options = output::Options { pretty, detailed: engine.explains(), ..output::Options::default() };
+        let options = output::Options { pretty, detailed: engine.explains(), style };
         self.stdout.extend_from_slice(output::render(format, &view, options).as_bytes());
         if matches!(format, ReportFormat::Text | ReportFormat::Markdown) {
             self.stdout.push(b'\n'); // a blank line between apps

@@ -69,6 +69,14 @@ pub const ADDED: Style = AnsiColor::Green.on_default();
 pub const REMOVED: Style = AnsiColor::Red.on_default();
 /// The style of a diff's hunk headers (cyan).
 pub const HUNK: Style = AnsiColor::Cyan.on_default();
+/// The style of a failed verdict in a report (red).
+pub const FAIL: Style = AnsiColor::Red.on_default();
+/// The style of an inconclusive verdict in a report (yellow).
+pub const INCONCLUSIVE: Style = AnsiColor::Yellow.on_default();
+/// The style of a passed verdict in a report (green).
+pub const PASS: Style = AnsiColor::Green.on_default();
+/// The style of a report's headings (bold).
+pub const HEADING: Style = Style::new().bold();
 
 #[cfg(test)]
 mod tests {

@@ -52,6 +52,8 @@ pub struct Batch {
     pub options: Options,
     /// How to print.
     pub format: ReportFormat,
+    /// Colour of the text reports.
+    pub style: text::Style,
     /// Each app's time limit (`None`: no limit).
     pub limit: Option<Duration>,
 }
@@ -174,7 +176,7 @@ fn scan_one(batch: &Batch, app: &App, deadline: Option<Instant>) -> Output {
         }
         ReportFormat::Text => {
             out.stdout.extend_from_slice(format!("{}:\n", app.source).as_bytes());
-            out.stdout.extend_from_slice(text::render_report(&view, text::Style::default()).as_bytes());
+            out.stdout.extend_from_slice(text::render_report(&view, batch.style).as_bytes());
             out.stdout.push(b'\n');
             let mut row = SummaryRow::of(&report);
             row.app.clone_from(&app.source);
@@ -357,6 +359,7 @@ mod tests {
             engine: indicia::builtin::try_engine().unwrap(),
             options: Options::default(),
             format: ReportFormat::Json,
+            style: text::Style::default(),
             limit: None,
         };
         let app = App { source: "p.apk".into(), found: Found::File(apk), named: false };

@@ -4,32 +4,19 @@
 
 // In a `#[cfg(test)]` module, the helpers may fail by panicking like the tests (clippy.toml).
 #[cfg(test)]
+mod common;
+
+#[cfg(test)]
 mod batch {
     use std::io::{BufRead as _, BufReader, Write as _};
     use std::path::PathBuf;
-    use std::process::{Command, Output, Stdio};
+    use std::process::{Output, Stdio};
     use std::sync::mpsc;
     use std::time::Duration;
 
     use indicia_testkit::generate::EvidenceGenerator;
 
-    fn indicia() -> Command {
-        Command::new(env!("CARGO_BIN_EXE_indicia"))
-    }
-
-    /// Runs `indicia ARGS` with `stdin` on standard input.
-    fn run(args: &[&str], stdin: &[u8]) -> Output {
-        let mut child =
-            indicia().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        let bytes = stdin.to_vec();
-        let feeder = std::thread::spawn(move || {
-            let _ = input.write_all(&bytes);
-        });
-        let output = child.wait_with_output().unwrap();
-        feeder.join().unwrap();
-        output
-    }
+    use super::common::{indicia, run_with_input as run};
 
     /// A fresh scratch directory for one test.
     fn scratch(name: &str) -> PathBuf {

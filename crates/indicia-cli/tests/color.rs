@@ -3,18 +3,28 @@
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use common::{indicia, succeeded};
+
+/// Runs `indicia ARGS` from `tests/cli/175-fmt-check-diff` with `NO_COLOR` as given: (standard output,
+/// standard error).
 fn run(args: &[&str], no_color: Option<&str>) -> (String, String) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/175-fmt-check-diff");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_indicia"));
-    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    let out = with_no_color(args, no_color)
+        .current_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/175-fmt-check-diff"))
+        .output()
+        .unwrap();
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// `indicia ARGS` with `NO_COLOR` set to the value given, or unset.
+fn with_no_color(args: &[&str], no_color: Option<&str>) -> std::process::Command {
+    let mut command = indicia();
+    command.args(args);
     if let Some(value) = no_color {
         command.env("NO_COLOR", value);
     }
-    let out = command.output().unwrap();
-    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    command
 }
 
 const ESC: char = '\u{1b}';
@@ -51,4 +61,46 @@ fn the_diff_is_coloured_only_when_asked() {
         .replace(&format!("{ESC}[32m"), "")
         .replace(&format!("{ESC}[0m"), "");
     assert_eq!(stripped, plain, "colour only wraps lines that read the same without it");
+}
+
+/// Standard output of `indicia ARGS` (from the repository's root), which must succeed, with `NO_COLOR`
+/// as given.
+fn report(args: &[&str], no_color: Option<&str>) -> String {
+    succeeded(args, with_no_color(args, no_color).output().unwrap())
+}
+
+/// The text without the escapes the report uses.
+fn strip(text: &str) -> String {
+    ["[0m", "[1m", "[31m", "[32m", "[33m"]
+        .iter()
+        .fold(text.to_owned(), |t, code| t.replace(&format!("{ESC}{code}"), ""))
+}
+
+#[test]
+fn text_reports_colour_their_verdicts_when_asked_and_never_in_a_pipe_by_default() {
+    // Baidu Cloud's example fails 9 of 15 and passes 6; the APK leaves most indicators inconclusive.
+    let cases: [(&[&str], &[&str]); 2] = [
+        (&["eval", "--format", "text", "examples/evidence/baidu-cloud.json"], &["failed 9", "passed 6", "✗", "✓"]),
+        (&["scan", "--format", "text", "tests/data/extract/apk/com.politedroid_6.apk"], &["inconclusive 11", "?"]),
+    ];
+    for (args, verdicts) in cases {
+        let plain = report(args, None);
+        let never = report(&[args, &["--color", "never"]].concat(), None);
+        let always = report(&[args, &["--color", "always"]].concat(), Some("1"));
+        assert!(!plain.contains(ESC), "standard output is a pipe here: {plain}");
+        assert_eq!(never, plain);
+        assert_eq!(report(args, Some("1")), plain, "NO_COLOR");
+        assert!(always.contains(ESC), "--color always wins over NO_COLOR: {always}");
+        for verdict in verdicts {
+            let code = match verdict.chars().next() {
+                Some('f' | '✗') => "31",
+                Some('p' | '✓') => "32",
+                _ => "33",
+            };
+            let painted = format!("{ESC}[{code}m{verdict}{ESC}[0m");
+            assert!(always.contains(&painted), "{painted:?} in {always}");
+            assert!(plain.contains(verdict));
+        }
+        assert_eq!(strip(&always), plain, "colour only wraps text that reads the same without it");
+    }
 }

@@ -4,13 +4,12 @@
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
-use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::io::{BufRead as _, BufReader};
+use std::process::Stdio;
+
+use common::{indicia, root};
 
 /// One row of the table: the status and the example command (without the leading `indicia`).
 struct Row {
@@ -71,14 +70,7 @@ fn run(example: &str) -> (Option<i32>, String) {
             _ => stdout = Stdio::from(std::fs::OpenOptions::new().write(true).open(file).unwrap()),
         }
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
-        .args(&words)
-        .current_dir(root())
-        .stdin(stdin)
-        .stdout(stdout)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = indicia().args(&words).stdin(stdin).stdout(stdout).stderr(Stdio::piped()).spawn().unwrap();
     if let Some(out) = child.stdout.take() {
         let mut reader = BufReader::new(out);
         if head {

@@ -5,18 +5,12 @@
 //! browser half is skipped and says so.
 #![cfg(test)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn indicia(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).args(args).current_dir(root()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "indicia {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::stdout_of;
 
 /// A headless-capable Chromium: `INDICIA_CHROMIUM`, or the first of the usual names on `PATH`.
 fn browser() -> Option<PathBuf> {
@@ -54,10 +48,10 @@ fn pages() -> Vec<(String, String, [usize; 3])> {
         .map(|(name, args)| {
             let mut html_args = args.clone();
             html_args.extend(["--format", "html"]);
-            let report: serde_json::Value = serde_json::from_str(&indicia(&args)).unwrap();
+            let report: serde_json::Value = serde_json::from_str(&stdout_of(&args)).unwrap();
             let s = &report["summary"];
             let counts = ["failed", "inconclusive", "passed"].map(|k| s[k].as_u64().unwrap() as usize);
-            (name.to_owned(), indicia(&html_args), counts)
+            (name.to_owned(), stdout_of(&html_args), counts)
         })
         .collect()
 }

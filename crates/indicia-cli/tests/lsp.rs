@@ -9,10 +9,7 @@ mod tests {
     use std::process::{Command, Stdio};
 
     use lsp_server::{Message, Notification, Request, RequestId};
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     use serde_json::{Value, json};
-
-    const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?');
 
     fn dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp")
@@ -100,7 +97,7 @@ mod tests {
     #[test]
     fn scripted_session_matches_its_golden_transcript() {
         let pack = dir().join("pack").canonicalize().unwrap();
-        let uri = format!("file://{}", utf8_percent_encode(pack.to_str().unwrap(), PATH));
+        let uri = format!("file://{}", indicia_lsp::encode_path(pack.to_str().unwrap()));
         let mut session = Session { pack: pack.clone(), uri: uri.clone(), texts: Default::default() };
         let steps: Vec<Value> =
             serde_json::from_str(&std::fs::read_to_string(dir().join("session.json")).unwrap()).unwrap();
@@ -179,6 +176,38 @@ mod tests {
                 line + 1,
                 got.lines().nth(line).unwrap_or(""),
                 want.lines().nth(line).unwrap_or("")
+            );
+        }
+    }
+
+    /// The client's `Content-Length` is checked before any of the body is read or a buffer made for it
+    /// (lsp-server's own transport allocated and zeroed that many bytes): over the limit (4 × the rule-file
+    /// limit) the server stops at once, exit 1, and says why.
+    #[test]
+    fn a_message_over_the_limit_stops_the_server_before_it_is_read() {
+        let cases: [(&[&str], &str, &str); 2] = [
+            (&["lsp"], "Content-Length: 1000000000000\r\n\r\n", "larger than 256 MiB"),
+            (&["--max-rule-file-size", "1K", "lsp"], "Content-Length: 4097\r\n\r\n{", "larger than 4 KiB"),
+        ];
+        for (args, header, limit) in cases {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(header.as_bytes()).unwrap();
+            stdin.flush().unwrap();
+            // Standard input stays open: the server stops on the header alone.
+            let out = child.wait_with_output().unwrap();
+            drop(stdin);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains(limit) && stderr.contains("the limit for a language-server message"),
+                "{args:?}: {stderr}"
             );
         }
     }

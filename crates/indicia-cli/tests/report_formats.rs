@@ -4,12 +4,9 @@
 //! them; review the diff. The indicia version is written `{VERSION}` in the goldens.
 #![cfg(test)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{root, stdout_of};
 
 /// The formats and the extension of their golden files.
 const FORMATS: [(&str, &str); 5] =
@@ -21,9 +18,7 @@ const APK: &str = "tests/data/extract/apk/a2dp.Vol_137.apk";
 /// Runs indicia from the repository's root (so that the paths in reports are relative) and returns
 /// its standard output with the version replaced by `{VERSION}`.
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).args(args).current_dir(root()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "indicia {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().replace(env!("CARGO_PKG_VERSION"), "{VERSION}")
+    stdout_of(args).replace(env!("CARGO_PKG_VERSION"), "{VERSION}")
 }
 
 /// Every (golden file name, arguments) pair.

@@ -3,17 +3,13 @@
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use common::data;
 use serde_json::Value;
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data").join(rel)
-}
-
 fn indicia(args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).args(args).output().unwrap();
+    let out = common::run(args);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
@@ -79,17 +75,7 @@ fn a_real_privacy_report_with_location_accesses_fails_tw_pd_01() {
         "--compact",
     ]);
     assert_eq!(code, 0, "{stderr}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
-        .args(["eval", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(evidence.to_string().as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = common::run_with_input(&["eval", "-"], evidence.to_string().as_bytes());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(verdict(&report, "TW-PD-01"), "fail", "location intervals of com.apple.mobilecal");
     assert_eq!(verdict(&report, "TW-PD-02"), "fail", "contacts intervals");

@@ -5,17 +5,12 @@
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn indicia(args: &[&str]) -> (Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).args(args).current_dir(root()).output().unwrap();
+    let out = common::run(args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {stderr}");
     (serde_json::from_slice(&out.stdout).unwrap_or(Value::Null), stderr)
@@ -60,7 +55,7 @@ fn mobsf_report_adds_code_references_not_observations() {
 
 #[test]
 fn version_names_the_ip_country_data() {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).arg("--version").output().unwrap();
+    let out = common::run(&["--version"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("IP-to-country data of 2026-06-17"), "{text}");
 }

@@ -3,15 +3,12 @@
 //! real APK and on evidence read from standard input (no file to locate); and what the log says.
 #![cfg(test)]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::PathBuf;
+
+use common::{root, run, run_with_input, succeeded};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn validator() -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("tests/data/sarif/sarif-schema-2.1.0.json")).unwrap();
@@ -27,20 +24,11 @@ fn validator() -> jsonschema::Validator {
 }
 
 fn indicia(args: &[&str], stdin: Option<&[u8]>) -> Value {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "indicia {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let output = match stdin {
+        Some(stdin) => run_with_input(args, stdin),
+        None => run(args),
+    };
+    serde_json::from_str(&succeeded(args, output)).unwrap()
 }
 
 fn assert_valid(validator: &jsonschema::Validator, log: &Value, what: &str) {

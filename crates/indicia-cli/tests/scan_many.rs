@@ -4,13 +4,14 @@
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 fn apk(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/extract/apk").join(name)
+    common::data("extract/apk").join(name)
 }
 
 /// A scratch directory, removed at the end.
@@ -50,8 +51,8 @@ impl Drop for Scratch {
 }
 
 fn indicia(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_indicia")).args(args).env_remove("NO_COLOR").output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    let (code, stdout, stderr) = common::parts(&common::run(args));
+    (code.unwrap_or(-1), stdout, stderr)
 }
 
 fn lines(stdout: &str) -> Vec<Value> {
@@ -59,7 +60,7 @@ fn lines(stdout: &str) -> Vec<Value> {
 }
 
 /// The tree of the batch tests: four apps, a broken one in the middle, a split set, a subdirectory,
-/// a file that is not an app and an `.xapk`.
+/// a file that is not an app, a broken `.xapk` and a split APK archive (`.apks`).
 fn tree(name: &str) -> Scratch {
     let s = Scratch::new(name);
     s.copy("com.politedroid_6.apk", "a.apk");
@@ -70,6 +71,7 @@ fn tree(name: &str) -> Scratch {
     s.write("notes.txt", b"not an app");
     s.copy("org.dyndns.fules.ck_20.apk", "sub/deeper/e.APK");
     s.write("sub/f.xapk", b"PK");
+    s.copy("../apks/politedroid.apks", "sub/g.apks");
     s
 }
 
@@ -81,13 +83,19 @@ fn a_directory_gives_one_line_per_app_in_order_with_the_broken_one_in_its_place(
     let lines = lines(&stdout);
     let sources: Vec<String> =
         lines.iter().map(|l| l["source"].as_str().unwrap().strip_prefix(s.path()).unwrap().to_owned()).collect();
-    assert_eq!(sources, ["/a.apk", "/b-broken.apk", "/c.apk", "/d-split", "/sub/deeper/e.APK", "/sub/f.xapk"]);
+    assert_eq!(
+        sources,
+        ["/a.apk", "/b-broken.apk", "/c.apk", "/d-split", "/sub/deeper/e.APK", "/sub/f.xapk", "/sub/g.apks"]
+    );
     let ids: Vec<&str> = lines.iter().map(|l| l["app"]["id"].as_str().unwrap_or("-")).collect();
-    assert_eq!(ids, ["com.politedroid", "-", "souch.smsbypass", "a2dp.Vol", "org.dyndns.fules.ck", "-"]);
+    assert_eq!(
+        ids,
+        ["com.politedroid", "-", "souch.smsbypass", "a2dp.Vol", "org.dyndns.fules.ck", "-", "com.politedroid"]
+    );
     assert_eq!(lines[1].as_object().unwrap().len(), 2, "an error line is {{source, error}}: {}", lines[1]);
     assert!(lines[1]["error"].as_str().unwrap().contains("b-broken.apk"), "{}", lines[1]);
-    assert!(lines[5]["error"].as_str().unwrap().contains("unzip it"), "{}", lines[5]);
-    for report in [&lines[0], &lines[2], &lines[3], &lines[4]] {
+    assert!(lines[5]["error"].as_str().unwrap().contains("f.xapk: not a zip archive"), "{}", lines[5]);
+    for report in [&lines[0], &lines[2], &lines[3], &lines[4], &lines[6]] {
         assert_eq!(report["summary"]["total"], 15, "a full report of the built-in pack: {report}");
         assert!(report.get("error").is_none());
     }
@@ -125,6 +133,22 @@ fn one_app_keeps_the_single_report_and_a_split_set_is_one_app() {
     assert_eq!(code, 0);
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["app"]["id"], "a2dp.Vol", "the base APK names the app");
+    // A split APK archive is one app; the report's warnings name the APK in it that was not read.
+    let (code, stdout, stderr) = indicia(&["scan", s.0.join("sub/g.apks").to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["app"]["id"], "com.politedroid");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w.as_str().unwrap().starts_with("extract: ")
+            && w.as_str()
+                .unwrap()
+                .ends_with("not read (not parts of the base APK's split set): standalones/standalone.apk")),
+        "{warnings:?}"
+    );
+    let permissions: Vec<&str> =
+        report["found"]["permissions"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(permissions, ["android.permission.READ_CALENDAR", "android.permission.RECEIVE_BOOT_COMPLETED"]);
 }
 
 #[test]

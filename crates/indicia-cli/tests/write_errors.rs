@@ -3,12 +3,12 @@
 //! never a panic (exit 101) and never exit 0; a closed pipe ends the command quietly, without a panic
 //! and without a word on standard error.
 
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+mod common;
+
 use std::process::{Command, Stdio};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::root;
 
 /// Every command with output, as `(arguments, standard input)`.
 fn commands() -> Vec<(Vec<String>, Vec<u8>)> {

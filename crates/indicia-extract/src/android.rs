@@ -73,7 +73,12 @@ pub struct ApkContents {
 
 /// Reads an APK's manifest and DEX files.
 pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractError> {
-    let mut zip = Archive::open(path, options.limits)?;
+    read_apk_archive(&mut Archive::open(path, options.limits)?, options)
+}
+
+/// Reads the manifest and DEX files of an APK opened as `zip`. A zip that holds neither but holds APKs
+/// is a split APK archive, not an APK: an error says so, rather than an APK without code read.
+pub(crate) fn read_apk_archive(zip: &mut Archive, options: &Options) -> Result<ApkContents, ExtractError> {
     let mut out = ApkContents::default();
     if let Some(bytes) = zip.read("AndroidManifest.xml", options.limits.max_member)? {
         let manifest =
@@ -95,6 +100,12 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
         classes.extend(dex.defined_classes(&mut budget).map_err(|e| zip.error(&name, e.to_string()))?);
         out.dex_files.push(name);
     }
+    if out.manifest.is_none() && out.dex_files.is_empty() && zip.names().iter().any(|n| crate::split::is_apk_name(n)) {
+        return Err(ExtractError::new(
+            zip.name(),
+            "holds APKs, not an APK's manifest or code: a split APK archive (.apks, .xapk), read as one",
+        ));
+    }
     out.method_refs = refs.into_iter().collect();
     out.method_refs.sort_unstable();
     out.classes = classes.into_iter().collect();
@@ -108,8 +119,13 @@ pub fn read_apk(path: &Path, options: &Options) -> Result<ApkContents, ExtractEr
 /// Without a manifest, only `api` and `sdk` are collected (a warning says so); without DEX files, `api`
 /// and `sdk` are still collected (the APK has no code).
 pub fn extract_apk(path: &Path, options: &Options) -> Result<Partial, ExtractError> {
-    let contents = read_apk(path, options)?;
-    let source = path.display().to_string();
+    extract_apk_archive(&mut Archive::open(path, options.limits)?, options)
+}
+
+/// [`extract_apk`] of an APK opened as `zip` (its name is the facts' source).
+pub(crate) fn extract_apk_archive(zip: &mut Archive, options: &Options) -> Result<Partial, ExtractError> {
+    let contents = read_apk_archive(zip, options)?;
+    let source = zip.name().to_owned();
     let trackers = options.trackers()?;
     let mut partial = match &contents.manifest {
         Some(m) => m.clone().into_partial(&source, &[Kind::Permission, Kind::Component, Kind::Api, Kind::Sdk]),

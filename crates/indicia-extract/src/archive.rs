@@ -1,7 +1,7 @@
 //! Reading files and zip members with size caps, so that no input can exhaust memory.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -118,7 +118,6 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, ExtractError> {
 /// Checks that a zip end-of-central-directory record is where the format puts it (in the last 64 KiB plus
 /// 22 bytes), reading only that tail, so that a large file that is not a zip is rejected at once.
 fn check_end_record(file: &File, len: u64) -> Result<(), String> {
-    use std::io::{Seek, SeekFrom};
     const TAIL: u64 = 22 + 65_535;
     let start = len.saturating_sub(TAIL);
     let mut reader = file;
@@ -153,16 +152,56 @@ impl Archive {
         if meta.is_dir() {
             return Err(ExtractError::at(path, "is a directory, not a file"));
         }
-        check_end_record(&file, meta.len()).map_err(|e| ExtractError::at(path, e))?;
-        let zip = ZipArchive::new(BufReader::new(file))
-            .map_err(|e| ExtractError::at(path, format!("not a readable zip archive: {e}")))?;
-        if zip.len() > limits.max_entries {
-            return Err(ExtractError::at(
-                path,
-                format!("zip archive has {} entries (the limit is {})", zip.len(), limits.max_entries),
-            ));
+        Self::from_file(file, meta.len(), path.display().to_string(), limits).map_err(|e| ExtractError::at(path, e))
+    }
+
+    /// Opens member `member`, itself a zip archive (an APK in a split APK archive), as an archive named
+    /// `ARCHIVE!MEMBER`. The member is decompressed into an anonymous temporary file (deleted when the
+    /// archive is dropped), so that memory does not grow with its size; its bytes count against this
+    /// archive's budget, and the nested archive gets what is left of that budget as its own.
+    pub fn open_nested(&mut self, member: &str) -> Result<Archive, ExtractError> {
+        let name = format!("{}!{member}", self.name);
+        let file = tempfile::tempfile()
+            .map_err(|e| ExtractError::new(&name, format!("cannot make a temporary file to read it: {e}")))?;
+        let mut writer = std::io::BufWriter::new(file);
+        let cap = self.limits.max_archive_total;
+        match self.read_into(member, cap, &mut writer)? {
+            Some(_) => {}
+            None => return Err(ExtractError::new(&name, "no such member")),
         }
-        Ok(Self { zip, name: path.display().to_string(), limits, spent: 0 })
+        let mut file = writer
+            .into_inner()
+            .map_err(|e| ExtractError::new(&name, format!("cannot write a temporary file: {}", e.error())))?;
+        let len = file.seek(SeekFrom::Start(0)).and_then(|_| file.metadata().map(|m| m.len()));
+        let len = len.map_err(|e| ExtractError::new(&name, format!("cannot read a temporary file: {e}")))?;
+        let limits = Limits { max_archive_total: self.left(), ..self.limits };
+        let nested = Self::from_file(file, len, name.clone(), limits).map_err(|e| ExtractError::new(&name, e))?;
+        Ok(nested)
+    }
+
+    /// Bytes this archive may still decompress.
+    pub fn left(&self) -> u64 {
+        self.limits.max_archive_total.saturating_sub(self.spent)
+    }
+
+    /// Counts `bytes` decompressed elsewhere (in a nested archive) against this archive's budget.
+    pub fn spend(&mut self, bytes: u64) {
+        self.spent = self.spent.saturating_add(bytes);
+    }
+
+    /// Bytes decompressed from this archive so far.
+    pub fn spent(&self) -> u64 {
+        self.spent
+    }
+
+    /// A zip archive over `file` of `len` bytes, named `name` in messages.
+    fn from_file(file: File, len: u64, name: String, limits: Limits) -> Result<Self, String> {
+        check_end_record(&file, len)?;
+        let zip = ZipArchive::new(BufReader::new(file)).map_err(|e| format!("not a readable zip archive: {e}"))?;
+        if zip.len() > limits.max_entries {
+            return Err(format!("zip archive has {} entries (the limit is {})", zip.len(), limits.max_entries));
+        }
+        Ok(Self { zip, name, limits, spent: 0 })
     }
 
     /// The archive's name as used in messages.
@@ -183,8 +222,14 @@ impl Archive {
     /// Reads member `member` whole, decompressing at most `cap` bytes (and at most what is left of the
     /// archive's budget); `Ok(None)` when there is no such member.
     pub fn read(&mut self, member: &str, cap: u64) -> Result<Option<Vec<u8>>, ExtractError> {
-        let left = self.limits.max_archive_total.saturating_sub(self.spent);
-        let cap = cap.min(left);
+        let mut buf = Vec::new();
+        Ok(self.read_into(member, cap, &mut buf)?.map(|_| buf))
+    }
+
+    /// Decompresses member `member` into `out`, at most `cap` bytes (and at most what is left of the
+    /// archive's budget); returns the bytes written, or `Ok(None)` when there is no such member.
+    fn read_into(&mut self, member: &str, cap: u64, out: &mut impl Write) -> Result<Option<u64>, ExtractError> {
+        let cap = cap.min(self.left());
         let mut entry = match self.zip.by_name(member) {
             Ok(e) => e,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -200,24 +245,22 @@ impl Archive {
         }
         // Never trust the declared size beyond the cap, and never read more than one byte past it: a
         // member that inflates to more than it declares is a bomb or corrupt.
-        let mut buf = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        let read = Timed { inner: &mut entry, deadline: self.limits.deadline }
-            .take(declared.saturating_add(1))
-            .read_to_end(&mut buf);
+        let mut input = Timed { inner: &mut entry, deadline: self.limits.deadline }.take(declared.saturating_add(1));
+        let copied = std::io::copy(&mut input, out);
         drop(entry);
-        match read {
-            Ok(_) => {}
+        let copied = match copied {
+            Ok(copied) => copied,
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Err(self.error(member, TIME_LIMIT)),
             Err(e) => return Err(self.error(member, format!("corrupt member: {e}"))),
-        }
-        if buf.len() as u64 > declared {
+        };
+        if copied > declared {
             return Err(self.error(
                 member,
                 format!("decompresses to more than its declared {declared} bytes: a zip bomb or a corrupt archive"),
             ));
         }
-        self.spent = self.spent.saturating_add(buf.len() as u64);
-        Ok(Some(buf))
+        self.spent = self.spent.saturating_add(copied);
+        Ok(Some(copied))
     }
 }
 

@@ -11,6 +11,7 @@
 //! | `Info.plist` (XML or binary) | [`extract_info_plist`] | `permission` |
 //! | `PrivacyInfo.xcprivacy` | [`extract_privacy_manifest`] | `datum`, `api`, `sdk` |
 //! | IPA | [`extract_ipa`] | as `Info.plist`, plus the privacy manifest kinds when it has one |
+//! | split APK archive (`.apks`, `.xapk`) | [`extract_split_archive`] | as an APK, for the base and each split of its set |
 //! | HAR 1.2 | [`extract_har`] | `flow` |
 //! | iOS App Privacy Report (NDJSON) | [`extract_privacy_report`] | `behavior`, `watched`, `flow` |
 //! | Android AppOps (`dumpsys appops`, `appops get`, `appops.xml`) | [`extract_appops`] | `behavior`, `watched` |
@@ -49,6 +50,7 @@ mod pcap;
 mod permissions;
 mod privacy_report;
 mod property_list;
+mod split;
 mod trackers;
 mod whole_device;
 mod xml;
@@ -77,6 +79,7 @@ pub use privacy_report::{
     CATEGORIES as PRIVACY_REPORT_CATEGORIES, WATCHED as PRIVACY_REPORT_WATCHED, extract_privacy_report,
     read_privacy_report,
 };
+pub use split::{BASE_NAMES as SPLIT_BASE_NAMES, extract_split_archive};
 pub use trackers::{BUILTIN_ORIGIN, Signature, TrackerSet};
 
 /// Settings shared by the extractors. A clone shares the country database (and copies the tracker
@@ -138,6 +141,8 @@ pub enum Source {
     PrivacyManifest(PathBuf),
     /// An IPA.
     Ipa(PathBuf),
+    /// A split APK archive (`.apks`, `.xapk`): a zip of an app's base APK and its splits.
+    SplitArchive(PathBuf),
     /// A HAR capture.
     Har(PathBuf),
     /// An iOS App Privacy Report (NDJSON), filtered to the app.
@@ -163,6 +168,7 @@ impl Source {
             | Source::InfoPlist(p)
             | Source::PrivacyManifest(p)
             | Source::Ipa(p)
+            | Source::SplitArchive(p)
             | Source::Har(p)
             | Source::PrivacyReport(p)
             | Source::AppOps(p)
@@ -200,6 +206,7 @@ pub fn extract_source(source: &Source, options: &Options, app_id: Option<&str>) 
         Source::InfoPlist(p) => vec![extract_info_plist(p, options)?],
         Source::PrivacyManifest(p) => vec![extract_privacy_manifest(p, options)?],
         Source::Ipa(p) => extract_ipa(p, options)?,
+        Source::SplitArchive(p) => extract_split_archive(p, options)?,
         Source::Har(p) => vec![extract_har(p, options)?],
         Source::PrivacyReport(p) => vec![extract_privacy_report(p, options, app_id)?],
         Source::AppOps(p) => vec![extract_appops(p, options, app_id)?],
@@ -280,12 +287,24 @@ pub fn extract_all(sources: &[Source], options: &Options, app_id: Option<&str>) 
 }
 
 impl Source {
-    /// The source for an app archive, by extension (`.apk`, `.apks` members are not read; `.ipa`) or else
-    /// by its members (`AndroidManifest.xml` or `classes.dex` → APK, `Payload/` → IPA).
+    /// The source for a file given as an APK: a split APK archive by its extension (`.apks`, `.xapk`),
+    /// else an APK.
+    pub fn apk(path: PathBuf) -> Source {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("apks" | "xapk") => Source::SplitArchive(path),
+            _ => Source::Apk(path),
+        }
+    }
+
+    /// The source for an app archive, by extension (`.apk`; `.apks` and `.xapk`, split APK archives;
+    /// `.ipa`) or else by its members (`AndroidManifest.xml` or `classes.dex` → APK, `Payload/` → IPA,
+    /// other `.apk` files → split APK archive).
     pub fn app(path: &Path) -> Result<Source, ExtractError> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("apk") => return Ok(Source::Apk(path.to_owned())),
+            Some("apks" | "xapk") => return Ok(Source::SplitArchive(path.to_owned())),
             Some("ipa") => return Ok(Source::Ipa(path.to_owned())),
             _ => {}
         }
@@ -295,10 +314,12 @@ impl Source {
             Ok(Source::Apk(path.to_owned()))
         } else if names.iter().any(|n| n.starts_with("Payload/")) {
             Ok(Source::Ipa(path.to_owned()))
+        } else if names.iter().any(|n| split::is_apk_name(n)) {
+            Ok(Source::SplitArchive(path.to_owned()))
         } else {
             Err(ExtractError::at(
                 path,
-                "neither an APK (no AndroidManifest.xml or classes.dex) nor an IPA (no Payload/)",
+                "neither an APK (no AndroidManifest.xml or classes.dex), a split APK archive (no .apk) nor an IPA (no Payload/)",
             ))
         }
     }

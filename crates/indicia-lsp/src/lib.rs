@@ -18,11 +18,13 @@
 //!
 //! Positions are UTF-16 code units (the protocol's default). Documents are synchronised in full.
 //! [`workspace`] says which pack a file belongs to and how far the server looks for its files (a
-//! walk cut short at a limit is shown once, as a `window/showMessage` warning).
+//! walk cut short at a limit is shown once, as a `window/showMessage` warning). [`transport`] frames the
+//! messages on standard input and output, refusing one larger than [`max_message`].
 
 mod features;
 mod index;
 mod position;
+mod transport;
 mod uri;
 mod workspace;
 
@@ -50,14 +52,8 @@ use workspace::{Analysis, Workspace};
 /// Why the server stopped before the client asked it to.
 pub type ServerError = Box<dyn Error + Send + Sync>;
 
-/// Runs the server over standard input and output until the client sends `exit`.
-pub fn run_stdio() -> Result<(), ServerError> {
-    let (connection, io_threads) = Connection::stdio();
-    run(&connection)?;
-    drop(connection);
-    io_threads.join()?;
-    Ok(())
-}
+pub use transport::{MAX_HEADER_LINE, max_message, read_message, run_stdio};
+pub use uri::encode_path;
 
 /// What the server can do, as announced to the client.
 fn capabilities() -> ServerCapabilities {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use lsp_types::Uri;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
-/// Bytes escaped in a URI path: controls, space, and the characters RFC 3986 reserves for other
-/// parts of a URI.
+/// Bytes escaped in a URI path: controls, space, the characters RFC 3986 reserves for other parts of a
+/// URI or does not allow in a path.
 const PATH: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -17,6 +17,7 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'>')
     .add(b'?')
     .add(b'[')
+    .add(b'\\')
     .add(b']')
     .add(b'^')
     .add(b'`')
@@ -43,7 +44,15 @@ pub fn from_path(path: &Path) -> Option<Uri> {
     if !text.starts_with('/') {
         return None;
     }
+    // A backslash is part of a Unix file name: escaped, not taken for a separator.
     format!("file://{}", utf8_percent_encode(text, PATH)).parse().ok()
+}
+
+/// A path as the path of a URI reference: `\\` becomes `/` (a Windows path), and the bytes a URI path
+/// may not hold are percent-encoded (`apps/a b.apk` → `apps/a%20b.apk`). Used for `file:` URIs here and
+/// for the artifact locations of SARIF reports.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(&path.replace('\\', "/"), PATH).to_string()
 }
 
 #[cfg(test)]
@@ -51,10 +60,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(encode_path("apps/a b.apk"), "apps/a%20b.apk");
+        assert_eq!(encode_path("C:\\apps\\x#1.apk"), "C:/apps/x%231.apk");
+        assert_eq!(encode_path("/tmp/应用.apk"), "/tmp/%E5%BA%94%E7%94%A8.apk");
+    }
+
+    #[test]
     fn round_trip_with_escapes() {
-        let path = Path::new("/tmp/a pack/名前#1.ind");
+        let path = Path::new("/tmp/a pack/名前#1\\.ind");
         let uri = from_path(path).unwrap();
-        assert_eq!(uri.as_str(), "file:///tmp/a%20pack/%E5%90%8D%E5%89%8D%231.ind");
+        assert_eq!(uri.as_str(), "file:///tmp/a%20pack/%E5%90%8D%E5%89%8D%231%5C.ind");
         assert_eq!(to_path(&uri).as_deref(), Some(path));
         let other: Option<Uri> = "untitled:Untitled-1".parse().ok();
         assert!(other.is_some_and(|u| to_path(&u).is_none()));

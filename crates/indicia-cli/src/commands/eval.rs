@@ -30,7 +30,8 @@ pub fn run(args: &EvalArgs) -> Status {
     if args.profile {
         return run_profiled(args, &engine);
     }
-    score_inputs(args, Scoring { engine: &engine, format: args.format, profile: None }, None)
+    let style = text::Style::for_stdout();
+    score_inputs(args, Scoring { engine: &engine, format: args.format, profile: None, style }, None)
 }
 
 /// `--profile`: scores on one thread (so that the clocks measure evaluation alone), then prints
@@ -40,7 +41,8 @@ fn run_profiled(args: &EvalArgs, engine: &Engine) -> Status {
     // Batches are scored on this pool of one thread, handed out from this thread (see
     // `batch::score_batch`: this thread must not be the pool's).
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
-    let status = score_inputs(args, Scoring { engine, format: args.format, profile: Some(&profile) }, pool.as_ref());
+    let scoring = Scoring { engine, format: args.format, profile: Some(&profile), style: text::Style::for_stdout() };
+    let status = score_inputs(args, scoring, pool.as_ref());
     let profile = profile.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     crate::err!("{}", profile.render(engine.program(), engine.pack()));
     status

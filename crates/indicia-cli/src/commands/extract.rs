@@ -59,7 +59,7 @@ impl RuntimeArgs {
 /// `indicia extract`: merge the given sources into one evidence object on standard output.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExtractArgs {
-    /// An APK; repeat for a base APK and its splits
+    /// An APK (repeat for a base APK and its splits), or a split APK archive (.apks, .xapk)
     #[arg(long, value_name = "FILE")]
     pub apk: Vec<PathBuf>,
     /// An IPA (its Info.plist and privacy manifests)
@@ -97,8 +97,8 @@ pub struct ExtractArgs {
 /// The evidence half of `indicia scan APP... [--har F]... [--appops F]...`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ScanArgs {
-    /// The apps: APK or IPA files, split APK sets (a directory holding `base.apk`), or directories
-    /// searched recursively for them
+    /// The apps: APK or IPA files, split APK sets (a directory holding `base.apk`, or a `.apks` or
+    /// `.xapk` archive), or directories searched recursively for them
     #[arg(value_name = "APP", required = true)]
     pub apps: Vec<PathBuf>,
     /// A network capture of the app in HAR 1.2 (repeatable; one app only)
@@ -140,7 +140,7 @@ fn sources(args: &ExtractArgs) -> Vec<Source> {
     let each = |paths: &[PathBuf], make: fn(PathBuf) -> Source| -> Vec<Source> {
         paths.iter().map(|p| make(p.clone())).collect()
     };
-    let mut out = each(&args.apk, Source::Apk);
+    let mut out = each(&args.apk, Source::apk);
     out.extend(each(&args.ipa, Source::Ipa));
     out.extend(each(&args.manifest, Source::Manifest));
     out.extend(each(&args.plist, Source::InfoPlist));

@@ -54,7 +54,8 @@ pub fn run(args: &ScanCommandArgs) -> Status {
         crate::errln!("error: --format sarif and --format html print one app's report: scan one app at a time");
         return Status::Usage;
     }
-    let batch = crate::scan_batch::Batch { engine, options, format: args.format, limit };
+    let style = output::text::Style::for_stdout();
+    let batch = crate::scan_batch::Batch { engine, options, format: args.format, style, limit };
     crate::scan_batch::run(batch, apps::find(&args.scan.apps))
 }
 
@@ -107,7 +108,7 @@ fn scan_single(args: &ScanCommandArgs, engine: &indicia::Engine, options: Option
     report.warnings.extend(merged.warnings.iter().map(|w| format!("extract: {w}")));
     let source = args.scan.apps.first().map(|p| p.to_string_lossy().into_owned());
     let view = ReportView::new(engine.pack(), &evidence, &report, source.as_deref());
-    let options = output::Options { pretty: true, detailed: true, ..output::Options::default() };
+    let options = output::Options { pretty: true, detailed: true, style: output::text::Style::for_stdout() };
     crate::out!("{}", output::render(args.format, &view, options));
     Status::Success
 }

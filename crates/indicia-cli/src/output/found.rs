@@ -13,6 +13,8 @@ use indicia::hir::Pack;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::words;
+
 /// The evidence behind the verdicts, in the report's member `found` (docs/report.md).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Found {
@@ -106,6 +108,82 @@ impl Found {
     pub fn is_empty(&self) -> bool {
         self.permissions.is_none() && self.sdks.is_none() && self.destinations.is_none() && self.behaviors.is_none()
     }
+
+    /// The four kinds as the tables of the HTML and Markdown forms: their names, columns and cells.
+    pub fn tables(&self) -> [Table; 4] {
+        let dash = |value: &Option<String>| Cell::Text(words::or_dash(value.as_deref()).to_owned());
+        [
+            Table::of(
+                "Permissions",
+                &["permission", "protection level", "source", "granted"],
+                &self.permissions,
+                |p| {
+                    let granted = p.granted.map_or("—", |g| if g { "yes" } else { "no" });
+                    vec![
+                        Cell::Code(p.name.clone()),
+                        Cell::Level(words::or_dash(p.protection.as_deref()).to_owned()),
+                        dash(&p.source),
+                        Cell::Text(granted.to_owned()),
+                    ]
+                },
+            ),
+            Table::of("SDKs and trackers", &["id", "name", "kind", "country"], &self.sdks, |s| {
+                vec![Cell::Code(s.id.clone()), dash(&s.name), dash(&s.kind), dash(&s.country)]
+            }),
+            Table::of(
+                "Network destinations",
+                &["host", "country", "data types", "state", "SDK", "flows"],
+                &self.destinations,
+                |d| {
+                    let flows: Vec<String> = d.flows.iter().map(ToString::to_string).collect();
+                    vec![
+                        Cell::Code(d.host.clone()),
+                        Cell::Text(words::list_or_dash(&d.countries)),
+                        Cell::Text(words::list_or_dash(&d.data)),
+                        Cell::Text(words::list_or_dash(&d.states)),
+                        Cell::Text(words::list_or_dash(&d.sdks)),
+                        Cell::Text(flows.join(", ")),
+                    ]
+                },
+            ),
+            Table::of("Behaviors", &["behavior", "app state", "SDK", "detail"], &self.behaviors, |b| {
+                vec![Cell::Code(b.kind.clone()), dash(&b.state), dash(&b.sdk), dash(&b.detail)]
+            }),
+        ]
+    }
+}
+
+/// One kind of [`Found`] as a table, for the forms that draw tables (HTML, Markdown).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// Its heading (`Permissions`).
+    pub name: &'static str,
+    /// Its column headings.
+    pub columns: &'static [&'static str],
+    /// A row of cells per item, in order; `None` when the kind was not observed.
+    pub rows: Option<Vec<Vec<Cell>>>,
+}
+
+impl Table {
+    fn of<T>(
+        name: &'static str,
+        columns: &'static [&'static str],
+        items: &Option<Vec<T>>,
+        row: impl Fn(&T) -> Vec<Cell>,
+    ) -> Table {
+        Table { name, columns, rows: items.as_ref().map(|items| items.iter().map(row).collect()) }
+    }
+}
+
+/// A cell of a [`Table`], its text unescaped; each form escapes and marks it up its own way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// A name as it is written (a permission, an SDK id, a host, a behavior): code.
+    Code(String),
+    /// Words, or `—` for nothing.
+    Text(String),
+    /// An Android protection level (`dangerous|instant`), which HTML shows as a badge.
+    Level(String),
 }
 
 /// The facts of kind `name` as `(index, object)`, or `None` when the pack does not declare the

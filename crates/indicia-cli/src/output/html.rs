@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use indicia::hir::Verdict;
 use indicia::report::IndicatorReport;
 
+use super::found::Cell;
 use super::view::ReportView;
 use super::words;
 
@@ -45,8 +46,8 @@ pub fn render(view: &ReportView<'_>) -> String {
     header(&mut out, view);
     categories(&mut out, view);
     let _ = writeln!(out, "<section id=\"indicators\">\n<h2>Indicators</h2>");
-    for verdict in [Verdict::Fail, Verdict::Inconclusive, Verdict::Pass] {
-        for indicator in report.indicators.iter().filter(|i| i.verdict == verdict) {
+    for (_, indicators) in words::by_verdict(report) {
+        for indicator in indicators {
             indicator_html(&mut out, view, indicator);
         }
     }
@@ -182,87 +183,42 @@ fn indicator_html(out: &mut String, view: &ReportView<'_>, indicator: &Indicator
 
 /// "What was found": a table per kind, or "not observed".
 fn found(out: &mut String, view: &ReportView<'_>) {
-    let found = &view.found;
-    if found.is_empty() {
+    if view.found.is_empty() {
         return;
     }
     out.push_str("<section id=\"found\">\n<h2>What was found</h2>\n");
-    table(
-        out,
-        "Permissions",
-        &["permission", "protection level", "source", "granted"],
-        found.permissions.as_deref(),
-        |p| {
-            let level = p.protection.as_deref().unwrap_or("—");
-            let base = indicia_extract::base_level(level);
-            vec![
-                format!("<code>{}</code>", esc(&p.name)),
-                format!("<span class=\"badge {}\">{}</span>", esc(base), esc(level)),
-                esc(words::or_dash(p.source.as_deref())),
-                p.granted.map_or("—", |g| if g { "yes" } else { "no" }).to_string(),
-            ]
-        },
-    );
-    table(out, "SDKs and trackers", &["id", "name", "kind", "country"], found.sdks.as_deref(), |s| {
-        vec![
-            format!("<code>{}</code>", esc(&s.id)),
-            esc(words::or_dash(s.name.as_deref())),
-            esc(words::or_dash(s.kind.as_deref())),
-            esc(words::or_dash(s.country.as_deref())),
-        ]
-    });
-    table(
-        out,
-        "Network destinations",
-        &["host", "country", "data types", "state", "SDK", "flows"],
-        found.destinations.as_deref(),
-        |d| {
-            let flows: Vec<String> = d.flows.iter().map(ToString::to_string).collect();
-            vec![
-                format!("<code>{}</code>", esc(&d.host)),
-                esc(&words::list_or_dash(&d.countries)),
-                esc(&words::list_or_dash(&d.data)),
-                esc(&words::list_or_dash(&d.states)),
-                esc(&words::list_or_dash(&d.sdks)),
-                esc(&flows.join(", ")),
-            ]
-        },
-    );
-    table(out, "Behaviors", &["behavior", "app state", "SDK", "detail"], found.behaviors.as_deref(), |b| {
-        vec![
-            format!("<code>{}</code>", esc(&b.kind)),
-            esc(words::or_dash(b.state.as_deref())),
-            esc(words::or_dash(b.sdk.as_deref())),
-            esc(words::or_dash(b.detail.as_deref())),
-        ]
-    });
-    out.push_str("</section>\n");
-}
-
-/// One table of "what was found", its cells already escaped; `None` prints "not observed".
-fn table<T>(out: &mut String, name: &str, columns: &[&str], items: Option<&[T]>, row: impl Fn(&T) -> Vec<String>) {
-    let Some(items) = items else {
-        let _ = writeln!(out, "<h3>{name}</h3>\n<p class=\"muted\">not observed</p>");
-        return;
-    };
-    let _ = writeln!(out, "<h3>{name} ({})</h3>", items.len());
-    if items.is_empty() {
-        out.push_str("<p class=\"muted\">none</p>\n");
-        return;
-    }
-    out.push_str("<table>\n<tr>");
-    for column in columns {
-        let _ = write!(out, "<th>{column}</th>");
-    }
-    out.push_str("</tr>\n");
-    for item in items {
-        out.push_str("<tr>");
-        for cell in row(item) {
-            let _ = write!(out, "<td>{cell}</td>");
+    for table in view.found.tables() {
+        let Some(rows) = table.rows else {
+            let _ = writeln!(out, "<h3>{}</h3>\n<p class=\"muted\">not observed</p>", table.name);
+            continue;
+        };
+        let _ = writeln!(out, "<h3>{} ({})</h3>", table.name, rows.len());
+        if rows.is_empty() {
+            out.push_str("<p class=\"muted\">none</p>\n");
+            continue;
+        }
+        out.push_str("<table>\n<tr>");
+        for column in table.columns {
+            let _ = write!(out, "<th>{column}</th>");
         }
         out.push_str("</tr>\n");
+        for row in rows {
+            out.push_str("<tr>");
+            for cell in row {
+                let _ = match cell {
+                    Cell::Code(s) => write!(out, "<td><code>{}</code></td>", esc(&s)),
+                    Cell::Text(s) => write!(out, "<td>{}</td>", esc(&s)),
+                    Cell::Level(s) => {
+                        let base = indicia_extract::base_level(&s);
+                        write!(out, "<td><span class=\"badge {}\">{}</span></td>", esc(base), esc(&s))
+                    }
+                };
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</section>\n");
 }
 
 /// Text escaped for HTML content and attribute values.

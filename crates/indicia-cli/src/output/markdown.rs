@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use indicia::hir::Verdict;
 
+use super::found::Cell;
 use super::view::ReportView;
 use super::words;
 
@@ -32,48 +33,33 @@ pub fn render(view: &ReportView<'_>) -> String {
         let _ =
             writeln!(out, "| {} | {} | {} | {} | {} |", text(&c.title), c.failed, c.inconclusive, c.passed, c.total);
     }
-    let failed: Vec<_> = report.failed().collect();
-    if !failed.is_empty() {
-        out.push_str("\n### Failed\n\n");
-    }
-    for indicator in failed {
-        let _ = writeln!(
+    for (verdict, indicators) in words::by_verdict(report) {
+        let _ = write!(
             out,
-            "- **{}** {} _({}, weight {})_",
-            text(&indicator.id),
-            text(&indicator.title),
-            indicator.severity.name(),
-            indicator.weight
+            "\n### {}\n\n",
+            match verdict {
+                Verdict::Fail => "Failed",
+                Verdict::Inconclusive => "Inconclusive",
+                Verdict::Pass => "Passed",
+            }
         );
-        for witness in &indicator.witnesses {
-            let _ = writeln!(out, "  - {}", code(&view.fact_line(witness)));
+        for indicator in indicators {
+            let (id, title) = (text(&indicator.id), text(&indicator.title));
+            if verdict == Verdict::Pass {
+                let reason = words::pass_reason(indicator.explanation.as_ref());
+                let reason = if reason.is_empty() { reason } else { format!(" — {}", text(&reason)) };
+                let _ = writeln!(out, "- **{id}** {title}{reason}");
+                continue;
+            }
+            let (severity, weight) = (indicator.severity.name(), indicator.weight);
+            let _ = writeln!(out, "- **{id}** {title} _({severity}, weight {weight})_");
+            for detail in words::details(view, indicator) {
+                let _ = match detail.label {
+                    Some(label) => writeln!(out, "  - {label}: {}", code(&detail.text)),
+                    None => writeln!(out, "  - {}", code(&detail.text)),
+                };
+            }
         }
-    }
-    let inconclusive: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).collect();
-    if !inconclusive.is_empty() {
-        out.push_str("\n### Inconclusive\n\n");
-    }
-    for indicator in inconclusive {
-        let _ = writeln!(
-            out,
-            "- **{}** {} _({}, weight {})_",
-            text(&indicator.id),
-            text(&indicator.title),
-            indicator.severity.name(),
-            indicator.weight
-        );
-        for part in indicator.explanation.as_ref().map(|e| words::explanation_parts(view, e)).unwrap_or_default() {
-            let _ = writeln!(out, "  - {}: {}", part.label, code(&part.text));
-        }
-    }
-    let passed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Pass).collect();
-    if !passed.is_empty() {
-        out.push_str("\n### Passed\n\n");
-    }
-    for indicator in passed {
-        let reason = words::pass_reason(indicator.explanation.as_ref());
-        let reason = if reason.is_empty() { reason } else { format!(" — {}", text(&reason)) };
-        let _ = writeln!(out, "- **{}** {}{reason}", text(&indicator.id), text(&indicator.title));
     }
     found(&mut out, view);
     if !report.warnings.is_empty() {
@@ -92,74 +78,31 @@ fn source(view: &ReportView<'_>) -> String {
 
 /// "What was found": a table per kind, or "not observed".
 fn found(out: &mut String, view: &ReportView<'_>) {
-    let found = &view.found;
-    if found.is_empty() {
+    if view.found.is_empty() {
         return;
     }
     out.push_str("\n### What was found\n");
-    table(
-        out,
-        "Permissions",
-        &["permission", "protection level", "source", "granted"],
-        found.permissions.as_deref(),
-        |p| {
-            vec![
-                code(&p.name),
-                text(words::or_dash(p.protection.as_deref())),
-                text(words::or_dash(p.source.as_deref())),
-                p.granted.map_or("—", |g| if g { "yes" } else { "no" }).to_string(),
-            ]
-        },
-    );
-    table(out, "SDKs and trackers", &["id", "name", "kind", "country"], found.sdks.as_deref(), |s| {
-        vec![
-            code(&s.id),
-            text(words::or_dash(s.name.as_deref())),
-            text(words::or_dash(s.kind.as_deref())),
-            text(words::or_dash(s.country.as_deref())),
-        ]
-    });
-    table(
-        out,
-        "Network destinations",
-        &["host", "country", "data types", "state", "SDK", "flows"],
-        found.destinations.as_deref(),
-        |d| {
-            let flows: Vec<String> = d.flows.iter().map(ToString::to_string).collect();
-            vec![
-                code(&d.host),
-                text(&words::list_or_dash(&d.countries)),
-                text(&words::list_or_dash(&d.data)),
-                text(&words::list_or_dash(&d.states)),
-                text(&words::list_or_dash(&d.sdks)),
-                flows.join(", "),
-            ]
-        },
-    );
-    table(out, "Behaviors", &["behavior", "app state", "SDK", "detail"], found.behaviors.as_deref(), |b| {
-        vec![
-            code(&b.kind),
-            text(words::or_dash(b.state.as_deref())),
-            text(words::or_dash(b.sdk.as_deref())),
-            text(words::or_dash(b.detail.as_deref())),
-        ]
-    });
-}
-
-/// One table; `None` prints "not observed".
-fn table<T>(out: &mut String, name: &str, columns: &[&str], items: Option<&[T]>, row: impl Fn(&T) -> Vec<String>) {
-    let Some(items) = items else {
-        let _ = writeln!(out, "\n**{name}**: not observed");
-        return;
-    };
-    let _ = writeln!(out, "\n**{name}** ({})", items.len());
-    if items.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\n| {} |", columns.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(columns.len()));
-    for item in items {
-        let _ = writeln!(out, "| {} |", row(item).join(" | "));
+    for table in view.found.tables() {
+        let Some(rows) = table.rows else {
+            let _ = writeln!(out, "\n**{}**: not observed", table.name);
+            continue;
+        };
+        let _ = writeln!(out, "\n**{}** ({})", table.name, rows.len());
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n| {} |", table.columns.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(table.columns.len()));
+        for row in rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|cell| match cell {
+                    Cell::Code(s) => code(s),
+                    Cell::Text(s) | Cell::Level(s) => text(s),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
     }
 }
 

@@ -11,7 +11,6 @@
 
 use indicia::hir::{Severity, Verdict};
 use indicia::report::IndicatorReport;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::view::ReportView;
@@ -20,25 +19,6 @@ use super::words;
 /// The schema a log names in `$schema`: the OASIS standard's, errata 01.
 pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-
-/// Characters a path keeps percent-encoded in a URI reference: controls, space and the characters
-/// RFC 3986 does not allow in a path.
-const NOT_IN_PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
 
 /// A SARIF log of the given runs.
 pub fn log(runs: &[Value]) -> Value {
@@ -57,7 +37,7 @@ pub fn level(severity: Severity) -> &'static str {
 /// The run of one app's report.
 pub fn run(view: &ReportView<'_>) -> Value {
     let report = view.report;
-    let uri = view.source.map(file_uri);
+    let uri = view.source.map(indicia_lsp::encode_path);
     let rules: Vec<Value> = report.indicators.iter().map(rule).collect();
     let results: Vec<Value> = report
         .indicators
@@ -145,21 +125,9 @@ fn result(view: &ReportView<'_>, index: usize, indicator: &IndicatorReport, uri:
     })
 }
 
-/// A file path as a URI reference: `/` as the separator, reserved characters percent-encoded.
-fn file_uri(path: &str) -> String {
-    utf8_percent_encode(&path.replace('\\', "/"), NOT_IN_PATH).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_become_uri_references() {
-        assert_eq!(file_uri("apps/a b.apk"), "apps/a%20b.apk");
-        assert_eq!(file_uri("C:\\apps\\x#1.apk"), "C:/apps/x%231.apk");
-        assert_eq!(file_uri("/tmp/应用.apk"), "/tmp/%E5%BA%94%E7%94%A8.apk");
-    }
 
     #[test]
     fn levels_follow_severity() {

@@ -15,6 +15,7 @@ use indicia::hir::{Pack, Verdict};
 use super::found::Found;
 use super::view::ReportView;
 use super::words;
+use crate::color::{self, paint};
 
 /// One row of the closing table.
 #[derive(Clone, Debug)]
@@ -50,29 +51,35 @@ impl SummaryRow {
     }
 }
 
-/// How the text report looks on a terminal: with colour or without (the caller decides, from
-/// `--color` and `NO_COLOR`).
+/// How the text report looks on a terminal: with colour or without. The commands decide it once per
+/// run from `--color` and `NO_COLOR` ([`crate::color::stdout`], [`Style::for_stdout`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Style {
-    /// Colour verdict marks and headings with ANSI escapes.
+    /// Colour the verdicts (marks, counts and section headings: failed red, inconclusive yellow,
+    /// passed green) and make the headings bold, with ANSI escapes.
     pub color: bool,
 }
 
 impl Style {
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    /// The style of what this run writes to standard output.
+    pub fn for_stdout() -> Style {
+        Style { color: crate::color::stdout() }
     }
     fn fail(self, text: &str) -> String {
-        self.paint("31", text)
+        paint(self.color, color::FAIL, text)
     }
     fn inconclusive(self, text: &str) -> String {
-        self.paint("33", text)
+        paint(self.color, color::INCONCLUSIVE, text)
     }
     fn pass(self, text: &str) -> String {
-        self.paint("32", text)
+        paint(self.color, color::PASS, text)
     }
     fn heading(self, text: &str) -> String {
-        self.paint("1", text)
+        paint(self.color, color::HEADING, text)
+    }
+    /// A heading in the colour of a verdict.
+    fn heading_in(self, verdict: anstyle::Style, text: &str) -> String {
+        paint(self.color, verdict.bold(), text)
     }
 }
 
@@ -89,8 +96,13 @@ pub fn render_report(view: &ReportView<'_>, style: Style) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "  failed {} of {}, passed {}, inconclusive {}; risk {:.1} (up to {:.1} if every inconclusive indicator failed)",
-        s.failed, s.total, s.passed, s.inconclusive, s.risk, s.risk_upper
+        "  {} of {}, {}, {}; risk {:.1} (up to {:.1} if every inconclusive indicator failed)",
+        style.fail(&format!("failed {}", s.failed)),
+        s.total,
+        style.pass(&format!("passed {}", s.passed)),
+        style.inconclusive(&format!("inconclusive {}", s.inconclusive)),
+        s.risk,
+        s.risk_upper
     );
     let width = report.categories.iter().map(|c| c.title.chars().count()).max().unwrap_or(8).max(8);
     let _ = writeln!(out, "\n  {:<width$}  total  failed  passed  inconclusive", "category");
@@ -101,50 +113,33 @@ pub fn render_report(view: &ReportView<'_>, style: Style) -> String {
             c.title, c.total, c.failed, c.passed, c.inconclusive
         );
     }
-    let failed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Fail).collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\n  {}", style.heading("failed indicators:"));
-    }
-    for indicator in failed {
-        let _ = writeln!(
-            out,
-            "  {} {}  {}  [{}, weight {}]",
-            style.fail("✗"),
-            indicator.id,
-            indicator.title,
-            indicator.severity.name(),
-            indicator.weight
-        );
-        for witness in &indicator.witnesses {
-            let _ = writeln!(out, "      {}", view.fact_line(witness));
+    for (verdict, indicators) in words::by_verdict(report) {
+        let (colour, mark, heading) = match verdict {
+            Verdict::Fail => (color::FAIL, "✗", "failed indicators:"),
+            Verdict::Inconclusive => {
+                (color::INCONCLUSIVE, "?", "inconclusive indicators (what keeps each from a verdict):")
+            }
+            Verdict::Pass => (color::PASS, "✓", "passed indicators:"),
+        };
+        let _ = writeln!(out, "\n  {}", style.heading_in(colour, heading));
+        let mark = paint(style.color, colour, mark);
+        for indicator in indicators {
+            let (id, title) = (&indicator.id, &indicator.title);
+            if verdict == Verdict::Pass {
+                let reason = words::pass_reason(indicator.explanation.as_ref());
+                let reason = if reason.is_empty() { reason } else { format!(" — {reason}") };
+                let _ = writeln!(out, "  {mark} {id}  {title}{reason}");
+                continue;
+            }
+            let (severity, weight) = (indicator.severity.name(), indicator.weight);
+            let _ = writeln!(out, "  {mark} {id}  {title}  [{severity}, weight {weight}]");
+            for detail in words::details(view, indicator) {
+                let _ = match detail.label {
+                    Some(label) => writeln!(out, "      {label}: {}", detail.text),
+                    None => writeln!(out, "      {}", detail.text),
+                };
+            }
         }
-    }
-    let inconclusive: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Inconclusive).collect();
-    if !inconclusive.is_empty() {
-        let _ = writeln!(out, "\n  {}", style.heading("inconclusive indicators (what keeps each from a verdict):"));
-    }
-    for indicator in inconclusive {
-        let _ = writeln!(
-            out,
-            "  {} {}  {}  [{}, weight {}]",
-            style.inconclusive("?"),
-            indicator.id,
-            indicator.title,
-            indicator.severity.name(),
-            indicator.weight
-        );
-        for part in indicator.explanation.as_ref().map(|e| words::explanation_parts(view, e)).unwrap_or_default() {
-            let _ = writeln!(out, "      {}: {}", part.label, part.text);
-        }
-    }
-    let passed: Vec<_> = report.indicators.iter().filter(|i| i.verdict == Verdict::Pass).collect();
-    if !passed.is_empty() {
-        let _ = writeln!(out, "\n  {}", style.heading("passed indicators:"));
-    }
-    for indicator in passed {
-        let reason = words::pass_reason(indicator.explanation.as_ref());
-        let reason = if reason.is_empty() { reason } else { format!(" — {reason}") };
-        let _ = writeln!(out, "  {} {}  {}{reason}", style.pass("✓"), indicator.id, indicator.title);
     }
     found_lines(&mut out, &view.found, style);
     for warning in &report.warnings {

@@ -1,7 +1,9 @@
 //! The wording every human-facing rendering shares (text, HTML, Markdown, SARIF messages): an
 //! explanation part by part, the one-line reason of a passed indicator, a witness as its fact.
 
-use indicia::report::ExplanationReport;
+use indicia::Report;
+use indicia::hir::Verdict;
+use indicia::report::{ExplanationReport, IndicatorReport};
 
 use super::view::ReportView;
 
@@ -36,6 +38,43 @@ pub fn explanation_parts(view: &ReportView<'_>, e: &ExplanationReport) -> Vec<Pa
         parts.push(Part { label: "could fail through", text: view.fact_line(fact) });
     }
     parts
+}
+
+/// The indicators of `report` grouped by verdict, in the order the human forms list them — failed,
+/// inconclusive, passed — each group in report order; empty groups are left out.
+pub fn by_verdict(report: &Report) -> Vec<(Verdict, Vec<&IndicatorReport>)> {
+    [Verdict::Fail, Verdict::Inconclusive, Verdict::Pass]
+        .into_iter()
+        .map(|verdict| (verdict, report.indicators.iter().filter(|i| i.verdict == verdict).collect::<Vec<_>>()))
+        .filter(|(_, indicators)| !indicators.is_empty())
+        .collect()
+}
+
+/// One line under a failed or inconclusive indicator: a witness (no label), or a part of the
+/// explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// The explanation part's label (`not observed`, `missing`…), `None` for a witness.
+    pub label: Option<&'static str>,
+    /// The witness as its fact (`permission[0] {…}`), or the part's text.
+    pub text: String,
+}
+
+/// What the text and Markdown forms print under a failed or inconclusive indicator, a line each: its
+/// witnesses, or its explanation's parts. Nothing for a passed one.
+pub fn details(view: &ReportView<'_>, indicator: &IndicatorReport) -> Vec<Detail> {
+    match indicator.verdict {
+        Verdict::Fail => indicator.witnesses.iter().map(|w| Detail { label: None, text: view.fact_line(w) }).collect(),
+        Verdict::Inconclusive => indicator
+            .explanation
+            .as_ref()
+            .map(|e| explanation_parts(view, e))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|part| Detail { label: Some(part.label), text: part.text })
+            .collect(),
+        Verdict::Pass => Vec::new(),
+    }
 }
 
 /// The one-line reason of a passed indicator: `decided by the K, … facts; K, … not observed`, or
