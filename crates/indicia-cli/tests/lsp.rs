@@ -6,10 +6,17 @@
 mod tests {
     use std::io::{BufReader, Write as _};
     use std::path::{Path, PathBuf};
-    use std::process::{Command, Stdio};
+    use std::process::{Child, Command, Stdio};
 
     use lsp_server::{Message, Notification, Request, RequestId};
     use serde_json::{Value, json};
+
+    /// `indicia ARGS` (a language server) with its standard input and output piped to the test.
+    fn server(args: &[&str], stderr: Stdio) -> Child {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_indicia"));
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(stderr);
+        command.spawn().unwrap()
+    }
 
     fn dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp")
@@ -101,13 +108,7 @@ mod tests {
         let mut session = Session { pack: pack.clone(), uri: uri.clone(), texts: Default::default() };
         let steps: Vec<Value> =
             serde_json::from_str(&std::fs::read_to_string(dir().join("session.json")).unwrap()).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let mut child = server(&["lsp"], Stdio::inherit());
         let mut stdin = child.stdin.take().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut transcript = Vec::new();
@@ -190,13 +191,7 @@ mod tests {
             (&["--max-rule-file-size", "1K", "lsp"], "Content-Length: 4097\r\n\r\n{", "larger than 4 KiB"),
         ];
         for (args, header, limit) in cases {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_indicia"))
-                .args(args)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
+            let mut child = server(args, Stdio::piped());
             let mut stdin = child.stdin.take().unwrap();
             stdin.write_all(header.as_bytes()).unwrap();
             stdin.flush().unwrap();

@@ -8,46 +8,11 @@ mod common;
 
 use std::path::PathBuf;
 
+use common::Scratch;
 use serde_json::Value;
 
 fn apk(name: &str) -> PathBuf {
     common::data("extract/apk").join(name)
-}
-
-/// A scratch directory, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("indicia-scan-many-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn copy(&self, from: &str, to: &str) -> PathBuf {
-        let path = self.0.join(to);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::copy(apk(from), &path).unwrap();
-        path
-    }
-
-    fn write(&self, to: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(to);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn indicia(args: &[&str]) -> (i32, String, String) {
@@ -63,15 +28,15 @@ fn lines(stdout: &str) -> Vec<Value> {
 /// a file that is not an app, a broken `.xapk` and a split APK archive (`.apks`).
 fn tree(name: &str) -> Scratch {
     let s = Scratch::new(name);
-    s.copy("com.politedroid_6.apk", "a.apk");
+    s.copy(&apk("com.politedroid_6.apk"), "a.apk");
     s.write("b-broken.apk", b"PK\x03\x04 this is not a zip archive");
-    s.copy("souch.smsbypass_9.apk", "c.apk");
-    s.copy("a2dp.Vol_137.apk", "d-split/base.apk");
-    s.copy("com.politedroid_6.apk", "d-split/split_config.xxhdpi.apk");
+    s.copy(&apk("souch.smsbypass_9.apk"), "c.apk");
+    s.copy(&apk("a2dp.Vol_137.apk"), "d-split/base.apk");
+    s.copy(&apk("com.politedroid_6.apk"), "d-split/split_config.xxhdpi.apk");
     s.write("notes.txt", b"not an app");
-    s.copy("org.dyndns.fules.ck_20.apk", "sub/deeper/e.APK");
+    s.copy(&apk("org.dyndns.fules.ck_20.apk"), "sub/deeper/e.APK");
     s.write("sub/f.xapk", b"PK");
-    s.copy("../apks/politedroid.apks", "sub/g.apks");
+    s.copy(&apk("../apks/politedroid.apks"), "sub/g.apks");
     s
 }
 
