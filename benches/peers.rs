@@ -2,7 +2,9 @@
 //! translations benches/peers/tw_mabis.rego and benches/peers/tw_mabis.cel) and the same evidence.
 //!
 //! Engines: indicia's compiled program, indicia's reference interpreter, regorus (interpreter and
-//! RVM bytecode VM) and the `cel` crate. Every engine is built once, as ours is, and measured in
+//! RVM bytecode VM) and the `cel` crate. regorus runs two translations: `regorus`/`regorus-rvm`
+//! compute all three verdicts (`tw_mabis.rego`), `regorus-2v`/`regorus-2v-rvm` only which
+//! indicators fail (`tw_mabis_fail.rego`, written for speed). Every engine is built once, as ours is, and measured in
 //! four columns:
 //!
 //! - `construct`: engine construction (parse and compile the policy);
@@ -30,7 +32,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use harness::{CelPeer, RegoPeer, RvmPeer};
+use harness::{CelPeer, RegoFailPeer, RegoPeer, RvmPeer};
 use indicia::Engine;
 use indicia_testkit::generate::generate_pack;
 
@@ -71,6 +73,8 @@ fn verify(_: &mut Criterion) {
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
+    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
+    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
     let mut apps = 0;
     for (set, jsons) in evidence_sets() {
         for (i, json) in jsons.iter().enumerate() {
@@ -97,6 +101,11 @@ fn verify(_: &mut Criterion) {
             assert_eq!(by_rego, ours, "{set}[{i}]: regorus disagrees");
             let by_rvm = harness::rego_verdicts(&rvm.eval(&input).expect("executes")).expect("an object");
             assert_eq!(by_rvm, ours, "{set}[{i}]: the RVM disagrees");
+            let failed = harness::failed_ids(&ours);
+            let by_2v = harness::rego_failed(&fail_only.eval(&input).expect("evaluates")).expect("a set");
+            assert_eq!(by_2v, failed, "{set}[{i}]: the two-valued policy disagrees");
+            let by_2v_vm = harness::rego_failed(&fail_only_vm.eval(&input).expect("executes")).expect("a set");
+            assert_eq!(by_2v_vm, failed, "{set}[{i}]: the two-valued policy on the RVM disagrees");
             let input = CelPeer::parse(json).expect("JSON");
             let by_cel = cel.verdicts(&cel.eval(&input).expect("evaluates")).expect("strings");
             assert_eq!(by_cel, ours, "{set}[{i}]: CEL disagrees");
@@ -120,6 +129,8 @@ fn construct(c: &mut Criterion) {
     });
     g.bench_function("regorus", |b| b.iter(|| RegoPeer::new().expect("the policy loads")));
     g.bench_function("regorus-rvm", |b| b.iter(|| RvmPeer::new().expect("the policy compiles")));
+    g.bench_function("regorus-2v", |b| b.iter(|| RegoFailPeer::interpreter().expect("the policy loads")));
+    g.bench_function("regorus-2v-rvm", |b| b.iter(|| RegoFailPeer::vm().expect("the policy compiles")));
     g.bench_function("cel", |b| b.iter(|| CelPeer::new().expect("the programs compile")));
     g.finish();
 }
@@ -158,6 +169,8 @@ fn eval(c: &mut Criterion) {
     let engine = Engine::from_path(pack_dir()).expect("the pack compiles");
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
+    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
+    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
     for (set, apps) in evidence_sets() {
         let ours: Vec<_> = apps.iter().map(|json| engine.read_evidence(json).expect("valid evidence")).collect();
@@ -205,6 +218,20 @@ fn eval(c: &mut Criterion) {
                 }
             })
         });
+        g.bench_function("regorus-2v", |b| {
+            b.iter(|| {
+                for input in &rego_in {
+                    black_box(fail_only.eval(black_box(input)).expect("regorus evaluates"));
+                }
+            })
+        });
+        g.bench_function("regorus-2v-rvm", |b| {
+            b.iter(|| {
+                for input in &rego_in {
+                    black_box(fail_only_vm.eval(black_box(input)).expect("the RVM executes"));
+                }
+            })
+        });
         g.bench_function("cel", |b| {
             b.iter(|| {
                 for input in &cel_in {
@@ -220,6 +247,8 @@ fn whole(c: &mut Criterion) {
     let engine = Engine::from_path(pack_dir()).expect("the pack compiles");
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
+    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
+    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
     for (set, apps) in evidence_sets() {
         let mut g = group(c, &format!("peers/whole/{set}"));
@@ -261,6 +290,22 @@ fn whole(c: &mut Criterion) {
                 for json in &apps {
                     let input = RegoPeer::parse(black_box(json)).expect("JSON");
                     black_box(rvm.eval(&input).expect("the RVM executes"));
+                }
+            })
+        });
+        g.bench_function("regorus-2v", |b| {
+            b.iter(|| {
+                for json in &apps {
+                    let input = RegoPeer::parse(black_box(json)).expect("JSON");
+                    black_box(fail_only.eval(&input).expect("regorus evaluates"));
+                }
+            })
+        });
+        g.bench_function("regorus-2v-rvm", |b| {
+            b.iter(|| {
+                for json in &apps {
+                    let input = RegoPeer::parse(black_box(json)).expect("JSON");
+                    black_box(fail_only_vm.eval(&input).expect("the RVM executes"));
                 }
             })
         });

@@ -1,8 +1,8 @@
 //! The peer engines of `benches/peers.rs` give the same verdicts as indicia — fail, pass and
-//! inconclusive alike — on every evidence object the bench uses: the pack's fixtures, the example
-//! evidence, and generated evidence (the bench's ~200-fact object and 300 smaller ones that mix
-//! missing and null fields, unobserved and empty kinds). Without this check the bench would
-//! compare engines that compute different things.
+//! inconclusive alike, or fail and not fail for the two-valued Rego policy — on every evidence
+//! object the bench uses: the pack's fixtures, the example evidence, and generated evidence (the
+//! bench's ~200-fact object and 300 smaller ones that mix missing and null fields, unobserved and
+//! empty kinds). Without this check the bench would compare engines that compute different things.
 //!
 //! Runs only with `--features peers` (`cargo test --features peers --test peers_agree`).
 #![cfg(feature = "peers")]
@@ -14,7 +14,7 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 
-use harness::{CelPeer, RegoPeer, RvmPeer, Verdicts};
+use harness::{CelPeer, RegoFailPeer, RegoPeer, RvmPeer, Verdicts};
 use indicia::Engine;
 use indicia::outcome::Outcomes;
 
@@ -72,6 +72,8 @@ fn every_peer_gives_indicias_verdicts() {
     let mut rego = RegoPeer::new().expect("the Rego policy loads");
     let mut rvm = RvmPeer::new().expect("the Rego policy compiles to RVM bytecode");
     let cel = CelPeer::new().expect("the CEL programs compile");
+    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued Rego policy loads");
+    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued Rego policy compiles to RVM bytecode");
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for (name, bytes) in corpus() {
         let evidence = engine.read_evidence(&bytes).unwrap_or_else(|e| panic!("{name}: indicia rejects it: {e}"));
@@ -86,6 +88,12 @@ fn every_peer_gives_indicias_verdicts() {
         assert_eq!(by_rego, ours, "{name}: regorus disagrees");
         let by_rvm = harness::rego_verdicts(&rvm.eval(&input).expect("the RVM executes")).expect("an object");
         assert_eq!(by_rvm, ours, "{name}: the regorus RVM disagrees");
+        // The two-valued policy agrees on fail / not fail (pass and inconclusive alike are "not").
+        let failed = harness::failed_ids(&ours);
+        let by_fail_only = harness::rego_failed(&fail_only.eval(&input).expect("regorus evaluates")).expect("a set");
+        assert_eq!(by_fail_only, failed, "{name}: the two-valued Rego policy disagrees");
+        let by_fail_only_vm = harness::rego_failed(&fail_only_vm.eval(&input).expect("the RVM executes")).expect("a set");
+        assert_eq!(by_fail_only_vm, failed, "{name}: the two-valued Rego policy on the RVM disagrees");
 
         let input = CelPeer::parse(&bytes).expect("the cel crate reads the JSON");
         let by_cel = cel.verdicts(&cel.eval(&input).expect("CEL evaluates")).expect("strings");

@@ -7,6 +7,8 @@
 //!   and each app only sets the input and evaluates `data.tw_mabis.verdicts`.
 //! - [`RvmPeer`]: the same policy compiled once to regorus' Rego virtual machine (RVM) bytecode;
 //!   each app only sets the input and executes.
+//! - [`RegoFailPeer`]: regorus' interpreter (or its RVM) over `tw_mabis_fail.rego`, the two-valued
+//!   translation written for speed: it says which indicators fail, nothing more.
 //! - [`CelPeer`]: the `cel` crate over `tw_mabis.cel`: 15 programs compiled once, the const sets
 //!   bound once in a root context; each app is bound in a child scope by reference.
 
@@ -20,6 +22,11 @@ pub const REGO_POLICY: &str = include_str!("tw_mabis.rego");
 pub const REGO_ENTRY: &str = "data.tw_mabis.verdicts";
 /// The CEL translation.
 pub const CEL_SOURCE: &str = include_str!("tw_mabis.cel");
+
+/// The two-valued Rego policy, written for speed.
+pub const REGO_FAIL_POLICY: &str = include_str!("tw_mabis_fail.rego");
+/// The rule that holds the set of failed indicator ids.
+pub const REGO_FAIL_ENTRY: &str = "data.tw_mabis_fail.failed";
 
 /// Indicator id → `"fail"`, `"pass"` or `"inconclusive"`.
 pub type Verdicts = BTreeMap<String, String>;
@@ -100,6 +107,72 @@ impl RvmPeer {
         self.vm.set_input(input.clone());
         self.vm.execute().map_err(|e| e.to_string())
     }
+}
+
+// ---- regorus, the two-valued policy --------------------------------------------------------------------
+
+/// The two-valued policy (`tw_mabis_fail.rego`) in regorus' interpreter or its RVM, prepared once.
+pub enum RegoFailPeer {
+    /// The interpreter: `set_input` and `eval_rule` per app.
+    Interpreter(regorus::Engine),
+    /// The RVM: the policy compiled to bytecode once; `set_input` and `execute` per app.
+    Vm(Box<regorus::rvm::vm::RegoVM>),
+}
+
+impl RegoFailPeer {
+    /// The interpreter, with one warm-up evaluation (as [`RegoPeer::new`]).
+    pub fn interpreter() -> Result<RegoFailPeer, String> {
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
+            .map_err(|e| e.to_string())?;
+        engine.set_input(
+            regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?,
+        );
+        engine.eval_rule(REGO_FAIL_ENTRY.to_string()).map_err(|e| e.to_string())?;
+        Ok(RegoFailPeer::Interpreter(engine))
+    }
+
+    /// The RVM, with the program compiled for `data.tw_mabis_fail.failed` (as [`RvmPeer::new`]).
+    pub fn vm() -> Result<RegoFailPeer, String> {
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
+            .map_err(|e| e.to_string())?;
+        let entry: regorus::Rc<str> = REGO_FAIL_ENTRY.into();
+        let compiled = engine.compile_with_entrypoint(&entry).map_err(|e| e.to_string())?;
+        let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[REGO_FAIL_ENTRY])
+            .map_err(|e| e.to_string())?;
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.set_max_instructions(usize::MAX);
+        vm.load_program(program);
+        Ok(RegoFailPeer::Vm(Box::new(vm)))
+    }
+
+    /// The set of failed indicators for one pre-parsed app (input as [`RegoPeer::parse`] gives it).
+    pub fn eval(&mut self, input: &regorus::Value) -> Result<regorus::Value, String> {
+        match self {
+            RegoFailPeer::Interpreter(engine) => {
+                engine.set_input(input.clone());
+                engine.eval_rule(REGO_FAIL_ENTRY.to_string()).map_err(|e| e.to_string())
+            }
+            RegoFailPeer::Vm(vm) => {
+                vm.set_input(input.clone());
+                vm.execute().map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// The ids in the set that the two-valued policy returns.
+pub fn rego_failed(value: &regorus::Value) -> Result<std::collections::BTreeSet<String>, String> {
+    let set = value.as_set().map_err(|e| e.to_string())?;
+    set.iter().map(|id| Ok(id.as_string().map_err(|e| e.to_string())?.to_string())).collect()
+}
+
+/// The ids of the failed indicators among `verdicts`.
+pub fn failed_ids(verdicts: &Verdicts) -> std::collections::BTreeSet<String> {
+    verdicts.iter().filter(|(_, v)| *v == "fail").map(|(id, _)| id.clone()).collect()
 }
 
 // ---- CEL -------------------------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ import sys
 
 ROOTS = sys.argv[1:] or ["target/criterion"]
 SETS = {"fixtures": 21, "gen200": 1}
-ENGINES = ["indicia", "indicia-report", "indicia-reference", "regorus", "regorus-rvm", "cel"]
+ENGINES = ["indicia", "indicia-report", "indicia-reference", "regorus", "regorus-rvm", "regorus-2v",
+           "regorus-2v-rvm", "cel"]
 # The input form each engine evaluates: the reference and the report read indicia's evidence,
 # the RVM reads regorus' values.
 PARSER = {"indicia": "indicia", "indicia-report": "indicia", "indicia-reference": "indicia",
-          "regorus": "regorus", "regorus-rvm": "regorus", "cel": "cel"}
+          "regorus": "regorus", "regorus-rvm": "regorus", "regorus-2v": "regorus",
+          "regorus-2v-rvm": "regorus", "cel": "cel"}
 
 
 def median(group, bench):
