@@ -23,8 +23,9 @@ observed contains kind if some kind in input.collected
 
 behavior_kinds := {b.kind | some b in input.facts.behavior}
 
-# The data types any flow carries (a flow without `data` carries none).
-flow_data := {d | some f in input.facts.flow; some d in f.data}
+# The data types any flow carries (a flow without `data`, or with `data: null`, carries none;
+# regorus refuses to iterate over null, so it is tested first).
+flow_data := {d | some f in input.facts.flow; f.data != null; some d in f.data}
 
 runtime_symbols := {a.symbol | some a in input.facts.api; a.source == "runtime"}
 
@@ -227,6 +228,7 @@ failed contains "TW-EP-03" if "forced_consent" in failed_checks
 failed contains "TW-EP-03" if {
 	some f in input.facts.flow
 	f.before_consent == true
+	f.data != null
 	some d in f.data
 	d in personal_data
 }
@@ -237,6 +239,7 @@ failed contains "TW-EP-04" if count(failed_checks & data_rights_checks) > 0
 failed contains "TW-DT-01" if {
 	some f in input.facts.flow
 	f.state in not_in_use_states
+	f.data != null
 	some d in f.data
 	d in nonessential_data
 }
@@ -245,6 +248,7 @@ failed contains "TW-DT-01" if {
 failed contains "TW-DT-02" if {
 	some f in input.facts.flow
 	f.sdk != null
+	f.data != null
 	some d in f.data
 	d in personal_data
 }
