@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use harness::{CelPeer, RegoFailPeer, RegoPeer, RvmPeer};
+use harness::{CelPeer, RegoPeer, RvmPeer};
 use indicia::Engine;
 use indicia_testkit::generate::generate_pack;
 
@@ -73,8 +73,8 @@ fn verify(_: &mut Criterion) {
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
-    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
-    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
+    let mut fail_only = RegoPeer::with(&harness::TWO_VALUED).expect("the two-valued policy loads");
+    let mut fail_only_vm = RvmPeer::with(&harness::TWO_VALUED).expect("the two-valued policy compiles");
     let mut apps = 0;
     for (set, jsons) in evidence_sets() {
         for (i, json) in jsons.iter().enumerate() {
@@ -129,8 +129,10 @@ fn construct(c: &mut Criterion) {
     });
     g.bench_function("regorus", |b| b.iter(|| RegoPeer::new().expect("the policy loads")));
     g.bench_function("regorus-rvm", |b| b.iter(|| RvmPeer::new().expect("the policy compiles")));
-    g.bench_function("regorus-2v", |b| b.iter(|| RegoFailPeer::interpreter().expect("the policy loads")));
-    g.bench_function("regorus-2v-rvm", |b| b.iter(|| RegoFailPeer::vm().expect("the policy compiles")));
+    g.bench_function("regorus-2v", |b| b.iter(|| RegoPeer::with(&harness::TWO_VALUED).expect("the policy loads")));
+    g.bench_function("regorus-2v-rvm", |b| {
+        b.iter(|| RvmPeer::with(&harness::TWO_VALUED).expect("the policy compiles"))
+    });
     g.bench_function("cel", |b| b.iter(|| CelPeer::new().expect("the programs compile")));
     g.finish();
 }
@@ -169,8 +171,8 @@ fn eval(c: &mut Criterion) {
     let engine = Engine::from_path(pack_dir()).expect("the pack compiles");
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
-    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
-    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
+    let mut fail_only = RegoPeer::with(&harness::TWO_VALUED).expect("the two-valued policy loads");
+    let mut fail_only_vm = RvmPeer::with(&harness::TWO_VALUED).expect("the two-valued policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
     for (set, apps) in evidence_sets() {
         let ours: Vec<_> = apps.iter().map(|json| engine.read_evidence(json).expect("valid evidence")).collect();
@@ -247,8 +249,8 @@ fn whole(c: &mut Criterion) {
     let engine = Engine::from_path(pack_dir()).expect("the pack compiles");
     let mut rego = RegoPeer::new().expect("the policy loads");
     let mut rvm = RvmPeer::new().expect("the policy compiles");
-    let mut fail_only = RegoFailPeer::interpreter().expect("the two-valued policy loads");
-    let mut fail_only_vm = RegoFailPeer::vm().expect("the two-valued policy compiles");
+    let mut fail_only = RegoPeer::with(&harness::TWO_VALUED).expect("the two-valued policy loads");
+    let mut fail_only_vm = RvmPeer::with(&harness::TWO_VALUED).expect("the two-valued policy compiles");
     let cel = CelPeer::new().expect("the programs compile");
     for (set, apps) in evidence_sets() {
         let mut g = group(c, &format!("peers/whole/{set}"));

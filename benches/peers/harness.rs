@@ -3,12 +3,12 @@
 //! over pre-parsed input. Shared by `benches/peers.rs` and `tests/peers_agree.rs` (included with
 //! `#[path]`).
 //!
-//! - [`RegoPeer`]: regorus' interpreter over `tw_mabis.rego`; the engine is built and prepared once,
-//!   and each app only sets the input and evaluates `data.tw_mabis.verdicts`.
-//! - [`RvmPeer`]: the same policy compiled once to regorus' Rego virtual machine (RVM) bytecode;
-//!   each app only sets the input and executes.
-//! - [`RegoFailPeer`]: regorus' interpreter (or its RVM) over `tw_mabis_fail.rego`, the two-valued
-//!   translation written for speed: it says which indicators fail, nothing more.
+//! - [`RegoPeer`]: regorus' interpreter over one Rego translation ([`THREE_VALUED`],
+//!   `tw_mabis.rego`, or [`TWO_VALUED`], `tw_mabis_fail.rego`, written for speed: it says which
+//!   indicators fail, nothing more); the engine is built and prepared once, and each app only sets
+//!   the input and evaluates the translation's entry point.
+//! - [`RvmPeer`]: the same translation compiled once to regorus' Rego virtual machine (RVM)
+//!   bytecode; each app only sets the input and executes.
 //! - [`CelPeer`]: the `cel` crate over `tw_mabis.cel`: 15 programs compiled once, the const sets
 //!   bound once in a root context; each app is bound in a child scope by reference.
 
@@ -16,40 +16,59 @@
 
 use std::collections::BTreeMap;
 
-/// The Rego policy.
-pub const REGO_POLICY: &str = include_str!("tw_mabis.rego");
-/// The rule that holds the verdicts, an object from indicator id to verdict.
-pub const REGO_ENTRY: &str = "data.tw_mabis.verdicts";
+/// A Rego translation of the pack: its file name, its source and the rule that holds its answer.
+pub struct Policy {
+    /// The file name, for regorus' messages.
+    pub file: &'static str,
+    /// The Rego source.
+    pub source: &'static str,
+    /// The rule that holds the answer.
+    pub entry: &'static str,
+}
+
+/// The three-valued translation: `data.tw_mabis.verdicts`, an object from indicator id to verdict.
+pub const THREE_VALUED: Policy =
+    Policy { file: "tw_mabis.rego", source: include_str!("tw_mabis.rego"), entry: "data.tw_mabis.verdicts" };
+
+/// The two-valued translation, written for speed: `data.tw_mabis_fail.failed`, the set of the ids
+/// of the indicators that fail.
+pub const TWO_VALUED: Policy = Policy {
+    file: "tw_mabis_fail.rego",
+    source: include_str!("tw_mabis_fail.rego"),
+    entry: "data.tw_mabis_fail.failed",
+};
+
 /// The CEL translation.
 pub const CEL_SOURCE: &str = include_str!("tw_mabis.cel");
-
-/// The two-valued Rego policy, written for speed.
-pub const REGO_FAIL_POLICY: &str = include_str!("tw_mabis_fail.rego");
-/// The rule that holds the set of failed indicator ids.
-pub const REGO_FAIL_ENTRY: &str = "data.tw_mabis_fail.failed";
 
 /// Indicator id → `"fail"`, `"pass"` or `"inconclusive"`.
 pub type Verdicts = BTreeMap<String, String>;
 
 // ---- regorus, interpreter ------------------------------------------------------------------------------
 
-/// regorus' interpreter with the policy loaded and prepared.
+/// regorus' interpreter with one translation loaded and prepared.
 #[derive(Clone)]
 pub struct RegoPeer {
     engine: regorus::Engine,
+    entry: &'static str,
 }
 
 impl RegoPeer {
-    /// Parses and prepares the policy (one warm-up evaluation, so that regorus' lazy preparation
-    /// is part of construction, not of the first app).
+    /// The three-valued translation (see [`RegoPeer::with`]).
     pub fn new() -> Result<RegoPeer, String> {
+        RegoPeer::with(&THREE_VALUED)
+    }
+
+    /// Parses and prepares `policy` (one warm-up evaluation, so that regorus' lazy preparation is
+    /// part of construction, not of the first app).
+    pub fn with(policy: &Policy) -> Result<RegoPeer, String> {
         let mut engine = regorus::Engine::new();
-        engine.add_policy("tw_mabis.rego".to_string(), REGO_POLICY.to_string()).map_err(|e| e.to_string())?;
+        engine.add_policy(policy.file.to_string(), policy.source.to_string()).map_err(|e| e.to_string())?;
         engine.set_input(
             regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?,
         );
-        engine.eval_rule(REGO_ENTRY.to_string()).map_err(|e| e.to_string())?;
-        Ok(RegoPeer { engine })
+        engine.eval_rule(policy.entry.to_string()).map_err(|e| e.to_string())?;
+        Ok(RegoPeer { engine, entry: policy.entry })
     }
 
     /// Evidence JSON → regorus' input value.
@@ -58,10 +77,10 @@ impl RegoPeer {
         regorus::Value::from_json_str(text).map_err(|e| e.to_string())
     }
 
-    /// Evaluates the verdicts for one pre-parsed app (cloning a value is a reference count).
+    /// Evaluates the entry point for one pre-parsed app (cloning a value is a reference count).
     pub fn eval(&mut self, input: &regorus::Value) -> Result<regorus::Value, String> {
         self.engine.set_input(input.clone());
-        self.engine.eval_rule(REGO_ENTRY.to_string()).map_err(|e| e.to_string())
+        self.engine.eval_rule(self.entry.to_string()).map_err(|e| e.to_string())
     }
 }
 
@@ -80,23 +99,27 @@ pub fn rego_verdicts(value: &regorus::Value) -> Result<Verdicts, String> {
 
 // ---- regorus, RVM ----------------------------------------------------------------------------------------
 
-/// The policy compiled to RVM bytecode, loaded in a VM that is reused for every app.
+/// One translation compiled to RVM bytecode, loaded in a VM that is reused for every app.
 pub struct RvmPeer {
     vm: regorus::rvm::vm::RegoVM,
 }
 
 impl RvmPeer {
-    /// Parses the policy, compiles it with `data.tw_mabis.verdicts` as entry point, and loads
-    /// the program into a VM.
+    /// The three-valued translation (see [`RvmPeer::with`]).
     pub fn new() -> Result<RvmPeer, String> {
+        RvmPeer::with(&THREE_VALUED)
+    }
+
+    /// Parses `policy`, compiles it with its entry point, and loads the program into a VM.
+    pub fn with(policy: &Policy) -> Result<RvmPeer, String> {
         let mut engine = regorus::Engine::new();
-        engine.add_policy("tw_mabis.rego".to_string(), REGO_POLICY.to_string()).map_err(|e| e.to_string())?;
-        let entry: regorus::Rc<str> = REGO_ENTRY.into();
+        engine.add_policy(policy.file.to_string(), policy.source.to_string()).map_err(|e| e.to_string())?;
+        let entry: regorus::Rc<str> = policy.entry.into();
         let compiled = engine.compile_with_entrypoint(&entry).map_err(|e| e.to_string())?;
-        let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[REGO_ENTRY])
+        let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[policy.entry])
             .map_err(|e| e.to_string())?;
         let mut vm = regorus::rvm::vm::RegoVM::new();
-        // The default budget (25,000 instructions) stops the policy on a ~200-fact app.
+        // The default budget (25,000 instructions) stops the three-valued policy on a ~200-fact app.
         vm.set_max_instructions(usize::MAX);
         vm.load_program(program);
         Ok(RvmPeer { vm })
@@ -109,62 +132,7 @@ impl RvmPeer {
     }
 }
 
-// ---- regorus, the two-valued policy --------------------------------------------------------------------
-
-/// The two-valued policy (`tw_mabis_fail.rego`) in regorus' interpreter or its RVM, prepared once.
-pub enum RegoFailPeer {
-    /// The interpreter: `set_input` and `eval_rule` per app.
-    Interpreter(regorus::Engine),
-    /// The RVM: the policy compiled to bytecode once; `set_input` and `execute` per app.
-    Vm(Box<regorus::rvm::vm::RegoVM>),
-}
-
-impl RegoFailPeer {
-    /// The interpreter, with one warm-up evaluation (as [`RegoPeer::new`]).
-    pub fn interpreter() -> Result<RegoFailPeer, String> {
-        let mut engine = regorus::Engine::new();
-        engine
-            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
-            .map_err(|e| e.to_string())?;
-        engine.set_input(
-            regorus::Value::from_json_str(r#"{"app":{"id":"warm-up"},"facts":{}}"#).map_err(|e| e.to_string())?,
-        );
-        engine.eval_rule(REGO_FAIL_ENTRY.to_string()).map_err(|e| e.to_string())?;
-        Ok(RegoFailPeer::Interpreter(engine))
-    }
-
-    /// The RVM, with the program compiled for `data.tw_mabis_fail.failed` (as [`RvmPeer::new`]).
-    pub fn vm() -> Result<RegoFailPeer, String> {
-        let mut engine = regorus::Engine::new();
-        engine
-            .add_policy("tw_mabis_fail.rego".to_string(), REGO_FAIL_POLICY.to_string())
-            .map_err(|e| e.to_string())?;
-        let entry: regorus::Rc<str> = REGO_FAIL_ENTRY.into();
-        let compiled = engine.compile_with_entrypoint(&entry).map_err(|e| e.to_string())?;
-        let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[REGO_FAIL_ENTRY])
-            .map_err(|e| e.to_string())?;
-        let mut vm = regorus::rvm::vm::RegoVM::new();
-        vm.set_max_instructions(usize::MAX);
-        vm.load_program(program);
-        Ok(RegoFailPeer::Vm(Box::new(vm)))
-    }
-
-    /// The set of failed indicators for one pre-parsed app (input as [`RegoPeer::parse`] gives it).
-    pub fn eval(&mut self, input: &regorus::Value) -> Result<regorus::Value, String> {
-        match self {
-            RegoFailPeer::Interpreter(engine) => {
-                engine.set_input(input.clone());
-                engine.eval_rule(REGO_FAIL_ENTRY.to_string()).map_err(|e| e.to_string())
-            }
-            RegoFailPeer::Vm(vm) => {
-                vm.set_input(input.clone());
-                vm.execute().map_err(|e| e.to_string())
-            }
-        }
-    }
-}
-
-/// The ids in the set that the two-valued policy returns.
+/// The ids in the set that the two-valued translation returns.
 pub fn rego_failed(value: &regorus::Value) -> Result<std::collections::BTreeSet<String>, String> {
     let set = value.as_set().map_err(|e| e.to_string())?;
     set.iter().map(|id| Ok(id.as_string().map_err(|e| e.to_string())?.to_string())).collect()

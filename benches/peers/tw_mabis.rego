@@ -24,7 +24,11 @@ import rego.v1
 
 observed contains kind if some kind, _ in input.facts
 
-observed contains kind if some kind in input.collected
+# `collected: null` counts as absent (regorus refuses to iterate over null).
+observed contains kind if {
+	input.collected != null
+	some kind in input.collected
+}
 
 default permissions := []
 

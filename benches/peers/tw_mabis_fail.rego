@@ -1,30 +1,46 @@
 # The 15 indicators of the built-in pack rules/tw-mabis-v4 in Rego, written for speed and
-# two-valued: which indicators fail, nothing more (a Rego rule is true or undefined, so "not failed"
-# covers both indicia's pass and inconclusive).
+# two-valued: which indicators fail, nothing more. A Rego rule is true or undefined, so "not failed"
+# covers both indicia's pass and inconclusive; nothing here tells them apart, nor says which facts
+# made an indicator fail.
 #
-# Input: one evidence object as indicia reads it ({"app", "collected", "facts"}).
+# Input: one evidence object as indicia reads it ({"app", "collected", "facts"}), trusted to be
+# valid for the pack's schema (indicia validates it; this policy does not).
 # Entry point: data.tw_mabis_fail.failed, the set of the ids of the indicators that fail.
 #
-# Written as a Rego author who wants speed would write it: each kind's facts are walked once, into
-# a set of the values the indicators test (the behavior kinds seen, the data types of every flow,
-# the symbols of the run-time API calls, the declared permissions, the review checks that failed);
-# each indicator is then a few set intersections. Params are folded in at their defaults, as
-# indicia compiles a pack for one set of param values. The three-valued translation (every
-# verdict: fail, pass, inconclusive) is tw_mabis.rego; README.md compares the work each does.
+# Written as a Rego author who wants speed would write it:
+# - what the indicators look up is gathered into sets, one walk per kind (the behavior kinds seen,
+#   the data types any flow carries, the symbols of run-time API calls, the declared permissions,
+#   the review checks that failed); each set is a rule, which regorus' interpreter evaluates at most
+#   once per query, and only when an indicator refers to it;
+# - an indicator is then a few `x in set` lookups, iterating over the side that is usually the
+#   smaller, or (the four flow indicators) one walk over the flows;
+# - an indicator fails when the pack's condition is true; the pack's `unknown` branches (`... and
+#   unknown`) can never make it true, so they are left out, and so is every `_unseen` define (it only
+#   decides between pass and inconclusive).
+# Params are folded in at their defaults, as indicia compiles a pack for one set of param values. The
+# three-valued translation (every verdict: fail, pass, inconclusive) is tw_mabis.rego; README.md says
+# which work each translation and indicia do.
 package tw_mabis_fail
 
 import rego.v1
 
-# ---- Evidence, walked once per kind -----------------------------------------------------------------
+# ---- Evidence, each kind walked at most once into a set ----------------------------------------------------------
+#
+# A kind's facts are an array (indicia rejects null there); `collected` and a flow's `data` may be
+# null, which counts as absent, and regorus refuses to iterate over null, so those two are tested
+# first.
 
-observed contains kind if some kind, _ in input.facts
+# `observed(permission)`: a manifest or plist was read (the kind is a key of `facts`, even with no
+# facts, or is named in `collected`).
+permissions_observed if input.facts.permission
 
-observed contains kind if some kind in input.collected
+permissions_observed if {
+	input.collected != null
+	"permission" in input.collected
+}
 
 behavior_kinds := {b.kind | some b in input.facts.behavior}
 
-# The data types any flow carries (a flow without `data`, or with `data: null`, carries none;
-# regorus refuses to iterate over null, so it is tested first).
 flow_data := {d | some f in input.facts.flow; f.data != null; some d in f.data}
 
 runtime_symbols := {a.symbol | some a in input.facts.api; a.source == "runtime"}
@@ -182,29 +198,42 @@ device_id_apis := {
 # ---- Building blocks ----------------------------------------------------------------------------------
 
 # The pack's X_seen: a behavior of one of `kinds`, a flow carrying one of `types`, or a run-time
-# call of one of `symbols`.
-seen(kinds, _, _) if count(behavior_kinds & kinds) > 0
-
-seen(_, types, _) if count(flow_data & types) > 0
-
-seen(_, _, symbols) if count(runtime_symbols & symbols) > 0
-
-# Seen, and either no manifest was read or it declares one of `names`.
-gated(kinds, types, symbols, _) if {
-	seen(kinds, types, symbols)
-	not "permission" in observed
+# call of one of `symbols`. (`observed(K) and any K where ...` is true exactly when a fact matches.)
+seen(kinds, _, _) if {
+	some k in kinds
+	k in behavior_kinds
 }
 
-gated(kinds, types, symbols, names) if {
-	seen(kinds, types, symbols)
-	count(declared & names) > 0
+seen(_, types, _) if {
+	some t in types
+	t in flow_data
+}
+
+seen(_, _, symbols) if {
+	some s in runtime_symbols
+	s in symbols
+}
+
+# The pack's `not observed(permission) or may_X`: no manifest was read, or it declares one of `names`.
+# An indicator calls it only after `seen` held, so `seen` runs once per indicator.
+manifest_allows(_) if not permissions_observed
+
+manifest_allows(names) if {
+	some n in names
+	n in declared
 }
 
 # ---- The 15 indicators -----------------------------------------------------------------------------
 
-failed contains "TW-PD-01" if gated({"location_read"}, {"location"}, location_apis, location_permissions)
+failed contains "TW-PD-01" if {
+	seen({"location_read"}, {"location"}, location_apis)
+	manifest_allows(location_permissions)
+}
 
-failed contains "TW-PD-02" if gated({"contacts_read"}, {"contacts"}, contacts_apis, contacts_permissions)
+failed contains "TW-PD-02" if {
+	seen({"contacts_read"}, {"contacts"}, contacts_apis)
+	manifest_allows(contacts_permissions)
+}
 
 failed contains "TW-PD-03" if seen({"clipboard_read"}, {"clipboard"}, clipboard_apis)
 
@@ -213,14 +242,18 @@ failed contains "TW-PD-04" if {
 }
 
 failed contains "TW-PD-05" if {
-	gated({"storage_read", "photos_read"}, {"storage_file"}, storage_apis, storage_permissions)
+	seen({"storage_read", "photos_read"}, {"storage_file"}, storage_apis)
+	manifest_allows(storage_permissions)
 }
 
 failed contains "TW-EP-01" if "excessive_mandatory_fields" in failed_checks
 
 failed contains "TW-EP-02" if "excessive_permissions" in failed_checks
 
-failed contains "TW-EP-02" if count(declared & never_justified_permissions) > 0
+failed contains "TW-EP-02" if {
+	some n in never_justified_permissions
+	n in declared
+}
 
 failed contains "TW-EP-03" if "forced_consent" in failed_checks
 
@@ -233,7 +266,10 @@ failed contains "TW-EP-03" if {
 	d in personal_data
 }
 
-failed contains "TW-EP-04" if count(failed_checks & data_rights_checks) > 0
+failed contains "TW-EP-04" if {
+	some c in data_rights_checks
+	c in failed_checks
+}
 
 # Non-essential data sent while the app is not in use.
 failed contains "TW-DT-01" if {
@@ -262,4 +298,7 @@ failed contains "TW-SI-01" if seen({"app_list_read"}, {"app_list"}, app_list_api
 
 failed contains "TW-SI-02" if seen(device_parameter_reads, device_parameter_types, device_id_apis)
 
-failed contains "TW-BIO-01" if gated({"face_capture"}, {"face"}, face_apis, face_source_permissions)
+failed contains "TW-BIO-01" if {
+	seen({"face_capture"}, {"face"}, face_apis)
+	manifest_allows(face_source_permissions)
+}
