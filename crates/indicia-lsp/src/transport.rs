@@ -75,6 +75,10 @@ fn write_messages(from_server: &Receiver<Message>, output: &mut impl Write) -> i
     Ok(())
 }
 
+fn ended(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, message)
+}
+
 fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message)
 }
@@ -89,7 +93,7 @@ pub fn read_message(input: &mut impl BufRead, max: u64) -> io::Result<Option<Mes
         line.clear();
         let read = input.by_ref().take(MAX_HEADER_LINE).read_until(b'\n', &mut line)?;
         if read == 0 {
-            return if first { Ok(None) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
+            return if first { Ok(None) } else { Err(ended("the input ended inside a message's header".to_owned())) };
         }
         first = false;
         let Some(header) = line.strip_suffix(b"\r\n") else {
@@ -123,7 +127,7 @@ pub fn read_message(input: &mut impl BufRead, max: u64) -> io::Result<Option<Mes
     let mut body = Vec::new();
     input.take(length).read_to_end(&mut body)?;
     if (body.len() as u64) < length {
-        return Err(io::ErrorKind::UnexpectedEof.into());
+        return Err(ended(format!("the input ended inside a message ({} of its {length} bytes)", body.len())));
     }
     serde_json::from_slice(&body).map(Some).map_err(|e| invalid(format!("a message that is not JSON-RPC: {e}")))
 }
@@ -151,7 +155,11 @@ mod tests {
         assert!(over.contains("larger than"), "{over}");
         let long = format!("X-Padding: {}\r\n", "x".repeat(2000));
         assert!(read(&long, 1024).unwrap_err().contains("longer than 1024 bytes"));
-        assert!(read("Content-Length: 10\r\n\r\n{}", 1024).unwrap_err().contains("unexpected end of file"));
+        assert!(
+            read("Content-Length: 10\r\n\r\n{}", 1024)
+                .unwrap_err()
+                .contains("ended inside a message (2 of its 10 bytes)")
+        );
         assert!(read("Content-Length: -1\r\n\r\n", 1024).unwrap_err().contains("not a size"));
         assert!(read("\r\n{}", 1024).unwrap_err().contains("without Content-Length"));
     }
