@@ -36,6 +36,12 @@ mod parsers {
         prop_assert_eq!(&outcome(&fresh.read(bytes)), &reference);
         prop_assert_eq!(&outcome(&used.read(bytes)), &reference);
         prop_assert_eq!(&outcome(&used.read_reference(bytes)), &reference);
+        // The direct reader gives up on much; what it reads, it reads as the reference does.
+        for reader in [&mut fresh, &mut used] {
+            if let Some(direct) = reader.read_direct(bytes) {
+                prop_assert_eq!(&outcome(&Ok(direct)), &reference);
+            }
+        }
         Ok(())
     }
 
@@ -188,6 +194,43 @@ mod parsers {
             let bytes = edited_sample(&edits);
             agree(&bytes)?;
         }
+    }
+
+    /// The direct reader reads what producers write (else the tests above would compare nothing).
+    #[test]
+    fn the_direct_reader_reads_the_usual_object() {
+        let schema = mobile_schema();
+        let mut reader = EvidenceReader::new(&schema, &symbols());
+        for facts in [0, 1, 10, 200, 1000] {
+            let json = sample_evidence(facts);
+            let direct = reader.read_direct(json.as_bytes());
+            assert!(direct.is_some(), "{facts} facts: not read directly");
+            assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(json.as_bytes())));
+        }
+        let mut documents = Vec::new();
+        // Numbers an int field takes (`-0` and `-0.0` as 0, as the reference reads them).
+        for number in ["0", "-0", "7", "-12", "-0.0", "123456789012345678"] {
+            for string in [&b"h"[..], br#"a\"b\\c\/d\n\t\r\b\f"#, "漢字é".as_bytes(), b""] {
+                documents.push(evidence_with(number, string));
+            }
+        }
+        for number in ["1.5", "-0.0", "2.5e-3", "1E10", "0.30000000000000004", "-1e-400"] {
+            documents.push(
+                format!(
+                    r#"{{"app": {{"id": "x"}}, "facts": {{"metric": [{{"value": {number}, "counts": [3], "samples": [{number}]}}]}}}}"#
+                )
+                .into_bytes(),
+            );
+        }
+        for json in documents {
+            let direct = reader.read_direct(&json);
+            assert!(direct.is_some(), "{}: not read directly", String::from_utf8_lossy(&json));
+            assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(&json)));
+        }
+        let spaced = b" {\n \"app\" : { \"id\" : \"x\" } ,\r\n\t\"collected\": [ \"flow\" , \"nope\" ] , \"facts\" : { \"flow\" : [ { \"host\" : \"h\" , \"data\" : [ ] , \"tls\" : true } , { \"host\" : \"g\" } ] } } \n";
+        let direct = reader.read_direct(spaced);
+        assert!(direct.is_some(), "whitespace everywhere: not read directly");
+        assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(spaced)));
     }
 
     #[test]

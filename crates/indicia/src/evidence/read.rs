@@ -1,7 +1,9 @@
 //! evidence JSON ──read──▶ [`Evidence`]: validate one evidence object against a pack's schema and
 //! store its facts column by column.
 //!
-//! The JSON is read in one pass, straight into the columns, by typed serde visitors over
+//! The usual object is read in one pass by the direct reader (`direct`), straight from its text
+//! into the columns, with no parser in between and no JSON path kept. Anything else, and every
+//! error, is read again by typed serde visitors over sonic-rs, then if need be over
 //! `serde_json::Deserializer::from_slice` (strings are borrowed from the input where they have no
 //! escapes, and interned at once). No `serde_json::Value` is built except for the free-form `app`
 //! object. The first violation in document order stops the read; its JSON path comes from a
@@ -12,6 +14,7 @@
 //! or skipped, goes through its `deserialize_any`.
 
 mod any;
+mod direct;
 mod intern;
 mod path;
 mod usage;
@@ -76,14 +79,26 @@ impl EvidenceReader {
     /// Reads one evidence object: the whole of `bytes` must be one JSON object (surrounding
     /// whitespace allowed).
     ///
-    /// The object is read with the fast parser first; only when that fails (or meets a zero
-    /// float, whose sign it does not keep) is it read again with the reference parser, which
-    /// gives the exact error.
+    /// The object is read by the direct reader first (`direct`: what evidence producers write,
+    /// with no serde visitor and no JSON path kept). Anything it does not read (undeclared
+    /// members, `\u` escapes, any error…) is read again through the serde visitors, with the
+    /// fast parser; only when that fails (or meets a zero float, whose sign it does not keep)
+    /// is it read again with the reference parser, which gives the exact error and its path.
     pub fn read(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
+        if let Ok(evidence) = self.read_with(bytes, Parser::Direct) {
+            return Ok(evidence);
+        }
         match self.read_with(bytes, Parser::Fast) {
             Ok(evidence) => Ok(evidence),
             Err(_) => self.read_with(bytes, Parser::Reference),
         }
+    }
+
+    /// Reads one evidence object with the direct reader alone: `None` where it gives up (then
+    /// [`EvidenceReader::read`] reads it through the serde visitors). Where it reads, the result
+    /// is [`EvidenceReader::read`]'s; the differential tests compare the two.
+    pub fn read_direct(&mut self, bytes: &[u8]) -> Option<Evidence> {
+        self.read_with(bytes, Parser::Direct).ok()
     }
 
     /// Reads one evidence object with the reference parser (serde_json) alone: the same result
@@ -126,6 +141,11 @@ impl EvidenceReader {
         };
         let result = match input {
             Input::Value(value) => visit::TopSeed { cx: &mut cx }.deserialize(value),
+            Input::Text(bytes, Parser::Direct) => match std::str::from_utf8(bytes) {
+                Ok(text) => direct::read(text, &mut cx)
+                    .map_err(|direct::Bail| serde::de::Error::custom("not read by the direct reader")),
+                Err(_) => Err(serde::de::Error::custom("not UTF-8")),
+            },
             Input::Text(bytes, Parser::Fast) => {
                 let mut de = sonic_rs::Deserializer::from_slice(bytes);
                 let result = visit::TopSeed { cx: &mut cx }.deserialize(&mut de).and_then(|()| de.end());
@@ -164,6 +184,9 @@ enum Input<'a> {
 /// The JSON parser behind a read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Parser {
+    /// The direct reader (`direct`): no serde visitor, no JSON path; it gives up on anything
+    /// unusual and on every error, and the object is read again with [`Parser::Fast`].
+    Direct,
     /// sonic-rs (SIMD): the usual path. It accepts exactly what serde_json accepts and gives
     /// the same values, except that it reads `-0` as `0`; so a zero float sends the object to
     /// the reference parser, as does any failure.

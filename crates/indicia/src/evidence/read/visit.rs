@@ -328,8 +328,8 @@ impl Members for TopMembers {
 }
 
 /// `app`: an object with a string `id`, kept as it is.
-struct AppSeed<'a, 'r> {
-    cx: &'a mut Ctx<'r>,
+pub(super) struct AppSeed<'a, 'r> {
+    pub(super) cx: &'a mut Ctx<'r>,
 }
 
 seed_is_visitor!(AppSeed -> serde_json::Map<String, serde_json::Value>, expected "object");
@@ -637,7 +637,7 @@ fn not_an_int(found: Found<'_>) -> Problem {
 
 /// A number as an `int`: an integer written as such (`-0` arrives as a float and is taken as 0).
 #[inline]
-fn as_int(found: Found<'_>) -> Result<i64, Problem> {
+pub(super) fn as_int(found: Found<'_>) -> Result<i64, Problem> {
     match found {
         Found::I64(n) => Ok(n),
         Found::U64(n) => i64::try_from(n).map_err(|_| not_an_int(found)),
@@ -648,7 +648,7 @@ fn as_int(found: Found<'_>) -> Result<i64, Problem> {
 
 /// A number as a `float`.
 #[inline]
-fn as_float(found: Found<'_>) -> Option<f64> {
+pub(super) fn as_float(found: Found<'_>) -> Option<f64> {
     match found {
         Found::I64(n) => Some(n as f64),
         Found::U64(n) => Some(n as f64),

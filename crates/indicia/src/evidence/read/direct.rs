@@ -1,0 +1,570 @@
+//! The direct reader: the usual evidence object read straight from its text, with no serde
+//! visitor, no JSON path kept and no parser in between.
+//!
+//! It reads what evidence producers write: the top-level members `app`, `facts` and
+//! `collected`, declared kinds and fields only, strings whose escapes are the short ones
+//! (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`). Anything else (an undeclared member, a
+//! `\u` escape, a number past 18 digits, a float that overflows) and every error
+//! make it give up ([`Bail`]): the object is then read again by the serde readers, which
+//! warn, give the exact error and its JSON path. So the path of the value being read is
+//! never kept here, and a member's duplicate is found with one bit per field.
+//!
+//! What it accepts, it reads exactly as the serde readers do (the same cells, the same strings
+//! interned in the same order, the same `app`): the evidence parser tests compare the two.
+//! The `app` object is found here and built by serde_json, as the serde readers build it.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeSeed;
+
+use super::path::Found;
+use super::visit::{AppSeed, as_float, as_int};
+use super::{Column, Ctx, Items, KindLayout};
+
+/// The direct reader does not read this object: read it with the serde readers.
+#[derive(Debug)]
+pub(super) struct Bail;
+
+type Read<T> = Result<T, Bail>;
+
+/// The deepest `app` object read here (serde_json's limit, 128, counts from the top level).
+const APP_DEPTH_MAX: usize = 64;
+
+/// The most digits of an integer read here (any 18 digits fit an `i64`).
+const INT_DIGITS_MAX: usize = 18;
+
+/// Reads the evidence object `text` into `cx`.
+pub(super) fn read(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
+    let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
+    c.expect(b'{')?;
+    let (mut app, mut facts, mut collected) = (false, false, false);
+    if !c.close(b'}') {
+        loop {
+            let key = c.key()?;
+            c.expect(b':')?;
+            match &*key {
+                "app" if !app => {
+                    app = true;
+                    read_app(c.value_text()?, cx)?;
+                }
+                "facts" if !facts => {
+                    facts = true;
+                    read_facts(&mut c, cx)?;
+                }
+                "collected" if !collected => {
+                    collected = true;
+                    read_collected(&mut c, cx)?;
+                }
+                _ => return Err(Bail),
+            }
+            if !c.more(b'}')? {
+                break;
+            }
+        }
+    }
+    c.skip_ws();
+    if !(app && facts) || c.pos != c.bytes.len() {
+        return Err(Bail);
+    }
+    Ok(())
+}
+
+/// `app`: built by serde_json through the serde readers' own visitor.
+fn read_app(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let app = AppSeed { cx: &mut *cx }.deserialize(&mut de).map_err(|_| Bail)?;
+    de.end().map_err(|_| Bail)?;
+    cx.app = Some(app);
+    Ok(())
+}
+
+/// `collected`: null, or an array of kind names.
+fn read_collected(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
+    c.skip_ws();
+    if c.literal(b"null") {
+        return Ok(());
+    }
+    c.expect(b'[')?;
+    if c.close(b']') {
+        return Ok(());
+    }
+    loop {
+        let name = c.key()?;
+        match cx.layout.kind_id(&name) {
+            Some(kind) => {
+                if let Some(table) = cx.tables.get_mut(kind) {
+                    table.observed = true;
+                }
+            }
+            None => cx.warn_kind(&name),
+        }
+        if !c.more(b']')? {
+            return Ok(());
+        }
+    }
+}
+
+/// `facts`: declared kinds, each with its array of facts.
+fn read_facts(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
+    c.expect(b'{')?;
+    if c.close(b'}') {
+        return Ok(());
+    }
+    let layout = cx.layout;
+    loop {
+        let name = c.key()?;
+        let kind = layout.kind_id(&name).ok_or(Bail)?;
+        let (Some(seen), Some(table), Some(kind_layout)) =
+            (cx.s.kind_seen.get_mut(kind), cx.tables.get_mut(kind), layout.kinds.get(kind))
+        else {
+            return Err(Bail);
+        };
+        if std::mem::replace(seen, true) {
+            return Err(Bail);
+        }
+        table.observed = true;
+        c.expect(b':')?;
+        read_kind(c, cx, kind, kind_layout)?;
+        if !c.more(b'}')? {
+            return Ok(());
+        }
+    }
+}
+
+/// The array of one kind's facts.
+fn read_kind(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLayout) -> Read<()> {
+    // One bit per field finds a duplicate.
+    if layout.fields.len() > 64 {
+        return Err(Bail);
+    }
+    c.expect(b'[')?;
+    if c.close(b']') {
+        return Ok(());
+    }
+    loop {
+        read_fact(c, cx, kind, layout)?;
+        if !c.more(b']')? {
+            return Ok(());
+        }
+    }
+}
+
+/// One fact object: its fields' values into their columns, null for the optional ones it
+/// leaves out.
+fn read_fact(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLayout) -> Read<()> {
+    c.expect(b'{')?;
+    let mut given = 0u64;
+    if !c.close(b'}') {
+        let mut guess = 0;
+        loop {
+            let name = c.key()?;
+            let field = layout.field_id(&name, guess).ok_or(Bail)?;
+            let bit = 1u64.checked_shl(u32::try_from(field).map_err(|_| Bail)?).ok_or(Bail)?;
+            if given & bit != 0 {
+                return Err(Bail);
+            }
+            given |= bit;
+            guess = field + 1;
+            c.expect(b':')?;
+            let optional = layout.fields.get(field).is_some_and(|f| f.optional);
+            read_value(c, cx, kind, field, optional)?;
+            if !c.more(b'}')? {
+                break;
+            }
+        }
+    }
+    let table = cx.tables.get_mut(kind).ok_or(Bail)?;
+    for (field, (decl, column)) in layout.fields.iter().zip(&mut table.columns).enumerate() {
+        if given & (1 << field) != 0 {
+            continue;
+        }
+        if !decl.optional {
+            return Err(Bail);
+        }
+        push_null(column);
+    }
+    table.len += 1;
+    Ok(())
+}
+
+/// A missing or null optional value.
+fn push_null(column: &mut Column) {
+    match column {
+        Column::Bool(v) => v.push(None),
+        Column::Int(v) => v.push(None),
+        Column::Float(v) => v.push(None),
+        Column::Str(v) => v.push(None),
+        Column::List(list) => list.ranges.push(None),
+    }
+}
+
+/// One field's value into its column.
+#[inline]
+fn read_value(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, field: usize, optional: bool) -> Read<()> {
+    c.skip_ws();
+    let how = cx.layout.kinds.get(kind).and_then(|k| k.fields.get(field)).map(|f| f.interning).ok_or(Bail)?;
+    let Ctx { tables, s, base, literals, .. } = cx;
+    let column = tables.get_mut(kind).and_then(|t| t.columns.get_mut(field)).ok_or(Bail)?;
+    if c.literal(b"null") {
+        if !optional {
+            return Err(Bail);
+        }
+        push_null(column);
+        return Ok(());
+    }
+    match column {
+        Column::Str(v) => {
+            let text = c.string()?;
+            let sym = s.interner.intern(&text, how, *base, *literals).map_err(|_| Bail)?;
+            v.push(Some(sym));
+        }
+        Column::Int(v) => v.push(Some(int(c.number()?)?)),
+        Column::Float(v) => v.push(Some(as_float(c.number()?).ok_or(Bail)?)),
+        Column::Bool(v) => v.push(Some(c.boolean()?)),
+        Column::List(list) => {
+            let start = items_len(&list.items);
+            c.expect(b'[')?;
+            if !c.close(b']') {
+                loop {
+                    c.skip_ws();
+                    match &mut list.items {
+                        Items::Str(v) => {
+                            let text = c.string()?;
+                            v.push(s.interner.intern(&text, how, *base, *literals).map_err(|_| Bail)?);
+                        }
+                        Items::Int(v) => v.push(int(c.number()?)?),
+                        Items::Float(v) => v.push(as_float(c.number()?).ok_or(Bail)?),
+                        Items::Bool(v) => v.push(c.boolean()?),
+                    }
+                    if !c.more(b']')? {
+                        break;
+                    }
+                }
+            }
+            let end = items_len(&list.items);
+            let range = (u32::try_from(start).map_err(|_| Bail)?, u32::try_from(end).map_err(|_| Bail)?);
+            list.ranges.push(Some(range));
+        }
+    }
+    Ok(())
+}
+
+/// A number as an `int`, as the serde readers take it.
+fn int(found: Found<'_>) -> Read<i64> {
+    as_int(found).map_err(|_| Bail)
+}
+
+fn items_len(items: &Items) -> usize {
+    match items {
+        Items::Bool(v) => v.len(),
+        Items::Int(v) => v.len(),
+        Items::Float(v) => v.len(),
+        Items::Str(v) => v.len(),
+    }
+}
+
+/// A position in the text being read.
+struct Cursor<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips JSON whitespace.
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips whitespace and the byte `b`, which must come next.
+    #[inline]
+    fn expect(&mut self, b: u8) -> Read<()> {
+        self.skip_ws();
+        if self.peek() != Some(b) {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Skips whitespace and `close` if it comes next (an empty array or object): whether it did.
+    #[inline]
+    fn close(&mut self, close: u8) -> bool {
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    /// After a value: true past a comma (another comes), false past `close`.
+    #[inline]
+    fn more(&mut self, close: u8) -> Read<bool> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    /// Skips `word` if it comes next (after whitespace already skipped).
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> bool {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            return true;
+        }
+        false
+    }
+
+    /// `true` or `false`.
+    #[inline]
+    fn boolean(&mut self) -> Read<bool> {
+        if self.literal(b"true") {
+            Ok(true)
+        } else if self.literal(b"false") {
+            Ok(false)
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// Skips whitespace, then reads a string.
+    #[inline]
+    fn key(&mut self) -> Read<Cow<'t, str>> {
+        self.skip_ws();
+        self.string()
+    }
+
+    /// A string (whitespace already skipped): borrowed from the text unless it has escapes.
+    #[inline]
+    fn string(&mut self) -> Read<Cow<'t, str>> {
+        if self.peek() != Some(b'"') {
+            return Err(Bail);
+        }
+        let start = self.pos + 1;
+        let end = special(self.bytes, start);
+        match self.bytes.get(end) {
+            Some(b'"') => {
+                self.pos = end + 1;
+                Ok(Cow::Borrowed(self.text.get(start..end).ok_or(Bail)?))
+            }
+            Some(b'\\') => self.escaped(start, end).map(Cow::Owned),
+            _ => Err(Bail),
+        }
+    }
+
+    /// The rest of a string from `start`, whose first escape is at `at`.
+    #[cold]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Read<String> {
+        let mut out = String::from(self.text.get(start..at).ok_or(Bail)?);
+        loop {
+            let c = match self.bytes.get(at + 1) {
+                Some(b'"') => '"',
+                Some(b'\\') => '\\',
+                Some(b'/') => '/',
+                Some(b'b') => '\u{8}',
+                Some(b'f') => '\u{c}',
+                Some(b'n') => '\n',
+                Some(b'r') => '\r',
+                Some(b't') => '\t',
+                _ => return Err(Bail),
+            };
+            out.push(c);
+            let from = at + 2;
+            at = special(self.bytes, from);
+            out.push_str(self.text.get(from..at).ok_or(Bail)?);
+            match self.bytes.get(at) {
+                Some(b'"') => {
+                    self.pos = at + 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {}
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// A number (whitespace already skipped), as serde_json gives it to a visitor.
+    #[inline]
+    fn number(&mut self) -> Read<Found<'static>> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let digits_start = self.pos;
+        let mut value: i64 = 0;
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(d @ b'0'..=b'9') = self.peek() {
+                    value = value.wrapping_mul(10).wrapping_add(i64::from(d - b'0'));
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(Bail),
+        }
+        let digits = self.pos - digits_start;
+        let fraction = self.peek() == Some(b'.');
+        if fraction {
+            self.pos += 1;
+            self.digits()?;
+        }
+        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if exponent {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.digits()?;
+        }
+        if !fraction && !exponent {
+            if digits > INT_DIGITS_MAX {
+                return Err(Bail);
+            }
+            return Ok(match (negative, value) {
+                // serde_json gives `-0` as a float.
+                (true, 0) => Found::F64(-0.0),
+                (true, n) => Found::I64(-n),
+                (false, n) => Found::U64(n.unsigned_abs()),
+            });
+        }
+        let x: f64 = self.text.get(start..self.pos).ok_or(Bail)?.parse().map_err(|_| Bail)?;
+        if !x.is_finite() {
+            return Err(Bail);
+        }
+        Ok(Found::F64(x))
+    }
+
+    /// One or more digits.
+    fn digits(&mut self) -> Read<()> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        if self.pos == start { Err(Bail) } else { Ok(()) }
+    }
+
+    /// The text of the value that comes next (after whitespace), skipped; only its extent is
+    /// found here (the caller parses it).
+    fn value_text(&mut self) -> Read<&'t str> {
+        self.skip_ws();
+        let start = self.pos;
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.skip_string()?;
+                }
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    if depth > APP_DEPTH_MAX {
+                        return Err(Bail);
+                    }
+                    self.pos += 1;
+                }
+                Some(b'}' | b']') => {
+                    depth = depth.checked_sub(1).ok_or(Bail)?;
+                    self.pos += 1;
+                }
+                Some(b',' | b' ' | b'\t' | b'\n' | b'\r') if depth == 0 => break,
+                Some(_) => self.pos += 1,
+                None => return Err(Bail),
+            }
+            if depth == 0 && !matches!(self.peek(), Some(b) if is_scalar_byte(b)) {
+                break;
+            }
+        }
+        self.text.get(start..self.pos).ok_or(Bail)
+    }
+
+    /// Skips a string, escapes included (they are checked by whoever parses it).
+    fn skip_string(&mut self) -> Read<()> {
+        let mut at = special(self.bytes, self.pos + 1);
+        loop {
+            match self.bytes.get(at) {
+                Some(b'"') => {
+                    self.pos = at + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => at = special(self.bytes, at + 2),
+                _ => return Err(Bail),
+            }
+        }
+    }
+}
+
+/// A byte that continues a number, `true`, `false` or `null`.
+fn is_scalar_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
+/// The index of the first `"`, `\` or control character at or after `from` (or the length).
+/// Eight bytes at a time: each test flags a byte's top bit, and a flag can be wrong only above
+/// a right one, so the lowest flag is the first such byte.
+#[inline]
+fn special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(chunk);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let found = found & TOPS;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::special;
+
+    #[test]
+    fn special_finds_the_first_quote_backslash_or_control_character() {
+        for (text, at) in [
+            ("abcdefghijklmnop\"", 16),
+            ("abc\"defgh", 3),
+            ("abcdefg\\h\"", 7),
+            ("ab\u{1}cdefghij", 2),
+            ("é€\u{1F600}abcdefghij\"", 13),
+            ("\u{7f}\u{80}\u{a2}\u{dc}abcdefghijkl", 26),
+            ("", 0),
+            ("abcdefghijklmnopqrs\t", 19),
+        ] {
+            assert_eq!(special(text.as_bytes(), 0), at, "{text:?}");
+        }
+        assert_eq!(special(b"\"a\"", 1), 2);
+    }
+}
