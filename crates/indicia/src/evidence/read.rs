@@ -213,6 +213,8 @@ struct Layout {
 #[derive(Clone, Debug)]
 struct KindLayout {
     name: Box<str>,
+    /// The name as a member of `facts` is written, for the direct reader.
+    key: direct::Key,
     fields: Vec<FieldLayout>,
     /// For kinds with many fields, a name → field map (few fields are found by a scan).
     field_index: Option<HashMap<Box<str>, usize>>,
@@ -221,6 +223,8 @@ struct KindLayout {
 #[derive(Clone, Debug)]
 struct FieldLayout {
     name: Box<str>,
+    /// The name as a member is written, for the direct reader.
+    key: direct::Key,
     ty: Type,
     optional: bool,
     /// How its strings are interned.
@@ -245,6 +249,7 @@ impl Layout {
                     .enumerate()
                     .map(|(field, f)| FieldLayout {
                         name: f.name.as_str().into(),
+                        key: direct::Key::new(&f.name),
                         ty: f.ty,
                         optional: f.optional,
                         interning: interning
@@ -261,7 +266,7 @@ impl Layout {
                     }
                     index
                 });
-                KindLayout { name: k.name.as_str().into(), fields, field_index }
+                KindLayout { name: k.name.as_str().into(), key: direct::Key::new(&k.name), fields, field_index }
             })
             .collect();
         let mut kind_index = HashMap::new();

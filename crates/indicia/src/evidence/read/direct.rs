@@ -13,13 +13,13 @@
 //! interned in the same order, the same `app`): the evidence parser tests compare the two.
 //! The `app` object is found here and built by serde_json, as the serde readers build it.
 
-use std::borrow::Cow;
-
 use serde::de::DeserializeSeed;
 
+use super::intern::Interner;
 use super::path::Found;
 use super::visit::{AppSeed, as_float, as_int};
-use super::{Column, Ctx, Items, KindLayout};
+use super::{Column, Ctx, FieldLayout, Interning, Items, KindLayout};
+use crate::evidence::{Sym, Symbols};
 
 /// The direct reader does not read this object: read it with the serde readers.
 #[derive(Debug)]
@@ -38,21 +38,25 @@ pub(super) fn read(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
     let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
     c.expect(b'{')?;
     let (mut app, mut facts, mut collected) = (false, false, false);
+    let mut buf = String::new();
     if !c.close(b'}') {
         loop {
-            let key = c.key()?;
-            c.expect(b':')?;
-            match &*key {
+            c.skip_ws();
+            let key = c.string(&mut buf)?;
+            match key {
                 "app" if !app => {
                     app = true;
+                    c.expect(b':')?;
                     read_app(c.value_text()?, cx)?;
                 }
                 "facts" if !facts => {
                     facts = true;
+                    c.expect(b':')?;
                     read_facts(&mut c, cx)?;
                 }
                 "collected" if !collected => {
                     collected = true;
+                    c.expect(b':')?;
                     read_collected(&mut c, cx)?;
                 }
                 _ => return Err(Bail),
@@ -88,15 +92,17 @@ fn read_collected(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
     if c.close(b']') {
         return Ok(());
     }
+    let mut buf = String::new();
     loop {
-        let name = c.key()?;
-        match cx.layout.kind_id(&name) {
+        c.skip_ws();
+        let name = c.string(&mut buf)?;
+        match cx.layout.kind_id(name) {
             Some(kind) => {
                 if let Some(table) = cx.tables.get_mut(kind) {
                     table.observed = true;
                 }
             }
-            None => cx.warn_kind(&name),
+            None => cx.warn_kind(name),
         }
         if !c.more(b']')? {
             return Ok(());
@@ -111,9 +117,16 @@ fn read_facts(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
         return Ok(());
     }
     let layout = cx.layout;
+    let mut name = String::new();
     loop {
-        let name = c.key()?;
-        let kind = layout.kind_id(&name).ok_or(Bail)?;
+        c.skip_ws();
+        let kind = match c.window().and_then(|w| Key::find(&layout.kinds, |k| &k.key, w, 0)) {
+            Some((kind, len)) => {
+                c.pos += len;
+                kind
+            }
+            None => layout.kind_id(c.string(&mut name)?).ok_or(Bail)?,
+        };
         let (Some(seen), Some(table), Some(kind_layout)) =
             (cx.s.kind_seen.get_mut(kind), cx.tables.get_mut(kind), layout.kinds.get(kind))
         else {
@@ -141,24 +154,56 @@ fn read_kind(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLay
     if c.close(b']') {
         return Ok(());
     }
+    let Ctx { tables, s, base, literals, .. } = cx;
+    let table = tables.get_mut(kind).ok_or(Bail)?;
+    let mut strings = Strings { interner: &mut s.interner, base: *base, literals: *literals, buf: String::new() };
     loop {
-        read_fact(c, cx, kind, layout)?;
+        read_fact(c, &mut strings, layout, &mut table.columns)?;
+        table.len += 1;
         if !c.more(b']')? {
             return Ok(());
         }
     }
 }
 
+/// Where the strings of the facts go.
+struct Strings<'a> {
+    interner: &'a mut Interner,
+    base: Sym,
+    literals: Option<&'a Symbols>,
+    /// Room for a string with escapes.
+    buf: String,
+}
+
+impl Strings<'_> {
+    /// Reads a string and interns it as `how`.
+    #[inline(always)]
+    fn read(&mut self, c: &mut Cursor<'_>, how: Interning) -> Read<Sym> {
+        let text = c.string(&mut self.buf)?;
+        self.interner.intern(text, how, self.base, self.literals).map_err(|_| Bail)
+    }
+}
+
 /// One fact object: its fields' values into their columns, null for the optional ones it
 /// leaves out.
-fn read_fact(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLayout) -> Read<()> {
+#[inline]
+fn read_fact(c: &mut Cursor<'_>, strings: &mut Strings<'_>, layout: &KindLayout, columns: &mut [Column]) -> Read<()> {
     c.expect(b'{')?;
     let mut given = 0u64;
     if !c.close(b'}') {
         let mut guess = 0;
         loop {
-            let name = c.key()?;
-            let field = layout.field_id(&name, guess).ok_or(Bail)?;
+            c.skip_ws();
+            let field = match c.window().and_then(|w| Key::find(&layout.fields, |f| &f.key, w, guess)) {
+                Some((field, len)) => {
+                    c.pos += len;
+                    field
+                }
+                None => {
+                    let name = c.string(&mut strings.buf)?;
+                    layout.field_id(name, guess).ok_or(Bail)?
+                }
+            };
             let bit = 1u64.checked_shl(u32::try_from(field).map_err(|_| Bail)?).ok_or(Bail)?;
             if given & bit != 0 {
                 return Err(Bail);
@@ -166,15 +211,16 @@ fn read_fact(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLay
             given |= bit;
             guess = field + 1;
             c.expect(b':')?;
-            let optional = layout.fields.get(field).is_some_and(|f| f.optional);
-            read_value(c, cx, kind, field, optional)?;
+            let (Some(decl), Some(column)) = (layout.fields.get(field), columns.get_mut(field)) else {
+                return Err(Bail);
+            };
+            read_value(c, strings, decl, column)?;
             if !c.more(b'}')? {
                 break;
             }
         }
     }
-    let table = cx.tables.get_mut(kind).ok_or(Bail)?;
-    for (field, (decl, column)) in layout.fields.iter().zip(&mut table.columns).enumerate() {
+    for (field, (decl, column)) in layout.fields.iter().zip(columns).enumerate() {
         if given & (1 << field) != 0 {
             continue;
         }
@@ -183,7 +229,6 @@ fn read_fact(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLay
         }
         push_null(column);
     }
-    table.len += 1;
     Ok(())
 }
 
@@ -199,25 +244,19 @@ fn push_null(column: &mut Column) {
 }
 
 /// One field's value into its column.
-#[inline]
-fn read_value(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, field: usize, optional: bool) -> Read<()> {
+#[inline(always)]
+fn read_value(c: &mut Cursor<'_>, strings: &mut Strings<'_>, decl: &FieldLayout, column: &mut Column) -> Read<()> {
     c.skip_ws();
-    let how = cx.layout.kinds.get(kind).and_then(|k| k.fields.get(field)).map(|f| f.interning).ok_or(Bail)?;
-    let Ctx { tables, s, base, literals, .. } = cx;
-    let column = tables.get_mut(kind).and_then(|t| t.columns.get_mut(field)).ok_or(Bail)?;
-    if c.literal(b"null") {
-        if !optional {
-            return Err(Bail);
-        }
-        push_null(column);
-        return Ok(());
-    }
+    let how = decl.interning;
     match column {
-        Column::Str(v) => {
-            let text = c.string()?;
-            let sym = s.interner.intern(&text, how, *base, *literals).map_err(|_| Bail)?;
-            v.push(Some(sym));
+        Column::Str(v) if c.peek() == Some(b'"') => v.push(Some(strings.read(c, how)?)),
+        _ if c.literal(b"null") => {
+            if !decl.optional {
+                return Err(Bail);
+            }
+            push_null(column);
         }
+        Column::Str(_) => return Err(Bail),
         Column::Int(v) => v.push(Some(int(c.number()?)?)),
         Column::Float(v) => v.push(Some(as_float(c.number()?).ok_or(Bail)?)),
         Column::Bool(v) => v.push(Some(c.boolean()?)),
@@ -228,10 +267,7 @@ fn read_value(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, field: usize, o
                 loop {
                     c.skip_ws();
                     match &mut list.items {
-                        Items::Str(v) => {
-                            let text = c.string()?;
-                            v.push(s.interner.intern(&text, how, *base, *literals).map_err(|_| Bail)?);
-                        }
+                        Items::Str(v) => v.push(strings.read(c, how)?),
                         Items::Int(v) => v.push(int(c.number()?)?),
                         Items::Float(v) => v.push(as_float(c.number()?).ok_or(Bail)?),
                         Items::Bool(v) => v.push(c.boolean()?),
@@ -247,6 +283,49 @@ fn read_value(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, field: usize, o
         }
     }
     Ok(())
+}
+
+/// A member name as it is written (`"name"`, quotes included, at most 16 bytes), found in place
+/// by comparing 16 bytes of the text at once.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Key {
+    bytes: u128,
+    mask: u128,
+    /// 0 for a name too long to be found this way.
+    len: usize,
+}
+
+impl Key {
+    /// The key of the member `name`.
+    pub(super) fn new(name: &str) -> Key {
+        let quoted = format!("\"{name}\"");
+        if quoted.len() > 16 {
+            return Key { bytes: 0, mask: 0, len: 0 };
+        }
+        let mut buf = [0u8; 16];
+        for (slot, b) in buf.iter_mut().zip(quoted.bytes()) {
+            *slot = b;
+        }
+        let mask = u128::MAX.checked_shr(128 - 8 * quoted.len() as u32).unwrap_or(0);
+        Key { bytes: u128::from_le_bytes(buf), mask, len: quoted.len() }
+    }
+
+    /// Whether the text whose next 16 bytes are `window` starts with this key.
+    #[inline(always)]
+    fn at(&self, window: u128) -> bool {
+        self.len != 0 && window & self.mask == self.bytes
+    }
+
+    /// The first of `items` (by `key`), from `first` on and then from the start, whose key the
+    /// text at `window` starts with: its index and the key's length.
+    #[inline(always)]
+    fn find<T>(items: &[T], key: impl Fn(&T) -> &Key, window: u128, first: usize) -> Option<(usize, usize)> {
+        let (before, after) = items.split_at(first.min(items.len()));
+        let found = |items: &[T], offset: usize| {
+            items.iter().position(|item| key(item).at(window)).map(|i| (offset + i, items.get(i).map_or(0, |it| key(it).len)))
+        };
+        found(after, first).or_else(|| found(before, 0))
+    }
 }
 
 /// A number as an `int`, as the serde readers take it.
@@ -345,36 +424,39 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    /// Skips whitespace, then reads a string.
-    #[inline]
-    fn key(&mut self) -> Read<Cow<'t, str>> {
-        self.skip_ws();
-        self.string()
+    /// The next 16 bytes, if there are as many.
+    #[inline(always)]
+    fn window(&self) -> Option<u128> {
+        let bytes: [u8; 16] = self.bytes.get(self.pos..self.pos + 16)?.try_into().ok()?;
+        Some(u128::from_le_bytes(bytes))
     }
 
-    /// A string (whitespace already skipped): borrowed from the text unless it has escapes.
-    #[inline]
-    fn string(&mut self) -> Read<Cow<'t, str>> {
+    /// A string (whitespace already skipped): borrowed from the text, or when it has escapes
+    /// unescaped into `buf`.
+    #[inline(always)]
+    fn string<'a>(&mut self, buf: &'a mut String) -> Read<&'a str>
+    where
+        't: 'a,
+    {
         if self.peek() != Some(b'"') {
             return Err(Bail);
         }
         let start = self.pos + 1;
         let end = special(self.bytes, start);
-        match self.bytes.get(end) {
-            Some(b'"') => {
-                self.pos = end + 1;
-                Ok(Cow::Borrowed(self.text.get(start..end).ok_or(Bail)?))
-            }
-            Some(b'\\') => self.escaped(start, end).map(Cow::Owned),
-            _ => Err(Bail),
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return self.text.get(start..end).ok_or(Bail);
         }
+        self.escaped(start, end, buf)
     }
 
-    /// The rest of a string from `start`, whose first escape is at `at`.
+    /// The rest of a string from `start`, whose first `"`, `\` or control character is at
+    /// `at`, unescaped into `buf`.
     #[cold]
-    fn escaped(&mut self, start: usize, mut at: usize) -> Read<String> {
-        let mut out = String::from(self.text.get(start..at).ok_or(Bail)?);
-        loop {
+    fn escaped<'a>(&mut self, start: usize, mut at: usize, buf: &'a mut String) -> Read<&'a str> {
+        buf.clear();
+        buf.push_str(self.text.get(start..at).ok_or(Bail)?);
+        while self.bytes.get(at) == Some(&b'\\') {
             let c = match self.bytes.get(at + 1) {
                 Some(b'"') => '"',
                 Some(b'\\') => '\\',
@@ -386,19 +468,16 @@ impl<'t> Cursor<'t> {
                 Some(b't') => '\t',
                 _ => return Err(Bail),
             };
-            out.push(c);
+            buf.push(c);
             let from = at + 2;
             at = special(self.bytes, from);
-            out.push_str(self.text.get(from..at).ok_or(Bail)?);
-            match self.bytes.get(at) {
-                Some(b'"') => {
-                    self.pos = at + 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {}
-                _ => return Err(Bail),
-            }
+            buf.push_str(self.text.get(from..at).ok_or(Bail)?);
         }
+        if self.bytes.get(at) != Some(&b'"') {
+            return Err(Bail);
+        }
+        self.pos = at + 1;
+        Ok(buf)
     }
 
     /// A number (whitespace already skipped), as serde_json gives it to a visitor.
@@ -519,7 +598,7 @@ fn is_scalar_byte(b: u8) -> bool {
 /// The index of the first `"`, `\` or control character at or after `from` (or the length).
 /// Eight bytes at a time: each test flags a byte's top bit, and a flag can be wrong only above
 /// a right one, so the lowest flag is the first such byte.
-#[inline]
+#[inline(always)]
 fn special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOPS: u64 = 0x8080_8080_8080_8080;
@@ -558,8 +637,8 @@ mod tests {
             ("abc\"defgh", 3),
             ("abcdefg\\h\"", 7),
             ("ab\u{1}cdefghij", 2),
-            ("é€\u{1F600}abcdefghij\"", 13),
-            ("\u{7f}\u{80}\u{a2}\u{dc}abcdefghijkl", 26),
+            ("é€\u{1F600}abcdefghij\"", 19),
+            ("\u{7f}\u{80}\u{a2}\u{dc}abcdefghijkl", 19),
             ("", 0),
             ("abcdefghijklmnopqrs\t", 19),
         ] {
