@@ -322,7 +322,10 @@ impl Key {
     fn find<T>(items: &[T], key: impl Fn(&T) -> &Key, window: u128, first: usize) -> Option<(usize, usize)> {
         let (before, after) = items.split_at(first.min(items.len()));
         let found = |items: &[T], offset: usize| {
-            items.iter().position(|item| key(item).at(window)).map(|i| (offset + i, items.get(i).map_or(0, |it| key(it).len)))
+            items
+                .iter()
+                .position(|item| key(item).at(window))
+                .map(|i| (offset + i, items.get(i).map_or(0, |it| key(it).len)))
         };
         found(after, first).or_else(|| found(before, 0))
     }
