@@ -7,40 +7,14 @@
 //! unknown instead of overflowing the stack (the compiler rejects such packs).
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 
 use indicia::evidence::{Column, Evidence, Items};
 use indicia::hir::{CmpOp, Expr, ExprId, FieldId, KindId, Pack, ParamValues, Value, Verdict};
-use indicia::outcome::{Explanation, MissingField, Outcome, Outcomes, Witness};
+use indicia::outcome::{ExplanationSets, MissingField, Outcome, Outcomes, Witness};
 use indicia_syntax::ast::Quantifier;
 
 /// Deepest expression nesting the interpreter follows.
 pub const MAX_DEPTH: usize = 2000;
-
-/// An explanation being collected, as sets (the interpreter's own, apart from the engine's).
-#[derive(Debug, Default)]
-struct Sets {
-    unobserved: BTreeSet<KindId>,
-    missing: BTreeSet<MissingField>,
-    unknowns: BTreeSet<ExprId>,
-    undecided: BTreeSet<Witness>,
-    supporting: BTreeSet<Witness>,
-    decided: BTreeSet<KindId>,
-}
-
-impl Sets {
-    /// The explanation, every list sorted.
-    fn finish(self) -> Explanation {
-        Explanation {
-            unobserved: self.unobserved.into_iter().collect(),
-            missing: self.missing.into_iter().collect(),
-            unknowns: self.unknowns.into_iter().collect(),
-            undecided: self.undecided.into_iter().collect(),
-            supporting: self.supporting.into_iter().collect(),
-            decided: self.decided.into_iter().collect(),
-        }
-    }
-}
 
 /// A value during interpretation.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,7 +58,7 @@ pub fn evaluate_explained(pack: &Pack, params: &ParamValues, evidence: &Evidence
     let mut outcomes = evaluate(pack, params, evidence);
     let it = Interp { pack, params, evidence };
     for (outcome, ind) in outcomes.indicators.iter_mut().zip(&pack.indicators) {
-        let mut sets = Sets::default();
+        let mut sets = ExplanationSets::default();
         match outcome.verdict {
             Verdict::Inconclusive => it.unknown_walk(ind.when, &[], true, 0, &mut sets),
             Verdict::Pass => it.decision_walk(ind.when, &[], false, 0, &mut sets),
@@ -224,7 +198,7 @@ impl Interp<'_> {
 
     /// The unknown walk from `id`, evaluated in `env`; `pos` when reached from the root through
     /// `and`, `or` and defines only.
-    fn unknown_walk(&self, id: ExprId, env: &Env, pos: bool, depth: usize, out: &mut Sets) {
+    fn unknown_walk(&self, id: ExprId, env: &Env, pos: bool, depth: usize, out: &mut ExplanationSets) {
         if depth > MAX_DEPTH || self.eval(id, env, depth) != RVal::Unknown {
             return;
         }
@@ -296,7 +270,7 @@ impl Interp<'_> {
     }
 
     /// The decision walk from `id`, whose value in `env` is `value`.
-    fn decision_walk(&self, id: ExprId, env: &Env, value: bool, depth: usize, out: &mut Sets) {
+    fn decision_walk(&self, id: ExprId, env: &Env, value: bool, depth: usize, out: &mut ExplanationSets) {
         if depth > MAX_DEPTH {
             return;
         }

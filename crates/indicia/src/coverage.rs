@@ -105,7 +105,7 @@ fn conditions(pack: &Pack) -> Vec<Probe> {
                         stack.push((*n, context.clone()));
                     }
                 }
-                other => stack.extend(children(other).into_iter().rev().map(|c| (c, context.clone()))),
+                other => stack.extend(other.children().into_iter().rev().map(|c| (c, context.clone()))),
             }
         }
         found.sort_by_key(|p| pack.expr_spans.get(p.cond.index()).map(|s| (s.start, std::cmp::Reverse(s.end))));
@@ -121,17 +121,6 @@ fn is_bool(pack: &Pack, expr: &Expr) -> bool {
         }
         Expr::Lit(_) | Expr::Param(_) | Expr::Define(_) => false,
         _ => true,
-    }
-}
-
-fn children(expr: &Expr) -> Vec<ExprId> {
-    match expr {
-        Expr::Not(e) => vec![*e],
-        Expr::And(a, b) | Expr::Or(a, b) => vec![*a, *b],
-        Expr::Compare { lhs, rhs, .. } | Expr::Intersects { lhs, rhs } => vec![*lhs, *rhs],
-        Expr::In { elem, list } => vec![*elem, *list],
-        Expr::Match { subject, .. } => vec![*subject],
-        _ => Vec::new(),
     }
 }
 

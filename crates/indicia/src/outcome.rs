@@ -68,20 +68,28 @@ pub struct MissingField {
     pub field: FieldId,
 }
 
-/// An explanation being collected: its parts as sets.
+/// An explanation being collected: its parts as sets, which [`finish`](ExplanationSets::finish)
+/// turns into the sorted lists of an [`Explanation`]. The compiled evaluator's explanation walks
+/// collect into one, and so does the reference interpreter of `indicia-testkit`.
 #[derive(Debug, Default)]
-pub(crate) struct ExplanationSets {
-    pub(crate) unobserved: BTreeSet<KindId>,
-    pub(crate) missing: BTreeSet<MissingField>,
-    pub(crate) unknowns: BTreeSet<ExprId>,
-    pub(crate) undecided: BTreeSet<Witness>,
-    pub(crate) supporting: BTreeSet<Witness>,
-    pub(crate) decided: BTreeSet<KindId>,
+pub struct ExplanationSets {
+    /// See [`Explanation::unobserved`].
+    pub unobserved: BTreeSet<KindId>,
+    /// See [`Explanation::missing`].
+    pub missing: BTreeSet<MissingField>,
+    /// See [`Explanation::unknowns`].
+    pub unknowns: BTreeSet<ExprId>,
+    /// See [`Explanation::undecided`].
+    pub undecided: BTreeSet<Witness>,
+    /// See [`Explanation::supporting`].
+    pub supporting: BTreeSet<Witness>,
+    /// See [`Explanation::decided`].
+    pub decided: BTreeSet<KindId>,
 }
 
 impl ExplanationSets {
     /// The explanation, every list sorted.
-    pub(crate) fn finish(self) -> Explanation {
+    pub fn finish(self) -> Explanation {
         Explanation {
             unobserved: self.unobserved.into_iter().collect(),
             missing: self.missing.into_iter().collect(),

@@ -116,7 +116,7 @@ impl Profile {
 
     /// Sizes the counters for `program`; counts of another program are dropped.
     pub(crate) fn fit(&mut self, program: &Program) {
-        let shape = (program.nodes.len(), program.roots.len());
+        let shape = (program.layout.nodes.len(), program.layout.roots.len());
         if self.shape != shape {
             let overhead = self.overhead;
             *self = Profile { overhead, shape, ..Profile::default() };
@@ -194,11 +194,11 @@ impl Profile {
 
     /// Per node, the indicators that read it.
     fn users(program: &Program) -> Vec<Vec<usize>> {
-        let n = program.nodes.len();
+        let n = program.layout.nodes.len();
         let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut seen = vec![usize::MAX; n];
         let mut stack = Vec::new();
-        for (ind, root) in program.roots.iter().enumerate() {
+        for (ind, root) in program.layout.roots.iter().enumerate() {
             stack.clear();
             if let Some(r) = crate::compile::operand_node(root) {
                 stack.push(r);
@@ -211,8 +211,8 @@ impl Profile {
                 if let Some(u) = users.get_mut(i as usize) {
                     u.push(ind);
                 }
-                if let Some(node) = program.nodes.get(i as usize) {
-                    stack.extend(crate::compile::node_deps(&node.op, &program.operands));
+                if let Some(node) = program.layout.nodes.get(i as usize) {
+                    stack.extend(crate::compile::node_deps(&node.op, &program.layout.operands));
                 }
             }
         }
@@ -223,6 +223,7 @@ impl Profile {
     pub fn nodes(&self, program: &Program) -> Vec<NodeCost> {
         let users = Profile::users(program);
         let mut out: Vec<NodeCost> = program
+            .layout
             .nodes
             .iter()
             .enumerate()
@@ -245,7 +246,7 @@ impl Profile {
     /// Every indicator, the largest share first (then by position).
     pub fn indicators(&self, program: &Program, pack: &Pack) -> Vec<IndicatorCost> {
         let users = Profile::users(program);
-        let mut out: Vec<IndicatorCost> = (0..program.roots.len())
+        let mut out: Vec<IndicatorCost> = (0..program.layout.roots.len())
             .map(|index| {
                 let verdict = self.verdict_nanos.get(index).copied().unwrap_or(0);
                 IndicatorCost {
@@ -375,7 +376,7 @@ mod tests {
         assert_eq!(profile.apps(), 4);
         let nodes = profile.nodes(program);
         // The built-in pack has no nested scan: every node runs once per app.
-        assert_eq!(nodes.len(), program.nodes.len());
+        assert_eq!(nodes.len(), program.layout.nodes.len());
         assert!(nodes.iter().all(|n| n.runs == 4), "{nodes:?}");
         assert!(nodes.iter().all(|n| n.users >= 1));
         assert!(nodes.windows(2).all(|w| w[0].nanos >= w[1].nanos));
@@ -408,8 +409,8 @@ mod tests {
         evaluate_profiled(program, &app, &mut Scratch::new(), &mut profile);
         let runs: Vec<u64> = profile.node_runs.clone();
         // A node of a nested scan ran once per enclosing fact of every scan that holds it.
-        for (k, (s, e)) in program.subs.iter().enumerate() {
-            for &x in &program.sub_nodes[*s as usize..*e as usize] {
+        for (k, (s, e)) in program.layout.subs.iter().enumerate() {
+            for &x in &program.layout.sub_nodes[*s as usize..*e as usize] {
                 assert!(runs[x as usize] >= 1, "nested scan #{k}: %{x} never counted");
                 assert_eq!(profile.node_nanos[x as usize], 0, "nested nodes carry no time of their own");
             }

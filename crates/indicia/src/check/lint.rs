@@ -124,7 +124,7 @@ impl<'a> Checker<'a> {
                         stack.push(body);
                     }
                 }
-                other => stack.extend(children(other)),
+                other => stack.extend(other.children()),
             }
         }
         (defines, params)
@@ -282,7 +282,7 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if !matches!(expr, Expr::Define(_)) {
-                    stack.extend(children(expr).into_iter().map(|c| (c, false)));
+                    stack.extend(expr.children().into_iter().map(|c| (c, false)));
                 }
             }
         }
@@ -310,20 +310,6 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-    }
-}
-
-/// The children of an expression (a define reference has none here).
-fn children(expr: &Expr) -> Vec<ExprId> {
-    match expr {
-        Expr::Not(e) => vec![*e],
-        Expr::And(a, b) | Expr::Or(a, b) => vec![*a, *b],
-        Expr::Compare { lhs, rhs, .. } | Expr::Intersects { lhs, rhs } => vec![*lhs, *rhs],
-        Expr::In { elem, list } => vec![*elem, *list],
-        Expr::Match { subject, .. } => vec![*subject],
-        Expr::Quant { body, .. } => body.iter().copied().collect(),
-        Expr::CountCmp { body, n, .. } => body.iter().copied().chain([*n]).collect(),
-        _ => Vec::new(),
     }
 }
 

@@ -21,7 +21,9 @@ fn reads(p: &Program, op: &Op) -> Vec<u32> {
     match op {
         Op::Truthy(a) | Op::Not(a) | Op::Match { subject: a, .. } => of(a),
         Op::Has(..) => {}
-        Op::And(s, e) | Op::Or(s, e) => p.operands.get(*s as usize..*e as usize).unwrap_or(&[]).iter().for_each(of),
+        Op::And(s, e) | Op::Or(s, e) => {
+            p.layout.operands.get(*s as usize..*e as usize).unwrap_or(&[]).iter().for_each(of)
+        }
         Op::Cmp { l, r, .. } | Op::Intersects { l, r } => {
             of(l);
             of(r);
@@ -42,7 +44,7 @@ fn reads(p: &Program, op: &Op) -> Vec<u32> {
 pub(crate) fn to_dot(p: &Program) -> String {
     let mut out = String::from("digraph indicia {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n");
     let mut clusters: BTreeMap<Vec<u32>, Vec<u32>> = BTreeMap::new();
-    for (i, n) in p.nodes.iter().enumerate() {
+    for (i, n) in p.layout.nodes.iter().enumerate() {
         clusters.entry(n.region.iter().map(|k| k.0).collect()).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
     }
     for (c, (region, ids)) in clusters.iter().enumerate() {
@@ -50,18 +52,18 @@ pub(crate) fn to_dot(p: &Program) -> String {
         let label = if names.is_empty() { "once per app".to_string() } else { format!("per {}", names.join(" × ")) };
         let _ = writeln!(out, "  subgraph cluster_{c} {{\n    label=\"{}\";", escape(&label));
         for &i in ids {
-            if let Some(n) = p.nodes.get(i as usize) {
+            if let Some(n) = p.layout.nodes.get(i as usize) {
                 let _ = writeln!(out, "    n{i} [label=\"%{i} {}\"];", escape(&op_text(p, &n.op)));
             }
         }
         out.push_str("  }\n");
     }
-    for (i, n) in p.nodes.iter().enumerate() {
+    for (i, n) in p.layout.nodes.iter().enumerate() {
         for r in reads(p, &n.op) {
             let _ = writeln!(out, "  n{i} -> n{r};");
         }
     }
-    for (i, r) in p.roots.iter().enumerate() {
+    for (i, r) in p.layout.roots.iter().enumerate() {
         let _ = writeln!(out, "  ind{i} [shape=ellipse, label=\"indicator {i}\"];");
         if let Operand::Top(n) | Operand::Vector(n) | Operand::At(n, _) = r {
             let _ = writeln!(out, "  ind{i} -> n{n};");

@@ -7,11 +7,11 @@ use super::{Body, Op, Operand, Program};
 use crate::hir::{FieldId, KindId};
 
 pub(crate) fn kind_name(p: &Program, k: KindId) -> &str {
-    p.kind_names.get(k.index()).map_or("?", |s| s.as_str())
+    p.layout.kind_names.get(k.index()).map_or("?", |s| s.as_str())
 }
 
 pub(crate) fn field_name(p: &Program, k: KindId, f: FieldId) -> &str {
-    p.field_names.get(k.index()).and_then(|v| v.get(f.index())).map_or("?", |s| s.as_str())
+    p.layout.field_names.get(k.index()).and_then(|v| v.get(f.index())).map_or("?", |s| s.as_str())
 }
 
 fn scalar(p: &Program, s: &Scalar) -> String {
@@ -24,7 +24,7 @@ fn scalar(p: &Program, s: &Scalar) -> String {
 }
 
 pub(crate) fn constant(p: &Program, i: u32) -> String {
-    match p.consts.get(i as usize) {
+    match p.layout.consts.get(i as usize) {
         Some(ConstVal::Bool(B3::U)) => "unknown".to_string(),
         Some(ConstVal::Bool(b)) => b.name().to_string(),
         Some(ConstVal::Scalar(s)) => scalar(p, s),
@@ -63,7 +63,7 @@ fn body(p: &Program, b: &Body) -> String {
 pub(crate) fn op_text(p: &Program, op: &Op) -> String {
     let list = |s: u32, e: u32, sep: &str| -> String {
         let parts: Vec<String> =
-            p.operands.get(s as usize..e as usize).unwrap_or(&[]).iter().map(|o| operand(p, o)).collect();
+            p.layout.operands.get(s as usize..e as usize).unwrap_or(&[]).iter().map(|o| operand(p, o)).collect();
         parts.join(sep)
     };
     match op {
@@ -76,7 +76,11 @@ pub(crate) fn op_text(p: &Program, op: &Op) -> String {
         Op::In { elem, list } => format!("{} in {}", operand(p, elem), operand(p, list)),
         Op::Intersects { l, r } => format!("{} intersects {}", operand(p, l), operand(p, r)),
         Op::Match { subject, pattern } => {
-            format!("{} {}", operand(p, subject), p.pattern_sources.get(*pattern as usize).map_or("?", |s| s.as_str()))
+            format!(
+                "{} {}",
+                operand(p, subject),
+                p.layout.pattern_sources.get(*pattern as usize).map_or("?", |s| s.as_str())
+            )
         }
         Op::Quant { q, kind, body: b } => format!("{} {} where {}", q.keyword(), kind_name(p, *kind), body(p, b)),
         Op::Count { kind, body: b, op, n } => {
@@ -110,14 +114,14 @@ pub(crate) fn dump(p: &Program) -> String {
     );
     let _ = writeln!(out, "# once per app, in order:");
     for &i in &p.top {
-        if let Some(n) = p.nodes.get(i as usize) {
+        if let Some(n) = p.layout.nodes.get(i as usize) {
             let _ = writeln!(out, "%{i} {} = {}", region(p, &n.region), op_text(p, &n.op));
         }
     }
-    for (k, (s, e)) in p.subs.iter().enumerate() {
+    for (k, (s, e)) in p.layout.subs.iter().enumerate() {
         let _ = writeln!(out, "# nested scan #{k}:");
-        for &i in p.sub_nodes.get(*s as usize..*e as usize).unwrap_or(&[]) {
-            if let Some(n) = p.nodes.get(i as usize) {
+        for &i in p.layout.sub_nodes.get(*s as usize..*e as usize).unwrap_or(&[]) {
+            if let Some(n) = p.layout.nodes.get(i as usize) {
                 let _ = writeln!(out, "%{i} {} = {}", region(p, &n.region), op_text(p, &n.op));
             }
         }
@@ -141,7 +145,7 @@ pub(crate) fn dump(p: &Program) -> String {
         }
     }
     let _ = writeln!(out, "# indicators:");
-    for (i, r) in p.roots.iter().enumerate() {
+    for (i, r) in p.layout.roots.iter().enumerate() {
         let _ = writeln!(out, "indicator {i} = {}", operand(p, r));
     }
     out

@@ -17,7 +17,9 @@ use super::program::{Body, Node, Op, Operand};
 use super::value::ConstVal;
 use crate::hir::{ExprId, Pack};
 
-/// The folded graph laid out flat: what the schedule and the program are built from.
+/// The folded graph laid out flat: what the schedule is built from, and the part of the
+/// [`Program`](super::Program) that owns it (its one constructor adds the schedule, the plan and the
+/// literal sets).
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {
     pub(crate) kind_names: Vec<String>,

@@ -278,7 +278,7 @@ mod tests {
             ind("B", "any flow where (port == 80 and tls == false)")
         );
         let (_, p) = program(&src);
-        assert_eq!(p.roots[0], p.roots[1], "{}", p.dump());
+        assert_eq!(p.layout.roots[0], p.layout.roots[1], "{}", p.dump());
     }
 
     #[test]

@@ -82,27 +82,12 @@ impl Node {
 #[derive(Clone, Debug)]
 pub struct Program {
     pub(crate) symbols: Arc<Symbols>,
-    pub(crate) kind_names: Vec<String>,
-    pub(crate) field_names: Vec<Vec<String>>,
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) operands: Vec<Operand>,
-    pub(crate) consts: Vec<ConstVal>,
-    /// Per constant: the `unknown` operand of the pack it stands for, if any.
-    pub(crate) unknown_sites: Vec<Option<ExprId>>,
+    /// The folded graph laid out flat: nodes, operands, constants, nested scans, roots, patterns.
+    pub(crate) layout: Layout,
     /// Per constant: when it is a string or a list of strings, its literal symbols as a bitset.
     pub(crate) sets: Vec<Option<Box<[u64]>>>,
     /// Nodes computed once per app, in execution order.
     pub(crate) top: Vec<u32>,
-    /// The node lists of nested scans (ranges into `sub_nodes`).
-    pub(crate) subs: Vec<(u32, u32)>,
-    pub(crate) sub_nodes: Vec<u32>,
-    /// One root per indicator.
-    pub(crate) roots: Vec<Operand>,
-    pub(crate) patterns: Vec<regex::Regex>,
-    pub(crate) pattern_sources: Vec<String>,
-    /// Per storage class (each kind, then the class of once-per-app nodes): how many nodes.
-    pub(crate) class_sizes: Vec<u32>,
-    pub(crate) max_depth: usize,
     pub(crate) stats: GraphStats,
     /// The evaluation schedule, with leaf predicates on one column grouped.
     pub(crate) plan: Plan,
@@ -124,50 +109,15 @@ impl Program {
             nested_scans: layout.subs.len(),
             sharing_ratio: sizes.tree as f64 / layout.nodes_after_folding.max(1) as f64,
         };
-        let Layout {
-            kind_names,
-            field_names,
-            nodes,
-            operands,
-            consts,
-            unknown_sites,
-            subs,
-            sub_nodes,
-            roots,
-            patterns,
-            pattern_sources,
-            class_sizes,
-            max_depth,
-            nodes_after_folding: _,
-        } = layout;
-        let sets = consts.iter().map(|c| literal_set(c, symbols.len())).collect();
-        let program = Program {
-            symbols,
-            kind_names,
-            field_names,
-            nodes,
-            operands,
-            consts,
-            unknown_sites,
-            sets,
-            top,
-            subs,
-            sub_nodes,
-            roots,
-            patterns,
-            pattern_sources,
-            class_sizes,
-            max_depth,
-            stats,
-            plan,
-        };
+        let sets = layout.consts.iter().map(|c| literal_set(c, symbols.len())).collect();
+        let program = Program { symbols, layout, sets, top, stats, plan };
         super::validate::validate(&program)?;
         Ok(program)
     }
 
     /// The `unknown` operand of the pack that constant `c` stands for, if any.
     pub(crate) fn unknown_site(&self, c: u32) -> Option<ExprId> {
-        self.unknown_sites.get(c as usize).copied().flatten()
+        self.layout.unknown_sites.get(c as usize).copied().flatten()
     }
 
     /// Every string literal of the pack (params included), interned: read evidence with these.
@@ -192,7 +142,7 @@ impl Program {
 
     /// How many indicators the program evaluates.
     pub fn indicator_count(&self) -> usize {
-        self.roots.len()
+        self.layout.roots.len()
     }
 
     /// A node as one line of the dump, without its number: `[kind] = operation`.

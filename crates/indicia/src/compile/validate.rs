@@ -31,12 +31,13 @@ impl Validator<'_> {
 
     fn field(&self, k: u32, f: u32) -> Result<(), CompileError> {
         self.kind(k)?;
-        let fields = self.p.field_names.get(k as usize).map_or(0, Vec::len);
+        let fields = self.p.layout.field_names.get(k as usize).map_or(0, Vec::len);
         ensure((f as usize) < fields, || format!("field {f} of kind {k} out of range"))
     }
 
     fn node_index(&self, i: u32, what: &str) -> Result<&Node, CompileError> {
         self.p
+            .layout
             .nodes
             .get(i as usize)
             .ok_or_else(|| CompileError::Invalid { what: format!("{what}: node {i} out of range") })
@@ -51,7 +52,7 @@ impl Validator<'_> {
         let before = |i: u32| ensure(at.is_none_or(|a| i < a), || format!("node {at:?} reads later node {i}"));
         match *o {
             Operand::Const(c) => {
-                let value = self.p.consts.get(c as usize);
+                let value = self.p.layout.consts.get(c as usize);
                 ensure(value.is_some(), || format!("constant {c} out of range"))?;
                 ensure(!boolean || matches!(value, Some(ConstVal::Bool(_))), || {
                     format!("constant {c} stands for a truth value but is not one")
@@ -112,7 +113,7 @@ impl Validator<'_> {
             Body::Nested { node, sub } => {
                 over_kind(node)?;
                 ensure(node < at, || format!("node {at} reads later body {node}"))?;
-                ensure((sub as usize) < self.p.subs.len(), || format!("nested scan {sub} out of range"))
+                ensure((sub as usize) < self.p.layout.subs.len(), || format!("nested scan {sub} out of range"))
             }
         }
     }
@@ -124,7 +125,7 @@ impl Validator<'_> {
         }
         let class = node.region.first().map_or(self.kinds as u32, |k| k.0);
         ensure(node.class == class, || format!("node {i} stored in class {} of another region", node.class))?;
-        ensure(depth < self.p.max_depth, || format!("node {i} deeper than the program's depth"))?;
+        ensure(depth < self.p.layout.max_depth, || format!("node {i} deeper than the program's depth"))?;
         let p = self.p;
         let region = node.region.as_slice();
         match &node.op {
@@ -132,8 +133,8 @@ impl Validator<'_> {
             Op::Not(a) => self.operand(a, region, Some(i), true),
             Op::Has(k, f) => self.field(k.0, f.0),
             Op::And(s, e) | Op::Or(s, e) => {
-                range(*s, *e, p.operands.len(), "operand")?;
-                for o in p.operands.get(*s as usize..*e as usize).unwrap_or_default() {
+                range(*s, *e, p.layout.operands.len(), "operand")?;
+                for o in p.layout.operands.get(*s as usize..*e as usize).unwrap_or_default() {
                     self.operand(o, region, Some(i), true)?;
                 }
                 Ok(())
@@ -148,7 +149,7 @@ impl Validator<'_> {
             }
             Op::Match { subject, pattern } => {
                 self.operand(subject, region, Some(i), false)?;
-                ensure((*pattern as usize) < p.patterns.len(), || format!("pattern {pattern} out of range"))
+                ensure((*pattern as usize) < p.layout.patterns.len(), || format!("pattern {pattern} out of range"))
             }
             Op::Quant { kind, body, .. } | Op::Count { kind, body, .. } => {
                 self.kind(kind.0)?;
@@ -163,7 +164,7 @@ impl Validator<'_> {
 
     fn class_slot(&self, kind: u32, slot: u32) -> Result<(), CompileError> {
         self.kind(kind)?;
-        let size = self.p.class_sizes.get(kind as usize).copied().unwrap_or(0);
+        let size = self.p.layout.class_sizes.get(kind as usize).copied().unwrap_or(0);
         ensure(slot < size, || format!("slot {slot} of kind {kind} out of range"))
     }
 
@@ -201,14 +202,14 @@ impl Validator<'_> {
 
 /// Checks every index and slot of `p` (see the module docs).
 pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
-    let kinds = p.kind_names.len();
+    let kinds = p.layout.kind_names.len();
     let v = Validator { p, kinds };
-    let n = p.nodes.len();
-    ensure(p.field_names.len() == kinds, || "field names per kind".to_string())?;
-    ensure(p.class_sizes.len() == kinds + 1, || "one storage class per kind and one per app".to_string())?;
+    let n = p.layout.nodes.len();
+    ensure(p.layout.field_names.len() == kinds, || "field names per kind".to_string())?;
+    ensure(p.layout.class_sizes.len() == kinds + 1, || "one storage class per kind and one per app".to_string())?;
     // Every slot of every class belongs to exactly one node.
-    let mut taken: Vec<Vec<bool>> = p.class_sizes.iter().map(|&c| vec![false; c as usize]).collect();
-    for (i, node) in p.nodes.iter().enumerate() {
+    let mut taken: Vec<Vec<bool>> = p.layout.class_sizes.iter().map(|&c| vec![false; c as usize]).collect();
+    for (i, node) in p.layout.nodes.iter().enumerate() {
         let i = u32::try_from(i).map_err(|_| CompileError::internal("too many nodes"))?;
         v.node(i, node)?;
         let slot = taken.get_mut(node.class as usize).and_then(|c| c.get_mut(node.slot as usize));
@@ -218,20 +219,20 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         }
     }
     ensure(taken.iter().all(|c| c.iter().all(|s| *s)), || "a storage slot without a node".to_string())?;
-    for &(s, e) in &p.subs {
-        range(s, e, p.sub_nodes.len(), "nested scan")?;
+    for &(s, e) in &p.layout.subs {
+        range(s, e, p.layout.sub_nodes.len(), "nested scan")?;
     }
-    for &x in &p.sub_nodes {
+    for &x in &p.layout.sub_nodes {
         v.node_index(x, "nested scan member")?;
     }
     for &t in &p.top {
         let node = v.node_index(t, "schedule")?;
         ensure(node.depth() <= 1, || format!("scheduled node {t} runs per outer fact"))?;
     }
-    for root in &p.roots {
+    for root in &p.layout.roots {
         v.operand(root, &[], None, true)?;
     }
-    ensure(p.sets.len() == p.consts.len(), || "one literal set per constant".to_string())?;
+    ensure(p.sets.len() == p.layout.consts.len(), || "one literal set per constant".to_string())?;
     let words = p.symbols.len().div_ceil(64);
     ensure(p.sets.iter().flatten().all(|s| s.len() == words), || "a literal set of the wrong size".to_string())?;
     let plan = &p.plan;
@@ -250,7 +251,7 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         }
         if g.kind == GroupKind::Match {
             ensure(g.patterns.len() == g.members.len(), || "one pattern per match member".to_string())?;
-            ensure(g.patterns.iter().all(|&x| (x as usize) < p.patterns.len()), || {
+            ensure(g.patterns.iter().all(|&x| (x as usize) < p.layout.patterns.len()), || {
                 "group pattern out of range".into()
             })?;
         }

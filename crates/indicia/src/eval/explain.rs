@@ -80,7 +80,7 @@ impl Run<'_> {
             return;
         }
         let p = self.p;
-        let node = &p.nodes[n as usize];
+        let node = &p.layout.nodes[n as usize];
         match &node.op {
             Op::And(s, e) => {
                 for o in operands_of(p, *s, *e) {
@@ -166,7 +166,7 @@ impl Run<'_> {
             return;
         }
         let p = self.p;
-        let node = &p.nodes[n as usize];
+        let node = &p.layout.nodes[n as usize];
         match &node.op {
             // A true `and` and a false `or` are decided by every operand; a false `and` by its
             // false operands, a true `or` by its true ones.
@@ -199,7 +199,7 @@ impl Run<'_> {
     fn constant(&self, o: &Operand, depth: usize) -> Option<B3> {
         let n = match o {
             Operand::Const(c) => {
-                return match &self.p.consts[*c as usize] {
+                return match &self.p.layout.consts[*c as usize] {
                     ConstVal::Bool(b) if self.p.unknown_site(*c).is_none() => Some(*b),
                     _ => None,
                 };
@@ -207,7 +207,7 @@ impl Run<'_> {
             Operand::Top(n) | Operand::Vector(n) if depth < 256 => *n,
             _ => return None,
         };
-        match &self.p.nodes[n as usize].op {
+        match &self.p.layout.nodes[n as usize].op {
             Op::Not(x) => self.constant(x, depth + 1).map(B3::negate),
             Op::Truthy(x) => self.constant(x, depth + 1),
             Op::Cmp { op, l, r } => {
@@ -223,14 +223,14 @@ impl Run<'_> {
             }
             Op::In { elem, list: Operand::Const(c) } => {
                 let x = self.constant(elem, depth + 1)?;
-                let ConstVal::List(items) = &self.p.consts[*c as usize] else { return None };
+                let ConstVal::List(items) = &self.p.layout.consts[*c as usize] else { return None };
                 match x {
                     B3::U => Some(B3::U),
                     b => Some(B3::from_bool(items.contains(&Scalar::Bool(b == B3::T)))),
                 }
             }
             Op::And(s, e) | Op::Or(s, e) => {
-                let absorbing = if matches!(self.p.nodes[n as usize].op, Op::And(..)) { B3::F } else { B3::T };
+                let absorbing = if matches!(self.p.layout.nodes[n as usize].op, Op::And(..)) { B3::F } else { B3::T };
                 let values: Vec<Option<B3>> =
                     operands_of(self.p, *s, *e).iter().map(|x| self.constant(x, depth + 1)).collect();
                 if values.contains(&Some(absorbing)) {
@@ -248,5 +248,5 @@ impl Run<'_> {
 
 /// The operands of an `and`/`or` node.
 fn operands_of(p: &Program, start: u32, end: u32) -> &[Operand] {
-    &p.operands[start as usize..end as usize]
+    &p.layout.operands[start as usize..end as usize]
 }

@@ -149,7 +149,7 @@ fn pattern_mask(p: &Program, g: &Group, text: &str, buf: &mut [bool]) -> u64 {
         }
         None => {
             for (j, &pi) in g.patterns.iter().enumerate() {
-                if p.patterns[pi as usize].is_match(text) {
+                if p.layout.patterns[pi as usize].is_match(text) {
                     mask |= 1u64 << j;
                 }
             }

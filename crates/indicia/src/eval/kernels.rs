@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{Run, Val, broadcast, mask, presence};
+use super::{Run, Val, and_or_word, broadcast, mask, presence};
 use crate::compile::value::{B3, ConstVal, Scalar, count_cmp, scalar_cmp};
 use crate::compile::{Body, Op, Operand};
 use crate::evidence::{Column, Items, Sym};
@@ -13,7 +13,7 @@ impl Run<'_> {
     /// Computes node `i` for every fact of its vector.
     pub(super) fn exec(&mut self, i: u32) {
         let p = self.p;
-        let node = &p.nodes[i as usize];
+        let node = &p.layout.nodes[i as usize];
         let n = self.width(i);
         let (base, nw) = self.loc(i);
         match &node.op {
@@ -26,20 +26,10 @@ impl Run<'_> {
             }
             Op::And(s, e) | Op::Or(s, e) => {
                 let is_and = matches!(node.op, Op::And(..));
-                let ops = &p.operands[*s as usize..*e as usize];
+                let ops = &p.layout.operands[*s as usize..*e as usize];
                 for w in 0..nw {
                     let m = mask(n, w);
-                    let (mut t, mut pp) = if is_and { (m, m) } else { (0, 0) };
-                    for o in ops {
-                        let (a, b) = self.word(o, w);
-                        if is_and {
-                            t &= a;
-                            pp &= b;
-                        } else {
-                            t |= a;
-                            pp |= b;
-                        }
-                    }
+                    let (t, pp) = and_or_word(is_and, ops.iter().map(|o| self.word(o, w)));
                     self.write(base, nw, w, t & m, pp & m);
                 }
             }
@@ -164,7 +154,7 @@ impl Run<'_> {
         }
         // A literal string in a list column (`"contacts" in data`).
         if let Op::In { elem: Operand::Const(c), list } = op
-            && let ConstVal::Scalar(Scalar::Str(sym)) = &p.consts[*c as usize]
+            && let ConstVal::Scalar(Scalar::Str(sym)) = &p.layout.consts[*c as usize]
             && let Some(Column::List(l)) = column(list)
             && let Items::Str(items) = &l.items
         {
@@ -201,7 +191,7 @@ impl Run<'_> {
                 (Operand::Const(c), Operand::Column { .. }) => (r, *c, cmp.flip()),
                 _ => return false,
             };
-            let ConstVal::Scalar(num @ (Scalar::Int(_) | Scalar::Float(_))) = &p.consts[k as usize] else {
+            let ConstVal::Scalar(num @ (Scalar::Int(_) | Scalar::Float(_))) = &p.layout.consts[k as usize] else {
                 return false;
             };
             let num = *num;
@@ -283,7 +273,7 @@ impl Run<'_> {
             return m;
         }
         let text = self.e.resolve(sym);
-        let m = self.p.patterns[pattern as usize].is_match(text);
+        let m = self.p.layout.patterns[pattern as usize].is_match(text);
         self.memo.insert((pattern, sym), m);
         m
     }
@@ -300,9 +290,9 @@ impl Run<'_> {
             },
             Body::Vector(b) => self.popcounts(*b),
             Body::Nested { node, sub } => {
-                let (s, e) = self.p.subs[*sub as usize];
+                let (s, e) = self.p.layout.subs[*sub as usize];
                 let p = self.p;
-                for &x in &p.sub_nodes[s as usize..e as usize] {
+                for &x in &p.layout.sub_nodes[s as usize..e as usize] {
                     self.exec(x);
                 }
                 self.popcounts(*node)
@@ -374,7 +364,7 @@ impl Run<'_> {
             }
             return;
         }
-        let Some(level) = self.p.nodes[i as usize].depth().checked_sub(1) else { return };
+        let Some(level) = self.p.layout.nodes[i as usize].depth().checked_sub(1) else { return };
         for w in 0..nw {
             let (mut t, mut pp) = (0u64, 0u64);
             for idx in w * 64..n.min(w * 64 + 64) {

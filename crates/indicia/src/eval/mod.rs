@@ -153,7 +153,7 @@ fn evaluate_in<P: Probe>(
         tops,
         at,
         hits,
-        top_class: u32::try_from(program.kind_names.len()).unwrap_or(u32::MAX),
+        top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
     let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
     let mut since = probe.setup(start);
@@ -161,8 +161,8 @@ fn evaluate_in<P: Probe>(
         run.step(*step);
         since = probe.step(*step, &run, since);
     }
-    let mut indicators = Vec::with_capacity(program.roots.len());
-    for (index, root) in program.roots.iter().enumerate() {
+    let mut indicators = Vec::with_capacity(program.layout.roots.len());
+    for (index, root) in program.layout.roots.iter().enumerate() {
         let v = run.scalar_b3(root);
         let verdict = match v {
             B3::T => Verdict::Fail,
@@ -232,6 +232,19 @@ fn mask(n: usize, w: usize) -> u64 {
     if rem >= 64 { u64::MAX } else { (1u64 << rem) - 1 }
 }
 
+/// Kleene `and` (`is_and`) or `or` of one word of several operands, each given as its two planes
+/// ("certainly true", "possibly true"): each plane is and-ed (or-ed) on its own. Not masked: the
+/// caller keeps the bits of its facts. The one logic of vector `and`/`or`, in the general kernel
+/// and in the compiled steps.
+#[inline(always)]
+fn and_or_word(is_and: bool, words: impl Iterator<Item = (u64, u64)>) -> (u64, u64) {
+    if is_and {
+        words.fold((u64::MAX, u64::MAX), |(t, p), (a, b)| (t & a, p & b))
+    } else {
+        words.fold((0, 0), |(t, p), (a, b)| (t | a, p | b))
+    }
+}
+
 fn broadcast(b: B3) -> (u64, u64) {
     match b {
         B3::F => (0, 0),
@@ -263,7 +276,7 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     /// Where node `i`'s planes start, and its word count.
     fn loc(&self, i: u32) -> (usize, usize) {
-        let n = &self.p.nodes[i as usize];
+        let n = &self.p.layout.nodes[i as usize];
         let c = n.class as usize;
         let w = self.words[c];
         (self.bases[c] + n.slot as usize * 2 * w, w)
@@ -271,7 +284,7 @@ impl<'a> Run<'a> {
 
     /// How many facts node `i`'s vector has (1 for once-per-app nodes).
     fn width(&self, i: u32) -> usize {
-        match self.p.nodes[i as usize].region.first() {
+        match self.p.layout.nodes[i as usize].region.first() {
             Some(k) => self.lens[k.index()],
             None => 1,
         }
@@ -300,7 +313,7 @@ impl<'a> Run<'a> {
     }
 
     fn konst(&self, c: u32) -> &'a ConstVal {
-        &self.p.consts[c as usize]
+        &self.p.layout.consts[c as usize]
     }
 
     /// A boolean operand's value that is the same for every fact of the node reading it.

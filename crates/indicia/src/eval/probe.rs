@@ -68,7 +68,7 @@ impl Probe for Timed<'_> {
             self.profile.add(i, 1, run.width(i) as u64, share);
             // A quantifier whose body reads the enclosing fact runs its sub-program per fact.
             let (Op::Quant { kind, body: Body::Nested { sub, .. }, .. }
-            | Op::Count { kind, body: Body::Nested { sub, .. }, .. }) = &p.nodes[i as usize].op
+            | Op::Count { kind, body: Body::Nested { sub, .. }, .. }) = &p.layout.nodes[i as usize].op
             else {
                 continue;
             };
@@ -76,8 +76,8 @@ impl Probe for Timed<'_> {
                 continue;
             }
             let outer = run.width(i) as u64;
-            let (s, e) = p.subs[*sub as usize];
-            for &x in &p.sub_nodes[s as usize..e as usize] {
+            let (s, e) = p.layout.subs[*sub as usize];
+            for &x in &p.layout.sub_nodes[s as usize..e as usize] {
                 self.profile.add(x, outer, outer * run.width(x) as u64, 0);
             }
         }
@@ -90,6 +90,6 @@ impl Probe for Timed<'_> {
         now
     }
     fn finish(&mut self, run: &Run<'_>) {
-        self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.nodes.len());
+        self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.layout.nodes.len());
     }
 }

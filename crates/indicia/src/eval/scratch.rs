@@ -76,7 +76,7 @@ impl Scratch {
 
 /// Sizes the buffers for this program and app.
 pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
-    let kinds = p.kind_names.len();
+    let kinds = p.layout.kind_names.len();
     s.lens.clear();
     s.observed.clear();
     for k in 0..kinds {
@@ -89,18 +89,18 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     s.words.push(1);
     s.bases.clear();
     let mut total = 0usize;
-    for (c, &count) in p.class_sizes.iter().enumerate() {
+    for (c, &count) in p.layout.class_sizes.iter().enumerate() {
         s.bases.push(total);
         total += count as usize * 2 * s.words[c];
     }
     if s.planes.len() < total {
         s.planes.resize(total, 0);
     }
-    if s.cur.len() < p.max_depth + 1 {
-        s.cur.resize(p.max_depth + 1, 0);
+    if s.cur.len() < p.layout.max_depth + 1 {
+        s.cur.resize(p.layout.max_depth + 1, 0);
     }
-    if s.stamp.len() < p.nodes.len() {
-        s.stamp.resize(p.nodes.len(), 0);
+    if s.stamp.len() < p.layout.nodes.len() {
+        s.stamp.resize(p.layout.nodes.len(), 0);
     }
     s.wit_base.clear();
     let mut w = 0;
@@ -141,7 +141,7 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     if s.tops.len() < p.plan.slots {
         s.tops.resize(p.plan.slots, 0);
     }
-    let n = p.nodes.len();
+    let n = p.layout.nodes.len();
     for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
         s.tops[n + off] = plan::slot_bits(b);
     }

@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{Run, broadcast, mask};
+use super::{Run, and_or_word, broadcast, mask};
 use crate::compile::schedule::{self as plan, Step};
 use crate::compile::value::B3;
 use crate::hir::KindId;
@@ -16,7 +16,7 @@ impl Run<'_> {
         match step {
             Step::Node(i) => {
                 self.exec(i);
-                if p.nodes[i as usize].class == self.top_class {
+                if p.layout.nodes[i as usize].class == self.top_class {
                     let v = plan::slot_bits(self.bit(i, 0));
                     self.set_top(i, v);
                 }
@@ -66,23 +66,16 @@ impl Run<'_> {
         let ops = &p.plan.vec_operands[start as usize..end as usize];
         let class_base = self.bases[kind.index()];
         for w in 0..nw {
-            let (mut t, mut pp) = if is_and { (u64::MAX, u64::MAX) } else { (0, 0) };
-            for o in ops {
-                let (a, b) = match *o {
+            let (t, pp) = and_or_word(
+                is_and,
+                ops.iter().map(|o| match *o {
                     plan::VecOperand::Vector(j) => {
                         let bj = class_base + j as usize * 2 * nw;
                         (self.planes[bj + w], self.planes[bj + nw + w])
                     }
                     plan::VecOperand::Slot(s) => broadcast(plan::slot_b3(self.tops[s as usize])),
-                };
-                if is_and {
-                    t &= a;
-                    pp &= b;
-                } else {
-                    t |= a;
-                    pp |= b;
-                }
-            }
+                }),
+            );
             let m = mask(n, w);
             self.write(base, nw, w, t & m, pp & m);
         }

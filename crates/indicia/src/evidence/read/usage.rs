@@ -35,7 +35,7 @@ pub(crate) enum Interning {
 /// Per kind, per field: how the program needs the field's strings interned.
 pub(crate) fn interning(program: &Program) -> Vec<Vec<Interning>> {
     let mut uses: Vec<Vec<Interning>> =
-        program.field_names.iter().map(|fields| vec![Interning::Copy; fields.len()]).collect();
+        program.layout.field_names.iter().map(|fields| vec![Interning::Copy; fields.len()]).collect();
     let mut need = |o: &Operand, level: Interning| {
         if let Operand::Column { kind, field } | Operand::Outer { kind, field, .. } = o
             && let Some(slot) = uses.get_mut(kind.index()).and_then(|k| k.get_mut(field.index()))
@@ -46,13 +46,13 @@ pub(crate) fn interning(program: &Program) -> Vec<Vec<Interning>> {
     let constant = |o: &Operand| matches!(o, Operand::Const(_));
     // Compared with a constant on the other side: literals suffice; else every value matters.
     let against = |other: &Operand| if constant(other) { Interning::Literals } else { Interning::Full };
-    for node in &program.nodes {
+    for node in &program.layout.nodes {
         match &node.op {
             // Booleans and presence: no string is compared.
             Op::Truthy(o) | Op::Not(o) => need(o, Interning::Full),
             Op::Has(..) => {}
             Op::And(start, end) | Op::Or(start, end) => {
-                for o in program.operands.get(*start as usize..*end as usize).unwrap_or(&[]) {
+                for o in program.layout.operands.get(*start as usize..*end as usize).unwrap_or(&[]) {
                     need(o, Interning::Full);
                 }
             }
@@ -72,7 +72,7 @@ pub(crate) fn interning(program: &Program) -> Vec<Vec<Interning>> {
             }
         }
     }
-    for o in &program.roots {
+    for o in &program.layout.roots {
         need(o, Interning::Full);
     }
     uses
