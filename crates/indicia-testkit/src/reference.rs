@@ -123,7 +123,7 @@ impl Interp<'_> {
         let d = depth + 1;
         let c = |x: ExprId| self.constant(x, d);
         let empty = |x: &Option<RVal>| matches!(x, Some(RVal::List(items)) if items.is_empty());
-        let never_unknown = |x: ExprId, v: &Option<RVal>| match self.expr(self.through_defines(x)) {
+        let never_unknown = |x: ExprId, v: &Option<RVal>| match self.expr(self.folded_leaf(x, d)) {
             Some(Expr::Field { kind, field, .. }) => {
                 self.pack.schema.kind(*kind).and_then(|k| k.field(*field)).is_some_and(|f| !f.optional)
             }
@@ -179,6 +179,44 @@ impl Interp<'_> {
                 _ => Some(RVal::Unknown),
             },
             _ => None,
+        }
+    }
+
+    /// The field or `observed(K)` that the compiler's folding makes of `id`, if it makes one of it;
+    /// else `id` through defines. Folding (`compile::build`) turns `not not A` into `A` for such an
+    /// `A`, and an `and`/`or` into its one operand when every other operand is its identity (`true`
+    /// for `and`, `false` for `or`) or the same field or `observed(K)` again, nested ones flattened:
+    /// `observed(K) or false` is `observed(K)`, and so never unknown.
+    fn folded_leaf(&self, id: ExprId, depth: usize) -> ExprId {
+        let id = self.through_defines(id);
+        let Some(e) = self.expr(id).filter(|_| depth <= MAX_DEPTH) else { return id };
+        let d = depth + 1;
+        let is_leaf = |x: ExprId| matches!(self.expr(x), Some(Expr::Field { .. } | Expr::Observed(_)));
+        match e {
+            Expr::Not(a) => match self.expr(self.folded_leaf(*a, d)) {
+                Some(Expr::Not(b)) => Some(self.folded_leaf(*b, d)).filter(|x| is_leaf(*x)).unwrap_or(id),
+                _ => id,
+            },
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                let is_and = matches!(e, Expr::And(..));
+                let mut left: Option<ExprId> = None;
+                let mut stack = vec![*a, *b];
+                while let Some(x) = stack.pop() {
+                    let x = self.folded_leaf(x, d);
+                    match self.expr(x) {
+                        Some(Expr::And(a, b)) if is_and => stack.extend([*a, *b]),
+                        Some(Expr::Or(a, b)) if !is_and => stack.extend([*a, *b]),
+                        _ if self.constant(x, d) == Some(RVal::Bool(is_and)) => {}
+                        _ if !is_leaf(x) => return id,
+                        _ => match left {
+                            Some(l) if self.expr(l) != self.expr(x) => return id,
+                            _ => left = Some(x),
+                        },
+                    }
+                }
+                left.unwrap_or(id)
+            }
+            _ => id,
         }
     }
 

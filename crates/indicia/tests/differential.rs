@@ -10,7 +10,7 @@
 //! pack literals and strings that do not, and lists. Every case also checks that shuffling the
 //! facts and the declarations changes nothing, and that the evidence written as JSON and read back
 //! by the reader for this program (which interns a string only as far as the program compares it)
-//! gives the same outcomes.
+//! gives the same outcomes. The cases are the same in every run ([`seeds`]).
 
 // Compiled only as a test, so that its helpers, like its tests, may fail by panicking (clippy.toml).
 #![cfg(test)]
@@ -754,13 +754,46 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+/// The seeds the agreement test runs: 0 to 9,999 and the seeds found failing by a wider search
+/// ([`FOUND`]). The same every run (proptest would draw fresh ones from the system's random source
+/// each time, so that a rare failure was seen once and not again), and a failure names the seed that
+/// reproduces it. `INDICIA_DIFFERENTIAL_SEEDS=START..END` runs another range instead, to search
+/// further (best in release mode; 100,000 seeds take about 2 minutes in the test profile).
+fn seeds() -> Vec<u64> {
+    let Ok(range) = std::env::var("INDICIA_DIFFERENTIAL_SEEDS") else {
+        return (0..10_000).chain(FOUND).collect();
+    };
+    let (start, end) = range.split_once("..").expect("INDICIA_DIFFERENTIAL_SEEDS is START..END");
+    (start.trim().parse().expect("a seed")..end.trim().parse().expect("a seed")).collect()
+}
 
-    #[test]
-    fn compiled_program_agrees_with_reference(seed in any::<u64>()) {
-        check_case(seed)?;
+/// Seeds that failed once, kept. 66919: an indicator `(any k1 where false) and ((observed(k2) or
+/// false) in [] and …)`, which the compiler folds to `false` (`observed(k2) or false` is
+/// `observed(k2)`, never unknown, so `… in []` is false) and whose pass is then explained by
+/// nothing; the reference interpreter did not see that fold and named `k1` as deciding it.
+const FOUND: [u64; 1] = [66_919];
+
+#[test]
+fn compiled_program_agrees_with_reference() {
+    let mut failures = Vec::new();
+    for seed in seeds() {
+        // A panic in either evaluator fails its seed too, named like a failed comparison.
+        let outcome = std::panic::catch_unwind(|| check_case(seed));
+        let failure = match outcome {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e.to_string(),
+            Err(panic) => panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default(),
+        };
+        failures.push(format!("seed {seed}: {failure}"));
+        if failures.len() == 3 {
+            break;
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// The generator is not vacuous: over a fixed range of seeds it yields every verdict, witnesses,
