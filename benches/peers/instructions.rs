@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use harness::{CelPeer, RegoPeer, RvmPeer, THREE_VALUED, TWO_VALUED};
 
+const ENGINES: [&str; 6] = ["indicia", "regorus", "regorus-rvm", "regorus-2v", "regorus-2v-rvm", "cel"];
 const USAGE: &str = "usage: peers_instructions indicia|regorus|regorus-rvm|regorus-2v|regorus-2v-rvm|cel eval|whole N";
 
 fn main() -> ExitCode {
@@ -33,6 +34,10 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    if !ENGINES.contains(&engine.as_str()) {
+        eprintln!("unknown engine {engine:?}\n{USAGE}");
+        return ExitCode::from(2);
+    }
     let whole = match stage.as_str() {
         "eval" => false,
         "whole" => true,
@@ -91,7 +96,7 @@ fn run(engine: &str, rounds: Rounds, json: &[u8]) -> Result<(), String> {
             let peer = CelPeer::new()?;
             repeat(rounds, json, CelPeer::parse, |input| peer.eval(input).map(|answer| drop(black_box(answer))))
         }
-        _ => Err(format!("unknown engine {engine:?}\n{USAGE}")),
+        _ => Err(format!("unknown engine {engine:?}")),
     }
 }
 

@@ -15,7 +15,13 @@ import os
 import sys
 
 ROOTS = sys.argv[1:] or ["target/criterion"]
-SETS = {"fixtures": 21, "gen200": 1}
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+# The apps of each evidence set, counted as benches/peers.rs finds them.
+FIXTURES = sum(
+    len([f for f in os.listdir(os.path.join(REPO, d)) if f.endswith(".json")])
+    for d in ["rules/tw-mabis-v4/tests/fixtures", "examples/evidence"]
+)
+SETS = {"fixtures": FIXTURES, "gen200": 1}
 ENGINES = ["indicia", "indicia-report", "indicia-reference", "regorus", "regorus-rvm", "regorus-2v",
            "regorus-2v-rvm", "cel"]
 # The input form each engine evaluates: the reference and the report read indicia's evidence,
