@@ -696,6 +696,9 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
     let (pack, params, mut rng) = gen_pack(seed);
     let program = compile::compile(&pack, &params).map_err(|e| TestCaseError::fail(format!("compile: {e}")))?;
     let mut scratch = indicia::eval::Scratch::new();
+    // One reader for both evidences, so that the second is read as a batch reads (its interner
+    // seeded with the pack's literals).
+    let mut reader = EvidenceReader::for_program(&pack.schema, &program);
     for _ in 0..2 {
         let evidence = gen_evidence(&mut rng, &pack.schema, program.symbols());
         let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
@@ -705,7 +708,7 @@ fn check_case(seed: u64) -> Result<(), TestCaseError> {
         // Read back for this program (strings interned only as far as it compares them): the
         // same outcomes from both evaluators.
         let json = evidence_json(&pack.schema, &evidence);
-        let read = EvidenceReader::for_program(&pack.schema, &program)
+        let read = reader
             .read(json.as_bytes())
             .map_err(|e| TestCaseError::fail(format!("seed {seed}: the reader rejects {json}: {e}")))?;
         prop_assert_eq!(

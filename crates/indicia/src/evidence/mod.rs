@@ -66,6 +66,7 @@ impl LocalStrings {
     }
 
     /// Appends `s`, giving its index.
+    #[inline]
     pub fn push(&mut self, s: &str) -> usize {
         self.text.push_str(s);
         self.ends.push(self.text.len());

@@ -154,15 +154,36 @@ fn read_kind(c: &mut Cursor<'_>, cx: &mut Ctx<'_>, kind: usize, layout: &KindLay
     if c.close(b']') {
         return Ok(());
     }
+    let fields = FieldBits::of(layout);
     let Ctx { tables, s, base, literals, .. } = cx;
     let table = tables.get_mut(kind).ok_or(Bail)?;
     let mut strings = Strings { interner: &mut s.interner, base: *base, literals: *literals, buf: String::new() };
     loop {
-        read_fact(c, &mut strings, layout, &mut table.columns)?;
+        read_fact(c, &mut strings, layout, fields, &mut table.columns)?;
         table.len += 1;
         if !c.more(b']')? {
             return Ok(());
         }
+    }
+}
+
+/// A kind's fields, one bit each (at most 64).
+#[derive(Clone, Copy)]
+struct FieldBits {
+    all: u64,
+    required: u64,
+}
+
+impl FieldBits {
+    fn of(layout: &KindLayout) -> FieldBits {
+        let mut bits = FieldBits { all: 0, required: 0 };
+        for (i, field) in layout.fields.iter().enumerate().take(64) {
+            bits.all |= 1 << i;
+            if !field.optional {
+                bits.required |= 1 << i;
+            }
+        }
+        bits
     }
 }
 
@@ -187,7 +208,13 @@ impl Strings<'_> {
 /// One fact object: its fields' values into their columns, null for the optional ones it
 /// leaves out.
 #[inline]
-fn read_fact(c: &mut Cursor<'_>, strings: &mut Strings<'_>, layout: &KindLayout, columns: &mut [Column]) -> Read<()> {
+fn read_fact(
+    c: &mut Cursor<'_>,
+    strings: &mut Strings<'_>,
+    layout: &KindLayout,
+    fields: FieldBits,
+    columns: &mut [Column],
+) -> Read<()> {
     c.expect(b'{')?;
     let mut given = 0u64;
     if !c.close(b'}') {
@@ -220,19 +247,19 @@ fn read_fact(c: &mut Cursor<'_>, strings: &mut Strings<'_>, layout: &KindLayout,
             }
         }
     }
-    for (field, (decl, column)) in layout.fields.iter().zip(columns).enumerate() {
-        if given & (1 << field) != 0 {
-            continue;
-        }
-        if !decl.optional {
-            return Err(Bail);
-        }
-        push_null(column);
+    let mut missing = fields.all & !given;
+    if missing & fields.required != 0 {
+        return Err(Bail);
+    }
+    while missing != 0 {
+        push_null(columns.get_mut(missing.trailing_zeros() as usize).ok_or(Bail)?);
+        missing &= missing - 1;
     }
     Ok(())
 }
 
 /// A missing or null optional value.
+#[inline]
 fn push_null(column: &mut Column) {
     match column {
         Column::Bool(v) => v.push(None),
@@ -367,32 +394,41 @@ impl<'t> Cursor<'t> {
     }
 
     /// Skips whitespace and the byte `b`, which must come next.
-    #[inline]
+    #[inline(always)]
     fn expect(&mut self, b: u8) -> Read<()> {
-        self.skip_ws();
+        // Compact JSON first: no whitespace to look for.
         if self.peek() != Some(b) {
-            return Err(Bail);
+            self.skip_ws();
+            if self.peek() != Some(b) {
+                return Err(Bail);
+            }
         }
         self.pos += 1;
         Ok(())
     }
 
     /// Skips whitespace and `close` if it comes next (an empty array or object): whether it did.
-    #[inline]
+    #[inline(always)]
     fn close(&mut self, close: u8) -> bool {
-        self.skip_ws();
-        if self.peek() == Some(close) {
-            self.pos += 1;
-            return true;
+        if self.peek() != Some(close) {
+            self.skip_ws();
+            if self.peek() != Some(close) {
+                return false;
+            }
         }
-        false
+        self.pos += 1;
+        true
     }
 
     /// After a value: true past a comma (another comes), false past `close`.
-    #[inline]
+    #[inline(always)]
     fn more(&mut self, close: u8) -> Read<bool> {
-        self.skip_ws();
-        match self.peek() {
+        let mut next = self.peek();
+        if !matches!(next, Some(b) if b == b',' || b == close) {
+            self.skip_ws();
+            next = self.peek();
+        }
+        match next {
             Some(b',') => {
                 self.pos += 1;
                 Ok(true)

@@ -25,6 +25,9 @@ pub(super) struct Interner {
     /// pack's own table.
     literals: HashTable<(Box<str>, Sym)>,
     seeded: bool,
+    /// Once seeded: a bit per [`sketch`] of the literals' texts. A string whose bit is clear is
+    /// no literal, and is not hashed to find out.
+    sketches: Vec<u64>,
     /// The object's own strings, by index into `strings`.
     local: HashTable<u32>,
     strings: LocalStrings,
@@ -45,6 +48,7 @@ impl Interner {
     /// Copies the pack's literals into this interner (worth it for a reader used many times:
     /// a string then costs one hash and one probe).
     pub(super) fn seed(&mut self, symbols: &Symbols) {
+        self.sketches = vec![0; SKETCH_BITS / 64];
         let hasher = &self.hasher;
         self.literals.reserve(symbols.len(), |(s, _)| hasher.hash_one(&**s));
         for sym in 0..Sym::try_from(symbols.len()).unwrap_or(Sym::MAX) {
@@ -53,15 +57,29 @@ impl Interner {
                 if self.literals.find(hash, |(k, _)| **k == *s).is_none() {
                     self.literals.insert_unique(hash, (s.into(), sym), |(k, _)| hasher.hash_one(&**k));
                 }
+                let bit = sketch(s);
+                if let Some(word) = self.sketches.get_mut(bit / 64) {
+                    *word |= 1 << (bit % 64);
+                }
             }
         }
         self.seeded = true;
     }
 
+    /// Whether `s` may be a literal (false: it certainly is none); always true before seeding.
+    #[inline(always)]
+    fn maybe_literal(&self, s: &str) -> bool {
+        if !self.seeded {
+            return true;
+        }
+        let bit = sketch(s);
+        self.sketches.get(bit / 64).is_none_or(|word| word & (1 << (bit % 64)) != 0)
+    }
+
     /// The symbol of `s`, looked up as far as `how` says: a literal's (looked up in `unseeded`
     /// when the interner holds none), else the object's own, numbered from `base` (with
     /// [`Interning::Full`], the same symbol as an equal string met before).
-    #[inline]
+    #[inline(always)]
     pub(super) fn intern(
         &mut self,
         s: &str,
@@ -69,9 +87,27 @@ impl Interner {
         base: Sym,
         unseeded: Option<&Symbols>,
     ) -> Result<Sym, TooManyStrings> {
+        // Inline: a string that needs no lookup is only stored.
         if how == Interning::Copy {
             return self.push(s, base).map(|(sym, _)| sym);
         }
+        let maybe_literal = self.maybe_literal(s);
+        if how == Interning::Literals && !maybe_literal {
+            return self.push(s, base).map(|(sym, _)| sym);
+        }
+        self.look_up(s, how, base, unseeded, maybe_literal)
+    }
+
+    /// [`Interner::intern`] of a string that is looked up.
+    #[inline(never)]
+    fn look_up(
+        &mut self,
+        s: &str,
+        how: Interning,
+        base: Sym,
+        unseeded: Option<&Symbols>,
+        maybe_literal: bool,
+    ) -> Result<Sym, TooManyStrings> {
         let Interner { hasher, literals, local, strings, .. } = self;
         let hash = hasher.hash_one(s);
         match unseeded {
@@ -80,11 +116,12 @@ impl Interner {
                     return Ok(sym);
                 }
             }
-            None => {
+            None if maybe_literal => {
                 if let Some((_, sym)) = literals.find(hash, |(k, _)| **k == *s) {
                     return Ok(*sym);
                 }
             }
+            None => {}
         }
         if how == Interning::Literals {
             return self.push(s, base).map(|(sym, _)| sym);
@@ -99,7 +136,7 @@ impl Interner {
     }
 
     /// Appends `s` to the object's own strings: its symbol and its index.
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, s: &str, base: Sym) -> Result<(Sym, u32), TooManyStrings> {
         let i = u32::try_from(self.strings.len()).map_err(|_| TooManyStrings)?;
         let sym = base.checked_add(i).ok_or(TooManyStrings)?;
@@ -129,4 +166,20 @@ impl Interner {
         self.reset();
         local
     }
+}
+
+/// The size of the literals' sketch, in bits.
+const SKETCH_BITS: usize = 4096;
+
+/// A cheap digest of `s` (its length and last eight bytes) for the literals' sketch: not a hash
+/// table's hash (nothing is looked up by it), only a filter.
+#[inline]
+fn sketch(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let tail = match bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) {
+        Some(tail) => tail.try_into().map_or(0, u64::from_le_bytes),
+        None => bytes.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)),
+    };
+    let mixed = (tail ^ (bytes.len() as u64).rotate_left(56)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 52) as usize % SKETCH_BITS
 }
