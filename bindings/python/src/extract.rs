@@ -58,7 +58,7 @@ pub fn extract(
     let mut sources: Vec<Source> = Vec::new();
     // In the order `indicia extract` takes them.
     let kinds: [(Option<&Bound<'_, PyAny>>, MakeSource); 12] = [
-        (apk, Source::Apk),
+        (apk, Source::apk),
         (ipa, Source::Ipa),
         (manifest, Source::Manifest),
         (plist, Source::InfoPlist),

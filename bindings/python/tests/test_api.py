@@ -13,7 +13,7 @@ from typing import List
 import pytest
 
 import indicia
-from conftest import BUILTIN_PACK, run_cli
+from conftest import APKS, BUILTIN_PACK, run_cli
 
 
 def lines_of(results: list) -> bytes:
@@ -212,6 +212,15 @@ def test_extract_equals_the_cli(cli, apk_files):
             args = ["extract", "--apk", str(apk)] + (["--compact"] if compact else [])
             expected = run_cli(cli, *args)
             assert indicia.extract(apk=apk, compact=compact).encode() + b"\n" == expected, apk.name
+
+
+def test_extract_reads_split_apk_archives_as_the_cli(cli):
+    # .apks and .xapk files given as apk= are read as split archives, as `indicia extract --apk` does.
+    archives = [p for p in sorted((APKS.parent / "apks").iterdir()) if p.suffix in (".apks", ".xapk")]
+    assert len(archives) == 2
+    for archive in archives:
+        expected = run_cli(cli, "extract", "--apk", str(archive))
+        assert indicia.extract(apk=archive).encode() + b"\n" == expected, archive.name
 
 
 def test_extract_errors(tmp_path, apk_files):
