@@ -7,14 +7,14 @@
 //!        └──────────── chunk buffers (by the last piece) ───────┘    └── emptied output buffers ─┘
 //! ```
 //!
-//! The reader splits the input into chunks of up to [`CHUNK_LINES`] lines (or [`CHUNK_BYTES`]
+//! The reader splits the input into chunks of up to `CHUNK_LINES` lines (or `CHUNK_BYTES`
 //! bytes), stored back to back in one reused buffer. This thread cuts each chunk into pieces of
-//! [`PIECE_LINES`] lines and hands each piece to the pool as its own task, which scores its lines
+//! `PIECE_LINES` lines and hands each piece to the pool as its own task, which scores its lines
 //! and renders their reports into one output buffer; tasks of the next chunk start while those of
 //! the previous one finish, so no core waits for a chunk's slowest piece. The writer prints the
 //! pieces in input order (holding back those that finish early) and returns each emptied buffer
-//! as the token that lets one more piece start: at most [`PIECES_PER_THREAD`] pieces per thread
-//! are in flight, and at most [`QUEUE`] chunks wait for them, so the pipeline's memory stays
+//! as the token that lets one more piece start: at most `PIECES_PER_THREAD` pieces per thread
+//! are in flight, and at most `QUEUE` chunks wait for them, so the pipeline's memory stays
 //! bounded however long the batch is. `--format text` also keeps one [`SummaryRow`] per app for
 //! the closing table (printed after the last app, its columns as wide as the longest app id):
 //! about 130 bytes plus the app id per app with the built-in pack's 5 categories, 8 bytes more per

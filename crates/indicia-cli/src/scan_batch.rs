@@ -11,7 +11,7 @@
 //! token; [`TOKENS_PER_THREAD`] tokens per thread of the pool exist, and the writer gives one back each
 //! time it prints an app. So however many apps there are, at most that many are being read or wait to
 //! be printed, and memory is bounded by that window times what one app may take (the extractor's
-//! [`Limits`](indicia_extract::Limits)). The writer prints the apps in input order, holding back those
+//! [`Limits`]). The writer prints the apps in input order, holding back those
 //! that finish early: one JSON line each (`{"source": …, "error": …}` for an app that cannot be read),
 //! or the text report and, at the end, the table across apps.
 //!

@@ -17,8 +17,8 @@
 //! | `prepareRename`, `rename` | defines, consts and params, in every file of the pack |
 //!
 //! Positions are UTF-16 code units (the protocol's default). Documents are synchronised in full.
-//! [`workspace`] says which pack a file belongs to and how far the server looks for its files (a
-//! walk cut short at a limit is shown once, as a `window/showMessage` warning). [`transport`] frames the
+//! `workspace` says which pack a file belongs to and how far the server looks for its files (a
+//! walk cut short at a limit is shown once, as a `window/showMessage` warning). `transport` frames the
 //! messages on standard input and output, refusing one larger than [`max_message`].
 
 mod features;

@@ -1,4 +1,4 @@
-//! Step two of the front end: an [`ast::File`] back to canonical text, every comment kept.
+//! Step two of the front end: an [`ast::File`](crate::ast::File) back to canonical text, every comment kept.
 //!
 //! Consumes the tree the [`parser`](crate::parser) produced plus the original text, and produces
 //! the file in canonical form (the layout is described in `docs/language.md`, "Canonical form"):

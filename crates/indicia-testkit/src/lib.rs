@@ -4,7 +4,7 @@
 //!   generators;
 //! - [`generate`]: synthetic rule packs and evidence over the standard mobile schema, for the
 //!   benches, the tests and `indicia gen`;
-//! - [`reference`]: a plain tree-walker over the hir, the oracle of the differential test;
+//! - [`reference`](mod@reference): a plain tree-walker over the hir, the oracle of the differential test;
 //! - [`schema`]: the standard mobile schema, from its one source (`rules/tw-mabis-v4/schema.ind`).
 
 pub mod generate;

@@ -4,13 +4,13 @@
 //! pack in which every name is an index and every expression is typed, or every diagnostic found.
 //! The work is done in steps, each in its own module:
 //!
-//! 1. [`names`]: declare every name in its namespace (fact kinds, categories, values, indicator
+//! 1. `names`: declare every name in its namespace (fact kinds, categories, values, indicator
 //!    ids), reporting repeats at the second declaration, and read the `fact` schema.
-//! 2. [`decls`]: consts, params, categories, the `standard`, with their block keys.
-//! 3. [`defines`]: the dependency order of the defines, and their cycles; then each define's body
+//! 2. `decls`: consts, params, categories, the `standard`, with their block keys.
+//! 3. `defines`: the dependency order of the defines, and their cycles; then each define's body
 //!    is checked after the defines it uses, so that its type is known where it is used.
-//! 4. [`exprs`]: expressions, with the quantifier scopes, typed into the hir arena.
-//! 5. [`decls`] again: indicators and tests.
+//! 4. `exprs`: expressions, with the quantifier scopes, typed into the hir arena.
+//! 5. `decls` again: indicators and tests.
 //!
 //! Errors do not cascade: a declaration that failed to parse still declares its name; an
 //! expression with an error gets the error type, which is accepted everywhere without a second

@@ -42,7 +42,7 @@ impl Scratch {
     }
 
     /// Every buffer's address and capacity. Once the buffers fit the largest app seen, this does
-    /// not change: evaluation reuses them and allocates only its [`Outcomes`].
+    /// not change: evaluation reuses them and allocates only its [`Outcomes`](crate::outcome::Outcomes).
     pub fn footprint(&self) -> Vec<(usize, usize)> {
         fn of<T>(v: &[T], cap: usize) -> (usize, usize) {
             (v.as_ptr() as usize, cap)
