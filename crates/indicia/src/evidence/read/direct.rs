@@ -4,8 +4,8 @@
 //! It reads what evidence producers write: the top-level members `app`, `facts` and
 //! `collected`, declared kinds and fields only, strings whose escapes are the short ones
 //! (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`). Anything else (an undeclared member, a
-//! `\u` escape, a number past 18 digits, a float that overflows) and every error
-//! make it give up ([`Bail`]): the object is then read again by the serde readers, which
+//! `\u` escape, a number past 18 digits, a float that overflows, an `app` nested more than 64
+//! deep, a kind of more than 64 fields) and every error make it give up ([`Bail`]): the object is then read again by the serde readers, which
 //! warn, give the exact error and its JSON path. So the path of the value being read is
 //! never kept here, and a member's duplicate is found with one bit per field.
 //!
