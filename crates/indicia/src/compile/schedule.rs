@@ -71,6 +71,12 @@ pub(crate) fn slot_b3(x: u8) -> B3 {
     B3::from_bits(x & 1 != 0, x & 2 != 0)
 }
 
+/// The two planes of a slot byte broadcast to 64 facts: ("certainly true", "possibly true").
+#[inline]
+pub(crate) fn slot_words(x: u8) -> (u64, u64) {
+    (0u64.wrapping_sub(u64::from(x & 1)), 0u64.wrapping_sub(u64::from((x >> 1) & 1)))
+}
+
 /// Kleene `not` of a slot byte.
 pub(crate) fn slot_not(x: u8) -> u8 {
     let y = !x & 3;
@@ -93,6 +99,8 @@ pub(crate) enum GroupKind {
 pub(crate) struct Member {
     /// The node it computes.
     pub(crate) node: u32,
+    /// That node's slot in its kind's storage class.
+    pub(crate) slot: u32,
     /// `!=`: true when the value is present and not in the set.
     pub(crate) negate: bool,
 }
@@ -348,7 +356,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
         };
         let (Some(group), Some(all)) = (groups.get_mut(g), syms_of.get_mut(g)) else { continue };
         let bit = group.members.len();
-        group.members.push(Member { node: i, negate });
+        group.members.push(Member { node: i, slot: node.slot, negate });
         if gk == GroupKind::Match {
             group.patterns.extend(syms);
         } else {

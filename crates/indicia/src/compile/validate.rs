@@ -248,6 +248,7 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         for m in &g.members {
             let node = v.node_index(m.node, "group member")?;
             ensure(node.class == g.fact.0 && node.depth() == 1, || format!("group member {} of another kind", m.node))?;
+            ensure(node.slot == m.slot, || format!("group member {} in another slot", m.node))?;
         }
         if g.kind == GroupKind::Match {
             ensure(g.patterns.len() == g.members.len(), || "one pattern per match member".to_string())?;

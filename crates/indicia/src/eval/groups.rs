@@ -2,41 +2,34 @@
 
 use super::{Run, mask};
 use crate::compile::Program;
-use crate::compile::schedule::{Group, GroupKind};
+use crate::compile::schedule::{GROUP_MAX, Group, GroupKind};
 use crate::evidence::{Column, Items};
 
 impl Run<'_> {
     /// Computes every predicate of a column group in one pass over its column; when the column
     /// does not have the expected type, node by node.
     pub(super) fn group(&mut self, gi: usize, g: &Group) {
-        let mut at = std::mem::take(self.at);
-        let mut hits = std::mem::take(self.hits);
-        at.clear();
-        for member in &g.members {
-            at.push(self.loc(member.node).0);
-        }
-        hits.clear();
-        hits.resize(g.members.len(), 0);
-        let done = self.group_pass(gi, g, &at, &mut hits);
-        *self.at = at;
-        *self.hits = hits;
-        if !done {
+        if !self.group_pass(gi, g) {
             self.members(g);
         }
     }
 
     /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
-    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, at: &[usize], hits: &mut [u64]) -> bool {
+    /// Per word of 64 facts, `hits[m]` collects the facts that satisfy member `m`.
+    pub(super) fn group_pass(&mut self, gi: usize, g: &Group) -> bool {
         let e = self.e;
         let k = g.fact.index();
         let n = self.lens[k];
+        let nw = self.words[k];
+        let class_base = self.bases[k];
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
-        let nw = n.div_ceil(64);
+        let mut all_hits = [0u64; GROUP_MAX];
+        let hits = &mut all_hits[..g.members.len()];
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.iter_mut().for_each(|h| *h = 0);
+                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         if let Some(s) = *x {
                             present |= 1u64 << b;
@@ -47,14 +40,14 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
                 let Items::Str(items) = &l.items else { return false };
                 for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.iter_mut().for_each(|h| *h = 0);
+                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         if let Some((s, end)) = *x {
                             present |= 1u64 << b;
@@ -68,7 +61,7 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
@@ -76,7 +69,7 @@ impl Run<'_> {
                 let epoch = self.app_epoch;
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.iter_mut().for_each(|h| *h = 0);
+                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         let Some(s) = *x else { continue };
                         present |= 1u64 << b;
@@ -97,7 +90,7 @@ impl Run<'_> {
                             mask &= mask - 1;
                         }
                     }
-                    self.store(g, at, hits, w, nw, mask(n, w), present);
+                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
                 }
                 self.match_cache[gi] = (stamps, masks);
             }
@@ -113,21 +106,23 @@ impl Run<'_> {
         }
     }
 
-    /// Writes word `w` of every member of a group from its hits and the column's presence.
+    /// Writes word `w` of every member of a group from its hits and the column's presence
+    /// (`class_base`: where the group's kind's storage class starts).
     #[expect(clippy::too_many_arguments, reason = "the inner loop's state, passed flat")]
     #[inline]
     pub(super) fn store(
         &mut self,
         g: &Group,
-        at: &[usize],
+        class_base: usize,
         hits: &[u64],
         w: usize,
         nw: usize,
         valid: u64,
         present: u64,
     ) {
-        for ((member, &base), &h) in g.members.iter().zip(at).zip(hits) {
+        for (member, &h) in g.members.iter().zip(hits) {
             let (t, p) = if member.negate { (present & !h, !h & valid) } else { (h, (h | !present) & valid) };
+            let base = class_base + member.slot as usize * 2 * nw;
             self.write(base, nw, w, t, p);
         }
     }

@@ -126,16 +126,12 @@ fn evaluate_in<P: Probe>(
         memo,
         stamp,
         epoch,
-        wit,
-        wit_base,
-        touched,
+        found,
         stack,
         match_cache,
         app_epoch,
         set_hits,
         tops,
-        at,
-        hits,
     } = scratch;
     let mut run = Run {
         p: program,
@@ -151,11 +147,9 @@ fn evaluate_in<P: Probe>(
         app_epoch: *app_epoch,
         set_hits,
         tops,
-        at,
-        hits,
         top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
-    let mut bufs = WitnessBufs { stamp, epoch, bits: wit, base: wit_base, touched, stack };
+    let mut bufs = WitnessBufs { stamp, epoch, found, stack };
     let mut since = probe.setup(start);
     for step in &program.plan.steps {
         run.step(*step);
@@ -267,8 +261,6 @@ struct Run<'a> {
     app_epoch: u32,
     set_hits: &'a mut [bool],
     tops: &'a mut [u8],
-    at: &'a mut Vec<usize>,
-    hits: &'a mut Vec<u64>,
     /// The storage class of once-per-app nodes.
     top_class: u32,
 }

@@ -6,6 +6,7 @@ use crate::compile::Program;
 use crate::compile::schedule::{self as plan, GroupKind};
 use crate::compile::value::B3;
 use crate::evidence::{Evidence, Sym};
+use crate::hir::KindId;
 
 /// Reusable evaluation buffers; keep one per thread.
 #[derive(Debug, Default)]
@@ -18,9 +19,8 @@ pub struct Scratch {
     pub(super) cur: Vec<u32>,
     pub(super) stamp: Vec<u32>,
     pub(super) epoch: u32,
-    pub(super) wit: Vec<u64>,
-    pub(super) wit_base: Vec<usize>,
-    pub(super) touched: Vec<bool>,
+    /// The witness walk's contributing quantifiers (see `witness`).
+    pub(super) found: Vec<(KindId, usize)>,
     pub(super) stack: Vec<u32>,
     pub(super) memo: HashMap<(u32, Sym), bool>,
     /// Per match group: per symbol, the app epoch its cached mask belongs to, and the mask.
@@ -30,9 +30,6 @@ pub struct Scratch {
     pub(super) set_hits: Vec<bool>,
     /// The once-per-app values, one slot byte each (see [`plan::Step`]).
     pub(super) tops: Vec<u8>,
-    /// A group's member locations and hit words, reused.
-    pub(super) at: Vec<usize>,
-    pub(super) hits: Vec<u64>,
 }
 
 impl Scratch {
@@ -55,16 +52,12 @@ impl Scratch {
             of(&self.observed, self.observed.capacity()),
             of(&self.cur, self.cur.capacity()),
             of(&self.stamp, self.stamp.capacity()),
-            of(&self.wit, self.wit.capacity()),
-            of(&self.wit_base, self.wit_base.capacity()),
-            of(&self.touched, self.touched.capacity()),
+            of(&self.found, self.found.capacity()),
             of(&self.stack, self.stack.capacity()),
             (0, self.memo.capacity()),
             of(&self.match_cache, self.match_cache.capacity()),
             of(&self.set_hits, self.set_hits.capacity()),
             of(&self.tops, self.tops.capacity()),
-            of(&self.at, self.at.capacity()),
-            of(&self.hits, self.hits.capacity()),
         ];
         for (stamps, masks) in &self.match_cache {
             out.push(of(stamps, stamps.capacity()));
@@ -102,18 +95,6 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     if s.stamp.len() < p.layout.nodes.len() {
         s.stamp.resize(p.layout.nodes.len(), 0);
     }
-    s.wit_base.clear();
-    let mut w = 0;
-    for k in 0..kinds {
-        s.wit_base.push(w);
-        w += s.words[k];
-    }
-    if s.wit.len() < w {
-        s.wit.resize(w, 0);
-    }
-    if s.touched.len() < kinds {
-        s.touched.resize(kinds, false);
-    }
     s.memo.clear();
     s.app_epoch = s.app_epoch.wrapping_add(1);
     if s.app_epoch == 0 {
@@ -135,8 +116,6 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     }
     if s.set_hits.len() < plan::GROUP_MAX {
         s.set_hits.resize(plan::GROUP_MAX, false);
-        s.at.resize(plan::GROUP_MAX, 0);
-        s.hits.resize(plan::GROUP_MAX, 0);
     }
     if s.tops.len() < p.plan.slots {
         s.tops.resize(p.plan.slots, 0);

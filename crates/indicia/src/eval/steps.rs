@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{Run, and_or_word, broadcast, mask};
+use super::{Run, and_or_word, mask};
 use crate::compile::schedule::{self as plan, Step};
 use crate::compile::value::B3;
 use crate::hir::KindId;
@@ -41,16 +41,18 @@ impl Run<'_> {
                 self.set_top(node, v);
             }
             Step::TopQuant { node, q, kind, body } => {
-                let v = if self.is_observed(kind) {
-                    let (base, nw) = self.class_loc(kind.0, body);
-                    self.reduce_at(q, base, nw, self.lens[kind.index()])
+                let k = kind.index();
+                let v = if self.observed[k] {
+                    let nw = self.words[k];
+                    let base = self.bases[k] + body as usize * 2 * nw;
+                    self.quant_slot(q, base, nw, self.lens[k])
                 } else {
-                    B3::U
+                    plan::slot_bits(B3::U)
                 };
-                self.set_top(node, plan::slot_bits(v));
+                self.set_top(node, v);
             }
-            Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic(kind, slot, start, end, true),
-            Step::VecOr { kind, slot, start, end, .. } => self.vec_logic(kind, slot, start, end, false),
+            Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic::<true>(kind, slot, start, end),
+            Step::VecOr { kind, slot, start, end, .. } => self.vec_logic::<false>(kind, slot, start, end),
         }
     }
 
@@ -58,26 +60,28 @@ impl Run<'_> {
         self.tops[i as usize] = v;
     }
 
-    /// A vector `and` (`is_and`) or `or` of compiled operands, word by word.
-    pub(super) fn vec_logic(&mut self, kind: KindId, slot: u32, start: u32, end: u32, is_and: bool) {
+    /// A vector `and` (`IS_AND`) or `or` of compiled operands, word by word.
+    pub(super) fn vec_logic<const IS_AND: bool>(&mut self, kind: KindId, slot: u32, start: u32, end: u32) {
         let p = self.p;
-        let n = self.lens[kind.index()];
-        let (base, nw) = self.class_loc(kind.0, slot);
+        let k = kind.index();
+        let n = self.lens[k];
+        let nw = self.words[k];
+        let class_base = self.bases[k];
+        let dst = class_base + slot as usize * 2 * nw;
         let ops = &p.plan.vec_operands[start as usize..end as usize];
-        let class_base = self.bases[kind.index()];
         for w in 0..nw {
             let (t, pp) = and_or_word(
-                is_and,
+                IS_AND,
                 ops.iter().map(|o| match *o {
                     plan::VecOperand::Vector(j) => {
-                        let bj = class_base + j as usize * 2 * nw;
-                        (self.planes[bj + w], self.planes[bj + nw + w])
+                        let at = class_base + j as usize * 2 * nw + w;
+                        (self.planes[at], self.planes[at + nw])
                     }
-                    plan::VecOperand::Slot(s) => broadcast(plan::slot_b3(self.tops[s as usize])),
+                    plan::VecOperand::Slot(s) => plan::slot_words(self.tops[s as usize]),
                 }),
             );
             let m = mask(n, w);
-            self.write(base, nw, w, t & m, pp & m);
+            self.write(dst, nw, w, t & m, pp & m);
         }
     }
 
@@ -85,14 +89,6 @@ impl Run<'_> {
     #[inline]
     pub(super) fn top(&self, i: u32) -> B3 {
         plan::slot_b3(self.tops[i as usize])
-    }
-
-    /// Where slot `slot` of storage class `c` starts, and its word count.
-    #[inline]
-    pub(super) fn class_loc(&self, c: u32, slot: u32) -> (usize, usize) {
-        let c = c as usize;
-        let w = self.words[c];
-        (self.bases[c] + slot as usize * 2 * w, w)
     }
 
     /// A quantifier over the vector of node `b`, by reducing its words (no counting).
@@ -103,23 +99,37 @@ impl Run<'_> {
 
     /// A quantifier over the `n`-fact vector at `base`.
     pub(super) fn reduce_at(&self, q: Quantifier, base: usize, nw: usize, n: usize) -> B3 {
-        let t = &self.planes[base..base + nw];
-        let pp = &self.planes[base + nw..base + 2 * nw];
+        plan::slot_b3(self.quant_slot(q, base, nw, n))
+    }
+
+    /// [`Run::reduce_at`] as a slot byte: one pass over the vector's two planes.
+    #[inline]
+    pub(super) fn quant_slot(&self, q: Quantifier, base: usize, nw: usize, n: usize) -> u8 {
+        let (t, pp) = self.planes[base..base + 2 * nw].split_at(nw);
         match q {
             Quantifier::Any | Quantifier::None => {
-                let any_t = t.iter().any(|x| *x != 0);
-                let any_p = pp.iter().any(|x| *x != 0);
-                let v = B3::from_bits(any_t, any_p);
-                if q == Quantifier::None { v.negate() } else { v }
+                let (mut any_t, mut any_p) = (0u64, 0u64);
+                for (a, b) in t.iter().zip(pp) {
+                    any_t |= a;
+                    any_p |= b;
+                }
+                let v = u8::from(any_t != 0) | (u8::from(any_t | any_p != 0) << 1);
+                if q == Quantifier::None { plan::slot_not(v) } else { v }
             }
             Quantifier::All => {
-                if pp.iter().enumerate().any(|(w, x)| *x != mask(n, w)) {
+                let (mut all_t, mut all_p) = (true, true);
+                for (w, (a, b)) in t.iter().zip(pp).enumerate() {
+                    let m = mask(n, w);
+                    all_t &= *a == m;
+                    all_p &= *b == m;
+                }
+                plan::slot_bits(if !all_p {
                     B3::F
-                } else if t.iter().enumerate().any(|(w, x)| *x != mask(n, w)) {
+                } else if !all_t {
                     B3::U
                 } else {
                     B3::T
-                }
+                })
             }
         }
     }

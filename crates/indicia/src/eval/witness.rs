@@ -1,5 +1,10 @@
 //! Witnesses of failed indicators: a walk over the already computed nodes that follows only the
 //! paths able to reach an `any` or a lower-bounded `count`.
+//!
+//! The walk collects the contributing quantifiers (their kind and where their body's "certainly
+//! true" plane starts); the witnesses are then read straight from those planes, kind by kind in
+//! kind order, the words of one kind's quantifiers or-ed together, so that they come sorted by
+//! (kind, fact index) without repeats.
 
 use super::{Run, mask};
 use crate::compile::schedule as plan;
@@ -7,6 +12,9 @@ use crate::compile::value::B3;
 use crate::compile::{Body, Operand};
 use crate::hir::KindId;
 use crate::outcome::Witness;
+
+/// A contributing quantifier whose body is every fact of its kind (no plane to read).
+const EVERY_FACT: usize = usize::MAX;
 
 impl Run<'_> {
     /// The witnesses of a failed indicator: walk true `and`/`or` nodes from the root; a true
@@ -25,6 +33,7 @@ impl Run<'_> {
         let epoch = *w.epoch;
         w.stack.clear();
         w.stack.push(*r);
+        w.found.clear();
         while let Some(i) = w.stack.pop() {
             let stamp = &mut w.stamp[i as usize];
             if *stamp == epoch {
@@ -44,68 +53,63 @@ impl Run<'_> {
                     if self.top(i) != B3::T {
                         continue;
                     }
-                    let nk = self.lens[kind.index()];
-                    let base = w.base[kind.index()];
-                    let nw = nk.div_ceil(64);
-                    w.touched[kind.index()] = true;
-                    let body_words: Option<(usize, usize)> = match body {
-                        Body::All => None,
+                    let at = match body {
+                        Body::All => EVERY_FACT,
                         Body::Scalar(o) => {
                             if self.scalar_b3(&o) != B3::T {
                                 continue;
                             }
-                            None
+                            EVERY_FACT
                         }
-                        Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(b)),
+                        Body::Vector(b) | Body::Nested { node: b, .. } => self.loc(b).0,
                     };
-                    for x in 0..nw {
-                        let add = match body_words {
-                            None => mask(nk, x),
-                            Some((bb, _)) => self.planes[bb + x],
-                        };
-                        w.bits[base + x] |= add;
-                    }
+                    w.found.push((kind, at));
                 }
             }
         }
-        // Size the list first: one allocation per failed indicator.
+        if w.found.len() > 1 {
+            w.found.sort_unstable_by_key(|(k, _)| *k);
+        }
+        // Count first: one exactly sized allocation per failed indicator.
         let mut total = 0usize;
-        for (k, t) in w.touched.iter().enumerate() {
-            if *t {
-                let (base, nw) = (w.base[k], self.lens[k].div_ceil(64));
-                total += w.bits[base..base + nw].iter().map(|x| x.count_ones() as usize).sum::<usize>();
-            }
-        }
+        self.witness_words(w.found, |_, _, word| total += word.count_ones() as usize);
         let mut out = Vec::with_capacity(total);
-        for (k, t) in w.touched.iter_mut().enumerate() {
-            if !*t {
-                continue;
+        self.witness_words(w.found, |kind, x, mut word| {
+            while word != 0 {
+                let b = word.trailing_zeros() as usize;
+                word &= word - 1;
+                out.push(Witness { kind, index: u32::try_from(x * 64 + b).unwrap_or(u32::MAX) });
             }
-            *t = false;
-            let (base, nw) = (w.base[k], self.lens[k].div_ceil(64));
-            let kind = KindId(u32::try_from(k).unwrap_or(u32::MAX));
+        });
+        out
+    }
+
+    /// Calls `f(kind, x, bits)` for every word `x` of every kind of `found` (sorted by kind), in
+    /// order, `bits` the union of that word over the kind's quantifiers.
+    fn witness_words(&self, found: &[(KindId, usize)], mut f: impl FnMut(KindId, usize, u64)) {
+        let mut rest = found;
+        while let Some(&(kind, _)) = rest.first() {
+            let same = rest.iter().take_while(|(k, _)| *k == kind).count();
+            let (group, tail) = rest.split_at(same);
+            rest = tail;
+            let (nk, nw) = (self.lens[kind.index()], self.words[kind.index()]);
             for x in 0..nw {
-                let slot = &mut w.bits[base + x];
-                let mut word = *slot;
-                *slot = 0;
-                while word != 0 {
-                    let b = word.trailing_zeros();
-                    word &= word - 1;
-                    let index = u32::try_from(x * 64 + b as usize).unwrap_or(u32::MAX);
-                    out.push(Witness { kind, index });
-                }
+                let word = group
+                    .iter()
+                    .fold(0u64, |acc, &(_, at)| acc | if at == EVERY_FACT { mask(nk, x) } else { self.planes[at + x] });
+                f(kind, x, word);
             }
         }
-        out
     }
 }
 
 /// The witness walk's buffers.
 pub(super) struct WitnessBufs<'a> {
+    /// Per node, the walk that last visited it.
     pub(super) stamp: &'a mut Vec<u32>,
     pub(super) epoch: &'a mut u32,
-    pub(super) bits: &'a mut Vec<u64>,
-    pub(super) base: &'a [usize],
-    pub(super) touched: &'a mut Vec<bool>,
+    /// The contributing quantifiers: kind, and where the body's "certainly true" plane starts
+    /// (or [`EVERY_FACT`]).
+    pub(super) found: &'a mut Vec<(KindId, usize)>,
     pub(super) stack: &'a mut Vec<u32>,
 }
