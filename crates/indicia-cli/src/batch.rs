@@ -2,19 +2,19 @@
 //! that run at once:
 //!
 //! ```text
-//! reader thread ──chunks of lines──▶ this thread ──pieces──▶ rayon pool ──rendered pieces──▶ writer thread
+//! reader thread ──blocks of lines──▶ this thread ──pieces──▶ rayon pool ──rendered pieces──▶ writer thread
 //!        ▲                                                      │    ▲                          │
-//!        └──────────── chunk buffers (by the last piece) ───────┘    └── emptied output buffers ─┘
+//!        └──────────── block buffers (by the last piece) ───────┘    └── emptied output buffers ─┘
 //! ```
 //!
-//! The reader splits the input into chunks of up to `CHUNK_LINES` lines (or `CHUNK_BYTES`
-//! bytes), stored back to back in one reused buffer. This thread cuts each chunk into pieces of
+//! The reader reads the input into blocks of a few MiB and cuts them into lines in place
+//! ([`crate::lines`]: no line is copied). This thread cuts each block into pieces of
 //! `PIECE_LINES` lines and hands each piece to the pool as its own task, which scores its lines
-//! and renders their reports into one output buffer; tasks of the next chunk start while those of
-//! the previous one finish, so no core waits for a chunk's slowest piece. The writer prints the
+//! and renders their reports into one output buffer; tasks of the next block start while those of
+//! the previous one finish, so no core waits for a block's slowest piece. The writer prints the
 //! pieces in input order (holding back those that finish early) and returns each emptied buffer
 //! as the token that lets one more piece start: at most `PIECES_PER_THREAD` pieces per thread
-//! are in flight, and at most `QUEUE` chunks wait for them, so the pipeline's memory stays
+//! are in flight, and at most `QUEUE` blocks wait for them, so the pipeline's memory stays
 //! bounded however long the batch is. `--format text` also keeps one [`SummaryRow`] per app for
 //! the closing table (printed after the last app, its columns as wide as the longest app id):
 //! about 130 bytes plus the app id per app with the built-in pack's 5 categories, 8 bytes more per
@@ -24,30 +24,24 @@
 //! progress bar shows how far the batch is.
 
 use std::collections::BTreeMap;
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use indicia::evidence::Rejected;
-use indicia::limits::{BATCH_LINE, LineRead};
+use indicia::limits::BATCH_LINE;
 use indicia::profile::Profile;
 use indicia::{Engine, EvidenceError};
 
 use crate::cli::ReportFormat;
 use crate::exit::Status;
+use crate::lines::{Block, LineBlocks};
 use crate::output::text::SummaryRow;
 use crate::output::view::ReportView;
 use crate::output::{self};
 use crate::progress::Progress;
 
-/// Most lines the reader gathers into one chunk. With the piece sizes below, 64 to 256 lines
-/// scored the 1 GB benchmark batch equally fast (docs/performance.md); more only costs memory.
-const CHUNK_LINES: usize = 128;
-
-/// A chunk closes once it holds this many bytes (one longer line still fits whole).
-const CHUNK_BYTES: usize = 8 << 20;
-
-/// Chunks waiting between the reader and this thread.
+/// Blocks waiting between the reader and this thread.
 const QUEUE: usize = 2;
 
 /// Lines scored together as one task of the pool, rendered into one output buffer (8 to 64
@@ -91,8 +85,8 @@ pub(crate) fn score_batch<'a>(
 ) -> (Option<std::io::Error>, Option<(Status, Vec<SummaryRow>)>) {
     let threads = pool.map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
     let in_flight = threads * PIECES_PER_THREAD;
-    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(QUEUE);
-    let (recycle_tx, recycle_rx) = sync_channel::<Chunk>(QUEUE + 2);
+    let (block_tx, block_rx) = sync_channel::<Block>(QUEUE);
+    let (recycle_tx, recycle_rx) = sync_channel::<Block>(QUEUE + 2);
     let (scored_tx, scored_rx) = channel::<Scored>();
     // One token per piece being scored or waiting to be written: they bound the pipeline.
     let (token_tx, token_rx) = sync_channel::<Vec<u8>>(in_flight);
@@ -100,24 +94,24 @@ pub(crate) fn score_batch<'a>(
         let _ = token_tx.send(Vec::new());
     }
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_chunks(input, &chunk_tx, &recycle_rx));
+        let reader = scope.spawn(move || read_blocks(input, &block_tx, &recycle_rx));
         let writer = scope.spawn(move || write_pieces(&scored_rx, &token_tx, size));
         // The pieces run on the pool while this thread hands them out, so that no core waits
-        // for the slowest piece of a chunk before the next chunk starts.
+        // for the slowest piece of a block before the next block starts.
         let hand_out = |pool: &rayon::ScopeFifo<'a>| {
             let mut sequence = 0u64;
-            'chunks: for chunk in chunk_rx {
-                let chunk = Arc::new(chunk);
-                let pieces = chunk.lines.len().div_ceil(PIECE_LINES);
+            'blocks: for block in block_rx {
+                let block = Arc::new(block);
+                let pieces = block.lines.len().div_ceil(PIECE_LINES);
                 for piece in 0..pieces {
                     // A token is an emptied output buffer; none comes back once the writer
                     // has stopped (standard output closed).
-                    let Ok(stdout) = token_rx.recv() else { break 'chunks };
-                    let (chunk, scored_tx, recycle_tx) = (Arc::clone(&chunk), scored_tx.clone(), recycle_tx.clone());
+                    let Ok(stdout) = token_rx.recv() else { break 'blocks };
+                    let (block, scored_tx, recycle_tx) = (Arc::clone(&block), scored_tx.clone(), recycle_tx.clone());
                     let last = piece + 1 == pieces;
                     pool.spawn_fifo(move |_| {
                         let first = piece * PIECE_LINES;
-                        let lines = chunk.lines.get(first..(first + PIECE_LINES).min(chunk.lines.len()));
+                        let lines = block.lines.get(first..(first + PIECE_LINES).min(block.lines.len()));
                         let mut scored = Piece { stdout, ..Piece::default() };
                         scored.stdout.clear();
                         for line in lines.unwrap_or_default() {
@@ -126,17 +120,22 @@ pub(crate) fn score_batch<'a>(
                                 scored.reject(scoring.format, &format!("{name}:{}", line.number), &error);
                                 continue;
                             }
-                            let bytes = chunk.bytes.get(line.start..line.end).unwrap_or_default();
-                            scored.score(scoring, name, line.number, bytes, false);
+                            scored.score(scoring, name, line.number, block.text(line), false);
                         }
-                        let bytes = if last { chunk.consumed } else { 0 };
+                        let bytes = if last { block.consumed } else { 0 };
                         let _ = scored_tx.send(Scored { sequence, piece: scored, bytes });
-                        // The last piece to finish hands the chunk's buffers back to the reader.
-                        if let Some(chunk) = Arc::into_inner(chunk) {
-                            let _ = recycle_tx.try_send(chunk);
+                        // The last piece to finish hands the block's buffers back to the reader
+                        // (unless this thread still holds the block: then it does).
+                        if let Some(block) = Arc::into_inner(block) {
+                            let _ = recycle_tx.try_send(block);
                         }
                     });
                     sequence += 1;
+                }
+                // Whichever lets go of the block last hands its buffers back: here when the
+                // pieces finished first (or there were none).
+                if let Some(block) = Arc::into_inner(block) {
+                    let _ = recycle_tx.try_send(block);
                 }
             }
         };
@@ -150,74 +149,22 @@ pub(crate) fn score_batch<'a>(
     })
 }
 
-/// Lines of a batch, back to back in one buffer.
-#[derive(Default)]
-struct Chunk {
-    /// The lines' bytes (blank lines left out).
-    bytes: Vec<u8>,
-    /// Each line: its range in `bytes` and its 1-based line number in the input.
-    lines: Vec<Line>,
-    /// Input bytes this chunk covers, blank lines included (for the progress bar).
-    consumed: u64,
-}
-
-/// One non-blank line of a chunk.
-#[derive(Clone, Copy)]
-struct Line {
-    start: usize,
-    end: usize,
-    number: usize,
-    /// Longer than [`BATCH_LINE`]: skipped unread, rejected in its place (`start..end` is empty).
-    too_long: bool,
-}
-
-/// The reader stage: splits `input` into chunks and sends them, reusing the buffers the scorer
-/// hands back. A line longer than [`BATCH_LINE`] is read to its end without being kept. Returns the
-/// read error that ended the input early, if one did.
-fn read_chunks(input: impl Read, chunks: &SyncSender<Chunk>, recycled: &Receiver<Chunk>) -> Option<std::io::Error> {
-    let mut reader = BufReader::with_capacity(READ_BUFFER, input);
-    let mut line_number = 0usize;
-    let mut chunk = Chunk::default();
+/// The reader stage: cuts `input` into blocks of lines and sends them, reusing the buffers the
+/// scorer hands back. Returns the read error that ended the input early, if one did.
+fn read_blocks(input: impl Read, blocks: &SyncSender<Block>, recycled: &Receiver<Block>) -> Option<std::io::Error> {
+    let mut lines = LineBlocks::new(input);
     loop {
-        let start = chunk.bytes.len();
-        match BATCH_LINE.read_line(&mut reader, &mut chunk.bytes) {
-            Ok(LineRead { consumed: 0, .. }) => break,
-            Ok(LineRead { consumed, too_long }) => {
-                line_number += 1;
-                chunk.consumed += consumed;
-                let text = chunk.bytes.get(start..).unwrap_or_default();
-                if !too_long && is_blank(text) {
-                    chunk.bytes.truncate(start);
-                    continue;
-                }
-                // The line ends before its newline, so that a syntax error's position is on it
-                // (`line 1 column 7`, not `line 2 column 0`). An overlong line kept nothing.
-                let newline =
-                    text.strip_suffix(b"\r\n").or_else(|| text.strip_suffix(b"\n")).map_or(0, |t| text.len() - t.len());
-                chunk.lines.push(Line { start, end: chunk.bytes.len() - newline, number: line_number, too_long });
-                if chunk.lines.len() >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES {
-                    let mut next = recycled.try_recv().unwrap_or_default();
-                    next.bytes.clear();
-                    next.lines.clear();
-                    next.consumed = 0;
-                    if chunks.send(std::mem::replace(&mut chunk, next)).is_err() {
-                        return None; // the scorer stopped
-                    }
+        let mut block = recycled.try_recv().unwrap_or_default();
+        match lines.next_into(&mut block) {
+            Ok(true) => {
+                if blocks.send(block).is_err() {
+                    return None; // the scorer stopped
                 }
             }
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => {
-                // What was read before the error is still scored.
-                chunk.bytes.truncate(start);
-                let _ = chunks.send(chunk);
-                return Some(error);
-            }
+            Ok(false) => return None,
+            Err(error) => return Some(error),
         }
     }
-    if !chunk.lines.is_empty() {
-        let _ = chunks.send(chunk);
-    }
-    None
 }
 
 /// A piece scored, with its place in the batch and the input bytes it accounts for (for the
@@ -356,36 +303,4 @@ impl Piece {
 /// True when `bytes` holds only ASCII whitespace.
 pub(crate) fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_keep_line_numbers_skip_blank_lines_and_close_at_the_line_limit() {
-        let mut input = String::new();
-        for i in 0..(CHUNK_LINES + 10) {
-            input.push_str(&format!("{{\"n\": {i}}}\n"));
-            if i % 100 == 0 {
-                input.push_str("  \n");
-            }
-        }
-        input.push_str("{\"last\": true}"); // no final newline
-        let (tx, rx) = sync_channel(100);
-        let (_recycle_tx, recycle_rx) = sync_channel(1);
-        assert!(read_chunks(input.as_bytes(), &tx, &recycle_rx).is_none());
-        drop(tx);
-        let chunks: Vec<Chunk> = rx.iter().collect();
-        assert_eq!(chunks.len(), 2);
-        assert_eq!(chunks[0].lines.len(), CHUNK_LINES);
-        assert_eq!(chunks.iter().map(|c| c.consumed).sum::<u64>(), input.len() as u64);
-        let lines: Vec<(usize, &[u8])> =
-            chunks.iter().flat_map(|c| c.lines.iter().map(|l| (l.number, &c.bytes[l.start..l.end]))).collect();
-        assert_eq!(lines.len(), CHUNK_LINES + 11);
-        assert_eq!(lines[0], (1, &b"{\"n\": 0}"[..]));
-        assert_eq!(lines[1], (3, &b"{\"n\": 1}"[..])); // line 2 was blank
-        let blank_lines = (CHUNK_LINES + 10).div_ceil(100);
-        assert_eq!(lines.last().copied(), Some((CHUNK_LINES + 10 + blank_lines + 1, &b"{\"last\": true}"[..])));
-    }
 }

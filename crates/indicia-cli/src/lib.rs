@@ -3,7 +3,7 @@
 //!
 //! One module per subcommand under [`commands`]; [`cli`] declares the arguments, [`exit`] the exit
 //! statuses, [`stdio`] how every command writes, [`pack`] how a command gets its pack, [`output`] the text report, [`batch`] the
-//! pipeline that scores a batch of evidence lines, [`apps`] and [`scan_batch`] the apps `scan` finds and
+//! pipeline that scores a batch of evidence lines, `lines` the lines of a batch cut in place from blocks, [`apps`] and [`scan_batch`] the apps `scan` finds and
 //! the pipeline that scans many of them.
 
 pub mod apps;
@@ -12,6 +12,7 @@ pub mod cli;
 pub mod color;
 pub mod commands;
 pub mod exit;
+mod lines;
 pub mod output;
 pub mod pack;
 pub mod progress;

@@ -137,6 +137,39 @@ mod batch {
     }
 
     #[test]
+    fn lines_longer_than_a_read_block_are_scored_whole_with_crlf_and_no_final_newline() {
+        // The reader cuts lines in place in blocks of 2 MiB (src/lines.rs): a line of 5 MiB spans
+        // three blocks, and a bad line after it keeps its own line number and column.
+        let small = |id: &str| format!("{{\"app\": {{\"id\": \"{id}\"}}, \"facts\": {{}}}}");
+        let name = "n".repeat(5 << 20);
+        let big = |id: &str| format!("{{\"app\": {{\"id\": \"{id}\", \"name\": \"{name}\"}}, \"facts\": {{}}}}");
+        let text = format!(
+            "{}\r\n{}\r\n\r\n{}\r\n{{\"app\": oops}}\r\n{}",
+            small("one"),
+            big("two"),
+            big("four"),
+            small("six")
+        );
+        let app = |id: &str| Expect::App(id.to_string());
+        let expect = [app("one"), app("two"), Expect::Blank, app("four"), Expect::Bad(5), app("six")];
+        let dir = scratch("long-lines");
+        let path = dir.join("long.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        let file = path.to_str().unwrap();
+        for (source, output) in
+            [("-", run(&["eval", "-"], text.as_bytes())), (file, indicia().args(["eval", file]).output().unwrap())]
+        {
+            check_batch_output(&output, source, &expect);
+            let stdout = String::from_utf8(output.stdout).unwrap();
+            let error: serde_json::Value = serde_json::from_str(stdout.lines().nth(3).unwrap()).unwrap();
+            assert_eq!(error["error"], "app: invalid JSON at line 1 column 9: expected value");
+            let two: serde_json::Value = serde_json::from_str(stdout.lines().nth(1).unwrap()).unwrap();
+            assert_eq!(two["app"]["name"].as_str().map(str::len), Some(5 << 20));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn standard_input_is_one_object_when_all_of_it_is_one() {
         let app = EvidenceGenerator::new(12, 5).app(3);
         let value: serde_json::Value = serde_json::from_str(&app).unwrap();
