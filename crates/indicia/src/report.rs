@@ -230,22 +230,20 @@ pub fn build_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
         (category.total, category.failed, category.passed, category.inconclusive) =
             (total, failed, passed, inconclusive);
     }
-    let mut order = Vec::new();
+    let mut order = WitnessOrder::with_kinds(template.kinds.len());
     let indicators = template
         .indicators
         .iter()
         .zip(&outcomes.indicators)
         .map(|((indicator, _), outcome)| {
-            witness_order(template, &outcome.witnesses, &mut order);
+            let mut witnesses = Vec::with_capacity(outcome.witnesses.len());
+            for (kind, run) in order.runs(template, &outcome.witnesses) {
+                let name = template.kinds.get(kind).map_or_else(|| Arc::from(""), |k| k.0.clone());
+                witnesses.extend(run.iter().map(|w| WitnessRef { kind: name.clone(), index: w.index }));
+            }
             IndicatorReport {
                 verdict: outcome.verdict,
-                witnesses: order
-                    .iter()
-                    .map(|&(_, kind, index)| WitnessRef {
-                        kind: template.kinds.get(kind).map_or_else(|| Arc::from(""), |k| k.0.clone()),
-                        index,
-                    })
-                    .collect(),
+                witnesses,
                 explanation: outcome.explanation.as_ref().map(|e| template.names.report(e)),
                 ..indicator.clone()
             }
@@ -277,42 +275,107 @@ fn category_counts(template: &ReportTemplate, verdicts: &[Verdict]) -> Vec<[usiz
     counts
 }
 
-/// `witnesses` in report order (by kind name, then index, without repeats) into `order`, as
-/// `(rank of the kind's name, kind index, fact index)`.
-fn witness_order(template: &ReportTemplate, witnesses: &[Witness], order: &mut Vec<(u32, usize, u32)>) {
-    order.clear();
-    order.extend(witnesses.iter().map(|w| {
-        let rank = template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
-        (rank, w.kind.index(), w.index)
-    }));
-    order.sort_unstable();
-    order.dedup();
+/// Puts witnesses in report order: by kind name, then index, without repeats.
+///
+/// The evaluator gives them sorted by (kind index, fact index) without repeats; they then go out
+/// as they are, run by run (one run per kind), the runs ordered by the kind's name: no sort of
+/// the witnesses themselves. Witnesses in any other order are sorted first (into `sorted`).
+#[derive(Debug, Default)]
+pub(crate) struct WitnessOrder {
+    /// The witnesses sorted, when they did not come sorted.
+    sorted: Vec<Witness>,
+    /// The runs of the list being ordered: `(rank of the kind's name, start, end)`.
+    runs: Vec<(u32, usize, usize)>,
+}
+
+impl WitnessOrder {
+    /// An order with room for the runs of `kinds` kinds.
+    pub(crate) fn with_kinds(kinds: usize) -> WitnessOrder {
+        WitnessOrder { sorted: Vec::new(), runs: Vec::with_capacity(kinds) }
+    }
+
+    /// `witnesses` in report order, as runs of one kind each: `(kind index, its witnesses)`.
+    pub(crate) fn runs<'a>(
+        &'a mut self,
+        template: &ReportTemplate,
+        witnesses: &'a [Witness],
+    ) -> impl Iterator<Item = (usize, &'a [Witness])> + 'a {
+        let list: &'a [Witness] = if find_runs(template, witnesses, &mut self.runs) {
+            witnesses
+        } else {
+            self.sorted.clear();
+            self.sorted.extend_from_slice(witnesses);
+            self.sorted.sort_unstable();
+            self.sorted.dedup();
+            find_runs(template, &self.sorted, &mut self.runs);
+            &self.sorted
+        };
+        // Kind indices are distinct, ranks too (unknown kinds aside, which keep their order).
+        if self.runs.len() > 1 {
+            self.runs.sort_by_key(|run| run.0);
+        }
+        self.runs.iter().map(move |&(_, start, end)| {
+            (list.get(start).map_or(0, |w| w.kind.index()), list.get(start..end).unwrap_or_default())
+        })
+    }
+}
+
+/// The runs of one kind of `list` into `runs` (see [`WitnessOrder`]), if `list` is sorted by
+/// (kind, index) without repeats (false, and the runs are incomplete, if not).
+fn find_runs(template: &ReportTemplate, list: &[Witness], runs: &mut Vec<(u32, usize, usize)>) -> bool {
+    let rank = |w: &Witness| template.kinds.get(w.kind.index()).map_or(u32::MAX, |k| k.1);
+    // (kind, index) as one number, compared at once.
+    let key = |w: &Witness| (w.kind.index() as u64) << 32 | u64::from(w.index);
+    runs.clear();
+    let Some(first) = list.first() else { return true };
+    let (mut previous, mut start) = (first, 0);
+    for (i, witness) in list.iter().enumerate().skip(1) {
+        if key(witness) <= key(previous) {
+            return false;
+        }
+        if witness.kind != previous.kind {
+            runs.push((rank(previous), start, i));
+            start = i;
+        }
+        previous = witness;
+    }
+    runs.push((rank(previous), start, list.len()));
+    true
 }
 
 fn summary(template: &ReportTemplate, verdicts: &[Verdict]) -> Summary {
-    let count = |v: Verdict| verdicts.iter().filter(|&&x| x == v).count();
-    let pairs = || template.weights.iter().copied().zip(verdicts.iter().copied());
+    let (mut failed, mut passed, mut inconclusive) = (0, 0, 0);
+    for verdict in verdicts {
+        match verdict {
+            Verdict::Fail => failed += 1,
+            Verdict::Pass => passed += 1,
+            Verdict::Inconclusive => inconclusive += 1,
+        }
+    }
     let (risk, risk_upper) = match &template.scaled {
         Some(scaled) => {
+            // One pass: the weights of the failed, and of the failed or inconclusive.
             let all: u128 = scaled.iter().sum();
-            let part = |keep: fn(Verdict) -> bool| -> u128 {
-                scaled.iter().zip(verdicts).filter(|(_, v)| keep(**v)).map(|(w, _)| *w).sum()
-            };
-            (tenths(part(|v| v == Verdict::Fail), all), tenths(part(|v| v != Verdict::Pass), all))
+            let (mut failing, mut open) = (0u128, 0u128);
+            for (w, verdict) in scaled.iter().zip(verdicts) {
+                match verdict {
+                    Verdict::Fail => {
+                        failing += w;
+                        open += w;
+                    }
+                    Verdict::Inconclusive => open += w,
+                    Verdict::Pass => {}
+                }
+            }
+            (tenths(failing, all), tenths(open, all))
         }
         None => {
-            let weights: Vec<(Weight, Verdict)> = pairs().collect();
+            let weights: Vec<(Weight, Verdict)> =
+                template.weights.iter().copied().zip(verdicts.iter().copied()).collect();
             (risk(&weights, |v| v == Verdict::Fail), risk(&weights, |v| v != Verdict::Pass))
         }
     };
-    Summary {
-        total: verdicts.len(),
-        failed: count(Verdict::Fail),
-        passed: count(Verdict::Pass),
-        inconclusive: count(Verdict::Inconclusive),
-        risk,
-        risk_upper,
-    }
+    Summary { total: verdicts.len(), failed, passed, inconclusive, risk, risk_upper }
 }
 
 /// The weights as integers over the common denominator `10^max_scale`, if that fits.
@@ -415,6 +478,39 @@ mod tests {
         ];
         // 0.05 / (0.1 + 8) = 0.617% → 0.6
         assert_eq!(risk(&ws, |v| v == Verdict::Fail), 0.6);
+    }
+
+    /// Witnesses in report order, as `(kind name, index)`.
+    fn ordered(template: &ReportTemplate, witnesses: &[Witness]) -> Vec<(String, u32)> {
+        let mut order = WitnessOrder::with_kinds(template.kinds.len());
+        let mut out = Vec::new();
+        for (kind, run) in order.runs(template, witnesses) {
+            let name = template.kinds.get(kind).map_or("", |k| &*k.0);
+            out.extend(run.iter().map(|w| (name.to_string(), w.index)));
+        }
+        out
+    }
+
+    #[test]
+    fn witnesses_go_out_by_kind_name_then_index_in_any_input_order() {
+        // Kinds declared out of name order: zeta (0), alpha (1), mid (2).
+        let source = "category c { title: \"c\" }\nfact zeta { a: int }\nfact alpha { a: int }\nfact mid { a: int }\n\
+            indicator \"I\" { title: \"t\" category: c severity: low when: any alpha }\n";
+        let engine = crate::Engine::from_source("p", source).unwrap();
+        let template = ReportTemplate::new(engine.pack());
+        let w = |kind: u32, index: u32| Witness { kind: crate::hir::KindId(kind), index };
+        let expected = |pairs: &[(&str, u32)]| pairs.iter().map(|(k, i)| (k.to_string(), *i)).collect::<Vec<_>>();
+        // As the evaluator gives them: sorted by kind index, then index.
+        let sorted = [w(0, 1), w(0, 7), w(1, 0), w(1, 3), w(2, 2)];
+        let want = expected(&[("alpha", 0), ("alpha", 3), ("mid", 2), ("zeta", 1), ("zeta", 7)]);
+        assert_eq!(ordered(&template, &sorted), want);
+        // Any other order, with repeats: sorted and deduplicated first, the same report.
+        let shuffled = [w(2, 2), w(0, 7), w(1, 3), w(0, 1), w(1, 0), w(0, 7), w(2, 2)];
+        assert_eq!(ordered(&template, &shuffled), want);
+        assert_eq!(ordered(&template, &[]), expected(&[]));
+        assert_eq!(ordered(&template, &[w(2, 4)]), expected(&[("mid", 4)]));
+        // A kind the template does not know sorts last, by kind index.
+        assert_eq!(ordered(&template, &[w(0, 1), w(9, 0), w(5, 2)]), expected(&[("zeta", 1), ("", 2), ("", 0)]));
     }
 
     #[test]

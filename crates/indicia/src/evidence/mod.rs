@@ -15,6 +15,8 @@ mod fact_json;
 mod read;
 
 pub use error::{Empty, EvidenceError, Rejected};
+/// The first byte of a text that a JSON string must escape (shared by the reader and the report writer).
+pub(crate) use read::special as first_special_byte;
 pub use read::{EvidenceReader, read_evidence};
 
 pub use crate::compile::symbols::{Sym, Symbols};

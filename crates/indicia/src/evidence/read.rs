@@ -20,6 +20,8 @@ mod path;
 mod usage;
 mod visit;
 
+pub(crate) use direct::special;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::{ReportTemplate, Summary, category_counts, summary, witness_order};
+use super::{ReportTemplate, Summary, WitnessOrder, category_counts, summary};
 use crate::evidence::Evidence;
 use crate::hir::Verdict;
 use crate::outcome::Outcomes;
@@ -22,8 +22,67 @@ pub(super) struct Fragments {
     categories: Vec<Vec<u8>>,
     /// Per indicator: `{"id":…,…,"refs":[…],"verdict":`.
     indicators: Vec<Vec<u8>>,
-    /// Per fact kind: `{"kind":…,"index":`.
-    kinds: Vec<Vec<u8>>,
+    /// Per fact kind: `,{"kind":…,"index":`.
+    kinds: Vec<KindPrefix>,
+    /// The prefix of a witness of a kind the template does not know (`"kind":""`).
+    unknown_kind: KindPrefix,
+    /// Per verdict (fail, pass, inconclusive): `"fail","witnesses":[` and so on.
+    verdicts: [Vec<u8>; 3],
+}
+
+/// A witness's `,{"kind":…,"index":`, held in a fixed array when it fits (the usual case) so that
+/// it is copied as a block of constant size, not by a call to `memcpy` per witness.
+#[derive(Clone, Debug)]
+enum KindPrefix {
+    /// The text and its length (the rest of the array is zeros).
+    Short([u8; KIND_PREFIX_MAX], usize),
+    /// A longer text.
+    Long(Vec<u8>),
+}
+
+impl Default for KindPrefix {
+    fn default() -> KindPrefix {
+        KindPrefix::Long(Vec::new())
+    }
+}
+
+/// The longest [`KindPrefix::Short`], in bytes.
+const KIND_PREFIX_MAX: usize = 32;
+
+impl KindPrefix {
+    fn new(text: Vec<u8>) -> KindPrefix {
+        let mut short = [0u8; KIND_PREFIX_MAX];
+        match short.get_mut(..text.len()) {
+            Some(head) => {
+                head.copy_from_slice(&text);
+                KindPrefix::Short(short, text.len())
+            }
+            None => KindPrefix::Long(text),
+        }
+    }
+
+    /// The text's length.
+    fn len(&self) -> usize {
+        match self {
+            KindPrefix::Short(_, len) => *len,
+            KindPrefix::Long(text) => text.len(),
+        }
+    }
+
+    /// Appends the text, without its leading comma when `first`.
+    #[inline(always)]
+    fn put(&self, out: &mut Vec<u8>, first: bool) {
+        let skip = usize::from(first);
+        match self {
+            KindPrefix::Short(bytes, len) => {
+                let end = out.len() + len - skip;
+                let from = bytes.get(skip..).unwrap_or_default();
+                out.extend_from_slice(from);
+                out.truncate(end);
+            }
+            KindPrefix::Long(text) => out.extend_from_slice(text.get(skip..).unwrap_or_default()),
+        }
+    }
 }
 
 /// Appends `value` as compact JSON (serialising plain data into a `Vec` cannot fail).
@@ -86,13 +145,23 @@ impl Fragments {
             .kinds
             .iter()
             .map(|(name, _)| {
-                let mut out = Vec::new();
+                let mut out = vec![b','];
                 member(&mut out, true, "kind", &**name);
                 key(&mut out, "index");
-                out
+                KindPrefix::new(out)
             })
             .collect();
-        Fragments { pack, categories, indicators, kinds }
+        let mut unknown_kind = vec![b','];
+        member(&mut unknown_kind, true, "kind", "");
+        key(&mut unknown_kind, "index");
+        let verdicts = [Verdict::Fail, Verdict::Pass, Verdict::Inconclusive].map(|verdict| {
+            let mut out = Vec::new();
+            put(&mut out, &verdict);
+            key(&mut out, "witnesses");
+            out.push(b'[');
+            out
+        });
+        Fragments { pack, categories, indicators, kinds, unknown_kind: KindPrefix::new(unknown_kind), verdicts }
     }
 }
 
@@ -101,7 +170,7 @@ impl Fragments {
 pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &Outcomes, out: &mut Vec<u8>) {
     let f = &template.fragments;
     out.extend_from_slice(b"{\"app\":");
-    put(out, &evidence.app);
+    write_object(out, &evidence.app);
     out.extend_from_slice(&f.pack);
 
     let verdicts: Vec<Verdict> = outcomes.indicators.iter().map(|o| o.verdict).collect();
@@ -125,32 +194,69 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
     }
 
     out.extend_from_slice(b"],\"indicators\":[");
-    let mut sorted: Vec<(u32, usize, u32)> = Vec::new();
+    let mut order = WitnessOrder::with_kinds(template.kinds.len());
     for (i, (prefix, outcome)) in f.indicators.iter().zip(&outcomes.indicators).enumerate() {
         if i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(prefix);
-        out.push(b'"');
-        out.extend_from_slice(outcome.verdict.name().as_bytes());
-        out.extend_from_slice(b"\",\"witnesses\":[");
-        witness_order(template, &outcome.witnesses, &mut sorted);
-        for (n, (_, kind, index)) in sorted.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
+        let [fail, pass, inconclusive] = &f.verdicts;
+        out.extend_from_slice(match outcome.verdict {
+            Verdict::Fail => fail,
+            Verdict::Pass => pass,
+            Verdict::Inconclusive => inconclusive,
+        });
+        let mut first = true;
+        for (kind, run) in order.runs(template, &outcome.witnesses) {
+            let prefix = f.kinds.get(kind).unwrap_or(&f.unknown_kind);
+            // Room for the whole run: its prefixes, indices (at most 10 digits) and braces.
+            out.reserve(run.len() * (prefix.len() + 11));
+            for witness in run {
+                prefix.put(out, first);
+                first = false;
+                write_uint(out, witness.index as usize);
+                out.push(b'}');
             }
-            match f.kinds.get(*kind) {
-                Some(prefix) => out.extend_from_slice(prefix),
-                None => out.extend_from_slice(b"{\"kind\":\"\",\"index\":"),
-            }
-            write_uint(out, *index as usize);
-            out.push(b'}');
         }
         out.extend_from_slice(b"]}");
     }
     out.extend_from_slice(b"],\"warnings\":");
-    put(out, &evidence.warnings);
+    if evidence.warnings.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        put(out, &evidence.warnings);
+    }
     out.push(b'}');
+}
+
+/// Appends `object` as serde_json writes it; its strings that need no escape are copied as
+/// they are, without going through serde_json.
+fn write_object(out: &mut Vec<u8>, object: &serde_json::Map<String, serde_json::Value>) {
+    out.push(b'{');
+    for (i, (key, value)) in object.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, key);
+        out.push(b':');
+        match value {
+            serde_json::Value::String(s) => write_str(out, s),
+            other => put(out, other),
+        }
+    }
+    out.push(b'}');
+}
+
+/// Appends `s` as a JSON string, as serde_json writes it (which escapes `"`, `\\` and the
+/// control characters below U+0020 only).
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if crate::evidence::first_special_byte(s.as_bytes(), 0) < s.len() {
+        put(out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
 }
 
 fn write_summary(out: &mut Vec<u8>, s: &Summary) {
@@ -169,8 +275,23 @@ fn write_summary(out: &mut Vec<u8>, s: &Summary) {
     out.push(b'}');
 }
 
-/// Appends `n` in decimal.
-fn write_uint(out: &mut Vec<u8>, mut n: usize) {
+/// Appends `n` in decimal (numbers below 1000, the usual indices and counts, without a loop).
+#[inline(always)]
+fn write_uint(out: &mut Vec<u8>, n: usize) {
+    let digit = |d: usize| b'0' + (d % 10) as u8;
+    if n < 10 {
+        out.push(digit(n));
+    } else if n < 100 {
+        out.extend_from_slice(&[digit(n / 10), digit(n)]);
+    } else if n < 1000 {
+        out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]);
+    } else {
+        write_long_uint(out, n);
+    }
+}
+
+/// Appends `n` in decimal, digit by digit.
+fn write_long_uint(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -192,7 +313,7 @@ mod tests {
 
     #[test]
     fn uints_in_decimal() {
-        for n in [0usize, 7, 10, 99, 100, 4_294_967_295, usize::MAX] {
+        for n in [0usize, 7, 9, 10, 42, 99, 100, 505, 999, 1000, 1001, 65_536, 4_294_967_295, usize::MAX] {
             let mut out = Vec::new();
             write_uint(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());

@@ -634,11 +634,12 @@ fn is_scalar_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
 
-/// The index of the first `"`, `\` or control character at or after `from` (or the length).
+/// The index of the first `"`, `\` or control character at or after `from` (or the length):
+/// where a JSON string ends or has an escape, and the bytes serde_json escapes when it writes one.
 /// Eight bytes at a time: each test flags a byte's top bit, and a flag can be wrong only above
 /// a right one, so the lowest flag is the first such byte.
 #[inline(always)]
-fn special(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOPS: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
