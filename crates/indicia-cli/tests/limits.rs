@@ -198,3 +198,29 @@ fn decide_reads_under_the_same_limits() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("cannot read `/dev/zero`: larger than 64 MiB"), "{stderr}");
 }
+
+#[test]
+fn decide_cuts_a_batch_into_lines_as_eval_does() {
+    // CRLF line breaks, a blank line, a line longer than a read block (2 MiB, src/lines.rs), a bad
+    // line, an overlong one and a last line without a line break: sources keep their line numbers.
+    let big = format!("{{\"app\": {{\"id\": \"big\", \"name\": \"{}\"}}, \"facts\": {{}}}}", "n".repeat(3 << 20));
+    let small = |id: &str| format!("{{\"app\": {{\"id\": \"{id}\"}}, \"facts\": {{}}}}");
+    let overlong = "z".repeat(5 << 20);
+    let batch = format!("{}\r\n\r\n{big}\r\nnot json\r\n{overlong}\r\n{}", small("one"), small("six"));
+    let (code, stdout, stderr) =
+        indicia(&["decide", "--max-line-size", "4M", "--format", "json", "-"], batch.as_bytes());
+    assert_eq!(code, Some(1), "{stderr}");
+    let decided: Vec<(String, String)> = stdout
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            (value["app"].as_str().unwrap().to_string(), value["source"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected = [("one", "-:1"), ("big", "-:3"), ("six", "-:6")].map(|(a, s)| (a.to_string(), s.to_string()));
+    assert_eq!(decided, expected);
+    let rejected: Vec<&str> = stderr.lines().collect();
+    assert_eq!(rejected.len(), 2, "{stderr}");
+    assert!(rejected[0].starts_with("-:4: rejected: not JSON"), "{stderr}");
+    assert!(rejected[1].starts_with("-:5: rejected: larger than 4 MiB, the limit for a batch line"), "{stderr}");
+}

@@ -1,15 +1,15 @@
 //! The inputs of `decide`: each JSON object is a saved report (it has `summary` and
 //! `indicators`), evidence (scored with the pack first), or a rejection line of `eval`
 //! (`{"source", "error"}`, skipped with a message). Apps are extracted as `scan` does. Lines of a
-//! batch are decided in parallel, in chunks, and kept in input order; a bad line is reported
+//! batch are decided in parallel, a block of lines at a time, and kept in input order; a bad line is reported
 //! (`FILE:LINE: …`) and the batch goes on.
 
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use indicia::Engine;
-use indicia::limits::{BATCH_LINE, EVIDENCE, LineRead};
+use indicia::limits::{BATCH_LINE, EVIDENCE};
 use indicia::policy::{Decision, Policy};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -17,9 +17,7 @@ use serde::de::IgnoredAny;
 
 use super::Decided;
 use crate::exit::Status;
-
-/// Lines decided together.
-const CHUNK_LINES: usize = 4096;
+use crate::lines::{Block, LineBlocks};
 
 /// Which top-level members an object has, read without building it.
 #[derive(Deserialize)]
@@ -87,7 +85,7 @@ impl<'a> Decider<'a> {
         match extension(path).as_deref() {
             Some("apk" | "ipa") => self.app(path),
             Some("jsonl") => match std::fs::File::open(path) {
-                Ok(file) => self.lines(&shown, BufReader::new(file)),
+                Ok(file) => self.lines(&shown, file),
                 Err(error) => self.unreadable(path, &error),
             },
             _ => match EVIDENCE.read_file(path) {
@@ -109,38 +107,29 @@ impl<'a> Decider<'a> {
         self.keep(shown, result);
     }
 
-    /// A JSON Lines batch: chunks of lines decided in parallel.
-    fn lines(&mut self, shown: &str, mut reader: impl BufRead) {
-        let mut line_no = 0usize;
+    /// A JSON Lines batch, cut into blocks of lines as `eval` cuts it ([`LineBlocks`]); the lines of
+    /// a block are decided in parallel and kept in input order.
+    fn lines(&mut self, shown: &str, reader: impl Read) {
+        let mut blocks = LineBlocks::new(reader);
+        let mut block = Block::default();
         loop {
-            let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_LINES);
-            while chunk.len() < CHUNK_LINES {
-                let mut line = Vec::new();
-                match BATCH_LINE.read_line(&mut reader, &mut line) {
-                    Ok(LineRead { consumed: 0, .. }) => break,
-                    Ok(LineRead { too_long, .. }) => {
-                        line_no += 1;
-                        if too_long {
-                            self.reject(&format!("{shown}:{line_no}"), &BATCH_LINE.message());
-                            continue;
-                        }
-                        if !line.iter().all(u8::is_ascii_whitespace) {
-                            chunk.push((line_no, line));
-                        }
-                    }
-                    Err(error) => {
-                        crate::errln!("error: cannot read `{shown}`: {error}");
-                        self.status.merge(Status::Usage);
-                        break;
-                    }
+            match blocks.next_into(&mut block) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(error) => {
+                    crate::errln!("error: cannot read `{shown}`: {error}");
+                    self.status.merge(Status::Usage);
+                    return;
                 }
             }
-            if chunk.is_empty() {
-                return;
-            }
-            let results: Vec<Result<Decision, String>> = chunk.par_iter().map(|(_, line)| self.object(line)).collect();
-            for ((line, _), result) in chunk.iter().zip(results) {
-                self.keep(format!("{shown}:{line}"), result);
+            let results: Vec<Option<Result<Decision, String>>> =
+                block.lines.par_iter().map(|line| (!line.too_long).then(|| self.object(block.text(line)))).collect();
+            for (line, result) in block.lines.iter().zip(results) {
+                let source = format!("{shown}:{}", line.number);
+                match result {
+                    Some(result) => self.keep(source, result),
+                    None => self.reject(&source, &BATCH_LINE.message()),
+                }
             }
         }
     }
