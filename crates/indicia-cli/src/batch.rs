@@ -51,9 +51,6 @@ const PIECE_LINES: usize = 32;
 /// Pieces per thread of the pool that may be scored or wait to be written at any time.
 const PIECES_PER_THREAD: usize = 8;
 
-/// Read buffer of a batch.
-pub(crate) const READ_BUFFER: usize = 1 << 20;
-
 /// How the records of one `eval` run are scored: the engine, the report format, and where
 /// `--profile` gathers the apps' time by node (`None` without it; the normal path then takes no
 /// lock and writes each report line straight from the outcomes).

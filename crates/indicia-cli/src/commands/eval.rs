@@ -11,10 +11,15 @@ use indicia::limits::EVIDENCE;
 use indicia::profile::Profile;
 use serde::Deserialize as _;
 
-use crate::batch::{self, Piece, READ_BUFFER, Scoring, is_blank};
+use crate::batch::{self, Piece, Scoring, is_blank};
 use crate::cli::{EvalArgs, ReportFormat};
 use crate::exit::Status;
 use crate::output::text::{self, SummaryRow};
+
+/// Read buffer of standard input: the parse that tells one object from a batch reads it a byte
+/// at a time. A batch read after it asks for up to a block (2 MiB, `crate::lines`) at a time; a
+/// request at least as large as this buffer bypasses it when it is empty.
+const READ_BUFFER: usize = 1 << 20;
 
 /// Scores every evidence input against the pack.
 pub fn run(args: &EvalArgs) -> Status {
