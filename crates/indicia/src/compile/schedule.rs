@@ -37,10 +37,16 @@ pub(crate) enum Step {
     TopAnd { node: u32, start: u32, end: u32 },
     /// Once-per-app `or`.
     TopOr { node: u32, start: u32, end: u32 },
+    /// Once-per-app `and` of the two slots `a` and `b` (the common case, without a range).
+    TopAnd2 { node: u32, a: u32, b: u32 },
+    /// Once-per-app `or` of two slots.
+    TopOr2 { node: u32, a: u32, b: u32 },
     /// Once-per-app `not` of slot `src`.
     TopNot { node: u32, src: u32 },
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class.
     TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32 },
+    /// The once-per-app quantifiers `quants[start..end]`, all over `kind` (see [`batch_quants`]).
+    Quants { kind: KindId, start: u32, end: u32 },
     /// A vector `and` over `vec_operands[start..end]` into slot `slot` of `kind`'s storage class.
     /// (`node` is the node it computes.)
     VecAnd { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
@@ -135,11 +141,13 @@ impl Step {
             Step::Node(node)
             | Step::TopAnd { node, .. }
             | Step::TopOr { node, .. }
+            | Step::TopAnd2 { node, .. }
+            | Step::TopOr2 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopQuant { node, .. }
             | Step::VecAnd { node, .. }
             | Step::VecOr { node, .. } => Some(node),
-            Step::Group(_) => None,
+            Step::Group(_) | Step::Quants { .. } => None,
         }
     }
 }
@@ -165,11 +173,168 @@ pub(crate) struct Plan {
     pub(crate) operands: Vec<u32>,
     /// Operands of `VecAnd`/`VecOr`.
     pub(crate) vec_operands: Vec<VecOperand>,
+    /// The quantifiers of `Quants` steps.
+    pub(crate) quants: Vec<QuantStep>,
     /// The number of slots: nodes, three constants, one per kind.
     pub(crate) slots: usize,
     /// Per node, its part in the witness walk.
     pub(crate) wit: Vec<WitNode>,
     pub(crate) wit_children: Vec<u32>,
+    /// Per indicator (in the order of the roots): its witness walk flattened, a range of
+    /// `wit_entries`; `None` when it has too many paths (the walk over `wit` runs instead).
+    pub(crate) root_wit: Vec<Option<(u32, u32)>>,
+    /// The contributing quantifiers of every flattened walk, each root's sorted by kind.
+    pub(crate) wit_entries: Vec<WitEntry>,
+    /// The guards of the entries (ranges in [`WitEntry`]).
+    pub(crate) wit_guards: Vec<u32>,
+}
+
+/// One quantifier of a [`Step::Quants`]: node `node` is `q` over the vector in slot `body` of the
+/// step's kind's storage class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct QuantStep {
+    pub(crate) node: u32,
+    pub(crate) q: Quantifier,
+    pub(crate) body: u32,
+}
+
+/// Moves every `TopQuant` step to just after the step that computes its body (a quantifier reads
+/// nothing else), and merges the quantifiers that then follow one step (so range over one kind)
+/// into one `Quants` step: one dispatch and one read of the kind's location for all of them.
+fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, Vec<QuantStep>) {
+    let mut producer: HashMap<u32, usize> = HashMap::new();
+    for (i, s) in steps.iter().enumerate() {
+        match s {
+            Step::Group(g) => {
+                for m in groups.get(*g as usize).map_or(&[][..], |g| &g.members[..]) {
+                    producer.insert(m.node, i);
+                }
+            }
+            other => {
+                if let Some(n) = other.node() {
+                    producer.insert(n, i);
+                }
+            }
+        }
+    }
+    let mut after: Vec<Vec<(KindId, QuantStep)>> = vec![Vec::new(); steps.len()];
+    let mut moved = vec![false; steps.len()];
+    for (i, s) in steps.iter().enumerate() {
+        let Step::TopQuant { node, q, kind, body } = *s else { continue };
+        let body_node = match p.nodes.get(node as usize).map(|n| &n.op) {
+            Some(Op::Quant { body: Body::Vector(b), .. }) => *b,
+            _ => continue,
+        };
+        if let (Some(&j), Some(m)) = (producer.get(&body_node), moved.get_mut(i))
+            && j < i
+            && let Some(list) = after.get_mut(j)
+        {
+            list.push((kind, QuantStep { node, q, body }));
+            *m = true;
+        }
+    }
+    let mut out = Vec::with_capacity(steps.len());
+    let mut quants: Vec<QuantStep> = Vec::new();
+    for ((step, moved), list) in steps.into_iter().zip(moved).zip(after) {
+        if !moved {
+            out.push(step);
+        }
+        match list.as_slice() {
+            [] => {}
+            &[(kind, QuantStep { node, q, body })] => out.push(Step::TopQuant { node, q, kind, body }),
+            &[(kind, _), ..] => {
+                let (Ok(start), Ok(end)) = (u32::try_from(quants.len()), u32::try_from(quants.len() + list.len()))
+                else {
+                    continue;
+                };
+                quants.extend(list.iter().map(|(_, qs)| *qs));
+                out.push(Step::Quants { kind, start, end });
+            }
+        }
+    }
+    (out, quants)
+}
+
+/// One path of a flattened witness walk: quantifier `quant` (over `kind`, with `body`)
+/// contributes when every node of `wit_guards[start..end]` is true. The guards are the nodes of
+/// one path from the indicator's root to the quantifier, the root excluded unless it is the
+/// quantifier itself (the walk starts at a failed root), the quantifier included.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct WitEntry {
+    pub(crate) quant: u32,
+    pub(crate) kind: KindId,
+    pub(crate) body: Body,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// A range of `Plan::wit_entries`.
+type EntryRange = (u32, u32);
+
+/// Most nodes one root's flattened witness walk may visit (paths through shared nodes are
+/// enumerated once per path); past it, that root keeps the walk.
+const FLAT_WALK_MAX: usize = 256;
+
+/// Flattens the witness walk of each root into the list of its paths to a contributing
+/// quantifier (see [`WitEntry`]), sorted by kind.
+fn flatten_witnesses(
+    p: &Layout,
+    wit: &[WitNode],
+    children: &[u32],
+) -> (Vec<Option<EntryRange>>, Vec<WitEntry>, Vec<u32>) {
+    let mut roots = Vec::with_capacity(p.roots.len());
+    let mut entries: Vec<WitEntry> = Vec::new();
+    let mut guards: Vec<u32> = Vec::new();
+    for root in &p.roots {
+        let Operand::Top(r) = *root else {
+            roots.push(u32::try_from(entries.len()).ok().map(|s| (s, s)));
+            continue;
+        };
+        let mut mine: Vec<(KindId, Body, u32, Vec<u32>)> = Vec::new();
+        // (node, length of the parent's guard path)
+        let mut stack: Vec<(u32, usize)> = vec![(r, 0)];
+        let mut path: Vec<u32> = Vec::new();
+        let mut visits = 0usize;
+        let mut complete = true;
+        while let Some((i, len)) = stack.pop() {
+            visits += 1;
+            if visits > FLAT_WALK_MAX {
+                complete = false;
+                break;
+            }
+            path.truncate(len);
+            let node = wit.get(i as usize).copied().unwrap_or(WitNode::None);
+            if i != r || matches!(node, WitNode::Quant { .. }) {
+                path.push(i);
+            }
+            match node {
+                WitNode::None => {}
+                WitNode::Logic { start, end } => {
+                    for &c in children.get(start as usize..end as usize).unwrap_or(&[]).iter().rev() {
+                        stack.push((c, path.len()));
+                    }
+                }
+                WitNode::Quant { kind, body } => mine.push((kind, body, i, path.clone())),
+            }
+        }
+        if !complete {
+            roots.push(None);
+            continue;
+        }
+        mine.sort_by_key(|(kind, ..)| *kind);
+        let start = u32::try_from(entries.len()).ok();
+        for (kind, body, quant, path) in mine {
+            let (Ok(s), Ok(_)) = (u32::try_from(guards.len()), u32::try_from(guards.len() + path.len())) else {
+                break;
+            };
+            guards.extend(path);
+            let e = u32::try_from(guards.len()).unwrap_or(u32::MAX);
+            entries.push(WitEntry { quant, kind, body, start: s, end: e });
+        }
+        let end = u32::try_from(entries.len()).ok();
+        roots.push(start.zip(end));
+    }
+    (roots, entries, guards)
 }
 
 /// The witness walk's view of every node: only paths that can reach an `any` or a count with a
@@ -228,14 +393,14 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
         Op::And(s, e) | Op::Or(s, e) if top => {
             let slots: Option<Vec<u32>> = range(s, e).iter().map(|o| slot_of(p, o)).collect();
             let slots = slots?;
+            let is_and = matches!(node.op, Op::And(..));
+            if let [a, b] = slots[..] {
+                return Some(if is_and { Step::TopAnd2 { node: i, a, b } } else { Step::TopOr2 { node: i, a, b } });
+            }
             let start = u32::try_from(operands.len()).ok()?;
             operands.extend(slots);
             let end = u32::try_from(operands.len()).ok()?;
-            Some(if matches!(node.op, Op::And(..)) {
-                Step::TopAnd { node: i, start, end }
-            } else {
-                Step::TopOr { node: i, start, end }
-            })
+            Some(if is_and { Step::TopAnd { node: i, start, end } } else { Step::TopOr { node: i, start, end } })
         }
         Op::Not(a) if top => Some(Step::TopNot { node: i, src: slot_of(p, a)? }),
         Op::Quant { q, kind, body: Body::Vector(b) } if top => {
@@ -385,7 +550,9 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     }
     let slots = p.nodes.len() + 3 + p.kind_names.len();
     let (wit, wit_children) = witness_plan(p);
-    Plan { steps, groups, operands, vec_operands, slots, wit, wit_children }
+    let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);
+    let (steps, quants) = batch_quants(p, steps, &groups);
+    Plan { steps, groups, operands, vec_operands, quants, slots, wit, wit_children, root_wit, wit_entries, wit_guards }
 }
 
 /// The order of the once-per-app nodes: topological (all of a nested scan's inputs first), and

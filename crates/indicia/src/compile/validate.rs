@@ -184,8 +184,19 @@ impl Validator<'_> {
                     .iter()
                     .try_for_each(|&s| self.slot(s))
             }
+            Step::TopAnd2 { a, b, .. } | Step::TopOr2 { a, b, .. } => {
+                self.slot(a)?;
+                self.slot(b)
+            }
             Step::TopNot { src, .. } => self.slot(src),
             Step::TopQuant { kind, body, .. } => self.class_slot(kind.0, body),
+            Step::Quants { kind, start, end } => {
+                range(start, end, plan.quants.len(), "quantifiers")?;
+                plan.quants.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(|q| {
+                    self.node_index(q.node, "quantifier")?;
+                    self.class_slot(kind.0, q.body)
+                })
+            }
             Step::VecAnd { kind, slot, start, end, .. } | Step::VecOr { kind, slot, start, end, .. } => {
                 self.class_slot(kind.0, slot)?;
                 range(start, end, plan.vec_operands.len(), "vector operand")?;
@@ -275,6 +286,19 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
     }
     for &c in &plan.wit_children {
         v.node_index(c, "witness child")?;
+    }
+    ensure(plan.root_wit.len() == p.layout.roots.len(), || "one flattened witness walk per root".to_string())?;
+    for &(start, end) in plan.root_wit.iter().flatten() {
+        range(start, end, plan.wit_entries.len(), "flattened witness walk")?;
+    }
+    for e in &plan.wit_entries {
+        ensure(plan.wit.get(e.quant as usize) == Some(&WitNode::Quant { kind: e.kind, body: e.body }), || {
+            format!("flattened witness entry {} is not that quantifier", e.quant)
+        })?;
+        range(e.start, e.end, plan.wit_guards.len(), "witness guards")?;
+    }
+    for &g in &plan.wit_guards {
+        v.node_index(g, "witness guard")?;
     }
     Ok(())
 }

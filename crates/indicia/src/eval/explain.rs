@@ -125,7 +125,7 @@ impl Run<'_> {
                 if at.is_some() {
                     return;
                 }
-                let facts = self.lens[kind.index()];
+                let facts = self.classes[kind.index()].len;
                 for i in 0..facts {
                     let fact = Witness { kind: *kind, index: u32::try_from(i).unwrap_or(u32::MAX) };
                     match body {

@@ -1,30 +1,29 @@
 //! Column groups: every literal predicate on one string column computed by one pass over it.
 
-use super::{Run, mask};
+use super::{ClassLoc, Run, mask};
 use crate::compile::Program;
-use crate::compile::schedule::{GROUP_MAX, Group, GroupKind};
+use crate::compile::schedule::{Group, GroupKind};
 use crate::evidence::{Column, Items};
 
 impl Run<'_> {
     /// Computes every predicate of a column group in one pass over its column; when the column
     /// does not have the expected type, node by node.
     pub(super) fn group(&mut self, gi: usize, g: &Group) {
-        if !self.group_pass(gi, g) {
+        let hits = std::mem::take(&mut self.hits);
+        let done = self.group_pass(gi, g, &mut hits[..g.members.len()]);
+        self.hits = hits;
+        if !done {
             self.members(g);
         }
     }
 
     /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
     /// Per word of 64 facts, `hits[m]` collects the facts that satisfy member `m`.
-    pub(super) fn group_pass(&mut self, gi: usize, g: &Group) -> bool {
+    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, hits: &mut [u64]) -> bool {
         let e = self.e;
         let k = g.fact.index();
-        let n = self.lens[k];
-        let nw = self.words[k];
-        let class_base = self.bases[k];
+        let ClassLoc { base: class_base, words: nw, len: n, .. } = self.classes[k];
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
-        let mut all_hits = [0u64; GROUP_MAX];
-        let hits = &mut all_hits[..g.members.len()];
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {

@@ -322,7 +322,7 @@ impl Run<'_> {
         op: CmpOp,
         num: Scalar,
     ) {
-        let nk = self.lens[kind.index()];
+        let nk = self.classes[kind.index()].len;
         let value = |t: u64, p: u64| -> B3 {
             let all = nk as u64;
             match q {

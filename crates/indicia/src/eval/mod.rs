@@ -11,13 +11,15 @@
 //!   `in`; `"x" in list`, `intersects`) is computed by one pass over the column, one table load per
 //!   fact (per list element) giving the bitset of predicates it satisfies; `matches`/`like` on one
 //!   column run as one `RegexSet` once per distinct string of the app;
-//! - compiled `and`/`or`/`not`/quantifier steps over slots and planes (`steps`);
+//! - compiled `and`/`or`/`not`/quantifier steps over slots and planes (`steps`); the quantifiers
+//!   over the vector one step computes run together, right after it;
 //! - the general kernel (`kernels`) for the rest (a nested scan re-runs its sub-program per fact of the
 //!   enclosing kind, with a kernel for a column compared with the enclosing fact's field).
 //!
-//! Witnesses (`witness`) are collected only for failed indicators, by a walk over the already computed nodes
-//! that follows only paths able to reach an `any` or a lower-bounded `count`, so passing
-//! indicators cost nothing extra. All buffers live in a [`Scratch`] that is reused: in steady
+//! Witnesses (`witness`) are collected only for failed indicators, from the already computed nodes:
+//! along the paths from the indicator's root to an `any` or a lower-bounded `count` (listed when
+//! the program is built; a walk for a root with too many), so passing indicators cost nothing
+//! extra. All buffers live in a [`Scratch`] that is reused: in steady
 //! state an evaluation allocates only the returned [`Outcomes`] (one list, plus one exactly sized
 //! witness list per failed indicator). [`evaluate_profiled`] is the same evaluator with a clock
 //! read around every step (the `probe`; see [`crate::profile`]).
@@ -58,6 +60,7 @@ mod scratch;
 mod steps;
 mod witness;
 
+use scratch::ClassLoc;
 pub use scratch::Scratch;
 
 use probe::{NoProbe, Probe, Timed};
@@ -77,13 +80,13 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
 
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe, false)
+    evaluate_in(program, evidence, scratch, &mut NoProbe, false, false)
 }
 
 /// [`evaluate`], also explaining every verdict that is not a failure (docs/language.md, "Why
 /// inconclusive"): a walk over the computed nodes per inconclusive or passed indicator.
 pub fn evaluate_explained(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe, true)
+    evaluate_in(program, evidence, scratch, &mut NoProbe, true, false)
 }
 
 /// [`evaluate_explained`] with this thread's scratch buffers.
@@ -104,52 +107,59 @@ pub fn evaluate_profiled(
     profile: &mut Profile,
 ) -> Outcomes {
     profile.fit(program);
-    evaluate_in(program, evidence, scratch, &mut Timed { profile, program }, false)
+    evaluate_in(program, evidence, scratch, &mut Timed { profile, program }, false, false)
 }
 
+/// [`evaluate`] with every indicator's witnesses collected by the walk (`witness`), not by its
+/// paths: what the tests compare the paths with.
+#[cfg(test)]
+fn evaluate_walked(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
+    evaluate_in(program, evidence, scratch, &mut NoProbe, false, true)
+}
+
+/// Runs the schedule, then collects the verdicts, the witnesses of failed indicators (by the walk
+/// when `walk`, else by their paths) and, when `explain`, the explanations.
 fn evaluate_in<P: Probe>(
     program: &Program,
     evidence: &Evidence,
     scratch: &mut Scratch,
     probe: &mut P,
     explain: bool,
+    walk: bool,
 ) -> Outcomes {
     let start = probe.mark();
     scratch::prepare(program, evidence, scratch);
     let Scratch {
         planes,
-        bases,
-        words,
-        lens,
-        observed,
+        classes,
         cur,
         memo,
         stamp,
         epoch,
         found,
+        wit_words,
         stack,
         match_cache,
         app_epoch,
         set_hits,
+        hits,
         tops,
     } = scratch;
     let mut run = Run {
         p: program,
         e: evidence,
         planes,
-        bases,
-        words,
-        lens,
-        observed,
+        classes,
         cur,
         memo,
         match_cache,
         app_epoch: *app_epoch,
         set_hits,
+        hits,
         tops,
         top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
-    let mut bufs = WitnessBufs { stamp, epoch, found, stack };
+    let mut bufs = WitnessBufs { stamp, epoch, found, words: wit_words, stack };
     let mut since = probe.setup(start);
     for step in &program.plan.steps {
         run.step(*step);
@@ -157,13 +167,20 @@ fn evaluate_in<P: Probe>(
     }
     let mut indicators = Vec::with_capacity(program.layout.roots.len());
     for (index, root) in program.layout.roots.iter().enumerate() {
-        let v = run.scalar_b3(root);
+        let v = match root {
+            Operand::Top(i) => run.top(*i),
+            other => run.scalar_b3(other),
+        };
         let verdict = match v {
             B3::T => Verdict::Fail,
             B3::F => Verdict::Pass,
             B3::U => Verdict::Inconclusive,
         };
-        let witnesses = if v == B3::T { run.witnesses(&mut bufs, root) } else { Vec::new() };
+        let witnesses = match (v, walk) {
+            (B3::T, false) => run.root_witnesses(&mut bufs, index, root),
+            (B3::T, true) => run.witnesses(&mut bufs, root),
+            _ => Vec::new(),
+        };
         let explanation = if explain && v != B3::T { Some(Box::new(run.explain(&mut bufs, root, v))) } else { None };
         indicators.push(Outcome { verdict, witnesses, explanation });
         since = probe.verdict(index, since);
@@ -251,15 +268,14 @@ struct Run<'a> {
     p: &'a Program,
     e: &'a Evidence,
     planes: &'a mut Vec<u64>,
-    bases: &'a [usize],
-    words: &'a [usize],
-    lens: &'a [usize],
-    observed: &'a [bool],
+    classes: &'a [ClassLoc],
     cur: &'a mut [u32],
     memo: &'a mut HashMap<(u32, Sym), bool>,
     match_cache: &'a mut [(Vec<u32>, Vec<u64>)],
     app_epoch: u32,
     set_hits: &'a mut [bool],
+    /// A column group's hit words, one per member (`GROUP_MAX` of them).
+    hits: &'a mut [u64],
     tops: &'a mut [u8],
     /// The storage class of once-per-app nodes.
     top_class: u32,
@@ -269,15 +285,14 @@ impl<'a> Run<'a> {
     /// Where node `i`'s planes start, and its word count.
     fn loc(&self, i: u32) -> (usize, usize) {
         let n = &self.p.layout.nodes[i as usize];
-        let c = n.class as usize;
-        let w = self.words[c];
-        (self.bases[c] + n.slot as usize * 2 * w, w)
+        let c = &self.classes[n.class as usize];
+        (c.base + n.slot as usize * 2 * c.words, c.words)
     }
 
     /// How many facts node `i`'s vector has (1 for once-per-app nodes).
     fn width(&self, i: u32) -> usize {
         match self.p.layout.nodes[i as usize].region.first() {
-            Some(k) => self.lens[k.index()],
+            Some(k) => self.classes[k.index()].len,
             None => 1,
         }
     }
@@ -301,7 +316,7 @@ impl<'a> Run<'a> {
     }
 
     fn is_observed(&self, k: KindId) -> bool {
-        self.observed[k.index()]
+        self.classes[k.index()].observed
     }
 
     fn konst(&self, c: u32) -> &'a ConstVal {

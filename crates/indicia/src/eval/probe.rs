@@ -57,13 +57,16 @@ impl Probe for Timed<'_> {
         let nanos = self.profile.between(since, now);
         let p = self.program;
         let single = step.node();
-        let members: &[plan::Member] = match step {
-            Step::Group(g) => &p.plan.groups[g as usize].members,
-            _ => &[],
+        let (members, quants): (&[plan::Member], &[plan::QuantStep]) = match step {
+            Step::Group(g) => (&p.plan.groups[g as usize].members, &[]),
+            Step::Quants { start, end, .. } => (&[], &p.plan.quants[start as usize..end as usize]),
+            _ => (&[], &[]),
         };
-        let count = members.len().max(1) as u64;
-        for (k, i) in members.iter().map(|m| m.node).chain(single).enumerate() {
-            // A group's time is split evenly among its predicates (the remainder to the first).
+        let count = (members.len() + quants.len()).max(1) as u64;
+        let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| q.node));
+        for (k, i) in nodes.chain(single).enumerate() {
+            // A group's (a quantifier run's) time is split evenly among its predicates
+            // (quantifiers), the remainder to the first.
             let share = nanos / count + if k == 0 { nanos % count } else { 0 };
             self.profile.add(i, 1, run.width(i) as u64, share);
             // A quantifier whose body reads the enclosing fact runs its sub-program per fact.
@@ -90,6 +93,6 @@ impl Probe for Timed<'_> {
         now
     }
     fn finish(&mut self, run: &Run<'_>) {
-        self.profile.end_app(run.lens.iter().sum::<usize>() + self.program.layout.nodes.len());
+        self.profile.end_app(run.classes.iter().map(|c| c.len).sum::<usize>() + self.program.layout.nodes.len());
     }
 }

@@ -12,15 +12,15 @@ use crate::hir::KindId;
 #[derive(Debug, Default)]
 pub struct Scratch {
     pub(super) planes: Vec<u64>,
-    pub(super) bases: Vec<usize>,
-    pub(super) words: Vec<usize>,
-    pub(super) lens: Vec<usize>,
-    pub(super) observed: Vec<bool>,
+    /// Per storage class (each kind, then the once-per-app class), where its vectors are.
+    pub(super) classes: Vec<ClassLoc>,
     pub(super) cur: Vec<u32>,
     pub(super) stamp: Vec<u32>,
     pub(super) epoch: u32,
     /// The witness walk's contributing quantifiers (see `witness`).
     pub(super) found: Vec<(KindId, usize)>,
+    /// The witness words being collected (see `witness`).
+    pub(super) wit_words: Vec<(KindId, u32, u64)>,
     pub(super) stack: Vec<u32>,
     pub(super) memo: HashMap<(u32, Sym), bool>,
     /// Per match group: per symbol, the app epoch its cached mask belongs to, and the mask.
@@ -28,6 +28,8 @@ pub struct Scratch {
     /// Counts evaluations, so that cached pattern masks of an earlier app are never read.
     pub(super) app_epoch: u32,
     pub(super) set_hits: Vec<bool>,
+    /// A column group's hit words (one per member), reused.
+    pub(super) hits: Vec<u64>,
     /// The once-per-app values, one slot byte each (see [`plan::Step`]).
     pub(super) tops: Vec<u8>,
 }
@@ -46,17 +48,16 @@ impl Scratch {
         }
         let mut out = vec![
             of(&self.planes, self.planes.capacity()),
-            of(&self.bases, self.bases.capacity()),
-            of(&self.words, self.words.capacity()),
-            of(&self.lens, self.lens.capacity()),
-            of(&self.observed, self.observed.capacity()),
+            of(&self.classes, self.classes.capacity()),
             of(&self.cur, self.cur.capacity()),
             of(&self.stamp, self.stamp.capacity()),
             of(&self.found, self.found.capacity()),
+            of(&self.wit_words, self.wit_words.capacity()),
             of(&self.stack, self.stack.capacity()),
             (0, self.memo.capacity()),
             of(&self.match_cache, self.match_cache.capacity()),
             of(&self.set_hits, self.set_hits.capacity()),
+            of(&self.hits, self.hits.capacity()),
             of(&self.tops, self.tops.capacity()),
         ];
         for (stamps, masks) in &self.match_cache {
@@ -70,21 +71,19 @@ impl Scratch {
 /// Sizes the buffers for this program and app.
 pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     let kinds = p.layout.kind_names.len();
-    s.lens.clear();
-    s.observed.clear();
-    for k in 0..kinds {
-        let t = e.tables.get(k);
-        s.lens.push(t.map_or(0, |t| t.len));
-        s.observed.push(t.is_some_and(|t| t.observed));
-    }
-    s.words.clear();
-    s.words.extend(s.lens.iter().map(|n| n.div_ceil(64)));
-    s.words.push(1);
-    s.bases.clear();
+    s.classes.clear();
     let mut total = 0usize;
     for (c, &count) in p.layout.class_sizes.iter().enumerate() {
-        s.bases.push(total);
-        total += count as usize * 2 * s.words[c];
+        let (len, observed, words) = match p.layout.kind_names.get(c) {
+            Some(_) => {
+                let t = e.tables.get(c);
+                let len = t.map_or(0, |t| t.len);
+                (len, t.is_some_and(|t| t.observed), len.div_ceil(64))
+            }
+            None => (0, true, 1),
+        };
+        s.classes.push(ClassLoc { base: total, words, len, observed });
+        total += count as usize * 2 * words;
     }
     if s.planes.len() < total {
         s.planes.resize(total, 0);
@@ -116,6 +115,7 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     }
     if s.set_hits.len() < plan::GROUP_MAX {
         s.set_hits.resize(plan::GROUP_MAX, false);
+        s.hits.resize(plan::GROUP_MAX, 0);
     }
     if s.tops.len() < p.plan.slots {
         s.tops.resize(p.plan.slots, 0);
@@ -124,7 +124,20 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
         s.tops[n + off] = plan::slot_bits(b);
     }
-    for (k, &o) in s.observed.iter().enumerate() {
-        s.tops[n + 3 + k] = plan::slot_bits(B3::from_bool(o));
+    for (k, c) in s.classes.iter().take(kinds).enumerate() {
+        s.tops[n + 3 + k] = plan::slot_bits(B3::from_bool(c.observed));
     }
+}
+
+/// Where one storage class's vectors are in the planes, for the app being evaluated.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ClassLoc {
+    /// Where the class's first vector starts.
+    pub(super) base: usize,
+    /// Words per plane: the kind's facts in words of 64 (1 for the once-per-app class).
+    pub(super) words: usize,
+    /// The kind's facts (0 for the once-per-app class).
+    pub(super) len: usize,
+    /// Whether the kind was observed (true for the once-per-app class).
+    pub(super) observed: bool,
 }

@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{Run, and_or_word, mask};
+use super::{ClassLoc, Run, and_or_word, mask};
 use crate::compile::schedule::{self as plan, Step};
 use crate::compile::value::B3;
 use crate::hir::KindId;
@@ -36,20 +36,41 @@ impl Run<'_> {
                 }
                 self.set_top(node, acc);
             }
+            Step::TopAnd2 { node, a, b } => {
+                let v = self.tops[a as usize] & self.tops[b as usize];
+                self.set_top(node, v);
+            }
+            Step::TopOr2 { node, a, b } => {
+                let v = self.tops[a as usize] | self.tops[b as usize];
+                self.set_top(node, v);
+            }
             Step::TopNot { node, src } => {
                 let v = plan::slot_not(self.tops[src as usize]);
                 self.set_top(node, v);
             }
             Step::TopQuant { node, q, kind, body } => {
                 let k = kind.index();
-                let v = if self.observed[k] {
-                    let nw = self.words[k];
-                    let base = self.bases[k] + body as usize * 2 * nw;
-                    self.quant_slot(q, base, nw, self.lens[k])
+                let c = self.classes[k];
+                let v = if c.observed {
+                    self.quant_slot(q, c.base + body as usize * 2 * c.words, c.words, c.len)
                 } else {
                     plan::slot_bits(B3::U)
                 };
                 self.set_top(node, v);
+            }
+            Step::Quants { kind, start, end } => {
+                let c = self.classes[kind.index()];
+                let quants = &p.plan.quants[start as usize..end as usize];
+                if c.observed {
+                    for q in quants {
+                        let v = self.quant_slot(q.q, c.base + q.body as usize * 2 * c.words, c.words, c.len);
+                        self.set_top(q.node, v);
+                    }
+                } else {
+                    for q in quants {
+                        self.set_top(q.node, plan::slot_bits(B3::U));
+                    }
+                }
             }
             Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic::<true>(kind, slot, start, end),
             Step::VecOr { kind, slot, start, end, .. } => self.vec_logic::<false>(kind, slot, start, end),
@@ -64,9 +85,7 @@ impl Run<'_> {
     pub(super) fn vec_logic<const IS_AND: bool>(&mut self, kind: KindId, slot: u32, start: u32, end: u32) {
         let p = self.p;
         let k = kind.index();
-        let n = self.lens[k];
-        let nw = self.words[k];
-        let class_base = self.bases[k];
+        let ClassLoc { base: class_base, words: nw, len: n, .. } = self.classes[k];
         let dst = class_base + slot as usize * 2 * nw;
         let ops = &p.plan.vec_operands[start as usize..end as usize];
         for w in 0..nw {
