@@ -8,7 +8,9 @@
 //!    (`Engine::read_evidence`); then evaluating and writing the report line
 //!    (`Engine::evaluate_into_json` into a reused buffer, what the command does). For comparison,
 //!    the library's other path: evaluating into a `Report` (`Engine::evaluate`), then serialising
-//!    it with `serde_json::to_writer`.
+//!    it with `serde_json::to_writer`;
+//! 3. the same two stages with one `Evidence` reused from app to app (`Engine::read_evidence_into`,
+//!    which keeps the columns' and strings' buffers), as a batch can read.
 //!
 //! The batch is read into memory first and split into lines, so no stage includes file I/O.
 //! Each measurement is repeated (`--rounds`, default 3). Each stage is timed by this thread's CPU
@@ -19,8 +21,11 @@
 //!
 //! ```text
 //! indicia gen evidence --apps 20000 > /tmp/batch.jsonl
-//! cargo run --release --example json_baseline -- /tmp/batch.jsonl [--rules PACK] [--rounds N]
+//! cargo run --release --example json_baseline -- /tmp/batch.jsonl [--rules PACK] [--rounds N] [--only STAGE]
 //! ```
+//!
+//! `--only STAGE` runs only the stages whose name contains `STAGE` (e.g. `--only "(the command's
+//! path)"` under `valgrind --tool=callgrind`, which then counts that stage alone, but for loading).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -38,15 +43,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut path = None;
     let mut rules = None;
     let mut rounds = 3usize;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rules" => rules = args.next(),
             "--rounds" => rounds = args.next().ok_or("--rounds needs a number")?.parse()?,
+            "--only" => only = Some(args.next().ok_or("--only needs part of a stage's name")?),
             _ => path = Some(arg),
         }
     }
-    let path = path.ok_or("usage: json_baseline BATCH.jsonl [--rules PACK] [--rounds N]")?;
+    let path = path.ok_or("usage: json_baseline BATCH.jsonl [--rules PACK] [--rounds N] [--only STAGE]")?;
     let engine = match rules {
         Some(pack) => indicia::Engine::from_path(pack)?,
         None => indicia::Engine::builtin(),
@@ -61,19 +68,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("{:<44} {:>9} {:>9} {:>9} {:>8} {:>8}", "stage", "CPU s", "µs/app", "MB/s", "wall s", "worst");
-    // Prints a stage's best CPU time (per app and MB/s by it) and its best and worst wall-clock
-    // times; gives the best CPU time.
-    let report = |what: &str, times: &[(f64, f64)]| {
-        let cpu = times.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
-        let best = times.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
-        let worst = times.iter().map(|t| t.0).fold(0.0, f64::max);
-        println!(
-            "{what:<44} {cpu:>9.3} {:>9.1} {:>9.0} {best:>8.3} {worst:>8.3}",
-            cpu * 1e6 / lines.len() as f64,
-            mb / cpu
-        );
-        cpu
-    };
     // (wall, CPU) seconds of each round.
     let time = |mut f: Box<dyn FnMut() + '_>| -> Vec<(f64, f64)> {
         (0..rounds)
@@ -85,45 +79,62 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect()
     };
+    // Runs a stage (unless `--only` leaves it out: NaN) and prints its best CPU time (per app
+    // and MB/s by it) and its best and worst wall-clock times; gives the best CPU time.
+    let report = |what: &str, f: Box<dyn FnMut() + '_>| {
+        if only.as_ref().is_some_and(|only| !what.contains(only.as_str())) {
+            return f64::NAN;
+        }
+        let times = time(f);
+        let cpu = times.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
+        let best = times.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
+        let worst = times.iter().map(|t| t.0).fold(0.0, f64::max);
+        println!(
+            "{what:<44} {cpu:>9.3} {:>9.1} {:>9.0} {best:>8.3} {worst:>8.3}",
+            cpu * 1e6 / lines.len() as f64,
+            mb / cpu
+        );
+        cpu
+    };
 
     let floor = report(
         "serde_json::from_slice::<IgnoredAny> (floor)",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 black_box(serde_json::from_slice::<serde::de::IgnoredAny>(line).ok());
             }
-        })),
+        }),
     );
     let value = report(
         "serde_json::from_slice::<Value>",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 black_box(serde_json::from_slice::<serde_json::Value>(line).ok());
             }
-        })),
+        }),
     );
     let read = report(
         "read_evidence",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 black_box(engine.read_evidence(line).ok());
             }
-        })),
+        }),
     );
     let evaluated = report(
         "read_evidence + evaluate",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 if let Ok(evidence) = engine.read_evidence(line) {
                     black_box(engine.evaluate(&evidence));
                 }
             }
-        })),
+        }),
     );
     let mut out = Vec::with_capacity(1 << 20);
     let serialised = report(
         "read_evidence + evaluate + to_writer",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 out.clear();
                 if let Ok(evidence) = engine.read_evidence(line) {
@@ -131,11 +142,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 black_box(&out);
             }
-        })),
+        }),
     );
     let written = report(
         "read_evidence + evaluate_into_json (the command's path)",
-        &time(Box::new(|| {
+        Box::new(|| {
             for line in &lines {
                 out.clear();
                 if let Ok(evidence) = engine.read_evidence(line) {
@@ -143,7 +154,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 black_box(&out);
             }
-        })),
+        }),
+    );
+    let mut evidence = indicia::Evidence::default();
+    let read_into = report(
+        "read_evidence_into (one Evidence reused)",
+        Box::new(|| {
+            for line in &lines {
+                black_box(engine.read_evidence_into(line, &mut evidence).is_ok());
+            }
+        }),
+    );
+    let written_into = report(
+        "read_evidence_into + evaluate_into_json",
+        Box::new(|| {
+            for line in &lines {
+                out.clear();
+                if engine.read_evidence_into(line, &mut evidence).is_ok() {
+                    engine.evaluate_into_json(&evidence, &mut out);
+                }
+                black_box(&out);
+            }
+        }),
     );
     println!(
         "the command's path: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the Value parse \
@@ -156,6 +188,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * (serialised - evaluated) / serialised,
         serialised / value,
         written / floor,
+    );
+    println!(
+        "with one Evidence reused: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the validate-only floor \
+         (CPU times)",
+        100.0 * read_into / written_into,
+        100.0 * (written_into - read_into) / written_into,
+        written_into / floor,
     );
     Ok(())
 }

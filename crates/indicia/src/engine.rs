@@ -185,6 +185,13 @@ impl Engine {
         self.with_reader(|reader| reader.read(json))
     }
 
+    /// [`Engine::read_evidence`] into `evidence`, reusing its buffers: for batches, which read
+    /// every object into the same [`Evidence`] and so allocate almost nothing per object. On an
+    /// error, `evidence` is left empty (and ready for the next read).
+    pub fn read_evidence_into(&self, json: &[u8], evidence: &mut Evidence) -> Result<(), EvidenceError> {
+        self.with_reader(|reader| reader.read_into(json, evidence))
+    }
+
     /// Validates one evidence object that is already a JSON value (what `indicia-extract` builds),
     /// as [`Engine::read_evidence`] does its text.
     pub fn read_evidence_value(&self, value: &serde_json::Value) -> Result<Evidence, EvidenceError> {
@@ -192,10 +199,7 @@ impl Engine {
     }
 
     /// Runs `read` with this thread's reader for this engine.
-    fn with_reader(
-        &self,
-        read: impl FnOnce(&mut EvidenceReader) -> Result<Evidence, EvidenceError>,
-    ) -> Result<Evidence, EvidenceError> {
+    fn with_reader<T>(&self, read: impl FnOnce(&mut EvidenceReader) -> T) -> T {
         thread_local! {
             static READER: RefCell<Option<(u64, EvidenceReader)>> = const { RefCell::new(None) };
         }
@@ -325,6 +329,32 @@ mod tests {
         let from_text = engine.read_evidence(bad.to_string().as_bytes()).unwrap_err();
         let from_value = engine.read_evidence_value(&bad).unwrap_err();
         assert_eq!(from_text.to_string(), from_value.to_string());
+    }
+
+    #[test]
+    fn evidence_read_into_a_reused_one_is_the_evidence_read_afresh() {
+        let engine = crate::builtin::try_engine().unwrap().explaining(true);
+        let other = Engine::from_source(
+            "o",
+            "category c { title: \"c\" }\nfact flow { port: int, host: string? }\n\
+            indicator \"A\" { title: \"t\" category: c severity: low when: any flow where port == 80 }\n",
+        )
+        .unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/evidence");
+        let report = |engine: &Engine, evidence: &Evidence| serde_json::to_value(engine.evaluate(evidence)).unwrap();
+        let mut reused = Evidence::default();
+        for name in ["wechat.json", "benign-notes.json", "douyin.json", "wechat.json"] {
+            let text = std::fs::read(root.join(name)).unwrap();
+            // Into an evidence of another engine's schema first, then of this one's.
+            let flows = br#"{"app": {"id": "o"}, "facts": {"flow": [{"port": 80}, {"port": 1, "host": "h"}]}}"#;
+            other.read_evidence_into(flows, &mut reused).unwrap();
+            assert_eq!(report(&other, &reused), report(&other, &other.read_evidence(flows).unwrap()));
+            engine.read_evidence_into(&text, &mut reused).unwrap();
+            assert_eq!(report(&engine, &reused), report(&engine, &engine.read_evidence(&text).unwrap()), "{name}");
+            // A rejected object leaves it empty, and it reads the next one as before.
+            assert!(engine.read_evidence_into(b"{\"facts\": 3}", &mut reused).is_err());
+            assert!(reused.tables.iter().all(|t| t.len == 0 && !t.observed) && reused.local.is_empty());
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The evidence reader's two JSON parsers agree: whatever the fast parser (sonic-rs) reads, the
-//! reference parser (serde_json) reads the same way, and every rejection is the reference's.
+//! reference parser (serde_json) reads the same way, and every rejection is the reference's; so
+//! does a read into an `Evidence` that held another object (`read_into`, buffers reused).
 //!
 //! The inputs aim at where two JSON parsers can differ: numbers (signs, zeros, exponents,
 //! under- and overflow, integers past 64 bits, float rounding), string escapes (surrogates,
@@ -36,6 +37,13 @@ mod parsers {
         prop_assert_eq!(&outcome(&fresh.read(bytes)), &reference);
         prop_assert_eq!(&outcome(&used.read(bytes)), &reference);
         prop_assert_eq!(&outcome(&used.read_reference(bytes)), &reference);
+        // Read into an evidence that holds another object: the same; and after it, whatever it
+        // gave, that evidence takes the next object as a fresh one does.
+        let mut reused = used.read(warm_up.as_bytes()).unwrap();
+        let into = used.read_into(bytes, &mut reused).map(|()| reused.clone());
+        prop_assert_eq!(&outcome(&into), &reference);
+        let next = used.read_into(warm_up.as_bytes(), &mut reused).map(|()| reused.clone());
+        prop_assert_eq!(&outcome(&next), &outcome(&fresh.read(warm_up.as_bytes())));
         // The direct reader gives up on much; what it reads, it reads as the reference does.
         for reader in [&mut fresh, &mut used] {
             if let Some(direct) = reader.read_direct(bytes) {

@@ -22,7 +22,10 @@ pub use read::{EvidenceReader, read_evidence};
 pub use crate::compile::symbols::{Sym, Symbols};
 
 /// One app's validated evidence.
-#[derive(Clone, Debug)]
+///
+/// The default is empty: no tables (no kinds), no strings. Reading into an existing one
+/// ([`crate::Engine::read_evidence_into`]) reuses its buffers.
+#[derive(Clone, Debug, Default)]
 pub struct Evidence {
     /// The `app` object, copied to the report as it is.
     pub app: serde_json::Map<String, serde_json::Value>,
@@ -37,6 +40,15 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Empties the evidence (its tables stay, with no facts and nothing observed), keeping the
+    /// room of its buffers for the next read.
+    pub fn clear(&mut self) {
+        self.app.clear();
+        self.tables.iter_mut().for_each(FactTable::clear);
+        self.local.clear();
+        self.warnings.clear();
+    }
+
     /// The table of kind `kind`.
     pub fn table(&self, kind: KindId) -> Option<&FactTable> {
         self.tables.get(kind.index())
@@ -65,6 +77,12 @@ impl LocalStrings {
     /// An empty list with room for `strings` strings of `bytes` bytes in all.
     pub fn with_capacity(strings: usize, bytes: usize) -> LocalStrings {
         LocalStrings { text: String::with_capacity(bytes), ends: Vec::with_capacity(strings) }
+    }
+
+    /// Makes room for `strings` more strings of `bytes` bytes in all.
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(strings);
     }
 
     /// Appends `s`, giving its index.
@@ -124,6 +142,13 @@ pub struct FactTable {
 }
 
 impl FactTable {
+    /// Empties the table: no facts, not observed; its columns keep their room.
+    pub fn clear(&mut self) {
+        self.observed = false;
+        self.len = 0;
+        self.columns.iter_mut().for_each(Column::clear);
+    }
+
     /// The column of field `field`.
     pub fn column(&self, field: FieldId) -> Option<&Column> {
         self.columns.get(field.index())
@@ -143,6 +168,40 @@ pub enum Column {
     Str(Vec<Option<Sym>>),
     /// A `[T]` field.
     List(ListColumn),
+}
+
+/// The most entries an emptied column keeps room for: past it, its room is given back (so that
+/// one huge object does not hold its memory for the rest of a batch).
+const KEEP_MAX: usize = 1 << 16;
+
+/// Empties `v`, keeping its room unless that is past [`KEEP_MAX`] entries.
+fn clear_vec<T>(v: &mut Vec<T>) {
+    if v.capacity() > KEEP_MAX {
+        *v = Vec::new();
+    } else {
+        v.clear();
+    }
+}
+
+impl Column {
+    /// Empties the column, keeping its room (up to a bound).
+    pub fn clear(&mut self) {
+        match self {
+            Column::Bool(v) => clear_vec(v),
+            Column::Int(v) => clear_vec(v),
+            Column::Float(v) => clear_vec(v),
+            Column::Str(v) => clear_vec(v),
+            Column::List(list) => {
+                clear_vec(&mut list.ranges);
+                match &mut list.items {
+                    Items::Bool(v) => clear_vec(v),
+                    Items::Int(v) => clear_vec(v),
+                    Items::Float(v) => clear_vec(v),
+                    Items::Str(v) => clear_vec(v),
+                }
+            }
+        }
+    }
 }
 
 /// A list-typed column: each fact's list is a range of `items`.

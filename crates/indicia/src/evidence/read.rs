@@ -87,12 +87,21 @@ impl EvidenceReader {
     /// fast parser; only when that fails (or meets a zero float, whose sign it does not keep)
     /// is it read again with the reference parser, which gives the exact error and its path.
     pub fn read(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
-        if let Ok(evidence) = self.read_with(bytes, Parser::Direct) {
-            return Ok(evidence);
+        let mut evidence = Evidence::default();
+        self.read_into(bytes, &mut evidence)?;
+        Ok(evidence)
+    }
+
+    /// [`EvidenceReader::read`] into `evidence`, whose buffers (columns, strings, warnings) are
+    /// reused: a batch that reads each object into the same [`Evidence`] allocates nothing per
+    /// object in steady state but its `app` object. On an error, `evidence` is left empty.
+    pub fn read_into(&mut self, bytes: &[u8], evidence: &mut Evidence) -> Result<(), EvidenceError> {
+        if self.read_with(bytes, Parser::Direct, evidence).is_ok() {
+            return Ok(());
         }
-        match self.read_with(bytes, Parser::Fast) {
-            Ok(evidence) => Ok(evidence),
-            Err(_) => self.read_with(bytes, Parser::Reference),
+        match self.read_with(bytes, Parser::Fast, evidence) {
+            Ok(()) => Ok(()),
+            Err(_) => self.read_with(bytes, Parser::Reference, evidence),
         }
     }
 
@@ -100,29 +109,34 @@ impl EvidenceReader {
     /// [`EvidenceReader::read`] reads it through the serde visitors). Where it reads, the result
     /// is [`EvidenceReader::read`]'s; the differential tests compare the two.
     pub fn read_direct(&mut self, bytes: &[u8]) -> Option<Evidence> {
-        self.read_with(bytes, Parser::Direct).ok()
+        let mut evidence = Evidence::default();
+        self.read_with(bytes, Parser::Direct, &mut evidence).ok().map(|()| evidence)
     }
 
     /// Reads one evidence object with the reference parser (serde_json) alone: the same result
     /// as [`EvidenceReader::read`], more slowly. The differential tests compare the two.
     pub fn read_reference(&mut self, bytes: &[u8]) -> Result<Evidence, EvidenceError> {
-        self.read_with(bytes, Parser::Reference)
+        let mut evidence = Evidence::default();
+        self.read_with(bytes, Parser::Reference, &mut evidence).map(|()| evidence)
     }
 
     /// Reads one evidence object that is already a `serde_json::Value` (as an extractor builds it),
     /// with no JSON text in between: the same checks and result as [`EvidenceReader::read`] of its text.
     pub fn read_value(&mut self, value: &serde_json::Value) -> Result<Evidence, EvidenceError> {
-        self.read_input(Input::Value(value))
+        let mut evidence = Evidence::default();
+        self.read_input(Input::Value(value), &mut evidence).map(|()| evidence)
     }
 
-    fn read_with(&mut self, bytes: &[u8], parser: Parser) -> Result<Evidence, EvidenceError> {
+    fn read_with(&mut self, bytes: &[u8], parser: Parser, evidence: &mut Evidence) -> Result<(), EvidenceError> {
         if bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            evidence.clear();
             return Err(EvidenceError::Empty(Empty));
         }
-        self.read_input(Input::Text(bytes, parser))
+        self.read_input(Input::Text(bytes, parser), evidence)
     }
 
-    fn read_input(&mut self, input: Input<'_>) -> Result<Evidence, EvidenceError> {
+    /// Reads `input` into `evidence` (its buffers reused); on an error, `evidence` is left empty.
+    fn read_input(&mut self, input: Input<'_>, evidence: &mut Evidence) -> Result<(), EvidenceError> {
         let base = Sym::try_from(self.symbols.len()).unwrap_or(Sym::MAX);
         self.scratch.reset();
         // A reader used once looks the literals up where they are; a reused one copies them into
@@ -136,9 +150,13 @@ impl EvidenceReader {
             literals: (!self.scratch.interner.is_seeded()).then_some(&*self.symbols),
             base,
             fast: matches!(input, Input::Text(_, Parser::Fast)),
-            tables: self.layout.empty_tables(&self.scratch),
+            tables: self.layout.reuse_tables(std::mem::take(&mut evidence.tables), &self.scratch),
             app: None,
-            warnings: Vec::new(),
+            warnings: {
+                let mut warnings = std::mem::take(&mut evidence.warnings);
+                warnings.clear();
+                warnings
+            },
             s: &mut self.scratch,
         };
         let result = match input {
@@ -164,15 +182,25 @@ impl EvidenceReader {
         };
         if let Err(err) = result {
             let layout = cx.layout;
-            return Err(match cx.s.error.take() {
+            let error = match cx.s.error.take() {
                 Some(violation) => violation,
                 None => path::from_serde(&err, layout, &cx.s.path),
-            });
+            };
+            // The buffers stay with `evidence` for the next read.
+            (evidence.tables, evidence.warnings) = (cx.tables, cx.warnings);
+            evidence.clear();
+            return Err(error);
         }
         let Ctx { tables, app, warnings, s, .. } = cx;
         s.remember_sizes(&tables);
-        let local = s.interner.take_local();
-        Ok(Evidence { app: app.unwrap_or_default(), tables, symbols: Arc::clone(&self.symbols), local, warnings })
+        s.interner.take_local_into(&mut evidence.local);
+        evidence.app = app.unwrap_or_default();
+        evidence.tables = tables;
+        evidence.warnings = warnings;
+        if !Arc::ptr_eq(&evidence.symbols, &self.symbols) {
+            evidence.symbols = Arc::clone(&self.symbols);
+        }
+        Ok(())
     }
 }
 
@@ -290,6 +318,21 @@ impl Layout {
         self.kinds.get(kind).and_then(|k| k.fields.get(field)).map_or("", |f| &f.name)
     }
 
+    /// A table per kind, empty: `tables` (a previous object's, of this layout) emptied with their
+    /// room kept, or new tables ([`Layout::empty_tables`]) when `tables` are not of this layout.
+    fn reuse_tables(&self, mut tables: Vec<FactTable>, scratch: &Scratch) -> Vec<FactTable> {
+        let fits = tables.len() == self.kinds.len()
+            && tables.iter().zip(&self.kinds).all(|(table, kind)| {
+                table.columns.len() == kind.fields.len()
+                    && table.columns.iter().zip(&kind.fields).all(|(column, field)| column_fits(column, field.ty))
+            });
+        if !fits {
+            return self.empty_tables(scratch);
+        }
+        tables.iter_mut().for_each(FactTable::clear);
+        tables
+    }
+
     /// A table per kind, with room for as many facts as the previous object had.
     fn empty_tables(&self, scratch: &Scratch) -> Vec<FactTable> {
         self.kinds
@@ -350,6 +393,28 @@ fn empty_column(ty: Type, len: usize, items: usize) -> Column {
         ScalarType::Int => Column::Int(Vec::with_capacity(len)),
         ScalarType::Float => Column::Float(Vec::with_capacity(len)),
         ScalarType::Str => Column::Str(Vec::with_capacity(len)),
+    }
+}
+
+/// Whether `column` holds values of type `ty`.
+fn column_fits(column: &Column, ty: Type) -> bool {
+    match (column, ty.list) {
+        (Column::List(list), true) => matches!(
+            (&list.items, ty.scalar),
+            (Items::Bool(_), ScalarType::Bool)
+                | (Items::Int(_), ScalarType::Int)
+                | (Items::Float(_), ScalarType::Float)
+                | (Items::Str(_), ScalarType::Str)
+        ),
+        (Column::List(_), false) => false,
+        (column, false) => matches!(
+            (column, ty.scalar),
+            (Column::Bool(_), ScalarType::Bool)
+                | (Column::Int(_), ScalarType::Int)
+                | (Column::Float(_), ScalarType::Float)
+                | (Column::Str(_), ScalarType::Str)
+        ),
+        (_, true) => false,
     }
 }
 

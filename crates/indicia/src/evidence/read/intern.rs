@@ -31,8 +31,6 @@ pub(super) struct Interner {
     /// The object's own strings, by index into `strings`.
     local: HashTable<u32>,
     strings: LocalStrings,
-    /// Size of the previous object's `strings`, as a capacity hint: (strings, bytes).
-    hint: (usize, usize),
 }
 
 /// Interning failed: one object has more distinct strings than a [`Sym`] can number.
@@ -157,14 +155,14 @@ impl Interner {
         }
     }
 
-    /// Hands over the object's own strings, in symbol order, and forgets them.
-    pub(super) fn take_local(&mut self) -> LocalStrings {
-        let (strings, bytes) = self.hint;
-        let fresh = LocalStrings::with_capacity(strings, bytes);
-        let local = std::mem::replace(&mut self.strings, fresh);
-        self.hint = (local.len().min(SPARE), local.text_len().min(SPARE * 64));
+    /// Hands over the object's own strings, in symbol order, into `local` and forgets them;
+    /// `local`'s previous strings are dropped, its buffers kept for the next object.
+    pub(super) fn take_local_into(&mut self, local: &mut LocalStrings) {
+        // Room for as many as this object had (bounded), if the buffers taken back are smaller.
+        let (strings, bytes) = (self.strings.len().min(SPARE), self.strings.text_len().min(SPARE * 64));
+        std::mem::swap(&mut self.strings, local);
         self.reset();
-        local
+        self.strings.reserve(strings, bytes);
     }
 }
 
