@@ -241,6 +241,39 @@ mod parsers {
         assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(spaced)));
     }
 
+    /// `app` objects one after another into one reused evidence, each as the reference reads it
+    /// alone: the same names in place, others, another order, escapes, other values, too many
+    /// members, a name twice, no `id`.
+    #[test]
+    fn app_objects_read_into_a_reused_evidence_as_the_reference_reads_them() {
+        let schema = mobile_schema();
+        let mut reader = EvidenceReader::new(&schema, &symbols());
+        let mut reference = EvidenceReader::new(&schema, &symbols());
+        let many: Vec<String> = (0..17).map(|i| format!(r#""k{i}": "v""#)).collect();
+        let apps = [
+            r#"{"id": "a", "name": "A", "version": "1"}"#.to_string(),
+            r#"{"id": "bb", "name": "", "version": "22"}"#.to_string(),
+            r#"{ "id" : "c" , "name":"C" ,"version" :"3" }"#.to_string(),
+            r#"{"name": "D", "id": "d", "version": "4"}"#.to_string(),
+            r#"{"id": "e"}"#.to_string(),
+            r#"{"id": "f", "name": "tab\there \"q\" \u00e9", "version": "6"}"#.to_string(),
+            r#"{"id": "g", "name": "G", "version": 7}"#.to_string(),
+            r#"{"id": "h", "name": "漢字", "version": "8"}"#.to_string(),
+            format!(r#"{{"id": "i", {}}}"#, many.join(", ")),
+            r#"{"id": "j", "name": "J", "name": "J2"}"#.to_string(),
+            r#"{"name": "K"}"#.to_string(),
+            r#"{"id": 12}"#.to_string(),
+            r#"{}"#.to_string(),
+            r#"{"id": "l", "name": "L", "version": "12"}"#.to_string(),
+        ];
+        let mut reused = reader.read(sample_evidence(5).as_bytes()).unwrap();
+        for app in &apps {
+            let json = format!(r#"{{"app": {app}, "facts": {{"flow": [{{"host": "h"}}]}}}}"#);
+            let into = reader.read_into(json.as_bytes(), &mut reused).map(|()| reused.clone());
+            assert_eq!(outcome(&into), outcome(&reference.read_reference(json.as_bytes())), "{app}");
+        }
+    }
+
     #[test]
     fn negative_zero_keeps_its_sign() {
         let doc = br#"{"app": {"id": "x", "z": -0.0}, "facts": {"metric": [{"value": -0.0, "counts": [-0], "samples": [-0e3]}]}}"#;

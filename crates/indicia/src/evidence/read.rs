@@ -152,6 +152,7 @@ impl EvidenceReader {
             fast: matches!(input, Input::Text(_, Parser::Fast)),
             tables: self.layout.reuse_tables(std::mem::take(&mut evidence.tables), &self.scratch),
             app: None,
+            spare_app: std::mem::take(&mut evidence.app),
             warnings: {
                 let mut warnings = std::mem::take(&mut evidence.warnings);
                 warnings.clear();
@@ -188,6 +189,7 @@ impl EvidenceReader {
             };
             // The buffers stay with `evidence` for the next read.
             (evidence.tables, evidence.warnings) = (cx.tables, cx.warnings);
+            evidence.app = cx.app.unwrap_or(cx.spare_app);
             evidence.clear();
             return Err(error);
         }
@@ -564,6 +566,8 @@ struct Ctx<'r> {
     s: &'r mut Scratch,
     tables: Vec<FactTable>,
     app: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The previous object's `app`, whose room the direct reader may reuse for this one's.
+    spare_app: serde_json::Map<String, serde_json::Value>,
     warnings: Vec<String>,
 }
 

@@ -11,7 +11,8 @@
 //!
 //! What it accepts, it reads exactly as the serde readers do (the same cells, the same strings
 //! interned in the same order, the same `app`): the evidence parser tests compare the two.
-//! The `app` object is found here and built by serde_json, as the serde readers build it.
+//! The usual `app` object (string members without escapes) is read here, into the previous
+//! object's map; any other is found here and built by serde_json, as the serde readers build it.
 
 use serde::de::DeserializeSeed;
 
@@ -47,7 +48,11 @@ pub(super) fn read(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
                 "app" if !app => {
                     app = true;
                     c.expect(b':')?;
-                    read_app(c.value_text()?, cx)?;
+                    let start = c.pos;
+                    if !read_plain_app(&mut c, cx) {
+                        c.pos = start;
+                        read_app(c.value_text()?, cx)?;
+                    }
                 }
                 "facts" if !facts => {
                     facts = true;
@@ -80,6 +85,70 @@ fn read_app(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
     de.end().map_err(|_| Bail)?;
     cx.app = Some(app);
     Ok(())
+}
+
+/// The most members of an `app` object read by [`read_plain_app`].
+const PLAIN_APP_MAX: usize = 16;
+
+/// `app` when it is the usual object: at most [`PLAIN_APP_MAX`] members, every name and value a
+/// string without escapes, no name twice, an `id`. It is read into the previous object's `app`
+/// (`cx.spare_app`), its strings overwritten in place when the names are the same, in the same
+/// order. False (and nothing read) for any other object, which serde_json then reads.
+fn read_plain_app(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> bool {
+    let mut members: [(&str, &str); PLAIN_APP_MAX] = [("", ""); PLAIN_APP_MAX];
+    let mut n = 0;
+    c.skip_ws();
+    if c.peek() != Some(b'{') {
+        return false;
+    }
+    c.pos += 1;
+    if !c.close(b'}') {
+        loop {
+            c.skip_ws();
+            let Some(name) = c.plain_string() else { return false };
+            if c.expect(b':').is_err() {
+                return false;
+            }
+            c.skip_ws();
+            let Some(value) = c.plain_string() else { return false };
+            let Some(slot) = members.get_mut(n) else { return false };
+            *slot = (name, value);
+            n += 1;
+            match c.more(b'}') {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(Bail) => return false,
+            }
+        }
+    }
+    let members = members.get(..n).unwrap_or_default();
+    let twice = members
+        .iter()
+        .enumerate()
+        .any(|(i, (name, _))| members.get(..i).is_some_and(|before| before.iter().any(|(b, _)| b == name)));
+    if twice || !members.iter().any(|(name, _)| *name == "id") {
+        return false;
+    }
+    let mut app = std::mem::take(&mut cx.spare_app);
+    let same_names = app.len() == n && app.keys().zip(members).all(|(key, (name, _))| key == name);
+    if same_names {
+        for (value, (_, text)) in app.values_mut().zip(members) {
+            match value {
+                serde_json::Value::String(s) => {
+                    s.clear();
+                    s.push_str(text);
+                }
+                other => *other = serde_json::Value::String((*text).to_owned()),
+            }
+        }
+    } else {
+        app.clear();
+        for (name, text) in members {
+            app.insert((*name).to_owned(), serde_json::Value::String((*text).to_owned()));
+        }
+    }
+    cx.app = Some(app);
+    true
 }
 
 /// `collected`: null, or an array of kind names.
@@ -468,6 +537,22 @@ impl<'t> Cursor<'t> {
     fn window(&self) -> Option<u128> {
         let bytes: [u8; 16] = self.bytes.get(self.pos..self.pos + 16)?.try_into().ok()?;
         Some(u128::from_le_bytes(bytes))
+    }
+
+    /// A string without escapes (whitespace already skipped), borrowed from the text; None (and
+    /// the position anywhere) for anything else.
+    #[inline]
+    fn plain_string(&mut self) -> Option<&'t str> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let end = special(self.bytes, start);
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.pos = end + 1;
+        self.text.get(start..end)
     }
 
     /// A string (whitespace already skipped): borrowed from the text, or when it has escapes
