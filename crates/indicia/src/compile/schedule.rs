@@ -272,8 +272,10 @@ pub(crate) struct WitEntry {
 type EntryRange = (u32, u32);
 
 /// Most nodes one root's flattened witness walk may visit (paths through shared nodes are
-/// enumerated once per path); past it, that root keeps the walk.
+/// enumerated once per path), and most guards its paths may hold in all; past either, that root
+/// keeps the walk, so that a pack's paths take memory linear in its size.
 const FLAT_WALK_MAX: usize = 256;
+const FLAT_GUARDS_MAX: usize = 1024;
 
 /// Flattens the witness walk of each root into the list of its paths to a contributing
 /// quantifier (see [`WitEntry`]), sorted by kind.
@@ -294,7 +296,7 @@ fn flatten_witnesses(
         // (node, length of the parent's guard path)
         let mut stack: Vec<(u32, usize)> = vec![(r, 0)];
         let mut path: Vec<u32> = Vec::new();
-        let mut visits = 0usize;
+        let (mut visits, mut guard_count) = (0usize, 0usize);
         let mut complete = true;
         while let Some((i, len)) = stack.pop() {
             visits += 1;
@@ -314,7 +316,14 @@ fn flatten_witnesses(
                         stack.push((c, path.len()));
                     }
                 }
-                WitNode::Quant { kind, body } => mine.push((kind, body, i, path.clone())),
+                WitNode::Quant { kind, body } => {
+                    guard_count += path.len();
+                    if guard_count > FLAT_GUARDS_MAX {
+                        complete = false;
+                        break;
+                    }
+                    mine.push((kind, body, i, path.clone()));
+                }
             }
         }
         if !complete {
