@@ -23,12 +23,13 @@
 //! ([`BATCH_LINE`]) is read to its end without being kept and rejected the same way. When standard error is a terminal, a
 //! progress bar shows how far the batch is.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use indicia::evidence::Rejected;
+use indicia::evidence::{Evidence, Rejected};
 use indicia::limits::BATCH_LINE;
 use indicia::profile::Profile;
 use indicia::{Engine, EvidenceError};
@@ -237,35 +238,48 @@ pub(crate) struct Piece {
 
 impl Piece {
     /// Reads, validates and scores one record (`name:line` for errors), and renders the result.
-    pub(crate) fn score(
+    /// The record is read into this thread's [`Evidence`], whose buffers every record reuses.
+    pub(crate) fn score(&mut self, scoring: Scoring<'_>, name: &str, line: usize, bytes: &[u8], pretty: bool) {
+        thread_local! {
+            static EVIDENCE: RefCell<Evidence> = RefCell::new(Evidence::default());
+        }
+        EVIDENCE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut evidence) => self.score_into(scoring, name, line, bytes, pretty, &mut evidence),
+            Err(_) => self.score_into(scoring, name, line, bytes, pretty, &mut Evidence::default()),
+        });
+    }
+
+    /// [`Piece::score`] with the evidence to read into.
+    fn score_into(
         &mut self,
         Scoring { engine, format, profile, style }: Scoring<'_>,
         name: &str,
         line: usize,
         bytes: &[u8],
         pretty: bool,
+        evidence: &mut Evidence,
     ) {
-        let evidence = match engine.read_evidence(bytes) {
-            Ok(evidence) => evidence,
-            Err(error) => return self.reject(format, &format!("{name}:{line}"), &error),
-        };
+        if let Err(error) = engine.read_evidence_into(bytes, evidence) {
+            return self.reject(format, &format!("{name}:{line}"), &error);
+        }
+        let evidence = &*evidence;
         self.apps += 1;
         let report = match profile {
             None if format == ReportFormat::Json && !pretty && !engine.explains() => {
                 // The usual batch line: written straight from the outcomes, no report built.
-                engine.evaluate_into_json(&evidence, &mut self.stdout);
+                engine.evaluate_into_json(evidence, &mut self.stdout);
                 self.stdout.push(b'\n');
                 return;
             }
-            None => engine.evaluate(&evidence),
+            None => engine.evaluate(evidence),
             Some(profile) => match profile.lock() {
-                Ok(mut profile) => engine.evaluate_profiled(&evidence, &mut profile),
+                Ok(mut profile) => engine.evaluate_profiled(evidence, &mut profile),
                 // A piece that panicked while holding the profile: its counts are lost, not the report.
-                Err(poisoned) => engine.evaluate_profiled(&evidence, &mut poisoned.into_inner()),
+                Err(poisoned) => engine.evaluate_profiled(evidence, &mut poisoned.into_inner()),
             },
         };
         // The file the report is about: the evidence file (standard input has none).
-        let view = ReportView::new(engine.pack(), &evidence, &report, (name != "-").then_some(name));
+        let view = ReportView::new(engine.pack(), evidence, &report, (name != "-").then_some(name));
         let options = output::Options { pretty, detailed: engine.explains(), style };
         self.stdout.extend_from_slice(output::render(format, &view, options).as_bytes());
         if matches!(format, ReportFormat::Text | ReportFormat::Markdown) {
