@@ -4,13 +4,14 @@
 //!    every line's JSON while building nothing (the goal: `indicia eval` on one core within 1.5× this);
 //! 1. `serde_json::Value`: the time serde_json takes merely to parse every line into a `Value`
 //!    (the target: `indicia eval` on one core in at most 1.25× this);
-//! 2. the stages of `indicia eval`, cumulated, on one thread: reading and validating the evidence
-//!    (`Engine::read_evidence`); then evaluating and writing the report line
-//!    (`Engine::evaluate_into_json` into a reused buffer, what the command does). For comparison,
-//!    the library's other path: evaluating into a `Report` (`Engine::evaluate`), then serialising
-//!    it with `serde_json::to_writer`;
-//! 3. the same two stages with one `Evidence` reused from app to app (`Engine::read_evidence_into`,
-//!    which keeps the columns' and strings' buffers), as a batch can read.
+//! 2. the library's stages, cumulated, on one thread, each app read into a new `Evidence`:
+//!    reading and validating the evidence (`Engine::read_evidence`); then evaluating and writing
+//!    the report line (`Engine::evaluate_into_json` into a reused buffer); for comparison, the
+//!    other way: evaluating into a `Report` (`Engine::evaluate`), then serialising it with
+//!    `serde_json::to_writer`;
+//! 3. the command's path: the same two stages with one `Evidence` reused from app to app
+//!    (`Engine::read_evidence_into`, which keeps the columns' and strings' buffers), as each
+//!    thread of `indicia eval` reads a batch.
 //!
 //! The batch is read into memory first and split into lines, so no stage includes file I/O.
 //! Each measurement is repeated (`--rounds`, default 3). Each stage is timed by this thread's CPU
@@ -145,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     );
     let written = report(
-        "read_evidence + evaluate_into_json (the command's path)",
+        "read_evidence + evaluate_into_json",
         Box::new(|| {
             for line in &lines {
                 out.clear();
@@ -166,7 +167,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     );
     let written_into = report(
-        "read_evidence_into + evaluate_into_json",
+        "read_evidence_into + evaluate_into_json (the command's path)",
         Box::new(|| {
             for line in &lines {
                 out.clear();
@@ -178,7 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     );
     println!(
-        "the command's path: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the Value parse \
+        "a new Evidence per app: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the Value parse \
          (through a Report: evaluate {:.0}%, serialise {:.0}% of {:.2}×); = {:.2}× the validate-only floor \
          (CPU times)",
         100.0 * read / written,
@@ -190,7 +191,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         written / floor,
     );
     println!(
-        "with one Evidence reused: read {:.0}%, evaluate and write {:.0}%; = {:.2}× the validate-only floor \
+        "the command's path (one Evidence reused): read {:.0}%, evaluate and write {:.0}%; = {:.2}× the validate-only floor \
          (CPU times)",
         100.0 * read_into / written_into,
         100.0 * (written_into - read_into) / written_into,
