@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{ReportTemplate, Summary, WitnessOrder, category_counts, summary};
 use crate::evidence::Evidence;
 use crate::hir::Verdict;
-use crate::outcome::Outcomes;
+use crate::outcome::{Outcomes, Witness};
 
 /// The report's constant parts, pre-rendered.
 #[derive(Clone, Debug, Default)]
@@ -194,7 +194,7 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
     }
 
     out.extend_from_slice(b"],\"indicators\":[");
-    let mut order = WitnessOrder::with_kinds(template.kinds.len());
+    let mut order = WitnessOrder::default();
     for (i, (prefix, outcome)) in f.indicators.iter().zip(&outcomes.indicators).enumerate() {
         if i > 0 {
             out.push(b',');
@@ -206,17 +206,8 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
             Verdict::Pass => pass,
             Verdict::Inconclusive => inconclusive,
         });
-        let mut first = true;
-        for (kind, run) in order.runs(template, &outcome.witnesses) {
-            let prefix = f.kinds.get(kind).unwrap_or(&f.unknown_kind);
-            // Room for the whole run: its prefixes, indices (at most 10 digits) and braces.
-            out.reserve(run.len() * (prefix.len() + 11));
-            for witness in run {
-                prefix.put(out, first);
-                first = false;
-                write_uint(out, witness.index as usize);
-                out.push(b'}');
-            }
+        if !write_witnesses_sorted(template, &outcome.witnesses, out) {
+            write_witnesses(template, &mut order, &outcome.witnesses, out);
         }
         out.extend_from_slice(b"]}");
     }
@@ -227,6 +218,95 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
         put(out, &evidence.warnings);
     }
     out.push(b'}');
+}
+
+/// Appends `witnesses` in report order, in any order they come (see [`WitnessOrder`]).
+fn write_witnesses(template: &ReportTemplate, order: &mut WitnessOrder, witnesses: &[Witness], out: &mut Vec<u8>) {
+    let f = &template.fragments;
+    let mut first = true;
+    for (kind, run) in order.runs(template, witnesses) {
+        let prefix = f.kinds.get(kind).unwrap_or(&f.unknown_kind);
+        // Room for the whole run: its prefixes, indices (at most 10 digits) and braces.
+        out.reserve(run.len() * (prefix.len() + 11));
+        for witness in run {
+            prefix.put(out, first);
+            first = false;
+            write_uint(out, witness.index as usize);
+            out.push(b'}');
+        }
+    }
+}
+
+/// The most runs (kinds) [`write_witnesses_sorted`] reorders in place.
+const RUNS_MAX: usize = 8;
+
+/// Appends `witnesses` if they come sorted by (kind, index) without repeats (as the evaluator gives
+/// them), run by run, the runs then put in the order of their kinds' names (unknown kinds last, in
+/// their order) by moving their bytes. `out` ends with the `[` that opens the list. False, and `out`
+/// as it was, if they do not come so or hold more than [`RUNS_MAX`] kinds: [`WitnessOrder`] then
+/// orders them.
+fn write_witnesses_sorted(template: &ReportTemplate, witnesses: &[Witness], out: &mut Vec<u8>) -> bool {
+    let f = &template.fragments;
+    // Every witness is written with its leading comma, the first one's over the list's `[`.
+    let Some(open) = out.len().checked_sub(1) else { return false };
+    out.truncate(open);
+    let fail = |out: &mut Vec<u8>| {
+        out.truncate(open);
+        out.push(b'[');
+        false
+    };
+    // (kind, index) as one number, compared at once.
+    let key = |w: &Witness| (w.kind.index() as u64) << 32 | u64::from(w.index);
+    // Per run: (rank of the kind's name, start, end in `out`).
+    let mut runs = [(0u32, 0usize, 0usize); RUNS_MAX];
+    let mut count = 0;
+    let mut previous: Option<&Witness> = None;
+    let mut prefix = &f.unknown_kind;
+    for (i, witness) in witnesses.iter().enumerate() {
+        if previous.is_none_or(|p| p.kind != witness.kind) {
+            if previous.is_some_and(|p| key(witness) <= key(p)) {
+                return fail(out);
+            }
+            let kind = witness.kind.index();
+            let Some(run) = runs.get_mut(count) else { return fail(out) };
+            *run = (template.kinds.get(kind).map_or(u32::MAX, |k| k.1), out.len(), 0);
+            if let Some(last) = count.checked_sub(1).and_then(|c| runs.get_mut(c)) {
+                last.2 = out.len();
+            }
+            count += 1;
+            prefix = f.kinds.get(kind).unwrap_or(&f.unknown_kind);
+            // Room for the rest: prefixes, indices (at most 10 digits) and braces.
+            out.reserve((witnesses.len() - i) * (prefix.len() + 11));
+        } else if previous.is_some_and(|p| witness.index <= p.index) {
+            return fail(out);
+        }
+        previous = Some(witness);
+        prefix.put(out, false);
+        write_uint(out, witness.index as usize);
+        out.push(b'}');
+    }
+    if count == 0 {
+        out.push(b'[');
+        return true;
+    }
+    let runs = runs.get_mut(..count).unwrap_or_default();
+    if let Some(last) = runs.last_mut() {
+        last.2 = out.len();
+    }
+    if !runs.is_sorted_by_key(|run| run.0) {
+        // Ranks are distinct but for unknown kinds, which keep their order (a stable sort).
+        runs.sort_by_key(|run| run.0);
+        let end = out.len();
+        for &(_, start, stop) in runs.iter() {
+            out.extend_from_within(start..stop);
+        }
+        out.copy_within(end.., open);
+        out.truncate(open + (out.len() - end));
+    }
+    if let Some(first) = out.get_mut(open) {
+        *first = b'[';
+    }
+    true
 }
 
 /// Appends `object` as serde_json writes it; its strings that need no escape are copied as
@@ -309,7 +389,49 @@ fn write_long_uint(out: &mut Vec<u8>, mut n: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::write_uint;
+    use super::{ReportTemplate, WitnessOrder, write_uint, write_witnesses, write_witnesses_sorted};
+    use crate::hir::KindId;
+    use crate::outcome::Witness;
+
+    #[test]
+    fn witnesses_written_in_place_as_the_general_order_writes_them() {
+        // Ten kinds declared out of name order, so that runs get reordered.
+        let kinds = ["zeta", "alpha", "mid", "k3", "b4", "y5", "c6", "x7", "d8", "w9"];
+        let mut source = String::from("category c { title: \"c\" }\n");
+        for kind in kinds {
+            source.push_str(&format!("fact {kind} {{ a: int }}\n"));
+        }
+        source.push_str("indicator \"I\" { title: \"t\" category: c severity: low when: any alpha }\n");
+        let engine = crate::Engine::from_source("p", &source).unwrap();
+        let template = ReportTemplate::new(engine.pack());
+        let w = |kind: u32, index: u32| Witness { kind: KindId(kind), index };
+        let lists: Vec<Vec<Witness>> = vec![
+            vec![],
+            vec![w(2, 4)],
+            vec![w(0, 1), w(0, 7), w(1, 0), w(1, 3), w(2, 2)],
+            vec![w(1, 0), w(1, 3), w(2, 2), w(2, 1000)],
+            vec![w(2, 2), w(0, 7), w(1, 3), w(0, 1), w(1, 0), w(0, 7), w(2, 2)],
+            vec![w(0, 1), w(0, 1)],
+            vec![w(0, 1), w(11, 0), w(12, 2), w(3, 5)],
+            vec![w(0, 1), w(11, 0), w(12, 2)],
+            (0..10).map(|k| w(k, k)).collect(),
+            (0..8).map(|k| w(k, 100 - k)).collect(),
+        ];
+        for list in &lists {
+            let mut expected = b"x[".to_vec();
+            write_witnesses(&template, &mut WitnessOrder::default(), list, &mut expected);
+            let mut written = b"x[".to_vec();
+            if !write_witnesses_sorted(&template, list, &mut written) {
+                assert_eq!(written, b"x[", "{list:?}");
+                write_witnesses(&template, &mut WitnessOrder::default(), list, &mut written);
+            }
+            assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{list:?}");
+        }
+        // Sorted lists of at most eight kinds take the in-place path.
+        assert!(write_witnesses_sorted(&template, &lists[2], &mut b"[".to_vec()));
+        assert!(write_witnesses_sorted(&template, &lists[9], &mut b"[".to_vec()));
+        assert!(!write_witnesses_sorted(&template, &lists[4], &mut b"[".to_vec()));
+    }
 
     #[test]
     fn uints_in_decimal() {
