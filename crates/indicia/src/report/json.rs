@@ -221,6 +221,7 @@ pub fn write_report(template: &ReportTemplate, evidence: &Evidence, outcomes: &O
 }
 
 /// Appends `witnesses` in report order, in any order they come (see [`WitnessOrder`]).
+#[cold]
 fn write_witnesses(template: &ReportTemplate, order: &mut WitnessOrder, witnesses: &[Witness], out: &mut Vec<u8>) {
     let f = &template.fragments;
     let mut first = true;
