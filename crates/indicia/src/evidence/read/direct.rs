@@ -328,7 +328,7 @@ fn read_fact(
 }
 
 /// A missing or null optional value.
-#[inline]
+#[inline(always)]
 fn push_null(column: &mut Column) {
     match column {
         Column::Bool(v) => v.push(None),
@@ -396,7 +396,8 @@ impl Key {
     pub(super) fn new(name: &str) -> Key {
         let quoted = format!("\"{name}\"");
         if quoted.len() > 16 {
-            return Key { bytes: 0, mask: 0, len: 0 };
+            // No text matches: its bytes under a mask of none are 0, never 1.
+            return Key { bytes: 1, mask: 0, len: 0 };
         }
         let mut buf = [0u8; 16];
         for (slot, b) in buf.iter_mut().zip(quoted.bytes()) {
@@ -409,7 +410,7 @@ impl Key {
     /// Whether the text whose next 16 bytes are `window` starts with this key.
     #[inline(always)]
     fn at(&self, window: u128) -> bool {
-        self.len != 0 && window & self.mask == self.bytes
+        window & self.mask == self.bytes
     }
 
     /// The first of `items` (by `key`), from `first` on and then from the start, whose key the
