@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The reader reads the input into blocks of a few MiB and cuts them into lines in place
-//! ([`crate::lines`]: no line is copied). This thread cuts each block into pieces of
+//! (the `lines` module: no line is copied). This thread cuts each block into pieces of
 //! `PIECE_LINES` lines and hands each piece to the pool as its own task, which scores its lines
 //! and renders their reports into one output buffer; tasks of the next block start while those of
 //! the previous one finish, so no core waits for a block's slowest piece. The writer prints the

@@ -53,16 +53,7 @@ impl Run<'_> {
                     if self.top(i) != B3::T {
                         continue;
                     }
-                    let at = match body {
-                        Body::All => EVERY_FACT,
-                        Body::Scalar(o) => {
-                            if self.scalar_b3(&o) != B3::T {
-                                continue;
-                            }
-                            EVERY_FACT
-                        }
-                        Body::Vector(b) | Body::Nested { node: b, .. } => self.loc(b).0,
-                    };
+                    let Some(at) = self.contributing_plane(body) else { continue };
                     w.found.push((kind, at));
                 }
             }
@@ -88,19 +79,21 @@ impl Run<'_> {
             if !plan.wit_guards[e.start as usize..e.end as usize].iter().all(|&g| self.tops[g as usize] & 1 != 0) {
                 continue;
             }
-            let at = match e.body {
-                Body::All => EVERY_FACT,
-                Body::Scalar(o) => {
-                    if self.scalar_b3(&o) != B3::T {
-                        continue;
-                    }
-                    EVERY_FACT
-                }
-                Body::Vector(b) | Body::Nested { node: b, .. } => self.loc(b).0,
-            };
+            let Some(at) = self.contributing_plane(e.body) else { continue };
             self.add_words(w.words, e.kind, at);
         }
         collect(w.words)
+    }
+
+    /// Where the "certainly true" plane of a true quantifier's body starts ([`EVERY_FACT`] for a
+    /// body true of every fact), or `None` when its scalar body is not certainly true, so that it
+    /// contributes no fact.
+    fn contributing_plane(&self, body: Body) -> Option<usize> {
+        match body {
+            Body::All => Some(EVERY_FACT),
+            Body::Scalar(o) => (self.scalar_b3(&o) == B3::T).then_some(EVERY_FACT),
+            Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(b).0),
+        }
     }
 
     /// Adds the facts of a contributing quantifier over `kind` whose body's "certainly true"
