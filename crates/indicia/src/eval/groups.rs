@@ -22,7 +22,8 @@ impl Run<'_> {
     pub(super) fn group_pass(&mut self, gi: usize, g: &Group, hits: &mut [u64]) -> bool {
         let e = self.e;
         let k = g.fact.index();
-        let ClassLoc { base: class_base, words: nw, len: n, .. } = self.classes[k];
+        let class = self.classes[k];
+        let n = class.len;
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
@@ -39,7 +40,7 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
+                    self.store(g, class, hits, w, mask(n, w), present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
@@ -60,7 +61,7 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
+                    self.store(g, class, hits, w, mask(n, w), present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
@@ -89,7 +90,7 @@ impl Run<'_> {
                             mask &= mask - 1;
                         }
                     }
-                    self.store(g, class_base, hits, w, nw, mask(n, w), present);
+                    self.store(g, class, hits, w, mask(n, w), present);
                 }
                 self.match_cache[gi] = (stamps, masks);
             }
@@ -106,23 +107,12 @@ impl Run<'_> {
     }
 
     /// Writes word `w` of every member of a group from its hits and the column's presence
-    /// (`class_base`: where the group's kind's storage class starts).
-    #[expect(clippy::too_many_arguments, reason = "the inner loop's state, passed flat")]
+    /// (`class`: where the group's kind's storage class is).
     #[inline]
-    pub(super) fn store(
-        &mut self,
-        g: &Group,
-        class_base: usize,
-        hits: &[u64],
-        w: usize,
-        nw: usize,
-        valid: u64,
-        present: u64,
-    ) {
+    pub(super) fn store(&mut self, g: &Group, class: ClassLoc, hits: &[u64], w: usize, valid: u64, present: u64) {
         for (member, &h) in g.members.iter().zip(hits) {
             let (t, p) = if member.negate { (present & !h, !h & valid) } else { (h, (h | !present) & valid) };
-            let base = class_base + member.slot as usize * 2 * nw;
-            self.write(base, nw, w, t, p);
+            self.write(class.plane(member.slot), class.words, w, t, p);
         }
     }
 }

@@ -167,10 +167,7 @@ fn evaluate_in<P: Probe>(
     }
     let mut indicators = Vec::with_capacity(program.layout.roots.len());
     for (index, root) in program.layout.roots.iter().enumerate() {
-        let v = match root {
-            Operand::Top(i) => run.top(*i),
-            other => run.scalar_b3(other),
-        };
+        let v = run.scalar_b3(root);
         let verdict = match v {
             B3::T => Verdict::Fail,
             B3::F => Verdict::Pass,
@@ -286,7 +283,7 @@ impl<'a> Run<'a> {
     fn loc(&self, i: u32) -> (usize, usize) {
         let n = &self.p.layout.nodes[i as usize];
         let c = &self.classes[n.class as usize];
-        (c.base + n.slot as usize * 2 * c.words, c.words)
+        (c.plane(n.slot), c.words)
     }
 
     /// How many facts node `i`'s vector has (1 for once-per-app nodes).

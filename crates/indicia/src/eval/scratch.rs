@@ -141,3 +141,12 @@ pub(super) struct ClassLoc {
     /// Whether the kind was observed (true for the once-per-app class).
     pub(super) observed: bool,
 }
+
+impl ClassLoc {
+    /// Where the planes of the class's vector in `slot` start (its "certainly true" plane, then
+    /// its "possibly true" plane, `words` each).
+    #[inline(always)]
+    pub(super) fn plane(&self, slot: u32) -> usize {
+        self.base + slot as usize * 2 * self.words
+    }
+}

@@ -51,11 +51,8 @@ impl Run<'_> {
             Step::TopQuant { node, q, kind, body } => {
                 let k = kind.index();
                 let c = self.classes[k];
-                let v = if c.observed {
-                    self.quant_slot(q, c.base + body as usize * 2 * c.words, c.words, c.len)
-                } else {
-                    plan::slot_bits(B3::U)
-                };
+                let v =
+                    if c.observed { self.quant_slot(q, c.plane(body), c.words, c.len) } else { plan::slot_bits(B3::U) };
                 self.set_top(node, v);
             }
             Step::Quants { kind, start, end } => {
@@ -63,7 +60,7 @@ impl Run<'_> {
                 let quants = &p.plan.quants[start as usize..end as usize];
                 if c.observed {
                     for q in quants {
-                        let v = self.quant_slot(q.q, c.base + q.body as usize * 2 * c.words, c.words, c.len);
+                        let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.len);
                         self.set_top(q.node, v);
                     }
                 } else {
@@ -85,15 +82,16 @@ impl Run<'_> {
     pub(super) fn vec_logic<const IS_AND: bool>(&mut self, kind: KindId, slot: u32, start: u32, end: u32) {
         let p = self.p;
         let k = kind.index();
-        let ClassLoc { base: class_base, words: nw, len: n, .. } = self.classes[k];
-        let dst = class_base + slot as usize * 2 * nw;
+        let class = self.classes[k];
+        let (nw, n) = (class.words, class.len);
+        let dst = class.plane(slot);
         let ops = &p.plan.vec_operands[start as usize..end as usize];
         for w in 0..nw {
             let (t, pp) = and_or_word(
                 IS_AND,
                 ops.iter().map(|o| match *o {
                     plan::VecOperand::Vector(j) => {
-                        let at = class_base + j as usize * 2 * nw + w;
+                        let at = class.plane(j) + w;
                         (self.planes[at], self.planes[at + nw])
                     }
                     plan::VecOperand::Slot(s) => plan::slot_words(self.tops[s as usize]),
