@@ -310,8 +310,3 @@ impl Piece {
         self.stderr.push(format!("error[{}]: {source}: {error}", error.code()));
     }
 }
-
-/// True when `bytes` holds only ASCII whitespace.
-pub(crate) fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_whitespace)
-}

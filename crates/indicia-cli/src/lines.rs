@@ -55,6 +55,11 @@ pub(crate) struct Line {
     pub(crate) too_long: bool,
 }
 
+/// True when `bytes` holds only ASCII whitespace (a blank line, left out of a batch).
+pub(crate) fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Cuts an input into [`Block`]s of whole lines (see the module).
 pub(crate) struct LineBlocks<R> {
     input: R,
@@ -207,7 +212,7 @@ impl<R: Read> LineBlocks<R> {
         }
         self.line_number += 1;
         let text = block.bytes.get(start..end).unwrap_or_default();
-        if !text.iter().all(u8::is_ascii_whitespace) {
+        if !is_blank(text) {
             block.lines.push(Line { start, end, number: self.line_number, too_long: false });
         }
     }

@@ -11,9 +11,10 @@ use indicia::limits::EVIDENCE;
 use indicia::profile::Profile;
 use serde::Deserialize as _;
 
-use crate::batch::{self, Piece, Scoring, is_blank};
+use crate::batch::{self, Piece, Scoring};
 use crate::cli::{EvalArgs, ReportFormat};
 use crate::exit::Status;
+use crate::lines::is_blank;
 use crate::output::text::{self, SummaryRow};
 
 /// Read buffer of standard input: the parse that tells one object from a batch reads it a byte
