@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{ClassLoc, Run, and_or_word, mask};
+use super::{Run, and_or_word, mask};
 use crate::compile::schedule::{self as plan, Step};
 use crate::compile::value::B3;
 use crate::hir::KindId;
