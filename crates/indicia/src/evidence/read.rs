@@ -162,7 +162,7 @@ impl EvidenceReader {
         };
         let result = match input {
             Input::Value(value) => visit::TopSeed { cx: &mut cx }.deserialize(value),
-            Input::Text(bytes, Parser::Direct) => match std::str::from_utf8(bytes) {
+            Input::Text(bytes, Parser::Direct) => match simdutf8::basic::from_utf8(bytes) {
                 Ok(text) => direct::read(text, &mut cx)
                     .map_err(|direct::Bail| serde::de::Error::custom("not read by the direct reader")),
                 Err(_) => Err(serde::de::Error::custom("not UTF-8")),
