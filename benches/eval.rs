@@ -1,6 +1,7 @@
 //! Evaluate one app's evidence (already read and validated) with a compiled program: the built-in
 //! 15-indicator pack over 100, 200, 1,000 and 100,000 facts, and generated packs of 1,000 and
-//! 10,000 indicators over 1,000 facts. Scratch buffers are reused, as a scanner would.
+//! 10,000 indicators over 1,000 facts. Scratch buffers are reused, as a scanner would; the
+//! `200_facts_into` rows also reuse the outcomes (`evaluate_into`), as `indicia eval` does.
 //!
 //! Run: `cargo bench --bench eval`. Targets, one core: 15 indicators over ~200 facts < 2 µs,
 //! over 1,000 facts < 10 µs; linear in facts, sublinear in indicators that share predicates.
@@ -9,7 +10,8 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use indicia::compile::{Program, compile};
 use indicia::evidence::{Evidence, read_evidence};
 use indicia::hir::{Pack, ParamValues};
@@ -142,6 +144,22 @@ fn generated(n: usize) -> (Pack, Program) {
     (pack, program)
 }
 
+/// The `200_facts_into` row: [`indicia::eval::evaluate_into`] with one reused `Outcomes`.
+fn bench_into(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    program: &Program,
+    evidence: &Evidence,
+    scratch: &mut indicia::eval::Scratch,
+) {
+    let mut out = indicia::outcome::Outcomes::default();
+    group.bench_function("200_facts_into", |b| {
+        b.iter(|| {
+            indicia::eval::evaluate_into(program, black_box(evidence), scratch, &mut out);
+            black_box(&out);
+        })
+    });
+}
+
 fn eval(c: &mut Criterion) {
     let mut scratch = indicia::eval::Scratch::new();
     let (pack, program) = builtin();
@@ -153,6 +171,9 @@ fn eval(c: &mut Criterion) {
         group.bench_function(format!("{n}_facts"), |b| {
             b.iter(|| black_box(indicia::eval::evaluate(&program, black_box(&evidence), &mut scratch)))
         });
+        if n == 200 {
+            bench_into(&mut group, &program, &evidence, &mut scratch);
+        }
     }
     group.finish();
     // The same pack over indicia::gen's evidence (real permission and API names, skewed values).
@@ -170,6 +191,9 @@ fn eval(c: &mut Criterion) {
         group.bench_function(format!("{n}_facts"), |b| {
             b.iter(|| black_box(indicia::eval::evaluate(&program, black_box(&evidence), &mut scratch)))
         });
+        if n == 200 {
+            bench_into(&mut group, &program, &evidence, &mut scratch);
+        }
     }
     group.finish();
     let mut group = c.benchmark_group("eval_1000_facts");

@@ -1,11 +1,13 @@
 //! Counts allocations: in steady state, scoring an app allocates its outcomes and nothing else —
-//! one allocation for the outcome list plus one for each non-empty witness list. The counting
+//! one allocation for the outcome list plus one for each non-empty witness list — and scoring
+//! into reused outcomes (`evaluate_into`) allocates nothing. The counting
 //! allocator comes from `stats_alloc`, so this test needs no `unsafe` of its own. The file holds a
 //! single test so that no other test thread allocates while it counts.
 
 use std::alloc::System;
 
-use indicia::eval::{Scratch, evaluate};
+use indicia::eval::{Scratch, evaluate, evaluate_into};
+use indicia::outcome::Outcomes;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -28,9 +30,11 @@ fn steady_state_evaluation_allocates_only_its_outcomes() -> Result<(), String> {
     }
     let program = engine.program();
     let mut scratch = Scratch::new();
+    let mut reused = Outcomes::default();
     for _ in 0..2 {
         for app in &apps {
             evaluate(program, app, &mut scratch);
+            evaluate_into(program, app, &mut scratch, &mut reused);
         }
     }
     let mut failing_apps = 0;
@@ -42,6 +46,15 @@ fn steady_state_evaluation_allocates_only_its_outcomes() -> Result<(), String> {
         failing_apps += usize::from(witness_lists > 0);
         if allocations > 1 + witness_lists {
             return Err(format!("{allocations} allocations for {witness_lists} witness lists"));
+        }
+        let region = Region::new(GLOBAL);
+        evaluate_into(program, app, &mut scratch, &mut reused);
+        let change = region.change();
+        if change.allocations + change.reallocations > 0 {
+            return Err(format!("evaluate_into allocated: {change:?}"));
+        }
+        if reused != outcomes {
+            return Err("evaluate_into gave other outcomes than evaluate".to_string());
         }
     }
     // The apps exercise witnesses, so the bound above is not trivially 1.

@@ -88,7 +88,8 @@ impl Run<'_> {
                         Some(B3::U) => self.unknown_operand(w, walk, o, at, pos),
                         Some(B3::T) => {
                             if pos && at.is_none() {
-                                let facts = self.witnesses(w, o);
+                                let mut facts = Vec::new();
+                                self.witnesses(w, o, &mut facts);
                                 walk.sets.supporting.extend(facts);
                             }
                             self.decision_operand(walk, o, at);

@@ -20,8 +20,9 @@
 //! along the paths from the indicator's root to an `any` or a lower-bounded `count` (listed when
 //! the program is built; a walk for a root with too many), so passing indicators cost nothing
 //! extra. All buffers live in a [`Scratch`] that is reused: in steady
-//! state an evaluation allocates only the returned [`Outcomes`] (one list, plus one exactly sized
-//! witness list per failed indicator). [`evaluate_profiled`] is the same evaluator with a clock
+//! state [`evaluate`] allocates only the returned [`Outcomes`] (one list, plus one exactly sized
+//! witness list per failed indicator), and [`evaluate_into`], which refills reused outcomes,
+//! nothing. [`evaluate_profiled`] is the same evaluator with a clock
 //! read around every step (the `probe`; see [`crate::profile`]).
 //!
 //! # Indexing
@@ -79,14 +80,33 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
 }
 
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
+/// A new [`Outcomes`] per call: [`evaluate_into`] reuses one.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe, false, false)
+    let mut out = Outcomes::default();
+    evaluate_into(program, evidence, scratch, &mut out);
+    out
+}
+
+/// [`evaluate`] into `out`, whose lists are reused: its indicator list and each indicator's
+/// witness list are cleared and refilled, so that once their capacities fit the apps seen,
+/// evaluating allocates nothing. Whatever `out` held before (another app's, another program's,
+/// explanations) is replaced; no explanation is computed.
+pub fn evaluate_into(program: &Program, evidence: &Evidence, scratch: &mut Scratch, out: &mut Outcomes) {
+    evaluate_in(program, evidence, scratch, &mut NoProbe, Collect::Paths, out);
 }
 
 /// [`evaluate`], also explaining every verdict that is not a failure (docs/language.md, "Why
 /// inconclusive"): a walk over the computed nodes per inconclusive or passed indicator.
 pub fn evaluate_explained(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe, true, false)
+    let mut out = Outcomes::default();
+    evaluate_explained_into(program, evidence, scratch, &mut out);
+    out
+}
+
+/// [`evaluate_explained`] into `out`, reused as by [`evaluate_into`] (each explanation is a new
+/// allocation).
+pub fn evaluate_explained_into(program: &Program, evidence: &Evidence, scratch: &mut Scratch, out: &mut Outcomes) {
+    evaluate_in(program, evidence, scratch, &mut NoProbe, Collect::PathsExplained, out);
 }
 
 /// [`evaluate_explained`] with this thread's scratch buffers.
@@ -107,26 +127,42 @@ pub fn evaluate_profiled(
     profile: &mut Profile,
 ) -> Outcomes {
     profile.fit(program);
-    evaluate_in(program, evidence, scratch, &mut Timed { profile, program }, false, false)
+    let mut out = Outcomes::default();
+    evaluate_in(program, evidence, scratch, &mut Timed { profile, program }, Collect::Paths, &mut out);
+    out
 }
 
 /// [`evaluate`] with every indicator's witnesses collected by the walk (`witness`), not by its
 /// paths: what the tests compare the paths with.
 #[cfg(test)]
 fn evaluate_walked(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
-    evaluate_in(program, evidence, scratch, &mut NoProbe, false, true)
+    let mut out = Outcomes::default();
+    evaluate_in(program, evidence, scratch, &mut NoProbe, Collect::Walked, &mut out);
+    out
 }
 
-/// Runs the schedule, then collects the verdicts, the witnesses of failed indicators (by the walk
-/// when `walk`, else by their paths) and, when `explain`, the explanations.
+/// What an evaluation collects besides the verdicts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// Witnesses of failed indicators by their listed paths (the walk for a root with too many).
+    Paths,
+    /// The same, and the explanation of every other verdict.
+    PathsExplained,
+    /// Witnesses by the walk only (for the tests).
+    #[cfg(test)]
+    Walked,
+}
+
+/// Runs the schedule, then fills `out` with the verdicts, the witnesses of failed indicators and,
+/// when asked for, the explanations (see [`Collect`]), reusing `out`'s lists.
 fn evaluate_in<P: Probe>(
     program: &Program,
     evidence: &Evidence,
     scratch: &mut Scratch,
     probe: &mut P,
-    explain: bool,
-    walk: bool,
-) -> Outcomes {
+    collect: Collect,
+    out: &mut Outcomes,
+) {
     let start = probe.mark();
     scratch::prepare(program, evidence, scratch);
     let Scratch {
@@ -165,25 +201,36 @@ fn evaluate_in<P: Probe>(
         run.step(*step);
         since = probe.step(*step, &run, since);
     }
-    let mut indicators = Vec::with_capacity(program.layout.roots.len());
-    for (index, root) in program.layout.roots.iter().enumerate() {
+    let roots = &program.layout.roots;
+    let indicators = &mut out.indicators;
+    indicators.truncate(roots.len());
+    indicators.reserve_exact(roots.len() - indicators.len());
+    for (index, root) in roots.iter().enumerate() {
+        if index == indicators.len() {
+            indicators.push(Outcome { verdict: Verdict::Pass, witnesses: Vec::new(), explanation: None });
+        }
+        let o = &mut indicators[index];
         let v = run.scalar_b3(root);
-        let verdict = match v {
+        o.verdict = match v {
             B3::T => Verdict::Fail,
             B3::F => Verdict::Pass,
             B3::U => Verdict::Inconclusive,
         };
-        let witnesses = match (v, walk) {
-            (B3::T, false) => run.root_witnesses(&mut bufs, index, root),
-            (B3::T, true) => run.witnesses(&mut bufs, root),
-            _ => Vec::new(),
+        o.witnesses.clear();
+        match (v, collect) {
+            #[cfg(test)]
+            (B3::T, Collect::Walked) => run.witnesses(&mut bufs, root, &mut o.witnesses),
+            (B3::T, _) => run.root_witnesses(&mut bufs, index, root, &mut o.witnesses),
+            _ => {}
+        }
+        o.explanation = if collect == Collect::PathsExplained && v != B3::T {
+            Some(Box::new(run.explain(&mut bufs, root, v)))
+        } else {
+            None
         };
-        let explanation = if explain && v != B3::T { Some(Box::new(run.explain(&mut bufs, root, v))) } else { None };
-        indicators.push(Outcome { verdict, witnesses, explanation });
         since = probe.verdict(index, since);
     }
     probe.finish(&run);
-    Outcomes { indicators }
 }
 
 /// A value read from an operand for one fact.

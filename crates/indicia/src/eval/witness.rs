@@ -19,11 +19,11 @@ const EVERY_FACT: usize = usize::MAX;
 impl Run<'_> {
     /// The witnesses of a failed indicator: walk true `and`/`or` nodes from the root; a true
     /// `any` or `count > n`/`count >= n` contributes the facts its body is true for.
-    pub(super) fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand) -> Vec<Witness> {
+    pub(super) fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand, out: &mut Vec<Witness>) {
         let p = self.p;
-        let Operand::Top(r) = root else { return Vec::new() };
+        let Operand::Top(r) = root else { return };
         if p.plan.wit[*r as usize] == plan::WitNode::None {
-            return Vec::new();
+            return;
         }
         *w.epoch = w.epoch.wrapping_add(1);
         if *w.epoch == 0 {
@@ -65,14 +65,20 @@ impl Run<'_> {
         for &(kind, at) in w.found.iter() {
             self.add_words(w.words, kind, at);
         }
-        collect(w.words)
+        collect(w.words, out);
     }
 
     /// The witnesses of failed indicator `index`, whose root is `root`: its flattened walk
     /// (`compile::schedule::WitEntry`) when it has one, else [`Run::witnesses`].
-    pub(super) fn root_witnesses(&mut self, w: &mut WitnessBufs<'_>, index: usize, root: &Operand) -> Vec<Witness> {
+    pub(super) fn root_witnesses(
+        &mut self,
+        w: &mut WitnessBufs<'_>,
+        index: usize,
+        root: &Operand,
+        out: &mut Vec<Witness>,
+    ) {
         let plan = &self.p.plan;
-        let Some((start, end)) = plan.root_wit[index] else { return self.witnesses(w, root) };
+        let Some((start, end)) = plan.root_wit[index] else { return self.witnesses(w, root, out) };
         w.words.clear();
         for e in &plan.wit_entries[start as usize..end as usize] {
             // A slot byte is "true" when its "certainly true" bit is set.
@@ -82,7 +88,7 @@ impl Run<'_> {
             let Some(at) = self.contributing_plane(e.body) else { continue };
             self.add_words(w.words, e.kind, at);
         }
-        collect(w.words)
+        collect(w.words, out);
     }
 
     /// Where the "certainly true" plane of a true quantifier's body starts ([`EVERY_FACT`] for a
@@ -116,11 +122,13 @@ impl Run<'_> {
     }
 }
 
-/// The witnesses in `words` (kind, index of the word's first fact, bits; per kind in kind order,
-/// its words in order), in one exactly sized list: sorted by kind and index, without repeats.
-fn collect(words: &[(KindId, u32, u64)]) -> Vec<Witness> {
-    let total: usize = words.iter().map(|(_, _, w)| w.count_ones() as usize).sum();
-    let mut out = Vec::with_capacity(total);
+/// Appends the witnesses in `words` (kind, index of the word's first fact, bits; per kind in kind
+/// order, its words in order) to the empty `out`: sorted by kind and index, without repeats. A list
+/// without capacity is sized exactly; one with capacity is reused as it is (it grows when it must).
+fn collect(words: &[(KindId, u32, u64)], out: &mut Vec<Witness>) {
+    if out.capacity() == 0 {
+        out.reserve_exact(words.iter().map(|(_, _, w)| w.count_ones() as usize).sum());
+    }
     for &(kind, first, mut word) in words {
         while word != 0 {
             let b = word.trailing_zeros();
@@ -128,7 +136,6 @@ fn collect(words: &[(KindId, u32, u64)]) -> Vec<Witness> {
             out.push(Witness { kind, index: first | b });
         }
     }
-    out
 }
 
 /// The witness walk's buffers.
