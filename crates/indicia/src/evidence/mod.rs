@@ -64,56 +64,70 @@ impl Evidence {
     }
 }
 
-/// An evidence object's own strings, stored back to back in one buffer (one allocation for all
-/// of them, not one each).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// An evidence object's own strings, in one buffer (one allocation for all of them, not one
+/// each): a copy of the object's text, which the direct reader's strings point into, then any
+/// string appended on its own.
+#[derive(Clone, Default)]
 pub struct LocalStrings {
     text: String,
-    /// Where each string ends in `text`; string `i` starts where string `i - 1` ends.
-    ends: Vec<usize>,
+    /// Where each string is in `text`: its start and end.
+    spans: Vec<(usize, usize)>,
 }
 
 impl LocalStrings {
     /// An empty list with room for `strings` strings of `bytes` bytes in all.
     pub fn with_capacity(strings: usize, bytes: usize) -> LocalStrings {
-        LocalStrings { text: String::with_capacity(bytes), ends: Vec::with_capacity(strings) }
+        LocalStrings { text: String::with_capacity(bytes), spans: Vec::with_capacity(strings) }
     }
 
     /// Makes room for `strings` more strings of `bytes` bytes in all.
     pub fn reserve(&mut self, strings: usize, bytes: usize) {
         self.text.reserve(bytes);
-        self.ends.reserve(strings);
+        self.spans.reserve(strings);
     }
 
     /// Appends `s`, giving its index.
     #[inline]
     pub fn push(&mut self, s: &str) -> usize {
+        let start = self.text.len();
         self.text.push_str(s);
-        self.ends.push(self.text.len());
-        self.ends.len() - 1
+        self.spans.push((start, self.text.len()));
+        self.spans.len() - 1
+    }
+
+    /// Empties the list and keeps a copy of `source`, the text the next strings are read from,
+    /// so that each of them is stored by [`LocalStrings::push_span`] without a copy of its own.
+    pub(crate) fn copy_source(&mut self, source: &str) {
+        self.clear();
+        self.text.push_str(source);
+    }
+
+    /// Appends the string at `start..end` of the text given to [`LocalStrings::copy_source`],
+    /// giving its index (the direct reader gives only spans of strings it read from that text).
+    #[inline(always)]
+    pub(crate) fn push_span(&mut self, start: usize, end: usize) -> usize {
+        self.spans.push((start, end));
+        self.spans.len() - 1
     }
 
     /// String `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
+        let &(start, end) = self.spans.get(i)?;
         self.text.get(start..end)
     }
 
     /// How many strings there are.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// True when there is no string.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
-    /// The total length of the strings, in bytes.
+    /// The length of the buffer that holds the strings, in bytes (the source text included).
     pub fn text_len(&self) -> usize {
         self.text.len()
     }
@@ -126,7 +140,23 @@ impl LocalStrings {
     /// Removes every string, keeping the room.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.ends.clear();
+        self.spans.clear();
+    }
+}
+
+/// Equal when they hold the same strings in the same order, wherever their bytes are.
+impl PartialEq for LocalStrings {
+    fn eq(&self, other: &LocalStrings) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for LocalStrings {}
+
+/// The strings, as a list.
+impl std::fmt::Debug for LocalStrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 

@@ -586,7 +586,7 @@ impl Ctx<'_> {
     /// The symbol of `s`, interned as `how`: a pack literal's, else the evidence's own.
     #[inline]
     fn intern<E: serde::de::Error>(&mut self, s: &str, how: Interning) -> Result<Sym, E> {
-        match self.s.interner.intern(s, how, self.base, self.literals) {
+        match self.s.interner.intern(s, None, how, self.base, self.literals) {
             Ok(sym) => Ok(sym),
             Err(intern::TooManyStrings) => {
                 Err(self.violation(None, Problem::TooLarge("too many distinct strings in one evidence object")))

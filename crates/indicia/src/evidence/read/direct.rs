@@ -36,6 +36,9 @@ const INT_DIGITS_MAX: usize = 18;
 
 /// Reads the evidence object `text` into `cx`.
 pub(super) fn read(text: &str, cx: &mut Ctx<'_>) -> Read<()> {
+    // The object's own strings are spans of this copy: one copy of the whole text costs less
+    // than one of each string.
+    cx.s.interner.copy_source(text);
     let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
     c.expect(b'{')?;
     let (mut app, mut facts, mut collected) = (false, false, false);
@@ -266,11 +269,12 @@ struct Strings<'a> {
 }
 
 impl Strings<'_> {
-    /// Reads a string and interns it as `how`.
+    /// Reads a string and interns it as `how` (a new one without escapes is stored as where it
+    /// is in the copy of the text that the interner keeps).
     #[inline(always)]
     fn read(&mut self, c: &mut Cursor<'_>, how: Interning) -> Read<Sym> {
-        let text = c.string(&mut self.buf)?;
-        self.interner.intern(text, how, self.base, self.literals).map_err(|_| Bail)
+        let (text, at) = c.string_at(&mut self.buf)?;
+        self.interner.intern(text, at, how, self.base, self.literals).map_err(|_| Bail)
     }
 }
 
@@ -563,6 +567,15 @@ impl<'t> Cursor<'t> {
     where
         't: 'a,
     {
+        self.string_at(buf).map(|(s, _)| s)
+    }
+
+    /// [`Cursor::string`], with where the string starts in the text when it is borrowed from it.
+    #[inline(always)]
+    fn string_at<'a>(&mut self, buf: &'a mut String) -> Read<(&'a str, Option<usize>)>
+    where
+        't: 'a,
+    {
         if self.peek() != Some(b'"') {
             return Err(Bail);
         }
@@ -570,9 +583,9 @@ impl<'t> Cursor<'t> {
         let end = special(self.bytes, start);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            return self.text.get(start..end).ok_or(Bail);
+            return Ok((self.text.get(start..end).ok_or(Bail)?, Some(start)));
         }
-        self.escaped(start, end, buf)
+        Ok((self.escaped(start, end, buf)?, None))
     }
 
     /// The rest of a string from `start`, whose first `"`, `\` or control character is at

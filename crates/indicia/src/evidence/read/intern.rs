@@ -1,10 +1,12 @@
 //! The reader's string interner: every string of an evidence object gets a [`Sym`], the pack
 //! literal's when it equals one, else one of the object's own (numbered from `Symbols::len()`).
 //!
-//! The object's own strings go, back to back, into one [`LocalStrings`] buffer that is handed
-//! to the [`Evidence`](crate::evidence::Evidence); the hash tables hold symbols only, never
-//! strings, so interning a new string allocates nothing but room in that buffer. The string is
-//! hashed once for both tables.
+//! The object's own strings go into one [`LocalStrings`] buffer that is handed to the
+//! [`Evidence`](crate::evidence::Evidence): the direct reader's as spans of one copy of the
+//! object's text ([`Interner::copy_source`]: one copy of the whole text costs less than one per
+//! string), the serde visitors' back to back. The hash tables hold symbols only, never strings,
+//! so interning a new string allocates nothing but room in that buffer. The string is hashed
+//! once for both tables.
 
 use std::hash::BuildHasher;
 
@@ -76,24 +78,27 @@ impl Interner {
 
     /// The symbol of `s`, looked up as far as `how` says: a literal's (looked up in `unseeded`
     /// when the interner holds none), else the object's own, numbered from `base` (with
-    /// [`Interning::Full`], the same symbol as an equal string met before).
+    /// [`Interning::Full`], the same symbol as an equal string met before). `at` is where `s`
+    /// starts in the text given to [`Interner::copy_source`], if it comes from there: a new
+    /// string is then stored as that span, without a copy.
     #[inline(always)]
     pub(super) fn intern(
         &mut self,
         s: &str,
+        at: Option<usize>,
         how: Interning,
         base: Sym,
         unseeded: Option<&Symbols>,
     ) -> Result<Sym, TooManyStrings> {
         // Inline: a string that needs no lookup is only stored.
         if how == Interning::Copy {
-            return self.push(s, base).map(|(sym, _)| sym);
+            return self.push(s, at, base).map(|(sym, _)| sym);
         }
         let maybe_literal = self.maybe_literal(s);
         if how == Interning::Literals && !maybe_literal {
-            return self.push(s, base).map(|(sym, _)| sym);
+            return self.push(s, at, base).map(|(sym, _)| sym);
         }
-        self.look_up(s, how, base, unseeded, maybe_literal)
+        self.look_up(s, at, how, base, unseeded, maybe_literal)
     }
 
     /// [`Interner::intern`] of a string that is looked up.
@@ -101,6 +106,7 @@ impl Interner {
     fn look_up(
         &mut self,
         s: &str,
+        at: Option<usize>,
         how: Interning,
         base: Sym,
         unseeded: Option<&Symbols>,
@@ -122,24 +128,37 @@ impl Interner {
             None => {}
         }
         if how == Interning::Literals {
-            return self.push(s, base).map(|(sym, _)| sym);
+            return self.push(s, at, base).map(|(sym, _)| sym);
         }
         if let Some(&i) = local.find(hash, |&i| strings.get(i as usize) == Some(s)) {
             return Ok(base.saturating_add(i));
         }
-        let (sym, i) = self.push(s, base)?;
+        let (sym, i) = self.push(s, at, base)?;
         let Interner { hasher, local, strings, .. } = self;
         local.insert_unique(hash, i, |&i| hasher.hash_one(strings.get(i as usize).unwrap_or("")));
         Ok(sym)
     }
 
-    /// Appends `s` to the object's own strings: its symbol and its index.
+    /// Appends `s` (at `at` of the source text, if it comes from there) to the object's own
+    /// strings: its symbol and its index.
     #[inline(always)]
-    fn push(&mut self, s: &str, base: Sym) -> Result<(Sym, u32), TooManyStrings> {
+    fn push(&mut self, s: &str, at: Option<usize>, base: Sym) -> Result<(Sym, u32), TooManyStrings> {
         let i = u32::try_from(self.strings.len()).map_err(|_| TooManyStrings)?;
         let sym = base.checked_add(i).ok_or(TooManyStrings)?;
-        self.strings.push(s);
+        match at {
+            Some(start) => self.strings.push_span(start, start + s.len()),
+            None => self.strings.push(s),
+        };
         Ok((sym, i))
+    }
+
+    /// Forgets the object's own strings and keeps a copy of `text`, the object about to be read,
+    /// whose strings are then stored as spans of it (see [`Interner::intern`]'s `at`).
+    pub(super) fn copy_source(&mut self, text: &str) {
+        if !self.local.is_empty() {
+            self.local.clear();
+        }
+        self.strings.copy_source(text);
     }
 
     /// Forgets the object's own strings (after a rejected object, or before the first).
