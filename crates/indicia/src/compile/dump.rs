@@ -133,6 +133,7 @@ pub(crate) fn dump(p: &Program) -> String {
                 super::schedule::GroupKind::StrSet => "literals",
                 super::schedule::GroupKind::ListSet => "list literals",
                 super::schedule::GroupKind::Match => "patterns",
+                super::schedule::GroupKind::Plain => "presence, truth",
             };
             let members: Vec<String> = group.members.iter().map(|m| format!("%{}", m.node)).collect();
             let _ = writeln!(

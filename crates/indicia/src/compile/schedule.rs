@@ -98,6 +98,21 @@ pub(crate) enum GroupKind {
     ListSet,
     /// A string column against patterns: a fact's mask is the set of patterns its string matches.
     Match,
+    /// A column read for its presence (`has K.field`) and, when it holds booleans, their truth (a
+    /// bool field used as a condition): no literals.
+    Plain,
+}
+
+/// What a group member computes from its column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// True when the fact's value satisfies the member's bit (in the set, matches the pattern, is
+    /// `true` for a bool column), unknown when it has no value.
+    Hit,
+    /// `!=`: true when the value is present and not in the set, unknown when it has no value.
+    Miss,
+    /// `has K.field`: true when the value is present, false otherwise (never unknown).
+    Has,
 }
 
 /// One predicate of a group.
@@ -107,8 +122,8 @@ pub(crate) struct Member {
     pub(crate) node: u32,
     /// That node's slot in its kind's storage class.
     pub(crate) slot: u32,
-    /// `!=`: true when the value is present and not in the set.
-    pub(crate) negate: bool,
+    /// How it reads the column.
+    pub(crate) mode: Mode,
 }
 
 /// Predicates computed by one pass over one column.
@@ -459,11 +474,17 @@ fn str_syms(p: &Layout, c: u32, list: bool) -> Option<Vec<u32>> {
 }
 
 /// Which group a node can join: (kind of group, fact kind, field, its literal symbols or
-/// pattern, negated).
-fn classify(p: &Layout, op: &Op) -> Option<(GroupKind, KindId, FieldId, Vec<u32>, bool)> {
-    match op {
+/// pattern, mode). `has K.field` and a bool field read as a condition join a [`GroupKind::Plain`]
+/// group (a `has` joins the literal group of its column instead when `literal_columns` has one).
+fn classify(
+    p: &Layout,
+    node: &Node,
+    literal_columns: &HashMap<(KindId, FieldId), GroupKind>,
+) -> Option<(GroupKind, KindId, FieldId, Vec<u32>, Mode)> {
+    let hit = |gk, kind: &KindId, field: &FieldId, syms| Some((gk, *kind, *field, syms, Mode::Hit));
+    match &node.op {
         Op::In { elem: Operand::Column { kind, field }, list: Operand::Const(c) } => {
-            Some((GroupKind::StrSet, *kind, *field, str_syms(p, *c, true)?, false))
+            hit(GroupKind::StrSet, kind, field, str_syms(p, *c, true)?)
         }
         Op::Cmp { op: cmp @ (CmpOp::Eq | CmpOp::Ne), l, r } => {
             let (kind, field, c) = match (l, r) {
@@ -471,22 +492,29 @@ fn classify(p: &Layout, op: &Op) -> Option<(GroupKind, KindId, FieldId, Vec<u32>
                 | (Operand::Const(c), Operand::Column { kind, field }) => (*kind, *field, *c),
                 _ => return None,
             };
-            Some((GroupKind::StrSet, kind, field, str_syms(p, c, false)?, *cmp == CmpOp::Ne))
+            let mode = if *cmp == CmpOp::Ne { Mode::Miss } else { Mode::Hit };
+            Some((GroupKind::StrSet, kind, field, str_syms(p, c, false)?, mode))
         }
         Op::In { elem: Operand::Const(c), list: Operand::Column { kind, field } } => {
-            Some((GroupKind::ListSet, *kind, *field, str_syms(p, *c, false)?, false))
+            hit(GroupKind::ListSet, kind, field, str_syms(p, *c, false)?)
         }
         Op::Intersects { l, r } => {
             let (kind, field, c) = match (l, r) {
                 (Operand::Column { kind, field }, Operand::Const(c))
-                | (Operand::Const(c), Operand::Column { kind, field }) => (*kind, *field, *c),
+                | (Operand::Const(c), Operand::Column { kind, field }) => (kind, field, *c),
                 _ => return None,
             };
-            Some((GroupKind::ListSet, kind, field, str_syms(p, c, true)?, false))
+            hit(GroupKind::ListSet, kind, field, str_syms(p, c, true)?)
         }
         Op::Match { subject: Operand::Column { kind, field }, pattern } => {
-            Some((GroupKind::Match, *kind, *field, vec![*pattern], false))
+            hit(GroupKind::Match, kind, field, vec![*pattern])
         }
+        // A fact's own field only (the group's pass runs over the node's kind).
+        Op::Has(kind, field) if node.region.first() == Some(kind) => {
+            let gk = literal_columns.get(&(*kind, *field)).copied().unwrap_or(GroupKind::Plain);
+            Some((gk, *kind, *field, Vec::new(), Mode::Has))
+        }
+        Op::Truthy(Operand::Column { kind, field }) => hit(GroupKind::Plain, kind, field, Vec::new()),
         _ => None,
     }
 }
@@ -500,10 +528,18 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let mut vec_operands: Vec<VecOperand> = Vec::new();
     // Open group per (group kind, fact kind, field).
     let mut open: HashMap<(GroupKind, KindId, FieldId), usize> = HashMap::new();
+    // The columns compared with literals, where a `has` of the same column joins.
+    let none = HashMap::new();
+    let mut literal_columns: HashMap<(KindId, FieldId), GroupKind> = HashMap::new();
+    for node in top.iter().filter_map(|&i| p.nodes.get(i as usize)).filter(|n| n.depth() == 1) {
+        if let Some((gk @ (GroupKind::StrSet | GroupKind::ListSet), kind, field, ..)) = classify(p, node, &none) {
+            literal_columns.entry((kind, field)).or_insert(gk);
+        }
+    }
     for &i in top {
         let Some(node) = p.nodes.get(i as usize) else { continue };
-        let joined = if node.depth() == 1 { classify(p, &node.op) } else { None };
-        let Some((gk, kind, field, syms, negate)) = joined else {
+        let joined = if node.depth() == 1 { classify(p, node, &literal_columns) } else { None };
+        let Some((gk, kind, field, syms, mode)) = joined else {
             steps.push(compiled(p, i, &mut operands, &mut vec_operands).unwrap_or(Step::Node(i)));
             continue;
         };
@@ -530,7 +566,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
         };
         let (Some(group), Some(all)) = (groups.get_mut(g), syms_of.get_mut(g)) else { continue };
         let bit = group.members.len();
-        group.members.push(Member { node: i, slot: node.slot, negate });
+        group.members.push(Member { node: i, slot: node.slot, mode });
         if gk == GroupKind::Match {
             group.patterns.extend(syms);
         } else {
@@ -539,6 +575,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     }
     for (group, syms) in groups.iter_mut().zip(&syms_of) {
         match group.kind {
+            GroupKind::Plain => {}
             GroupKind::Match => {
                 let sources = group.patterns.iter().map(|&i| p.patterns.get(i as usize).map_or("", |r| r.as_str()));
                 group.set = regex::RegexSetBuilder::new(sources).size_limit(64 << 20).build().ok();

@@ -1,8 +1,8 @@
 //! Column groups: every literal predicate on one string column computed by one pass over it.
 
-use super::{ClassLoc, Run, mask};
+use super::{ClassLoc, Run, column_presence, mask};
 use crate::compile::Program;
-use crate::compile::schedule::{Group, GroupKind};
+use crate::compile::schedule::{Group, GroupKind, Mode};
 use crate::evidence::{Column, Items};
 
 impl Run<'_> {
@@ -94,6 +94,28 @@ impl Run<'_> {
                 }
                 self.match_cache[gi] = (stamps, masks);
             }
+            (GroupKind::Plain, Some(col)) => {
+                // A truth member needs booleans; presence reads any column.
+                let Column::Bool(v) = col else {
+                    if g.members.iter().any(|m| m.mode != Mode::Has) {
+                        return false;
+                    }
+                    for w in 0..class.words {
+                        let present = column_presence(col, w * 64..n.min(w * 64 + 64));
+                        self.store(g, class, hits, w, mask(n, w), present);
+                    }
+                    return true;
+                };
+                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                    let (mut present, mut truth) = (0u64, 0u64);
+                    for (b, x) in chunk.iter().enumerate() {
+                        present |= u64::from(x.is_some()) << b;
+                        truth |= u64::from(*x == Some(true)) << b;
+                    }
+                    hits.fill(truth);
+                    self.store(g, class, hits, w, mask(n, w), present);
+                }
+            }
             _ => return false,
         }
         true
@@ -111,7 +133,11 @@ impl Run<'_> {
     #[inline]
     pub(super) fn store(&mut self, g: &Group, class: ClassLoc, hits: &[u64], w: usize, valid: u64, present: u64) {
         for (member, &h) in g.members.iter().zip(hits) {
-            let (t, p) = if member.negate { (present & !h, !h & valid) } else { (h, (h | !present) & valid) };
+            let (t, p) = match member.mode {
+                Mode::Hit => (h, (h | !present) & valid),
+                Mode::Miss => (present & !h, !h & valid),
+                Mode::Has => (present, present),
+            };
             self.write(class.plane(member.slot), class.words, w, t, p);
         }
     }

@@ -3,7 +3,7 @@
 
 use indicia_syntax::ast::Quantifier;
 
-use super::{Run, Val, and_or_word, broadcast, mask, presence};
+use super::{Run, Val, and_or_word, broadcast, column_presence, mask};
 use crate::compile::value::{B3, ConstVal, Scalar, count_cmp, scalar_cmp};
 use crate::compile::{Body, Op, Operand};
 use crate::evidence::{Column, Items, Sym};
@@ -117,15 +117,7 @@ impl Run<'_> {
             Op::Has(k, f) => {
                 let Some(col) = self.table(*k).and_then(|t| t.column(*f)) else { return false };
                 for w in 0..nw {
-                    let lo = w * 64;
-                    let hi = n.min(lo + 64);
-                    let present = match col {
-                        Column::Bool(v) => presence(v.get(lo..hi)),
-                        Column::Int(v) => presence(v.get(lo..hi)),
-                        Column::Float(v) => presence(v.get(lo..hi)),
-                        Column::Str(v) => presence(v.get(lo..hi)),
-                        Column::List(l) => presence(l.ranges.get(lo..hi)),
-                    };
+                    let present = column_presence(col, w * 64..n.min(w * 64 + 64));
                     self.write(base, nw, w, present, present);
                 }
                 return true;

@@ -281,6 +281,17 @@ fn presence<T>(v: Option<&[Option<T>]>) -> u64 {
     v.unwrap_or(&[]).iter().enumerate().fold(0u64, |acc, (b, x)| acc | (u64::from(x.is_some()) << b))
 }
 
+/// The bits of the facts `range` (at most 64) that have a value in `col` (`has K.field`).
+fn column_presence(col: &Column, range: std::ops::Range<usize>) -> u64 {
+    match col {
+        Column::Bool(v) => presence(v.get(range)),
+        Column::Int(v) => presence(v.get(range)),
+        Column::Float(v) => presence(v.get(range)),
+        Column::Str(v) => presence(v.get(range)),
+        Column::List(l) => presence(l.ranges.get(range)),
+    }
+}
+
 fn mask(n: usize, w: usize) -> u64 {
     let start = w * 64;
     let rem = n.saturating_sub(start);
