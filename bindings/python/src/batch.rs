@@ -4,10 +4,9 @@
 //! The work is split as `indicia eval` splits a batch: pieces of [`PIECE`] objects, each a task of
 //! rayon's pool (`RAYON_NUM_THREADS` sets its size; the default is one thread per core).
 
-use std::cell::RefCell;
 
 use indicia::evidence::Rejected;
-use indicia::{Engine, Evidence, EvidenceError};
+use indicia::{Engine, EvidenceError};
 use rayon::prelude::*;
 
 /// Objects scored together as one task of the pool (as `indicia eval` does).
@@ -102,24 +101,16 @@ pub fn score_rows(engine: &Engine, inputs: &[Option<&[u8]>]) -> Vec<Scored> {
 }
 
 /// Reads and scores one object into its report line, as `indicia eval` writes it: read into
-/// this thread's reused `Evidence`, as each thread of `indicia eval` reads a batch.
+/// this thread's reused `Evidence` ([`Engine::with_read_evidence`]), as each thread of
+/// `indicia eval` reads a batch.
 pub fn score_line(engine: &Engine, json: &[u8]) -> Line {
-    thread_local! {
-        static EVIDENCE: RefCell<Evidence> = RefCell::new(Evidence::default());
-    }
-    EVIDENCE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut evidence) => score_line_into(engine, json, &mut evidence),
-        Err(_) => score_line_into(engine, json, &mut Evidence::default()),
+    engine.with_read_evidence(json, |read| {
+        let evidence = read?;
+        let mut out = Vec::with_capacity(4096);
+        engine.evaluate_into_json(evidence, &mut out);
+        // The report writer writes UTF-8 (JSON of UTF-8 strings); checked here, on the pool.
+        Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     })
-}
-
-/// [`score_line`] with the evidence to read into.
-fn score_line_into(engine: &Engine, json: &[u8], evidence: &mut Evidence) -> Line {
-    engine.read_evidence_into(json, evidence)?;
-    let mut out = Vec::with_capacity(4096);
-    engine.evaluate_into_json(evidence, &mut out);
-    // The report writer writes UTF-8 (JSON of UTF-8 strings); checked here, on the pool.
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// Reads and scores one object into its row.

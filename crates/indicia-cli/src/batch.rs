@@ -23,7 +23,6 @@
 //! ([`BATCH_LINE`]) is read to its end without being kept and rejected the same way. When standard error is a terminal, a
 //! progress bar shows how far the batch is.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
@@ -238,31 +237,22 @@ pub(crate) struct Piece {
 
 impl Piece {
     /// Reads, validates and scores one record (`name:line` for errors), and renders the result.
-    /// The record is read into this thread's [`Evidence`], whose buffers every record reuses.
+    /// The record is read into this thread's reused evidence ([`Engine::with_read_evidence`]).
     pub(crate) fn score(&mut self, scoring: Scoring<'_>, name: &str, line: usize, bytes: &[u8], pretty: bool) {
-        thread_local! {
-            static EVIDENCE: RefCell<Evidence> = RefCell::new(Evidence::default());
-        }
-        EVIDENCE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut evidence) => self.score_into(scoring, name, line, bytes, pretty, &mut evidence),
-            Err(_) => self.score_into(scoring, name, line, bytes, pretty, &mut Evidence::default()),
+        scoring.engine.with_read_evidence(bytes, |read| match read {
+            Ok(evidence) => self.render(scoring, name, evidence, pretty),
+            Err(error) => self.reject(scoring.format, &format!("{name}:{line}"), &error),
         });
     }
 
-    /// [`Piece::score`] with the evidence to read into.
-    fn score_into(
+    /// Scores one record's evidence (read from `name`) and renders its report.
+    fn render(
         &mut self,
         Scoring { engine, format, profile, style }: Scoring<'_>,
         name: &str,
-        line: usize,
-        bytes: &[u8],
+        evidence: &Evidence,
         pretty: bool,
-        evidence: &mut Evidence,
     ) {
-        if let Err(error) = engine.read_evidence_into(bytes, evidence) {
-            return self.reject(format, &format!("{name}:{line}"), &error);
-        }
-        let evidence = &*evidence;
         self.apps += 1;
         let report = match profile {
             None if format == ReportFormat::Json && !pretty && !engine.explains() => {

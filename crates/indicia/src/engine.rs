@@ -192,6 +192,26 @@ impl Engine {
         self.with_reader(|reader| reader.read_into(json, evidence))
     }
 
+    /// Reads `json` into this thread's reused [`Evidence`] (see [`Engine::read_evidence_into`])
+    /// and hands the result to `then`: what a batch does per object, without keeping an
+    /// `Evidence` of its own. A call from inside `then` reads into a fresh `Evidence`.
+    pub fn with_read_evidence<T>(&self, json: &[u8], then: impl FnOnce(Result<&Evidence, EvidenceError>) -> T) -> T {
+        thread_local! {
+            static EVIDENCE: RefCell<Evidence> = RefCell::new(Evidence::default());
+        }
+        EVIDENCE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut evidence) => {
+                let result = self.read_evidence_into(json, &mut evidence);
+                then(result.map(|()| &*evidence))
+            }
+            Err(_) => {
+                let mut evidence = Evidence::default();
+                let result = self.read_evidence_into(json, &mut evidence);
+                then(result.map(|()| &evidence))
+            }
+        })
+    }
+
     /// Validates one evidence object that is already a JSON value (what `indicia-extract` builds),
     /// as [`Engine::read_evidence`] does its text.
     pub fn read_evidence_value(&self, value: &serde_json::Value) -> Result<Evidence, EvidenceError> {
@@ -354,6 +374,29 @@ mod tests {
             // A rejected object leaves it empty, and it reads the next one as before.
             assert!(engine.read_evidence_into(b"{\"facts\": 3}", &mut reused).is_err());
             assert!(reused.tables.iter().all(|t| t.len == 0 && !t.observed) && reused.local.is_empty());
+        }
+    }
+
+    #[test]
+    fn evidence_lent_by_the_engine_is_the_evidence_read_afresh() {
+        let engine = crate::builtin::try_engine().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/evidence");
+        let report = |evidence: &Evidence| serde_json::to_value(engine.evaluate(evidence)).unwrap();
+        for name in ["wechat.json", "benign-notes.json", "douyin.json"] {
+            let text = std::fs::read(root.join(name)).unwrap();
+            let afresh = report(&engine.read_evidence(&text).unwrap());
+            assert_eq!(engine.with_read_evidence(&text, |read| report(read.unwrap())), afresh, "{name}");
+            // A call from inside the first one reads into its own evidence and leaves the first as it was.
+            let (outer, inner) = engine.with_read_evidence(&text, |outer| {
+                let inner = engine
+                    .with_read_evidence(b"{\"app\": {\"id\": \"x\"}, \"facts\": {}}", |inner| report(inner.unwrap()));
+                (report(outer.unwrap()), inner)
+            });
+            assert_eq!(outer, afresh, "{name}");
+            assert_eq!(inner["app"]["id"], "x");
+            // A rejected object is the reader's error, with its JSON path.
+            let error = engine.with_read_evidence(b"{\"facts\": 3}", |read| read.err().map(|e| e.to_string()));
+            assert!(error.is_some_and(|e| e.contains("facts")));
         }
     }
 
