@@ -235,7 +235,7 @@ mod parsers {
             assert!(direct.is_some(), "{}: not read directly", String::from_utf8_lossy(&json));
             assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(&json)));
         }
-        let spaced = b" {\n \"app\" : { \"id\" : \"x\" } ,\r\n\t\"collected\": [ \"flow\" , \"nope\" ] , \"facts\" : { \"flow\" : [ { \"host\" : \"h\" , \"data\" : [ ] , \"tls\" : true } , { \"host\" : \"g\" } ] } } \n";
+        let spaced = b" {\n \"app\" : { \"id\" : \"x\" } ,\r\n\t\"collected\": [ \"flow\" , \"nope\" ] , \"facts\" : { \"flow\" : [ { \"host\" : \"h\" , \"data\" : [ ] , \"tls\" : true } , { \"host\" : \"g\" , \"before_consent\" : false } , {\"host\":\"k\",\"before_consent\":true,\"tls\":false} ] } } \n";
         let direct = reader.read_direct(spaced);
         assert!(direct.is_some(), "whitespace everywhere: not read directly");
         assert_eq!(outcome(&Ok(direct.unwrap())), outcome(&reader.read_reference(spaced)));

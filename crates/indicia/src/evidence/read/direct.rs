@@ -193,11 +193,15 @@ fn read_facts(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
     loop {
         c.skip_ws();
         let kind = match c.window().and_then(|w| Key::find(&layout.kinds, |k| &k.key, w, 0)) {
-            Some((kind, len)) => {
-                c.pos += len;
+            Some((kind, key)) => {
+                c.skip_key(key)?;
                 kind
             }
-            None => layout.kind_id(c.string(&mut name)?).ok_or(Bail)?,
+            None => {
+                let kind = layout.kind_id(c.string(&mut name)?).ok_or(Bail)?;
+                c.expect(b':')?;
+                kind
+            }
         };
         let (Some(seen), Some(table), Some(kind_layout)) =
             (cx.s.kind_seen.get_mut(kind), cx.tables.get_mut(kind), layout.kinds.get(kind))
@@ -208,7 +212,6 @@ fn read_facts(c: &mut Cursor<'_>, cx: &mut Ctx<'_>) -> Read<()> {
             return Err(Bail);
         }
         table.observed = true;
-        c.expect(b':')?;
         read_kind(c, cx, kind, kind_layout)?;
         if !c.more(b'}')? {
             return Ok(());
@@ -295,22 +298,24 @@ fn read_fact(
         loop {
             c.skip_ws();
             let field = match c.window().and_then(|w| Key::find(&layout.fields, |f| &f.key, w, guess)) {
-                Some((field, len)) => {
-                    c.pos += len;
+                Some((field, key)) => {
+                    c.skip_key(key)?;
                     field
                 }
                 None => {
                     let name = c.string(&mut strings.buf)?;
-                    layout.field_id(name, guess).ok_or(Bail)?
+                    let field = layout.field_id(name, guess).ok_or(Bail)?;
+                    c.expect(b':')?;
+                    field
                 }
             };
-            let bit = 1u64.checked_shl(u32::try_from(field).map_err(|_| Bail)?).ok_or(Bail)?;
+            // `read_kind` reads no kind of more than 64 fields.
+            let bit = 1u64 << (field % 64);
             if given & bit != 0 {
                 return Err(Bail);
             }
             given |= bit;
             guess = field + 1;
-            c.expect(b':')?;
             let (Some(decl), Some(column)) = (layout.fields.get(field), columns.get_mut(field)) else {
                 return Err(Bail);
             };
@@ -385,30 +390,37 @@ fn read_value(c: &mut Cursor<'_>, strings: &mut Strings<'_>, decl: &FieldLayout,
     Ok(())
 }
 
-/// A member name as it is written (`"name"`, quotes included, at most 16 bytes), found in place
-/// by comparing 16 bytes of the text at once.
+/// A member name as it is written (`"name":`, quotes and colon included, or `"name"` when that
+/// is too long, at most 16 bytes), found in place by comparing 16 bytes of the text at once.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Key {
     bytes: u128,
     mask: u128,
     /// 0 for a name too long to be found this way.
     len: usize,
+    /// Whether the key ends with the colon after the name.
+    colon: bool,
 }
 
 impl Key {
     /// The key of the member `name`.
     pub(super) fn new(name: &str) -> Key {
-        let quoted = format!("\"{name}\"");
+        let mut quoted = format!("\"{name}\":");
+        let mut colon = true;
+        if quoted.len() > 16 {
+            quoted.pop();
+            colon = false;
+        }
         if quoted.len() > 16 {
             // No text matches: its bytes under a mask of none are 0, never 1.
-            return Key { bytes: 1, mask: 0, len: 0 };
+            return Key { bytes: 1, mask: 0, len: 0, colon };
         }
         let mut buf = [0u8; 16];
         for (slot, b) in buf.iter_mut().zip(quoted.bytes()) {
             *slot = b;
         }
         let mask = u128::MAX.checked_shr(128 - 8 * quoted.len() as u32).unwrap_or(0);
-        Key { bytes: u128::from_le_bytes(buf), mask, len: quoted.len() }
+        Key { bytes: u128::from_le_bytes(buf), mask, len: quoted.len(), colon }
     }
 
     /// Whether the text whose next 16 bytes are `window` starts with this key.
@@ -418,15 +430,20 @@ impl Key {
     }
 
     /// The first of `items` (by `key`), from `first` on and then from the start, whose key the
-    /// text at `window` starts with: its index and the key's length.
+    /// text at `window` starts with: its index and its key.
     #[inline(always)]
-    fn find<T>(items: &[T], key: impl Fn(&T) -> &Key, window: u128, first: usize) -> Option<(usize, usize)> {
+    fn find<'k, T>(
+        items: &'k [T],
+        key: impl Fn(&'k T) -> &'k Key,
+        window: u128,
+        first: usize,
+    ) -> Option<(usize, &'k Key)> {
         let (before, after) = items.split_at(first.min(items.len()));
-        let found = |items: &[T], offset: usize| {
-            items
-                .iter()
-                .position(|item| key(item).at(window))
-                .map(|i| (offset + i, items.get(i).map_or(0, |it| key(it).len)))
+        let found = |items: &'k [T], offset: usize| {
+            items.iter().enumerate().find_map(|(i, item)| {
+                let k = key(item);
+                k.at(window).then_some((offset + i, k))
+            })
         };
         found(after, first).or_else(|| found(before, 0))
     }
@@ -535,6 +552,13 @@ impl<'t> Cursor<'t> {
         } else {
             Err(Bail)
         }
+    }
+
+    /// Skips `key`, found at the position by [`Key::find`], and the colon after it.
+    #[inline(always)]
+    fn skip_key(&mut self, key: &Key) -> Read<()> {
+        self.pos += key.len;
+        if key.colon { Ok(()) } else { self.expect(b':') }
     }
 
     /// The next 16 bytes, if there are as many.
