@@ -24,6 +24,7 @@ use crate::compile::{self, CompileError, Program};
 use crate::evidence::{Evidence, EvidenceError, EvidenceReader};
 use crate::hir::{Pack, ParamValues};
 use crate::load::{self, LoadedPack};
+use crate::outcome::Outcomes;
 use crate::params::{self, ParamError};
 use crate::report::{Report, ReportTemplate, build_report};
 
@@ -249,7 +250,7 @@ impl Engine {
 
     /// Scores validated evidence and appends its report to `out` as one line of compact JSON
     /// (without the newline): the bytes `serde_json::to_writer(&engine.evaluate(evidence))`
-    /// gives, written without building the [`Report`].
+    /// gives, written without building the [`Report`], from outcomes kept per thread and reused.
     pub fn evaluate_into_json(&self, evidence: &Evidence, out: &mut Vec<u8>) {
         if self.explain {
             let mark = out.len();
@@ -258,8 +259,19 @@ impl Engine {
             }
             return;
         }
-        let outcomes = crate::eval::evaluate_once(&self.program, evidence);
-        crate::report::write_report(&self.template, evidence, &outcomes, out);
+        thread_local! {
+            static OUTCOMES: RefCell<Outcomes> = RefCell::new(Outcomes::default());
+        }
+        OUTCOMES.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut outcomes) => {
+                crate::eval::evaluate_once_into(&self.program, evidence, &mut outcomes);
+                crate::report::write_report(&self.template, evidence, &outcomes, out);
+            }
+            Err(_) => {
+                let outcomes = crate::eval::evaluate_once(&self.program, evidence);
+                crate::report::write_report(&self.template, evidence, &outcomes, out);
+            }
+        });
     }
 
     /// Scores validated evidence and adds the time each node of the program took to `profile`

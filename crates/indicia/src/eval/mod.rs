@@ -79,6 +79,14 @@ pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
     })
 }
 
+/// [`evaluate_into`] with this thread's scratch buffers.
+pub fn evaluate_once_into(program: &Program, evidence: &Evidence, out: &mut Outcomes) {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => evaluate_into(program, evidence, &mut scratch, out),
+        Err(_) => evaluate_into(program, evidence, &mut Scratch::new(), out),
+    })
+}
+
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
 /// A new [`Outcomes`] per call: [`evaluate_into`] reuses one.
 pub fn evaluate(program: &Program, evidence: &Evidence, scratch: &mut Scratch) -> Outcomes {
