@@ -270,17 +270,34 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
     (out, quants)
 }
 
-/// One path of a flattened witness walk: quantifier `quant` (over `kind`, with `body`)
-/// contributes when every node of `wit_guards[start..end]` is true. The guards are the nodes of
-/// one path from the indicator's root to the quantifier, the root excluded unless it is the
-/// quantifier itself (the walk starts at a failed root), the quantifier included.
+/// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
+/// of the "certainly true" plane of its kind's vector in `slot` ([`EVERY_FACT`]: every fact) when
+/// every slot of `wit_guards[start..end]` is true. The guards are the nodes of one path from the
+/// indicator's root to the quantifier, the root excluded unless it is the quantifier itself (the
+/// walk starts at a failed root), the quantifier included, then, for a body that does not read
+/// the quantified fact, that body's slot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct WitEntry {
     pub(crate) quant: u32,
     pub(crate) kind: KindId,
-    pub(crate) body: Body,
+    pub(crate) slot: u32,
     pub(crate) start: u32,
     pub(crate) end: u32,
+}
+
+/// The slot of a [`WitEntry`] whose quantifier contributes every fact of its kind.
+pub(crate) const EVERY_FACT: u32 = u32::MAX;
+
+/// What a true quantifier with `body` contributes as a [`WitEntry`]: the slot of the vector
+/// holding its facts ([`EVERY_FACT`] for all), and the slot of a scalar body, which must be true
+/// too (its own guard). `None` for a scalar body without a slot, or a body node that does not
+/// exist.
+pub(crate) fn wit_facts(p: &Layout, body: Body) -> Option<(u32, Option<u32>)> {
+    match body {
+        Body::All => Some((EVERY_FACT, None)),
+        Body::Scalar(o) => slot_of(p, &o).map(|s| (EVERY_FACT, Some(s))),
+        Body::Vector(b) | Body::Nested { node: b, .. } => p.nodes.get(b as usize).map(|n| (n.slot, None)),
+    }
 }
 
 /// A range of `Plan::wit_entries`.
@@ -307,7 +324,7 @@ fn flatten_witnesses(
             roots.push(u32::try_from(entries.len()).ok().map(|s| (s, s)));
             continue;
         };
-        let mut mine: Vec<(KindId, Body, u32, Vec<u32>)> = Vec::new();
+        let mut mine: Vec<(KindId, u32, u32, Vec<u32>)> = Vec::new();
         // (node, length of the parent's guard path)
         let mut stack: Vec<(u32, usize)> = vec![(r, 0)];
         let mut path: Vec<u32> = Vec::new();
@@ -332,12 +349,18 @@ fn flatten_witnesses(
                     }
                 }
                 WitNode::Quant { kind, body } => {
-                    guard_count += path.len();
+                    let Some((slot, scalar)) = wit_facts(p, body) else {
+                        complete = false;
+                        break;
+                    };
+                    let mut guards = path.clone();
+                    guards.extend(scalar);
+                    guard_count += guards.len();
                     if guard_count > FLAT_GUARDS_MAX {
                         complete = false;
                         break;
                     }
-                    mine.push((kind, body, i, path.clone()));
+                    mine.push((kind, slot, i, guards));
                 }
             }
         }
@@ -347,13 +370,13 @@ fn flatten_witnesses(
         }
         mine.sort_by_key(|(kind, ..)| *kind);
         let start = u32::try_from(entries.len()).ok();
-        for (kind, body, quant, path) in mine {
+        for (kind, slot, quant, path) in mine {
             let (Ok(s), Ok(_)) = (u32::try_from(guards.len()), u32::try_from(guards.len() + path.len())) else {
                 break;
             };
             guards.extend(path);
             let e = u32::try_from(guards.len()).unwrap_or(u32::MAX);
-            entries.push(WitEntry { quant, kind, body, start: s, end: e });
+            entries.push(WitEntry { quant, kind, slot, start: s, end: e });
         }
         let end = u32::try_from(entries.len()).ok();
         roots.push(start.zip(end));
@@ -393,7 +416,7 @@ fn witness_plan(p: &Layout) -> (Vec<WitNode>, Vec<u32>) {
 }
 
 /// The slot of a once-per-app boolean operand, if it has one.
-fn slot_of(p: &Layout, o: &Operand) -> Option<u32> {
+pub(crate) fn slot_of(p: &Layout, o: &Operand) -> Option<u32> {
     let n = p.nodes.len();
     let at = |off: usize| u32::try_from(n + off).ok();
     match o {

@@ -5,7 +5,7 @@
 
 use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
-use super::schedule::{GROUP_MAX, GroupKind, Step, VecOperand, WitNode};
+use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, Step, VecOperand, WitNode, wit_facts};
 use super::value::ConstVal;
 use crate::hir::KindId;
 
@@ -292,13 +292,22 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         range(start, end, plan.wit_entries.len(), "flattened witness walk")?;
     }
     for e in &plan.wit_entries {
-        ensure(plan.wit.get(e.quant as usize) == Some(&WitNode::Quant { kind: e.kind, body: e.body }), || {
-            format!("flattened witness entry {} is not that quantifier", e.quant)
-        })?;
         range(e.start, e.end, plan.wit_guards.len(), "witness guards")?;
+        let facts = match plan.wit.get(e.quant as usize) {
+            Some(&WitNode::Quant { kind, body }) if kind == e.kind => wit_facts(&p.layout, body),
+            _ => None,
+        };
+        let last_guard = e.end.checked_sub(1).filter(|&l| l >= e.start).and_then(|l| plan.wit_guards.get(l as usize));
+        ensure(
+            facts.is_some_and(|(slot, scalar)| slot == e.slot && scalar.is_none_or(|s| last_guard == Some(&s))),
+            || format!("flattened witness entry {} is not that quantifier", e.quant),
+        )?;
+        if e.slot != EVERY_FACT {
+            v.class_slot(e.kind.0, e.slot)?;
+        }
     }
     for &g in &plan.wit_guards {
-        v.node_index(g, "witness guard")?;
+        v.slot(g)?;
     }
     Ok(())
 }

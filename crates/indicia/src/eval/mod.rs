@@ -182,6 +182,7 @@ fn evaluate_in<P: Probe>(
         epoch,
         found,
         wit_words,
+        wit_list,
         stack,
         match_cache,
         app_epoch,
@@ -203,7 +204,7 @@ fn evaluate_in<P: Probe>(
         tops,
         top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
-    let mut bufs = WitnessBufs { stamp, epoch, found, words: wit_words, stack };
+    let mut bufs = WitnessBufs { stamp, epoch, found, stack, words: wit_words, list: wit_list };
     let mut since = probe.setup(start);
     for step in &program.plan.steps {
         run.step(*step);
@@ -218,7 +219,10 @@ fn evaluate_in<P: Probe>(
             indicators.push(Outcome { verdict: Verdict::Pass, witnesses: Vec::new(), explanation: None });
         }
         let o = &mut indicators[index];
-        let v = run.scalar_b3(root);
+        let v = match root {
+            Operand::Top(i) => run.top(*i),
+            other => run.scalar_b3(other),
+        };
         o.verdict = match v {
             B3::T => Verdict::Fail,
             B3::F => Verdict::Pass,

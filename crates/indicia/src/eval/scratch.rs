@@ -7,6 +7,7 @@ use crate::compile::schedule::{self as plan, GroupKind};
 use crate::compile::value::B3;
 use crate::evidence::{Evidence, Sym};
 use crate::hir::KindId;
+use crate::outcome::Witness;
 
 /// Reusable evaluation buffers; keep one per thread.
 #[derive(Debug, Default)]
@@ -18,9 +19,11 @@ pub struct Scratch {
     pub(super) stamp: Vec<u32>,
     pub(super) epoch: u32,
     /// The witness walk's contributing quantifiers (see `witness`).
-    pub(super) found: Vec<(KindId, usize)>,
-    /// The witness words being collected (see `witness`).
-    pub(super) wit_words: Vec<(KindId, u32, u64)>,
+    pub(super) found: Vec<(KindId, u32)>,
+    /// The or-ed words of a kind with several contributing quantifiers (see `witness`).
+    pub(super) wit_words: Vec<u64>,
+    /// The witnesses of an indicator whose list has no capacity yet (see `witness`).
+    pub(super) wit_list: Vec<Witness>,
     pub(super) stack: Vec<u32>,
     pub(super) memo: HashMap<(u32, Sym), bool>,
     /// Per match group: per symbol, the app epoch its cached mask belongs to, and the mask.
@@ -53,6 +56,7 @@ impl Scratch {
             of(&self.stamp, self.stamp.capacity()),
             of(&self.found, self.found.capacity()),
             of(&self.wit_words, self.wit_words.capacity()),
+            of(&self.wit_list, self.wit_list.capacity()),
             of(&self.stack, self.stack.capacity()),
             (0, self.memo.capacity()),
             of(&self.match_cache, self.match_cache.capacity()),

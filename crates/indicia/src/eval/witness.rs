@@ -1,24 +1,25 @@
-//! Witnesses of failed indicators: a walk over the already computed nodes that follows only the
-//! paths able to reach an `any` or a lower-bounded `count`.
+//! Witnesses of failed indicators: the contributing quantifiers along the indicator's paths
+//! listed when the program was built (`compile::schedule::WitEntry`), or, for a root with too many
+//! paths, found by a walk over the already computed nodes that follows only the paths able to
+//! reach an `any` or a lower-bounded `count`.
 //!
-//! The walk collects the contributing quantifiers (their kind and where their body's "certainly
-//! true" plane starts); the witnesses are then read straight from those planes, kind by kind in
-//! kind order, the words of one kind's quantifiers or-ed together, so that they come sorted by
-//! (kind, fact index) without repeats.
+//! Either way the contributing quantifiers (their kind and the slot of their body's vector) come
+//! sorted by kind; the witnesses are then read straight from the bodies' "certainly true" planes,
+//! kind by kind, the words of one kind's quantifiers or-ed together, so that they come sorted by
+//! (kind, fact index) without repeats, written into the indicator's reused witness list.
 
+use super::scratch::ClassLoc;
 use super::{Run, mask};
-use crate::compile::schedule as plan;
+use crate::compile::schedule::{self as plan, EVERY_FACT};
 use crate::compile::value::B3;
 use crate::compile::{Body, Operand};
 use crate::hir::KindId;
 use crate::outcome::Witness;
 
-/// A contributing quantifier whose body is every fact of its kind (no plane to read).
-const EVERY_FACT: usize = usize::MAX;
-
 impl Run<'_> {
-    /// The witnesses of a failed indicator: walk true `and`/`or` nodes from the root; a true
-    /// `any` or `count > n`/`count >= n` contributes the facts its body is true for.
+    /// The witnesses of a failed indicator, into the empty `out`: walk true `and`/`or` nodes from
+    /// the root; a true `any` or `count > n`/`count >= n` contributes the facts its body is true
+    /// for.
     pub(super) fn witnesses(&mut self, w: &mut WitnessBufs<'_>, root: &Operand, out: &mut Vec<Witness>) {
         let p = self.p;
         let Operand::Top(r) = root else { return };
@@ -53,23 +54,26 @@ impl Run<'_> {
                     if self.top(i) != B3::T {
                         continue;
                     }
-                    let Some(at) = self.contributing_plane(body) else { continue };
-                    w.found.push((kind, at));
+                    if let Some(slot) = self.contributing_slot(body) {
+                        w.found.push((kind, slot));
+                    }
                 }
             }
         }
         if w.found.len() > 1 {
             w.found.sort_unstable_by_key(|(k, _)| *k);
         }
-        w.words.clear();
-        for &(kind, at) in w.found.iter() {
-            self.add_words(w.words, kind, at);
-        }
-        collect(w.words, out);
+        let found = &*w.found;
+        self.write_witnesses(w.list, w.words, out, |run, writer| {
+            for &(kind, slot) in found {
+                run.add(writer, kind, slot);
+            }
+        });
     }
 
-    /// The witnesses of failed indicator `index`, whose root is `root`: its flattened walk
-    /// (`compile::schedule::WitEntry`) when it has one, else [`Run::witnesses`].
+    /// The witnesses of failed indicator `index`, whose root is `root`, into the empty `out`: from
+    /// its listed paths (`compile::schedule::WitEntry`, sorted by kind) when it has them, else by
+    /// [`Run::witnesses`].
     pub(super) fn root_witnesses(
         &mut self,
         w: &mut WitnessBufs<'_>,
@@ -79,63 +83,123 @@ impl Run<'_> {
     ) {
         let plan = &self.p.plan;
         let Some((start, end)) = plan.root_wit[index] else { return self.witnesses(w, root, out) };
-        w.words.clear();
-        for e in &plan.wit_entries[start as usize..end as usize] {
-            // A slot byte is "true" when its "certainly true" bit is set.
-            if !plan.wit_guards[e.start as usize..e.end as usize].iter().all(|&g| self.tops[g as usize] & 1 != 0) {
-                continue;
+        let entries = &plan.wit_entries[start as usize..end as usize];
+        self.write_witnesses(w.list, w.words, out, |run, writer| {
+            for e in entries {
+                // A slot byte is "true" when its "certainly true" bit is set.
+                if !plan.wit_guards[e.start as usize..e.end as usize].iter().all(|&g| run.tops[g as usize] & 1 != 0) {
+                    continue;
+                }
+                run.add(writer, e.kind, e.slot);
             }
-            let Some(at) = self.contributing_plane(e.body) else { continue };
-            self.add_words(w.words, e.kind, at);
-        }
-        collect(w.words, out);
+        });
     }
 
-    /// Where the "certainly true" plane of a true quantifier's body starts ([`EVERY_FACT`] for a
-    /// body true of every fact), or `None` when its scalar body is not certainly true, so that it
-    /// contributes no fact.
-    fn contributing_plane(&self, body: Body) -> Option<usize> {
+    /// The slot of the vector whose "certainly true" plane holds the facts a true quantifier with
+    /// `body` contributes ([`EVERY_FACT`] for every fact), or `None` when its scalar body is not
+    /// certainly true, so that it contributes no fact.
+    fn contributing_slot(&self, body: Body) -> Option<u32> {
         match body {
             Body::All => Some(EVERY_FACT),
             Body::Scalar(o) => (self.scalar_b3(&o) == B3::T).then_some(EVERY_FACT),
-            Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.loc(b).0),
+            Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.p.layout.nodes[b as usize].slot),
         }
     }
 
-    /// Adds the facts of a contributing quantifier over `kind` whose body's "certainly true"
-    /// plane starts at `at` (or [`EVERY_FACT`]) to `words`, which holds the words of the kinds
-    /// added so far, kind by kind; quantifiers come sorted by kind, so those of one kind are or-ed
-    /// into the words of the last kind.
-    fn add_words(&self, words: &mut Vec<(KindId, u32, u64)>, kind: KindId, at: usize) {
-        let c = self.classes[kind.index()];
-        let (nk, nw) = (c.len, c.words);
-        let word = |x: usize| if at == EVERY_FACT { mask(nk, x) } else { self.planes[at + x] };
-        let first = words.len().saturating_sub(nw);
-        match words.get_mut(first..) {
-            Some(last) if nw > 0 && last.first().is_some_and(|(k, x, _)| *k == kind && *x == 0) => {
-                for (x, (_, _, w)) in last.iter_mut().enumerate() {
-                    *w |= word(x);
+    /// Writes into the empty `out` the facts of the contributing quantifiers that `fill` adds
+    /// ([`Run::add`], in kind order): sorted by kind and index, without repeats. A list with
+    /// capacity is written in place (it grows when it must); one without is written into `list`
+    /// first, then copied into an exactly sized allocation.
+    #[inline(always)]
+    fn write_witnesses(
+        &self,
+        list: &mut Vec<Witness>,
+        words: &mut Vec<u64>,
+        out: &mut Vec<Witness>,
+        fill: impl FnOnce(&Self, &mut Writer<'_>),
+    ) {
+        let fresh = out.capacity() == 0;
+        if fresh {
+            list.clear();
+        }
+        let mut writer =
+            Writer { pending: None, merged: false, words, out: if fresh { &mut *list } else { &mut *out } };
+        fill(self, &mut writer);
+        self.flush(&mut writer);
+        if fresh {
+            out.reserve_exact(list.len());
+            out.extend_from_slice(list);
+        }
+    }
+
+    /// Adds the facts of a contributing quantifier over `kind` whose body's vector is in `slot`
+    /// (or [`EVERY_FACT`]); quantifiers come in kind order, so those of one kind are or-ed
+    /// together and a kind's witnesses are written when the next kind comes.
+    #[inline(always)]
+    fn add(&self, writer: &mut Writer<'_>, kind: KindId, slot: u32) {
+        match writer.pending {
+            Some((k, first)) if k == kind => {
+                let c = self.classes[kind.index()];
+                if !writer.merged {
+                    writer.words.clear();
+                    writer.words.extend((0..c.words).map(|x| self.fact_word(c, first, x)));
+                    writer.merged = true;
+                }
+                for (x, acc) in writer.words.iter_mut().enumerate() {
+                    *acc |= self.fact_word(c, slot, x);
                 }
             }
-            _ => words.extend((0..nw).map(|x| (kind, u32::try_from(x * 64).unwrap_or(u32::MAX), word(x)))),
+            _ => {
+                self.flush(writer);
+                writer.pending = Some((kind, slot));
+            }
         }
+    }
+
+    /// Writes the witnesses of the kind being collected, if any.
+    #[inline(always)]
+    fn flush(&self, writer: &mut Writer<'_>) {
+        let Some((kind, slot)) = writer.pending.take() else { return };
+        let out = &mut *writer.out;
+        if writer.merged {
+            writer.merged = false;
+            for (x, &bits) in writer.words.iter().enumerate() {
+                push_word(out, kind, x, bits);
+            }
+        } else {
+            let c = self.classes[kind.index()];
+            for x in 0..c.words {
+                push_word(out, kind, x, self.fact_word(c, slot, x));
+            }
+        }
+    }
+
+    /// Word `x` of the "certainly true" plane of the vector in `slot` of class `c` (every fact for
+    /// [`EVERY_FACT`]).
+    #[inline(always)]
+    fn fact_word(&self, c: ClassLoc, slot: u32, x: usize) -> u64 {
+        if slot == EVERY_FACT { mask(c.len, x) } else { self.planes[c.plane(slot) + x] }
     }
 }
 
-/// Appends the witnesses in `words` (kind, index of the word's first fact, bits; per kind in kind
-/// order, its words in order) to the empty `out`: sorted by kind and index, without repeats. A list
-/// without capacity is sized exactly; one with capacity is reused as it is (it grows when it must).
-fn collect(words: &[(KindId, u32, u64)], out: &mut Vec<Witness>) {
-    if out.capacity() == 0 {
-        out.reserve_exact(words.iter().map(|(_, _, w)| w.count_ones() as usize).sum());
+/// Appends the facts of word `x` (bits `bits`) of `kind` to `out` as witnesses.
+#[inline(always)]
+fn push_word(out: &mut Vec<Witness>, kind: KindId, x: usize, mut bits: u64) {
+    let first = u32::try_from(x * 64).unwrap_or(u32::MAX);
+    while bits != 0 {
+        out.push(Witness { kind, index: first | bits.trailing_zeros() });
+        bits &= bits - 1;
     }
-    for &(kind, first, mut word) in words {
-        while word != 0 {
-            let b = word.trailing_zeros();
-            word &= word - 1;
-            out.push(Witness { kind, index: first | b });
-        }
-    }
+}
+
+/// Witnesses being written, kind by kind.
+struct Writer<'b> {
+    /// The kind being collected and its first contributing quantifier's slot.
+    pending: Option<(KindId, u32)>,
+    /// Whether more quantifiers of that kind contributed, their words or-ed in `words`.
+    merged: bool,
+    words: &'b mut Vec<u64>,
+    out: &'b mut Vec<Witness>,
 }
 
 /// The witness walk's buffers.
@@ -143,12 +207,14 @@ pub(super) struct WitnessBufs<'a> {
     /// Per node, the walk that last visited it.
     pub(super) stamp: &'a mut Vec<u32>,
     pub(super) epoch: &'a mut u32,
-    /// The contributing quantifiers: kind, and where the body's "certainly true" plane starts
-    /// (or [`EVERY_FACT`]).
-    pub(super) found: &'a mut Vec<(KindId, usize)>,
-    /// The witness words being collected: kind, index of the word's first fact, bits.
-    pub(super) words: &'a mut Vec<(KindId, u32, u64)>,
+    /// The contributing quantifiers: kind, and the slot of the vector holding their facts (or
+    /// [`EVERY_FACT`]).
+    pub(super) found: &'a mut Vec<(KindId, u32)>,
     pub(super) stack: &'a mut Vec<u32>,
+    /// The or-ed words of a kind with several contributing quantifiers.
+    pub(super) words: &'a mut Vec<u64>,
+    /// The witnesses of an indicator whose list has no capacity yet.
+    pub(super) list: &'a mut Vec<Witness>,
 }
 
 #[cfg(test)]
@@ -194,6 +260,32 @@ mod tests {
             let apps = EvidenceGenerator::new(200, seed);
             assert!(agree(&pack, &program, (0..20).map(|i| apps.app(i))) > 0, "seed {seed}");
         }
+    }
+
+    #[test]
+    fn a_body_that_does_not_read_the_fact_contributes_every_fact_when_true() {
+        let src = "category c { title: \"c\" }\n\
+                   fact flow { host: string }\nfact perm { name: string }\nfact sdk { id: string }\n\
+                   define a = any perm where name == \"a\"\n\
+                   indicator \"A\" { title: \"t\" category: c severity: low when: any flow where a }\n\
+                   indicator \"B\" { title: \"t\" category: c severity: low when: any perm where observed(flow) }\n\
+                   indicator \"C\" { title: \"t\" category: c severity: low when:\n\
+                       (any perm where observed(sdk)) or (count(flow where a) >= 2) }\n";
+        let (pack, program) = compiled(vec![("t.ind".to_string(), src.to_string())]);
+        assert!(program.plan.root_wit.iter().all(Option::is_some), "every root has its paths listed");
+        let json = r#"{"app": {"id": "a"}, "collected": ["perm", "flow"], "facts": {
+            "flow": [{"host": "x"}, {"host": "y"}, {"host": "z"}], "perm": [{"name": "b"}, {"name": "a"}]}}"#;
+        assert!(agree(&pack, &program, std::iter::once(json.to_string())) > 0);
+        let evidence = read_evidence(json.as_bytes(), &pack.schema, program.symbols()).unwrap();
+        let out = evaluate(&program, &evidence, &mut Scratch::new());
+        let kind =
+            |name| KindId(u32::try_from(pack.schema.kinds.iter().position(|k| k.name == name).unwrap()).unwrap());
+        let facts = |name, n| (0..n).map(|index| Witness { kind: kind(name), index }).collect::<Vec<_>>();
+        // `a` is true (perm 1), so every flow; flow is observed, so every perm; sdk is not
+        // observed (not collected, no facts), so C fails by its count alone: every flow.
+        assert_eq!(out.indicators[0].witnesses, facts("flow", 3));
+        assert_eq!(out.indicators[1].witnesses, facts("perm", 2));
+        assert_eq!(out.indicators[2].witnesses, facts("flow", 3));
     }
 
     #[test]
