@@ -1,6 +1,6 @@
 //! Column groups: every literal predicate on one string column computed by one pass over it.
 
-use super::{ClassLoc, Run, column_presence, mask};
+use super::{ClassLoc, Run, column_presence};
 use crate::compile::Program;
 use crate::compile::schedule::{Group, GroupKind, Mode};
 use crate::evidence::{Column, Items};
@@ -40,7 +40,7 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, class, hits, w, mask(n, w), present);
+                    self.store(g, class, hits, w, class.word_mask(w), present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
@@ -61,7 +61,7 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.store(g, class, hits, w, mask(n, w), present);
+                    self.store(g, class, hits, w, class.word_mask(w), present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
@@ -90,7 +90,7 @@ impl Run<'_> {
                             mask &= mask - 1;
                         }
                     }
-                    self.store(g, class, hits, w, mask(n, w), present);
+                    self.store(g, class, hits, w, class.word_mask(w), present);
                 }
                 self.match_cache[gi] = (stamps, masks);
             }
@@ -102,7 +102,7 @@ impl Run<'_> {
                     }
                     for w in 0..class.words {
                         let present = column_presence(col, w * 64..n.min(w * 64 + 64));
-                        self.store(g, class, hits, w, mask(n, w), present);
+                        self.store(g, class, hits, w, class.word_mask(w), present);
                     }
                     return true;
                 };
@@ -113,7 +113,7 @@ impl Run<'_> {
                         truth |= u64::from(*x == Some(true)) << b;
                     }
                     hits.fill(truth);
-                    self.store(g, class, hits, w, mask(n, w), present);
+                    self.store(g, class, hits, w, class.word_mask(w), present);
                 }
             }
             _ => return false,

@@ -86,7 +86,8 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
             }
             None => (0, true, 1),
         };
-        s.classes.push(ClassLoc { base: total, words, len, observed });
+        let tail = super::mask(len, words.saturating_sub(1));
+        s.classes.push(ClassLoc { base: total, words, len, tail, observed });
         total += count as usize * 2 * words;
     }
     if s.planes.len() < total {
@@ -142,6 +143,8 @@ pub(super) struct ClassLoc {
     pub(super) words: usize,
     /// The kind's facts (0 for the once-per-app class).
     pub(super) len: usize,
+    /// The facts of the last word (`mask(len, words - 1)`).
+    pub(super) tail: u64,
     /// Whether the kind was observed (true for the once-per-app class).
     pub(super) observed: bool,
 }
@@ -152,5 +155,11 @@ impl ClassLoc {
     #[inline(always)]
     pub(super) fn plane(&self, slot: u32) -> usize {
         self.base + slot as usize * 2 * self.words
+    }
+
+    /// The facts of word `w` (`mask(len, w)` for `w < words`).
+    #[inline(always)]
+    pub(super) fn word_mask(&self, w: usize) -> u64 {
+        if w + 1 == self.words { self.tail } else { u64::MAX }
     }
 }

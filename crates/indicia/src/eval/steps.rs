@@ -83,7 +83,7 @@ impl Run<'_> {
         let p = self.p;
         let k = kind.index();
         let class = self.classes[k];
-        let (nw, n) = (class.words, class.len);
+        let nw = class.words;
         let dst = class.plane(slot);
         let ops = &p.plan.vec_operands[start as usize..end as usize];
         for w in 0..nw {
@@ -97,7 +97,7 @@ impl Run<'_> {
                     plan::VecOperand::Slot(s) => plan::slot_words(self.tops[s as usize]),
                 }),
             );
-            let m = mask(n, w);
+            let m = class.word_mask(w);
             self.write(dst, nw, w, t & m, pp & m);
         }
     }
