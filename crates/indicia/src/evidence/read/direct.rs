@@ -576,7 +576,7 @@ impl<'t> Cursor<'t> {
             return None;
         }
         let start = self.pos + 1;
-        let end = special(self.bytes, start);
+        let end = string_end(self.bytes, start);
         if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
@@ -604,7 +604,7 @@ impl<'t> Cursor<'t> {
             return Err(Bail);
         }
         let start = self.pos + 1;
-        let end = special(self.bytes, start);
+        let end = string_end(self.bytes, start);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
             return Ok((self.text.get(start..end).ok_or(Bail)?, Some(start)));
@@ -762,14 +762,10 @@ fn is_scalar_byte(b: u8) -> bool {
 /// Sixteen bytes at a time (SIMD through `wide`: SSE2 on x86_64), the last few one by one.
 #[inline(always)]
 pub(crate) fn special(bytes: &[u8], from: usize) -> usize {
-    use wide::u8x16;
-    let (quote, backslash, control) = (u8x16::splat(b'"'), u8x16::splat(b'\\'), u8x16::splat(0x1f));
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 16) {
         let Ok(chunk) = <[u8; 16]>::try_from(chunk) else { break };
-        let x = u8x16::new(chunk);
-        // A byte below 0x20 is its own minimum with 0x1f.
-        let found = (x.simd_eq(quote) | x.simd_eq(backslash) | x.min(control).simd_eq(x)).to_bitmask();
+        let found = special_bits(chunk);
         if found != 0 {
             return i + found.trailing_zeros() as usize;
         }
@@ -784,9 +780,40 @@ pub(crate) fn special(bytes: &[u8], from: usize) -> usize {
     i
 }
 
+/// [`special`] for a string being read: thirty-two bytes at a time first, so that most strings
+/// (four in five of the generated evidence's are under 32 bytes) end in the first step, and
+/// fewer mispredicted branches follow strings of varied lengths than sixteen bytes at a time.
+#[inline(always)]
+fn string_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(block) = bytes.get(i..i + 32) {
+        let mut found = 0u64;
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            if let Ok(chunk) = <[u8; 16]>::try_from(chunk) {
+                found |= u64::from(special_bits(chunk)) << (16 * k);
+            }
+        }
+        if found != 0 {
+            return i + found.trailing_zeros() as usize;
+        }
+        i += 32;
+    }
+    special(bytes, i)
+}
+
+/// One bit per byte of `chunk` that is `"`, `\` or a control character.
+#[inline(always)]
+fn special_bits(chunk: [u8; 16]) -> u32 {
+    use wide::u8x16;
+    let (quote, backslash, control) = (u8x16::splat(b'"'), u8x16::splat(b'\\'), u8x16::splat(0x1f));
+    let x = u8x16::new(chunk);
+    // A byte below 0x20 is its own minimum with 0x1f.
+    (x.simd_eq(quote) | x.simd_eq(backslash) | x.min(control).simd_eq(x)).to_bitmask()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::special;
+    use super::{special, string_end};
 
     #[test]
     fn special_finds_the_first_quote_backslash_or_control_character() {
@@ -806,10 +833,10 @@ mod tests {
     }
 
     #[test]
-    fn special_agrees_with_a_byte_by_byte_scan_for_every_byte_at_every_position() {
+    fn special_and_string_end_agree_with_a_byte_by_byte_scan_for_every_byte_at_every_position() {
         for b in 0..=u8::MAX {
             let is_special = b == b'"' || b == b'\\' || b < 0x20;
-            for len in [15, 16, 17, 40] {
+            for len in [15, 16, 17, 31, 32, 33, 40, 70] {
                 for at in 0..len {
                     let mut bytes = vec![b'a'; len];
                     if let Some(slot) = bytes.get_mut(at) {
@@ -818,6 +845,11 @@ mod tests {
                     for from in [0, 1, at] {
                         let expected = if is_special && at >= from { at } else { len };
                         assert_eq!(special(&bytes, from), expected, "byte {b:#x} at {at} of {len} from {from}");
+                        assert_eq!(
+                            string_end(&bytes, from),
+                            expected,
+                            "string_end: byte {b:#x} at {at} of {len} from {from}"
+                        );
                     }
                 }
             }
