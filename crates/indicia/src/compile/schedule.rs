@@ -273,9 +273,9 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
 /// of the "certainly true" plane of its kind's vector in `slot` ([`EVERY_FACT`]: every fact) when
 /// every slot of `wit_guards[start..end]` is true. The guards are the nodes of one path from the
-/// indicator's root to the quantifier, the root excluded unless it is the quantifier itself (the
-/// walk starts at a failed root), the quantifier included, then, for a body that does not read
-/// the quantified fact, that body's slot.
+/// indicator's root to the quantifier that are operands of an `or` (the walk starts at a failed
+/// root, which is true, and a true `and` has every operand true), then, for a body that does not
+/// read the quantified fact, that body's slot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct WitEntry {
     pub(crate) quant: u32,
@@ -325,12 +325,12 @@ fn flatten_witnesses(
             continue;
         };
         let mut mine: Vec<(KindId, u32, u32, Vec<u32>)> = Vec::new();
-        // (node, length of the parent's guard path)
-        let mut stack: Vec<(u32, usize)> = vec![(r, 0)];
+        // (node, length of the parent's guard path, whether the parent is an `or`)
+        let mut stack: Vec<(u32, usize, bool)> = vec![(r, 0, false)];
         let mut path: Vec<u32> = Vec::new();
         let (mut visits, mut guard_count) = (0usize, 0usize);
         let mut complete = true;
-        while let Some((i, len)) = stack.pop() {
+        while let Some((i, len, under_or)) = stack.pop() {
             visits += 1;
             if visits > FLAT_WALK_MAX {
                 complete = false;
@@ -338,14 +338,17 @@ fn flatten_witnesses(
             }
             path.truncate(len);
             let node = wit.get(i as usize).copied().unwrap_or(WitNode::None);
-            if i != r || matches!(node, WitNode::Quant { .. }) {
+            // The root is true (its indicator failed), and so is every operand of a true `and`:
+            // only the operands of an `or` need to be checked.
+            if under_or {
                 path.push(i);
             }
             match node {
                 WitNode::None => {}
                 WitNode::Logic { start, end } => {
+                    let is_or = p.nodes.get(i as usize).is_some_and(|n| matches!(n.op, Op::Or(..)));
                     for &c in children.get(start as usize..end as usize).unwrap_or(&[]).iter().rev() {
-                        stack.push((c, path.len()));
+                        stack.push((c, path.len(), is_or));
                     }
                 }
                 WitNode::Quant { kind, body } => {
