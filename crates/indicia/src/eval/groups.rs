@@ -29,7 +29,6 @@ impl Run<'_> {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         if let Some(s) = *x {
                             present |= 1u64 << b;
@@ -47,7 +46,6 @@ impl Run<'_> {
                 let Items::Str(items) = &l.items else { return false };
                 for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         if let Some((s, end)) = *x {
                             present |= 1u64 << b;
@@ -69,7 +67,6 @@ impl Run<'_> {
                 let epoch = self.app_epoch;
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let mut present = 0u64;
-                    hits.fill(0);
                     for (b, x) in chunk.iter().enumerate() {
                         let Some(s) = *x else { continue };
                         present |= 1u64 << b;
@@ -131,8 +128,10 @@ impl Run<'_> {
     /// Writes word `w` of every member of a group from its hits and the column's presence
     /// (`class`: where the group's kind's storage class is).
     #[inline]
-    pub(super) fn store(&mut self, g: &Group, class: ClassLoc, hits: &[u64], w: usize, valid: u64, present: u64) {
-        for (member, &h) in g.members.iter().zip(hits) {
+    pub(super) fn store(&mut self, g: &Group, class: ClassLoc, hits: &mut [u64], w: usize, valid: u64, present: u64) {
+        for (member, h) in g.members.iter().zip(hits) {
+            // Taken, so that the hit words are zero again for the next word and group.
+            let h = std::mem::take(h);
             let (t, p) = match member.mode {
                 Mode::Hit => (h, (h | !present) & valid),
                 Mode::Miss => (present & !h, !h & valid),

@@ -122,6 +122,9 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
         s.set_hits.resize(plan::GROUP_MAX, false);
         s.hits.resize(plan::GROUP_MAX, 0);
     }
+    // A group's store leaves its hit words zero for the next word and group; zeroed here too, so
+    // that an evaluation cut short (a panic caught by a caller) cannot leave hits to the next app.
+    s.hits.fill(0);
     if s.tops.len() < p.plan.slots {
         s.tops.resize(p.plan.slots, 0);
     }
