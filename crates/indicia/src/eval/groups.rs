@@ -2,7 +2,7 @@
 
 use super::{ClassLoc, Run, column_presence};
 use crate::compile::Program;
-use crate::compile::schedule::{Group, GroupKind, Mode};
+use crate::compile::schedule::{GROUP_MAX, Group, GroupKind, Mode};
 use crate::evidence::{Column, Items};
 
 impl Run<'_> {
@@ -10,7 +10,11 @@ impl Run<'_> {
     /// does not have the expected type, node by node.
     pub(super) fn group(&mut self, gi: usize, g: &Group) {
         let hits = std::mem::take(&mut self.hits);
-        let done = self.group_pass(gi, g, &mut hits[..g.members.len()]);
+        // Scratch holds `GROUP_MAX` hit words (`scratch::prepare`).
+        let done = match <&mut [u64; GROUP_MAX]>::try_from(&mut hits[..GROUP_MAX]) {
+            Ok(words) => self.group_pass(gi, g, words),
+            Err(_) => false,
+        };
         self.hits = hits;
         if !done {
             self.members(g);
@@ -19,7 +23,7 @@ impl Run<'_> {
 
     /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
     /// Per word of 64 facts, `hits[m]` collects the facts that satisfy member `m`.
-    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, hits: &mut [u64]) -> bool {
+    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, hits: &mut [u64; GROUP_MAX]) -> bool {
         let e = self.e;
         let k = g.fact.index();
         let class = self.classes[k];
@@ -32,11 +36,7 @@ impl Run<'_> {
                     for (b, x) in chunk.iter().enumerate() {
                         if let Some(s) = *x {
                             present |= 1u64 << b;
-                            let mut mask = g.mask(s);
-                            while mask != 0 {
-                                hits[mask.trailing_zeros() as usize] |= 1u64 << b;
-                                mask &= mask - 1;
-                            }
+                            scatter(hits, g.mask(s), b);
                         }
                     }
                     self.store(g, class, hits, w, class.word_mask(w), present);
@@ -53,10 +53,7 @@ impl Run<'_> {
                             for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
                                 mask |= g.mask(item);
                             }
-                            while mask != 0 {
-                                hits[mask.trailing_zeros() as usize] |= 1u64 << b;
-                                mask &= mask - 1;
-                            }
+                            scatter(hits, mask, b);
                         }
                     }
                     self.store(g, class, hits, w, class.word_mask(w), present);
@@ -71,7 +68,7 @@ impl Run<'_> {
                         let Some(s) = *x else { continue };
                         present |= 1u64 << b;
                         let si = s as usize;
-                        let mut mask = match (stamps.get(si), masks.get(si)) {
+                        let mask = match (stamps.get(si), masks.get(si)) {
                             (Some(&st), Some(&mk)) if st == epoch => mk,
                             _ => {
                                 let mk = pattern_mask(self.p, g, e.resolve(s), self.set_hits);
@@ -82,10 +79,7 @@ impl Run<'_> {
                                 mk
                             }
                         };
-                        while mask != 0 {
-                            hits[mask.trailing_zeros() as usize] |= 1u64 << b;
-                            mask &= mask - 1;
-                        }
+                        scatter(hits, mask, b);
                     }
                     self.store(g, class, hits, w, class.word_mask(w), present);
                 }
@@ -109,7 +103,7 @@ impl Run<'_> {
                         present |= u64::from(x.is_some()) << b;
                         truth |= u64::from(*x == Some(true)) << b;
                     }
-                    hits.fill(truth);
+                    hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
                     self.store(g, class, hits, w, class.word_mask(w), present);
                 }
             }
@@ -139,6 +133,20 @@ impl Run<'_> {
             };
             self.write(class.plane(member.slot), class.words, w, t, p);
         }
+    }
+}
+
+/// Adds fact `b` (of the word) to the hit words of the members in `mask`.
+#[inline(always)]
+fn scatter(hits: &mut [u64; GROUP_MAX], mut mask: u64, b: usize) {
+    if mask == 0 {
+        return;
+    }
+    let bit = 1u64 << b;
+    while mask != 0 {
+        // A set bit's index is below 64: no bounds check.
+        hits[mask.trailing_zeros() as usize & (GROUP_MAX - 1)] |= bit;
+        mask &= mask - 1;
     }
 }
 
