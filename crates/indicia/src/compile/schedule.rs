@@ -41,6 +41,10 @@ pub(crate) enum Step {
     TopAnd2 { node: u32, a: u32, b: u32 },
     /// Once-per-app `or` of two slots.
     TopOr2 { node: u32, a: u32, b: u32 },
+    /// Once-per-app `and` of four slots (three operands and the constant true, or four).
+    TopAnd4 { node: u32, ops: [u32; 4] },
+    /// Once-per-app `or` of four slots (three operands and the constant false, or four).
+    TopOr4 { node: u32, ops: [u32; 4] },
     /// Once-per-app `not` of slot `src`.
     TopNot { node: u32, src: u32 },
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class.
@@ -158,6 +162,8 @@ impl Step {
             | Step::TopOr { node, .. }
             | Step::TopAnd2 { node, .. }
             | Step::TopOr2 { node, .. }
+            | Step::TopAnd4 { node, .. }
+            | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopQuant { node, .. }
             | Step::VecAnd { node, .. }
@@ -446,6 +452,17 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
             let is_and = matches!(node.op, Op::And(..));
             if let [a, b] = slots[..] {
                 return Some(if is_and { Step::TopAnd2 { node: i, a, b } } else { Step::TopOr2 { node: i, a, b } });
+            }
+            // Three operands padded with the operation's identity (the slot of the constant true
+            // for `and`, false for `or`), or four.
+            let identity = u32::try_from(p.nodes.len() + if is_and { 2 } else { 0 }).ok();
+            let four = match (&slots[..], identity) {
+                (&[a, b, c], Some(id)) => Some([a, b, c, id]),
+                (&[a, b, c, d], _) => Some([a, b, c, d]),
+                _ => None,
+            };
+            if let Some(ops) = four {
+                return Some(if is_and { Step::TopAnd4 { node: i, ops } } else { Step::TopOr4 { node: i, ops } });
             }
             let start = u32::try_from(operands.len()).ok()?;
             operands.extend(slots);

@@ -184,6 +184,7 @@ impl Validator<'_> {
                     .iter()
                     .try_for_each(|&s| self.slot(s))
             }
+            Step::TopAnd4 { ops, .. } | Step::TopOr4 { ops, .. } => ops.iter().try_for_each(|&s| self.slot(s)),
             Step::TopAnd2 { a, b, .. } | Step::TopOr2 { a, b, .. } => {
                 self.slot(a)?;
                 self.slot(b)

@@ -40,6 +40,14 @@ impl Run<'_> {
                 let v = self.tops[a as usize] & self.tops[b as usize];
                 self.set_top(node, v);
             }
+            Step::TopAnd4 { node, ops: [a, b, c, d] } => {
+                let v = self.tops[a as usize] & self.tops[b as usize] & self.tops[c as usize] & self.tops[d as usize];
+                self.set_top(node, v);
+            }
+            Step::TopOr4 { node, ops: [a, b, c, d] } => {
+                let v = self.tops[a as usize] | self.tops[b as usize] | self.tops[c as usize] | self.tops[d as usize];
+                self.set_top(node, v);
+            }
             Step::TopOr2 { node, a, b } => {
                 let v = self.tops[a as usize] | self.tops[b as usize];
                 self.set_top(node, v);
