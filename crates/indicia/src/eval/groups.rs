@@ -1,4 +1,6 @@
-//! Column groups: every literal predicate on one string column computed by one pass over it.
+//! Column groups: every literal predicate on one string column computed by one pass over it; the
+//! pass also gives `has K.field` on that column, and a presence pass gives `has` and a bool field
+//! read as a condition.
 
 use super::{ClassLoc, Run, column_presence};
 use crate::compile::Program;

@@ -10,7 +10,9 @@
 //! - *column groups* (`groups`): every predicate comparing one string column with literals (`==`, `!=`,
 //!   `in`; `"x" in list`, `intersects`) is computed by one pass over the column, one table load per
 //!   fact (per list element) giving the bitset of predicates it satisfies; `matches`/`like` on one
-//!   column run as one `RegexSet` once per distinct string of the app;
+//!   column run as one `RegexSet` once per distinct string of the app; `has K.field` joins the
+//!   literal group of its column (or a presence group), and a bool field read as a condition joins
+//!   its column's presence group;
 //! - compiled `and`/`or`/`not`/quantifier steps over slots and planes (`steps`); the quantifiers
 //!   over the vector one step computes run together, right after it;
 //! - the general kernel (`kernels`) for the rest (a nested scan re-runs its sub-program per fact of the
