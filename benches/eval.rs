@@ -1,7 +1,8 @@
 //! Evaluate one app's evidence (already read and validated) with a compiled program: the built-in
 //! 15-indicator pack over 100, 200, 1,000 and 100,000 facts, and generated packs of 1,000 and
 //! 10,000 indicators over 1,000 facts. Scratch buffers are reused, as a scanner would; the
-//! `200_facts_into` rows also reuse the outcomes (`evaluate_into`), as `indicia eval` does.
+//! `200_facts_into` rows also reuse the outcomes (`evaluate_into`), as `indicia eval` does;
+//! `200_facts_into_500_apps` evaluates 500 different generated apps in turn instead of one.
 //!
 //! Run: `cargo bench --bench eval`. Targets, one core: 15 indicators over ~200 facts < 2 µs,
 //! over 1,000 facts < 10 µs; linear in facts, sublinear in indicators that share predicates.
@@ -195,6 +196,24 @@ fn eval(c: &mut Criterion) {
             bench_into(&mut group, &program, &evidence, &mut scratch);
         }
     }
+    // One app evaluated again and again lets the branch predictor learn it; a batch never
+    // repeats an app. This row evaluates 500 different generated apps in turn (time per app).
+    let generator = indicia_testkit::generate::EvidenceGenerator::new(200, 42);
+    let apps: Vec<Evidence> = (0..500)
+        .filter_map(|i| read_evidence(generator.app(i).as_bytes(), &pack.schema, program.symbols()).ok())
+        .collect();
+    let mut out = indicia::outcome::Outcomes::default();
+    let mut next = 0usize;
+    group.throughput(Throughput::Elements(200));
+    group.bench_function("200_facts_into_500_apps", |b| {
+        b.iter(|| {
+            next = (next + 1) % apps.len().max(1);
+            if let Some(evidence) = apps.get(next) {
+                indicia::eval::evaluate_into(&program, black_box(evidence), &mut scratch, &mut out);
+            }
+            black_box(&out);
+        })
+    });
     group.finish();
     let mut group = c.benchmark_group("eval_1000_facts");
     group.sample_size(20);
