@@ -4,7 +4,6 @@
 //! The work is split as `indicia eval` splits a batch: pieces of [`PIECE`] objects, each a task of
 //! rayon's pool (`RAYON_NUM_THREADS` sets its size; the default is one thread per core).
 
-
 use indicia::evidence::Rejected;
 use indicia::{Engine, EvidenceError};
 use rayon::prelude::*;
