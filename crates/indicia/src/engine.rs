@@ -27,6 +27,7 @@ use crate::load::{self, LoadedPack};
 use crate::outcome::Outcomes;
 use crate::params::{self, ParamError};
 use crate::report::{Report, ReportTemplate, build_report};
+use crate::reuse::with_reused;
 
 /// Why an engine could not be built: one variant per stage, each holding that stage's error.
 ///
@@ -200,16 +201,9 @@ impl Engine {
         thread_local! {
             static EVIDENCE: RefCell<Evidence> = RefCell::new(Evidence::default());
         }
-        EVIDENCE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut evidence) => {
-                let result = self.read_evidence_into(json, &mut evidence);
-                then(result.map(|()| &*evidence))
-            }
-            Err(_) => {
-                let mut evidence = Evidence::default();
-                let result = self.read_evidence_into(json, &mut evidence);
-                then(result.map(|()| &evidence))
-            }
+        with_reused(&EVIDENCE, |evidence| {
+            let result = self.read_evidence_into(json, evidence);
+            then(result.map(|()| &*evidence))
         })
     }
 
@@ -262,15 +256,9 @@ impl Engine {
         thread_local! {
             static OUTCOMES: RefCell<Outcomes> = RefCell::new(Outcomes::default());
         }
-        OUTCOMES.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut outcomes) => {
-                crate::eval::evaluate_once_into(&self.program, evidence, &mut outcomes);
-                crate::report::write_report(&self.template, evidence, &outcomes, out);
-            }
-            Err(_) => {
-                let outcomes = crate::eval::evaluate_once(&self.program, evidence);
-                crate::report::write_report(&self.template, evidence, &outcomes, out);
-            }
+        with_reused(&OUTCOMES, |outcomes| {
+            crate::eval::evaluate_once_into(&self.program, evidence, outcomes);
+            crate::report::write_report(&self.template, evidence, outcomes, out);
         });
     }
 
@@ -281,12 +269,8 @@ impl Engine {
         thread_local! {
             static SCRATCH: RefCell<crate::eval::Scratch> = RefCell::new(crate::eval::Scratch::new());
         }
-        let outcomes = SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => crate::eval::evaluate_profiled(&self.program, evidence, &mut scratch, profile),
-            Err(_) => {
-                crate::eval::evaluate_profiled(&self.program, evidence, &mut crate::eval::Scratch::new(), profile)
-            }
-        });
+        let outcomes =
+            with_reused(&SCRATCH, |scratch| crate::eval::evaluate_profiled(&self.program, evidence, scratch, profile));
         if self.explain {
             // The profile keeps the timed run; the explanations come from the explaining evaluator.
             return self.evaluate(evidence);

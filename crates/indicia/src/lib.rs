@@ -24,6 +24,7 @@ pub mod params;
 pub mod policy;
 pub mod profile;
 pub mod report;
+mod reuse;
 pub mod testing;
 
 pub use check::CheckFailure;

@@ -54,6 +54,7 @@ use crate::evidence::{Column, Evidence, FactTable, Items, Sym};
 use crate::hir::{FieldId, KindId, Verdict};
 use crate::outcome::{Outcome, Outcomes};
 use crate::profile::Profile;
+use crate::reuse::with_reused;
 
 mod explain;
 mod groups;
@@ -75,18 +76,12 @@ thread_local! {
 
 /// Evaluates `program` over `evidence` with this thread's scratch buffers.
 pub fn evaluate_once(program: &Program, evidence: &Evidence) -> Outcomes {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut scratch) => evaluate(program, evidence, &mut scratch),
-        Err(_) => evaluate(program, evidence, &mut Scratch::new()),
-    })
+    with_reused(&SCRATCH, |scratch| evaluate(program, evidence, scratch))
 }
 
 /// [`evaluate_into`] with this thread's scratch buffers.
 pub fn evaluate_once_into(program: &Program, evidence: &Evidence, out: &mut Outcomes) {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut scratch) => evaluate_into(program, evidence, &mut scratch, out),
-        Err(_) => evaluate_into(program, evidence, &mut Scratch::new(), out),
-    })
+    with_reused(&SCRATCH, |scratch| evaluate_into(program, evidence, scratch, out))
 }
 
 /// Evaluates `program` over `evidence`: a verdict per indicator, witnesses for failed ones.
@@ -121,10 +116,7 @@ pub fn evaluate_explained_into(program: &Program, evidence: &Evidence, scratch: 
 
 /// [`evaluate_explained`] with this thread's scratch buffers.
 pub fn evaluate_explained_once(program: &Program, evidence: &Evidence) -> Outcomes {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut scratch) => evaluate_explained(program, evidence, &mut scratch),
-        Err(_) => evaluate_explained(program, evidence, &mut Scratch::new()),
-    })
+    with_reused(&SCRATCH, |scratch| evaluate_explained(program, evidence, scratch))
 }
 
 /// [`evaluate`], also adding to `profile` how often each node ran and the time it took (see
@@ -213,14 +205,12 @@ fn evaluate_in<P: Probe>(
         since = probe.step(*step, &run, since);
     }
     let roots = &program.layout.roots;
-    let indicators = &mut out.indicators;
-    indicators.truncate(roots.len());
-    indicators.reserve_exact(roots.len() - indicators.len());
-    for (index, root) in roots.iter().enumerate() {
-        if index == indicators.len() {
-            indicators.push(Outcome { verdict: Verdict::Pass, witnesses: Vec::new(), explanation: None });
-        }
-        let o = &mut indicators[index];
+    out.indicators.resize_with(roots.len(), || Outcome {
+        verdict: Verdict::Pass,
+        witnesses: Vec::new(),
+        explanation: None,
+    });
+    for (index, (root, o)) in roots.iter().zip(&mut out.indicators).enumerate() {
         let v = match root {
             Operand::Top(i) => run.top(*i),
             other => run.scalar_b3(other),
