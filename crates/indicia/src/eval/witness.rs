@@ -97,12 +97,12 @@ impl Run<'_> {
 
     /// The slot of the vector whose "certainly true" plane holds the facts a true quantifier with
     /// `body` contributes ([`EVERY_FACT`] for every fact), or `None` when its scalar body is not
-    /// certainly true, so that it contributes no fact.
+    /// certainly true, so that it contributes no fact. The slot is the one the listed paths store
+    /// ([`plan::wit_facts`]); a scalar body is read here, whether or not it has a slot.
     fn contributing_slot(&self, body: Body) -> Option<u32> {
         match body {
-            Body::All => Some(EVERY_FACT),
             Body::Scalar(o) => (self.scalar_b3(&o) == B3::T).then_some(EVERY_FACT),
-            Body::Vector(b) | Body::Nested { node: b, .. } => Some(self.p.layout.nodes[b as usize].slot),
+            other => plan::wit_facts(&self.p.layout, other).map(|(slot, _)| slot),
         }
     }
 
