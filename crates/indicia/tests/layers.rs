@@ -10,7 +10,8 @@ mod tests {
     /// The layers, in pipeline order.
     const LAYERS: &[&[&str]] = &[
         // `limits`: the size limits on inputs, read by the loader and the engine; it imports nothing.
-        &["hir", "limits"],
+        // `reuse`: per-thread buffers lent by `eval` and the engine; it imports nothing either.
+        &["hir", "limits", "reuse"],
         // `policy::lower` rewrites a policy's syntax tree before the check: a front-end pass.
         &["check", "load", "params", "policy::lower"],
         &["compile"],
