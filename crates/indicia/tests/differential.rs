@@ -831,24 +831,28 @@ fn generated_cases_cover_the_semantics() {
 
 /// The built-in pack over generated 200-fact apps (the shape the eval bench measures), evaluated
 /// one after the other with one reused `Scratch` (so that state one app leaves in the buffers,
-/// such as a column group's hit words, would show in the next), agrees with the reference.
+/// such as a column group's hit words, would show in the next), agrees with the reference; so do
+/// smaller and larger apps in between (kinds of one, two and more words of 64 facts, which the
+/// vector steps compute in different ways).
 #[test]
 fn builtin_pack_over_generated_apps_agrees_with_reference() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/tw-mabis-v4");
     let pack = indicia::load::check_path(&dir).expect("the built-in pack checks");
     let params = ParamValues::defaults(&pack);
     let program = compile::compile(&pack, &params).unwrap();
-    let generator = indicia_testkit::generate::EvidenceGenerator::new(200, 7);
     let mut scratch = indicia::eval::Scratch::new();
     let (mut fail, mut witnesses) = (0, 0);
-    for i in 0..60 {
-        let evidence =
-            indicia::evidence::read_evidence(generator.app(i).as_bytes(), &pack.schema, program.symbols()).unwrap();
-        let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
-        let want = indicia_testkit::reference::evaluate(&pack, &params, &evidence);
-        assert_eq!(got, want, "generated app {i}");
-        fail += got.indicators.iter().filter(|o| o.verdict == Verdict::Fail).count();
-        witnesses += got.indicators.iter().map(|o| o.witnesses.len()).sum::<usize>();
+    for (facts, apps) in [(200, 60), (30, 10), (700, 4), (200, 4)] {
+        let generator = indicia_testkit::generate::EvidenceGenerator::new(facts, 7);
+        for i in 0..apps {
+            let evidence =
+                indicia::evidence::read_evidence(generator.app(i).as_bytes(), &pack.schema, program.symbols()).unwrap();
+            let got = indicia::eval::evaluate(&program, &evidence, &mut scratch);
+            let want = indicia_testkit::reference::evaluate(&pack, &params, &evidence);
+            assert_eq!(got, want, "generated app {i} of {facts} facts");
+            fail += got.indicators.iter().filter(|o| o.verdict == Verdict::Fail).count();
+            witnesses += got.indicators.iter().map(|o| o.witnesses.len()).sum::<usize>();
+        }
     }
     // Not vacuous: indicators fail, with witnesses.
     assert!(fail > 60 && witnesses > 60, "fail {fail} witnesses {witnesses}");
