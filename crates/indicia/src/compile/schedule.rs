@@ -137,6 +137,8 @@ pub(crate) struct Group {
     pub(crate) fact: KindId,
     pub(crate) field: FieldId,
     pub(crate) members: Vec<Member>,
+    /// Whether every member is a [`Mode::Hit`] (the common case, stored without a match per member).
+    pub(crate) all_hit: bool,
     /// Set groups: `table[sym - lo]` is the mask of members that `sym` satisfies.
     pub(crate) lo: u32,
     pub(crate) table: Vec<u64>,
@@ -596,6 +598,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
                     fact: kind,
                     field,
                     members: Vec::new(),
+                    all_hit: true,
                     lo: 0,
                     table: Vec::new(),
                     patterns: Vec::new(),
@@ -610,6 +613,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
         let (Some(group), Some(all)) = (groups.get_mut(g), syms_of.get_mut(g)) else { continue };
         let bit = group.members.len();
         group.members.push(Member { node: i, slot: node.slot, mode });
+        group.all_hit &= mode == Mode::Hit;
         if gk == GroupKind::Match {
             group.patterns.extend(syms);
         } else {

@@ -4,88 +4,86 @@
 
 use super::{ClassLoc, Run, column_presence};
 use crate::compile::Program;
-use crate::compile::schedule::{GROUP_MAX, Group, GroupKind, Mode};
+use crate::compile::schedule::{GROUP_MAX, Group, GroupKind, Member, Mode};
 use crate::evidence::{Column, Items};
 
 impl Run<'_> {
     /// Computes every predicate of a column group in one pass over its column; when the column
     /// does not have the expected type, node by node.
     pub(super) fn group(&mut self, gi: usize, g: &Group) {
-        let hits = std::mem::take(&mut self.hits);
-        // Scratch holds `GROUP_MAX` hit words (`scratch::prepare`).
-        let done = match <&mut [u64; GROUP_MAX]>::try_from(&mut hits[..GROUP_MAX]) {
-            Ok(words) => self.group_pass(gi, g, words),
-            Err(_) => false,
-        };
-        self.hits = hits;
-        if !done {
+        if !self.group_pass(gi, g) {
             self.members(g);
         }
     }
 
     /// [`Run::group`]'s pass over the column; false when the column is not of the expected type.
     /// Per word of 64 facts, `hits[m]` collects the facts that satisfy member `m`.
-    pub(super) fn group_pass(&mut self, gi: usize, g: &Group, hits: &mut [u64; GROUP_MAX]) -> bool {
-        let e = self.e;
-        let k = g.fact.index();
-        let class = self.classes[k];
-        let n = class.len;
+    #[inline(never)]
+    pub(super) fn group_pass(&mut self, gi: usize, g: &Group) -> bool {
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
+        let Run { p, e, planes, classes, match_cache, app_epoch, set_hits, hits, .. } = self;
+        let planes: &mut [u64] = planes;
+        let class = classes[g.fact.index()];
+        let n = class.len;
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let mut present = 0u64;
-                    for (b, x) in chunk.iter().enumerate() {
+                    let (mut present, mut bit) = (0u64, 1u64);
+                    for x in chunk {
                         if let Some(s) = *x {
-                            present |= 1u64 << b;
-                            scatter(hits, g.mask(s), b);
+                            present |= bit;
+                            scatter(hits, g.mask(s), bit);
                         }
+                        bit <<= 1;
                     }
-                    self.store(g, class, hits, w, class.word_mask(w), present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
                 let Items::Str(items) = &l.items else { return false };
                 for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let mut present = 0u64;
-                    for (b, x) in chunk.iter().enumerate() {
+                    let (mut present, mut bit) = (0u64, 1u64);
+                    for x in chunk {
                         if let Some((s, end)) = *x {
-                            present |= 1u64 << b;
+                            present |= bit;
                             let mut mask = 0u64;
                             for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
                                 mask |= g.mask(item);
                             }
-                            scatter(hits, mask, b);
+                            scatter(hits, mask, bit);
                         }
+                        bit <<= 1;
                     }
-                    self.store(g, class, hits, w, class.word_mask(w), present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
-                let (mut stamps, mut masks) = std::mem::take(&mut self.match_cache[gi]);
-                let epoch = self.app_epoch;
+                let (mut stamps, mut masks) = std::mem::take(&mut match_cache[gi]);
+                let epoch = *app_epoch;
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let mut present = 0u64;
-                    for (b, x) in chunk.iter().enumerate() {
-                        let Some(s) = *x else { continue };
-                        present |= 1u64 << b;
-                        let si = s as usize;
-                        let mask = match (stamps.get(si), masks.get(si)) {
-                            (Some(&st), Some(&mk)) if st == epoch => mk,
-                            _ => {
-                                let mk = pattern_mask(self.p, g, e.resolve(s), self.set_hits);
-                                if let (Some(st), Some(slot)) = (stamps.get_mut(si), masks.get_mut(si)) {
-                                    *st = epoch;
-                                    *slot = mk;
+                    let (mut present, mut bit) = (0u64, 1u64);
+                    for x in chunk {
+                        if let Some(s) = *x {
+                            present |= bit;
+                            let si = s as usize;
+                            let mask = match (stamps.get(si), masks.get(si)) {
+                                (Some(&st), Some(&mk)) if st == epoch => mk,
+                                _ => {
+                                    let mk = pattern_mask(p, g, e.resolve(s), set_hits);
+                                    if let (Some(st), Some(slot)) = (stamps.get_mut(si), masks.get_mut(si)) {
+                                        *st = epoch;
+                                        *slot = mk;
+                                    }
+                                    mk
                                 }
-                                mk
-                            }
-                        };
-                        scatter(hits, mask, b);
+                            };
+                            scatter(hits, mask, bit);
+                        }
+                        bit <<= 1;
                     }
-                    self.store(g, class, hits, w, class.word_mask(w), present);
+                    store(planes, g, class, hits, w, present);
                 }
-                self.match_cache[gi] = (stamps, masks);
+                match_cache[gi] = (stamps, masks);
             }
             (GroupKind::Plain, Some(col)) => {
                 // A truth member needs booleans; presence reads any column.
@@ -95,18 +93,25 @@ impl Run<'_> {
                     }
                     for w in 0..class.words {
                         let present = column_presence(col, w * 64..n.min(w * 64 + 64));
-                        self.store(g, class, hits, w, class.word_mask(w), present);
+                        store(planes, g, class, hits, w, present);
                     }
                     return true;
                 };
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let (mut present, mut truth) = (0u64, 0u64);
-                    for (b, x) in chunk.iter().enumerate() {
-                        present |= u64::from(x.is_some()) << b;
-                        truth |= u64::from(*x == Some(true)) << b;
+                    let (mut present, mut truth, mut bit) = (0u64, 0u64, 1u64);
+                    for x in chunk {
+                        match *x {
+                            Some(true) => {
+                                present |= bit;
+                                truth |= bit;
+                            }
+                            Some(false) => present |= bit,
+                            None => {}
+                        }
+                        bit <<= 1;
                     }
                     hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
-                    self.store(g, class, hits, w, class.word_mask(w), present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             _ => return false,
@@ -120,31 +125,52 @@ impl Run<'_> {
             self.exec(member.node);
         }
     }
+}
 
-    /// Writes word `w` of every member of a group from its hits and the column's presence
-    /// (`class`: where the group's kind's storage class is).
-    #[inline]
-    pub(super) fn store(&mut self, g: &Group, class: ClassLoc, hits: &mut [u64], w: usize, valid: u64, present: u64) {
-        for (member, h) in g.members.iter().zip(hits) {
-            // Taken, so that the hit words are zero again for the next word and group.
-            let h = std::mem::take(h);
-            let (t, p) = match member.mode {
-                Mode::Hit => (h, (h | !present) & valid),
-                Mode::Miss => (present & !h, !h & valid),
-                Mode::Has => (present, present),
-            };
-            self.write(class.plane(member.slot), class.words, w, t, p);
+/// Writes word `w` of every member of group `g` from its hits and the column's presence
+/// (`class`: where the group's kind's storage class is). A fact has a hit only when it has a
+/// value (`hits[m] & !present == 0`).
+#[inline(never)]
+fn store(planes: &mut [u64], g: &Group, class: ClassLoc, hits: &mut [u64; GROUP_MAX], w: usize, present: u64) {
+    let valid = class.word_mask(w);
+    if g.all_hit {
+        store_with(planes, &g.members, class, hits, w, |_, h| (h, (h | !present) & valid));
+    } else {
+        store_with(planes, &g.members, class, hits, w, |mode, h| match mode {
+            Mode::Hit => (h, (h | !present) & valid),
+            Mode::Miss => (present & !h, !h & valid),
+            Mode::Has => (present, present),
+        });
+    }
+}
+
+/// [`store`] with `planes_of(mode, hits)` giving a member's two plane words.
+#[inline(always)]
+fn store_with(
+    planes: &mut [u64],
+    members: &[Member],
+    class: ClassLoc,
+    hits: &mut [u64; GROUP_MAX],
+    w: usize,
+    planes_of: impl Fn(Mode, u64) -> (u64, u64),
+) {
+    for (member, h) in members.iter().zip(hits.iter_mut()) {
+        // Taken, so that the hit words are zero again for the next word and group.
+        let (t, p) = planes_of(member.mode, std::mem::take(h));
+        // Word `w` of the member's "certainly true" plane, then of its "possibly true" plane.
+        let at = class.plane(member.slot) + w;
+        if let Some(t_word) = planes.get_mut(at) {
+            *t_word = t;
+        }
+        if let Some(p_word) = planes.get_mut(at + class.words) {
+            *p_word = p;
         }
     }
 }
 
-/// Adds fact `b` (of the word) to the hit words of the members in `mask`.
+/// Adds the fact whose bit is `bit` to the hit words of the members in `mask`.
 #[inline(always)]
-fn scatter(hits: &mut [u64; GROUP_MAX], mut mask: u64, b: usize) {
-    if mask == 0 {
-        return;
-    }
-    let bit = 1u64 << b;
+fn scatter(hits: &mut [u64; GROUP_MAX], mut mask: u64, bit: u64) {
     while mask != 0 {
         // A set bit's index is below 64: no bounds check.
         hits[mask.trailing_zeros() as usize & (GROUP_MAX - 1)] |= bit;

@@ -48,6 +48,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::compile::schedule;
 use crate::compile::value::{B3, ConstVal, Scalar, scalar_eq};
 use crate::compile::{Operand, Program};
 use crate::evidence::{Column, Evidence, FactTable, Items, Sym};
@@ -194,7 +195,7 @@ fn evaluate_in<P: Probe>(
         match_cache,
         app_epoch: *app_epoch,
         set_hits,
-        hits,
+        hits: &mut hits.0,
         tops,
         top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
@@ -333,8 +334,8 @@ struct Run<'a> {
     match_cache: &'a mut [(Vec<u32>, Vec<u64>)],
     app_epoch: u32,
     set_hits: &'a mut [bool],
-    /// A column group's hit words, one per member (`GROUP_MAX` of them).
-    hits: &'a mut [u64],
+    /// A column group's hit words, one per member.
+    hits: &'a mut [u64; schedule::GROUP_MAX],
     tops: &'a mut [u8],
     /// The storage class of once-per-app nodes.
     top_class: u32,

@@ -32,7 +32,7 @@ pub struct Scratch {
     pub(super) app_epoch: u32,
     pub(super) set_hits: Vec<bool>,
     /// A column group's hit words (one per member), reused.
-    pub(super) hits: Vec<u64>,
+    pub(super) hits: HitWords,
     /// The once-per-app values, one slot byte each (see [`plan::Step`]).
     pub(super) tops: Vec<u8>,
 }
@@ -61,7 +61,6 @@ impl Scratch {
             (0, self.memo.capacity()),
             of(&self.match_cache, self.match_cache.capacity()),
             of(&self.set_hits, self.set_hits.capacity()),
-            of(&self.hits, self.hits.capacity()),
             of(&self.tops, self.tops.capacity()),
         ];
         for (stamps, masks) in &self.match_cache {
@@ -120,11 +119,10 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     }
     if s.set_hits.len() < plan::GROUP_MAX {
         s.set_hits.resize(plan::GROUP_MAX, false);
-        s.hits.resize(plan::GROUP_MAX, 0);
     }
     // A group's store leaves its hit words zero for the next word and group; zeroed here too, so
     // that an evaluation cut short (a panic caught by a caller) cannot leave hits to the next app.
-    s.hits.fill(0);
+    s.hits.0.fill(0);
     if s.tops.len() < p.plan.slots {
         s.tops.resize(p.plan.slots, 0);
     }
@@ -134,6 +132,16 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     }
     for (k, c) in s.classes.iter().take(kinds).enumerate() {
         s.tops[n + 3 + k] = plan::slot_bits(B3::from_bool(c.observed));
+    }
+}
+
+/// A column group's hit words: `GROUP_MAX` of them, one per member.
+#[derive(Debug)]
+pub(super) struct HitWords(pub(super) [u64; plan::GROUP_MAX]);
+
+impl Default for HitWords {
+    fn default() -> HitWords {
+        HitWords([0; plan::GROUP_MAX])
     }
 }
 
