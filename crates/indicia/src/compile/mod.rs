@@ -227,6 +227,43 @@ mod tests {
         }
     }
 
+    /// A quantifier's step also writes `observed(K) and` it (`schedule::fold_observed_and`): a
+    /// program whose step writes another node with it, or a slot that is no node, is refused.
+    #[test]
+    fn a_quantifier_written_with_another_node_is_an_error_when_it_is_built() {
+        use schedule::Step;
+        let src = format!(
+            "{HEAD}{}{}",
+            ind("A", "observed(flow) and any flow where port == 80"),
+            ind("B", "observed(flow) and (any flow where tls == false) and (any flow where port == 81)")
+        );
+        let (_, p) = program(&src);
+        // Where each quantifier's `and_observed` is: a step, or an entry of a `Quants` step.
+        let guarded = |p: &Program| -> Vec<(bool, usize)> {
+            let steps = p.plan.steps.iter().enumerate().filter_map(|(i, s)| match s {
+                Step::TopQuant { node, and_observed, .. } if node != and_observed => Some((true, i)),
+                _ => None,
+            });
+            let quants = p.plan.quants.iter().enumerate().filter(|(_, q)| q.node != q.and_observed);
+            steps.chain(quants.map(|(i, _)| (false, i))).collect()
+        };
+        let found = guarded(&p);
+        assert!(!found.is_empty(), "no quantifier was folded with its guard:\n{}", p.dump());
+        assert!(validate::validate(&p).is_ok());
+        let nodes = u32::try_from(p.layout.nodes.len()).unwrap();
+        for (in_step, i) in found {
+            for wrong in [0, nodes, nodes + 3] {
+                let mut bad = p.clone();
+                match (in_step, bad.plan.steps.get_mut(i)) {
+                    (true, Some(Step::TopQuant { and_observed, .. })) => *and_observed = wrong,
+                    _ => bad.plan.quants[i].and_observed = wrong,
+                }
+                let error = validate::validate(&bad).err();
+                assert!(matches!(error, Some(CompileError::Invalid { .. })), "guard {wrong}: {error:?}");
+            }
+        }
+    }
+
     /// The evaluator reads a node's planes with the width of the vector it expects: a vector read
     /// over another kind's facts, or a quantifier body over another kind, is refused at build time.
     #[test]

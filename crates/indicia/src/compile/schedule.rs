@@ -47,8 +47,10 @@ pub(crate) enum Step {
     TopOr4 { node: u32, ops: [u32; 4] },
     /// Once-per-app `not` of slot `src`.
     TopNot { node: u32, src: u32 },
-    /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class.
-    TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32 },
+    /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class; node
+    /// `and_observed` is `observed(kind) and node`, written with it (`node` itself when there is
+    /// none: see [`fold_observed_and`]).
+    TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32, and_observed: u32 },
     /// The once-per-app quantifiers `quants[start..end]`, all over `kind` (see [`batch_quants`]).
     Quants { kind: KindId, start: u32, end: u32 },
     /// A vector `and` over `vec_operands[start..end]` into slot `slot` of `kind`'s storage class.
@@ -213,12 +215,14 @@ pub(crate) struct Plan {
 }
 
 /// One quantifier of a [`Step::Quants`]: node `node` is `q` over the vector in slot `body` of the
-/// step's kind's storage class.
+/// step's kind's storage class, and node `and_observed` is `observed(kind) and node` (`node`
+/// itself when there is none), as in [`Step::TopQuant`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct QuantStep {
     pub(crate) node: u32,
     pub(crate) q: Quantifier,
     pub(crate) body: u32,
+    pub(crate) and_observed: u32,
 }
 
 /// Moves every `TopQuant` step to just after the step that computes its body (a quantifier reads
@@ -243,7 +247,7 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
     let mut after: Vec<Vec<(KindId, QuantStep)>> = vec![Vec::new(); steps.len()];
     let mut moved = vec![false; steps.len()];
     for (i, s) in steps.iter().enumerate() {
-        let Step::TopQuant { node, q, kind, body } = *s else { continue };
+        let Step::TopQuant { node, q, kind, body, and_observed } = *s else { continue };
         let body_node = match p.nodes.get(node as usize).map(|n| &n.op) {
             Some(Op::Quant { body: Body::Vector(b), .. }) => *b,
             _ => continue,
@@ -252,7 +256,7 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
             && j < i
             && let Some(list) = after.get_mut(j)
         {
-            list.push((kind, QuantStep { node, q, body }));
+            list.push((kind, QuantStep { node, q, body, and_observed }));
             *m = true;
         }
     }
@@ -264,7 +268,9 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
         }
         match list.as_slice() {
             [] => {}
-            &[(kind, QuantStep { node, q, body })] => out.push(Step::TopQuant { node, q, kind, body }),
+            &[(kind, QuantStep { node, q, body, and_observed })] => {
+                out.push(Step::TopQuant { node, q, kind, body, and_observed });
+            }
             &[(kind, _), ..] => {
                 let (Ok(start), Ok(end)) = (u32::try_from(quants.len()), u32::try_from(quants.len() + list.len()))
                 else {
@@ -276,6 +282,61 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
         }
     }
     (out, quants)
+}
+
+/// Folds every `observed(K) and Q` (a two-slot `and`), where `Q` is a quantifier over `K` with a
+/// compiled step, into `Q`'s step, which then writes both nodes: the `and` is `Q` when `K` was
+/// observed and false when not (when `Q` is unknown). One step fewer per such `and` (the usual
+/// guard of an indicator's part over one kind); its slot is written earlier, with `Q`, and read
+/// by the same later steps.
+fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> Vec<Step> {
+    /// Where a compiled quantifier is computed: a step, or an entry of a `Quants` step.
+    #[derive(Clone, Copy)]
+    enum At {
+        Step(usize),
+        Batch(usize),
+    }
+    let mut steps = steps;
+    let mut at: HashMap<u32, (KindId, At)> = HashMap::new();
+    for (i, s) in steps.iter().enumerate() {
+        match *s {
+            Step::TopQuant { node, kind, .. } => {
+                at.insert(node, (kind, At::Step(i)));
+            }
+            Step::Quants { kind, start, end } => {
+                for j in start as usize..end as usize {
+                    if let Some(q) = quants.get(j) {
+                        at.insert(q.node, (kind, At::Batch(j)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let observed_slots = p.nodes.len() + 3..p.nodes.len() + 3 + p.kind_names.len();
+    let mut keep = vec![true; steps.len()];
+    for (i, keep) in keep.iter_mut().enumerate() {
+        let Some(&Step::TopAnd2 { node, a, b }) = steps.get(i) else { continue };
+        for (o, q) in [(a, b), (b, a)] {
+            let Some(&(kind, loc)) = at.get(&q) else { continue };
+            if !observed_slots.contains(&(o as usize)) || o as usize - observed_slots.start != kind.index() {
+                continue;
+            }
+            let free = match loc {
+                At::Step(j) => match steps.get_mut(j) {
+                    Some(Step::TopQuant { node: n, and_observed, .. }) if *and_observed == *n => Some(and_observed),
+                    _ => None,
+                },
+                At::Batch(j) => quants.get_mut(j).filter(|x| x.and_observed == x.node).map(|x| &mut x.and_observed),
+            };
+            if let Some(slot) = free {
+                *slot = node;
+                *keep = false;
+                break;
+            }
+        }
+    }
+    steps.into_iter().zip(keep).filter_map(|(s, k)| k.then_some(s)).collect()
 }
 
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
@@ -479,6 +540,7 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
                 q: *q,
                 kind: *kind,
                 body: body.slot,
+                and_observed: i,
             })
         }
         Op::And(s, e) | Op::Or(s, e) if node.depth() == 1 => {
@@ -644,7 +706,8 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let slots = p.nodes.len() + 3 + p.kind_names.len();
     let (wit, wit_children) = witness_plan(p);
     let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);
-    let (steps, quants) = batch_quants(p, steps, &groups);
+    let (steps, mut quants) = batch_quants(p, steps, &groups);
+    let steps = fold_observed_and(p, steps, &mut quants);
     Plan { steps, groups, operands, vec_operands, quants, slots, wit, wit_children, root_wit, wit_entries, wit_guards }
 }
 

@@ -168,6 +168,23 @@ impl Validator<'_> {
         ensure(slot < size, || format!("slot {slot} of kind {kind} out of range"))
     }
 
+    /// Node `guard`, written with quantifier `node` over `kind`, is `node` itself or
+    /// `observed(kind) and node`.
+    fn and_observed(&self, node: u32, kind: KindId, guard: u32) -> Result<(), CompileError> {
+        if guard == node {
+            return Ok(());
+        }
+        let is_guard = match self.node_index(guard, "observed guard")?.op {
+            Op::And(s, e) => matches!(
+                self.p.layout.operands.get(s as usize..e as usize),
+                Some([Operand::Observed(k), Operand::Top(q)] | [Operand::Top(q), Operand::Observed(k)])
+                    if *k == kind && *q == node
+            ),
+            _ => false,
+        };
+        ensure(is_guard, || format!("node {guard} is not observed({}) and {node}", kind.0))
+    }
+
     fn step(&self, step: &Step) -> Result<(), CompileError> {
         let plan = &self.p.plan;
         if let Some(node) = step.node() {
@@ -190,11 +207,15 @@ impl Validator<'_> {
                 self.slot(b)
             }
             Step::TopNot { src, .. } => self.slot(src),
-            Step::TopQuant { kind, body, .. } => self.class_slot(kind.0, body),
+            Step::TopQuant { node, kind, body, and_observed, .. } => {
+                self.and_observed(node, kind, and_observed)?;
+                self.class_slot(kind.0, body)
+            }
             Step::Quants { kind, start, end } => {
                 range(start, end, plan.quants.len(), "quantifiers")?;
                 plan.quants.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(|q| {
                     self.node_index(q.node, "quantifier")?;
+                    self.and_observed(q.node, kind, q.and_observed)?;
                     self.class_slot(kind.0, q.body)
                 })
             }

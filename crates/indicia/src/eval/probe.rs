@@ -62,8 +62,14 @@ impl Probe for Timed<'_> {
             Step::Quants { start, end, .. } => (&[], &p.plan.quants[start as usize..end as usize]),
             _ => (&[], &[]),
         };
-        let count = (members.len() + quants.len()).max(1) as u64;
-        let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| q.node));
+        // A quantifier's `observed(K) and` it is computed with it.
+        let guards = quants.iter().map(|q| (q.node, q.and_observed)).chain(match step {
+            Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
+            _ => None,
+        });
+        let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| g);
+        let count = (members.len() + quants.len() + guards.clone().count()).max(1) as u64;
+        let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| q.node)).chain(guards);
         for (k, i) in nodes.chain(single).enumerate() {
             // A group's (a quantifier run's) time is split evenly among its predicates
             // (quantifiers), the remainder to the first.

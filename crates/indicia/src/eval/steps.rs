@@ -56,15 +56,15 @@ impl Run<'_> {
                 let v = plan::slot_not(self.tops[src as usize]);
                 self.set_top(node, v);
             }
-            Step::TopQuant { node, q, kind, body } => {
-                let k = kind.index();
-                let c = self.classes[k];
-                let v = if c.observed {
-                    self.quant_slot(q, c.plane(body), c.words, c.tail)
+            Step::TopQuant { node, q, kind, body, and_observed } => {
+                let c = self.classes[kind.index()];
+                if c.observed {
+                    let v = self.quant_slot(q, c.plane(body), c.words, c.tail);
+                    self.set_top(and_observed, v);
+                    self.set_top(node, v);
                 } else {
-                    plan::slot_bits(B3::U)
-                };
-                self.set_top(node, v);
+                    self.set_unobserved(node, and_observed);
+                }
             }
             Step::Quants { kind, start, end } => {
                 let c = self.classes[kind.index()];
@@ -72,11 +72,12 @@ impl Run<'_> {
                 if c.observed {
                     for q in quants {
                         let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.tail);
+                        self.set_top(q.and_observed, v);
                         self.set_top(q.node, v);
                     }
                 } else {
                     for q in quants {
-                        self.set_top(q.node, plan::slot_bits(B3::U));
+                        self.set_unobserved(q.node, q.and_observed);
                     }
                 }
             }
@@ -87,6 +88,13 @@ impl Run<'_> {
 
     pub(super) fn set_top(&mut self, i: u32, v: u8) {
         self.tops[i as usize] = v;
+    }
+
+    /// A quantifier `node` over a kind that was not observed: unknown, and `observed(K) and node`
+    /// (`and_observed`, unless it is `node` itself) false.
+    fn set_unobserved(&mut self, node: u32, and_observed: u32) {
+        self.set_top(and_observed, plan::slot_bits(B3::F));
+        self.set_top(node, plan::slot_bits(B3::U));
     }
 
     /// A vector `and` (`IS_AND`) or `or` of compiled operands: over one or two words of facts
