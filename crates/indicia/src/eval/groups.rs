@@ -59,6 +59,12 @@ impl Run<'_> {
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
                 let (mut stamps, mut masks) = std::mem::take(&mut match_cache[gi]);
+                // One cached mask per symbol of the app (the pack's and the evidence's own).
+                let syms = e.symbols.len() + e.local.len();
+                if stamps.len() < syms {
+                    stamps.resize(syms, 0);
+                    masks.resize(syms, 0);
+                }
                 let epoch = *app_epoch;
                 for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
                     let (mut present, mut bit) = (0u64, 1u64);

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::compile::Program;
-use crate::compile::schedule::{self as plan, GroupKind};
+use crate::compile::schedule as plan;
 use crate::compile::value::B3;
 use crate::evidence::{Evidence, Sym};
 use crate::hir::KindId;
@@ -72,21 +72,35 @@ impl Scratch {
 }
 
 /// Sizes the buffers for this program and app.
+#[inline(never)]
 pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     let kinds = p.layout.kind_names.len();
-    s.classes.clear();
+    let n = p.layout.nodes.len();
+    if s.tops.len() < p.plan.slots {
+        s.tops.resize(p.plan.slots, 0);
+    }
+    // The slots of the constants false, unknown and true, then of `observed(K)` per kind.
+    let mut observed_slots = match s.tops.get_mut(n..) {
+        Some([f, u, t, observed @ ..]) => {
+            (*f, *u, *t) = (plan::slot_bits(B3::F), plan::slot_bits(B3::U), plan::slot_bits(B3::T));
+            observed.iter_mut()
+        }
+        _ => [].iter_mut(),
+    };
+    // One class per kind, then the once-per-app class; as many every app of the program.
+    s.classes.resize(p.layout.class_sizes.len(), ClassLoc::default());
     let mut total = 0usize;
-    for (c, &count) in p.layout.class_sizes.iter().enumerate() {
-        let (len, observed, words) = match p.layout.kind_names.get(c) {
-            Some(_) => {
-                let t = e.tables.get(c);
-                let len = t.map_or(0, |t| t.len);
-                (len, t.is_some_and(|t| t.observed), len.div_ceil(64))
+    for (c, (loc, &count)) in s.classes.iter_mut().zip(&p.layout.class_sizes).enumerate() {
+        let (len, observed, words) = if c < kinds {
+            let (len, observed) = e.tables.get(c).map_or((0, false), |t| (t.len, t.observed));
+            if let Some(slot) = observed_slots.next() {
+                *slot = plan::slot_bits(B3::from_bool(observed));
             }
-            None => (0, true, 1),
+            (len, observed, len.div_ceil(64))
+        } else {
+            (0, true, 1)
         };
-        let tail = super::mask(len, words.saturating_sub(1));
-        s.classes.push(ClassLoc { base: total, words, len, tail, observed });
+        *loc = ClassLoc { base: total, words, len, tail: tail_mask(len), observed };
         total += count as usize * 2 * words;
     }
     if s.planes.len() < total {
@@ -95,8 +109,8 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     if s.cur.len() < p.layout.max_depth + 1 {
         s.cur.resize(p.layout.max_depth + 1, 0);
     }
-    if s.stamp.len() < p.layout.nodes.len() {
-        s.stamp.resize(p.layout.nodes.len(), 0);
+    if s.stamp.len() < n {
+        s.stamp.resize(n, 0);
     }
     s.memo.clear();
     s.app_epoch = s.app_epoch.wrapping_add(1);
@@ -106,16 +120,10 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
         }
         s.app_epoch = 1;
     }
+    // A match group's cache is sized for the app's symbols when the group runs (`groups`).
     let groups = p.plan.groups.len();
     if s.match_cache.len() < groups {
         s.match_cache.resize_with(groups, Default::default);
-    }
-    let syms = e.symbols.len() + e.local.len();
-    for (g, (stamps, masks)) in p.plan.groups.iter().zip(&mut s.match_cache) {
-        if g.kind == GroupKind::Match && stamps.len() < syms {
-            stamps.resize(syms, 0);
-            masks.resize(syms, 0);
-        }
     }
     if s.set_hits.len() < plan::GROUP_MAX {
         s.set_hits.resize(plan::GROUP_MAX, false);
@@ -123,16 +131,13 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
     // A group's store leaves its hit words zero for the next word and group; zeroed here too, so
     // that an evaluation cut short (a panic caught by a caller) cannot leave hits to the next app.
     s.hits.0.fill(0);
-    if s.tops.len() < p.plan.slots {
-        s.tops.resize(p.plan.slots, 0);
-    }
-    let n = p.layout.nodes.len();
-    for (b, off) in [(B3::F, 0), (B3::U, 1), (B3::T, 2)] {
-        s.tops[n + off] = plan::slot_bits(b);
-    }
-    for (k, c) in s.classes.iter().take(kinds).enumerate() {
-        s.tops[n + 3 + k] = plan::slot_bits(B3::from_bool(c.observed));
-    }
+}
+
+/// The facts of the last word of a vector of `len` facts (`mask(len, words - 1)`; 0 when `len` is
+/// 0, as for the once-per-app class).
+fn tail_mask(len: usize) -> u64 {
+    let all_if_any = 0u64.wrapping_sub(u64::from(len != 0));
+    (u64::MAX >> ((64 - len % 64) % 64)) & all_if_any
 }
 
 /// A column group's hit words: `GROUP_MAX` of them, one per member.
@@ -172,5 +177,18 @@ impl ClassLoc {
     #[inline(always)]
     pub(super) fn word_mask(&self, w: usize) -> u64 {
         if w + 1 == self.words { self.tail } else { u64::MAX }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail_mask;
+
+    #[test]
+    fn the_tail_mask_is_the_last_words_mask() {
+        for len in 0usize..300 {
+            let words = len.div_ceil(64);
+            assert_eq!(tail_mask(len), super::super::mask(len, words.saturating_sub(1)), "{len} facts");
+        }
     }
 }
