@@ -250,7 +250,7 @@ mod tests {
         let found = guarded(&p);
         assert!(!found.is_empty(), "no quantifier was folded with its guard:\n{}", p.dump());
         assert!(validate::validate(&p).is_ok());
-        let nodes = u32::try_from(p.layout.nodes.len()).unwrap();
+        let nodes = u16::try_from(p.layout.nodes.len()).unwrap();
         for (in_step, i) in found {
             for wrong in [0, nodes, nodes + 3] {
                 let mut bad = p.clone();

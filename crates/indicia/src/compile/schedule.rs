@@ -22,11 +22,26 @@ use crate::hir::{CmpOp, FieldId, KindId};
 /// Most predicates one group computes (one bit each in a `u64` mask).
 pub(crate) const GROUP_MAX: usize = 64;
 
+/// Most once-per-app slots a compiled step can name ([`Slot`]); the evaluator keeps them in a
+/// fixed-size array, indexed without a bounds check. A node past them (a program of more nodes)
+/// is computed by the general kernel. (Fewer in the unit tests, so that small programs have
+/// nodes past them.)
+pub(crate) const STEP_SLOTS: usize = if cfg!(test) { 1 << 8 } else { 1 << 16 };
+
+/// A once-per-app slot named by a compiled step (see [`Step`]): below [`STEP_SLOTS`].
+pub(crate) type Slot = u16;
+
+/// Slot `s` as a [`Slot`], when a compiled step can name it.
+pub(crate) fn step_slot(s: u32) -> Option<Slot> {
+    Slot::try_from(s).ok().filter(|x| usize::from(*x) < STEP_SLOTS)
+}
+
 /// One step of the once-per-app schedule.
 ///
 /// Once-per-app values live in *slots*, one byte each (bit 0 "certainly true", bit 1 "possibly
 /// true", so Kleene `and`/`or` are `&`/`|`): slot `i < nodes` is node `i`, then the constants
-/// false, unknown and true, then `observed(K)` per kind.
+/// false, unknown and true, then `observed(K)` per kind. Compiled steps name the slots they read
+/// and write as a [`Slot`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     /// Compute one node with the general kernel.
@@ -34,23 +49,23 @@ pub(crate) enum Step {
     /// Compute every predicate of column group `g`.
     Group(u32),
     /// Once-per-app `and` of slots `operands[start..end]` into slot `node`.
-    TopAnd { node: u32, start: u32, end: u32 },
+    TopAnd { node: Slot, start: u32, end: u32 },
     /// Once-per-app `or`.
-    TopOr { node: u32, start: u32, end: u32 },
+    TopOr { node: Slot, start: u32, end: u32 },
     /// Once-per-app `and` of the two slots `a` and `b` (the common case, without a range).
-    TopAnd2 { node: u32, a: u32, b: u32 },
+    TopAnd2 { node: Slot, a: Slot, b: Slot },
     /// Once-per-app `or` of two slots.
-    TopOr2 { node: u32, a: u32, b: u32 },
+    TopOr2 { node: Slot, a: Slot, b: Slot },
     /// Once-per-app `and` of four slots (three operands and the constant true, or four).
-    TopAnd4 { node: u32, ops: [u32; 4] },
+    TopAnd4 { node: Slot, ops: [Slot; 4] },
     /// Once-per-app `or` of four slots (three operands and the constant false, or four).
-    TopOr4 { node: u32, ops: [u32; 4] },
+    TopOr4 { node: Slot, ops: [Slot; 4] },
     /// Once-per-app `not` of slot `src`.
-    TopNot { node: u32, src: u32 },
+    TopNot { node: Slot, src: Slot },
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class; node
     /// `and_observed` is `observed(kind) and node`, written with it (`node` itself when there is
     /// none: see [`fold_observed_and`]).
-    TopQuant { node: u32, q: Quantifier, kind: KindId, body: u32, and_observed: u32 },
+    TopQuant { node: Slot, q: Quantifier, kind: KindId, body: u32, and_observed: Slot },
     /// The once-per-app quantifiers `quants[start..end]`, all over `kind` (see [`batch_quants`]).
     Quants { kind: KindId, start: u32, end: u32 },
     /// A vector `and` over `vec_operands[start..end]` into slot `slot` of `kind`'s storage class.
@@ -66,7 +81,7 @@ pub(crate) enum VecOperand {
     /// A node of the same region: its slot in the region's storage class.
     Vector(u32),
     /// A once-per-app slot, the same for every fact.
-    Slot(u32),
+    Slot(Slot),
 }
 
 /// The slot encoding of a three-valued boolean.
@@ -161,17 +176,15 @@ impl Step {
     /// The node a single-node step computes (`None` for a group).
     pub(crate) fn node(self) -> Option<u32> {
         match self {
-            Step::Node(node)
-            | Step::TopAnd { node, .. }
+            Step::Node(node) | Step::VecAnd { node, .. } | Step::VecOr { node, .. } => Some(node),
+            Step::TopAnd { node, .. }
             | Step::TopOr { node, .. }
             | Step::TopAnd2 { node, .. }
             | Step::TopOr2 { node, .. }
             | Step::TopAnd4 { node, .. }
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
-            | Step::TopQuant { node, .. }
-            | Step::VecAnd { node, .. }
-            | Step::VecOr { node, .. } => Some(node),
+            | Step::TopQuant { node, .. } => Some(u32::from(node)),
             Step::Group(_) | Step::Quants { .. } => None,
         }
     }
@@ -195,7 +208,7 @@ pub(crate) struct Plan {
     pub(crate) steps: Vec<Step>,
     pub(crate) groups: Vec<Group>,
     /// Slot operands of `TopAnd`/`TopOr`.
-    pub(crate) operands: Vec<u32>,
+    pub(crate) operands: Vec<Slot>,
     /// Operands of `VecAnd`/`VecOr`.
     pub(crate) vec_operands: Vec<VecOperand>,
     /// The quantifiers of `Quants` steps.
@@ -219,10 +232,10 @@ pub(crate) struct Plan {
 /// itself when there is none), as in [`Step::TopQuant`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct QuantStep {
-    pub(crate) node: u32,
+    pub(crate) node: Slot,
     pub(crate) q: Quantifier,
     pub(crate) body: u32,
-    pub(crate) and_observed: u32,
+    pub(crate) and_observed: Slot,
 }
 
 /// Moves every `TopQuant` step to just after the step that computes its body (a quantifier reads
@@ -248,7 +261,7 @@ fn batch_quants(p: &Layout, steps: Vec<Step>, groups: &[Group]) -> (Vec<Step>, V
     let mut moved = vec![false; steps.len()];
     for (i, s) in steps.iter().enumerate() {
         let Step::TopQuant { node, q, kind, body, and_observed } = *s else { continue };
-        let body_node = match p.nodes.get(node as usize).map(|n| &n.op) {
+        let body_node = match p.nodes.get(usize::from(node)).map(|n| &n.op) {
             Some(Op::Quant { body: Body::Vector(b), .. }) => *b,
             _ => continue,
         };
@@ -297,7 +310,7 @@ fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> 
         Batch(usize),
     }
     let mut steps = steps;
-    let mut at: HashMap<u32, (KindId, At)> = HashMap::new();
+    let mut at: HashMap<Slot, (KindId, At)> = HashMap::new();
     for (i, s) in steps.iter().enumerate() {
         match *s {
             Step::TopQuant { node, kind, .. } => {
@@ -319,7 +332,8 @@ fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> 
         let Some(&Step::TopAnd2 { node, a, b }) = steps.get(i) else { continue };
         for (o, q) in [(a, b), (b, a)] {
             let Some(&(kind, loc)) = at.get(&q) else { continue };
-            if !observed_slots.contains(&(o as usize)) || o as usize - observed_slots.start != kind.index() {
+            let o = usize::from(o);
+            if !observed_slots.contains(&o) || o - observed_slots.start != kind.index() {
                 continue;
             }
             let free = match loc {
@@ -503,14 +517,20 @@ pub(crate) fn slot_of(p: &Layout, o: &Operand) -> Option<u32> {
     }
 }
 
+/// The slot of a once-per-app boolean operand, if it has one that a compiled step can name.
+fn operand_slot(p: &Layout, o: &Operand) -> Option<Slot> {
+    slot_of(p, o).and_then(step_slot)
+}
+
 /// The compiled step of node `i` when it has one (else the general kernel runs it).
-fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<VecOperand>) -> Option<Step> {
+fn compiled(p: &Layout, i: u32, operands: &mut Vec<Slot>, vec_operands: &mut Vec<VecOperand>) -> Option<Step> {
     let node = p.nodes.get(i as usize)?;
     let top = node.depth() == 0;
     let range = |s: &u32, e: &u32| p.operands.get(*s as usize..*e as usize).unwrap_or(&[]);
     match &node.op {
         Op::And(s, e) | Op::Or(s, e) if top => {
-            let slots: Option<Vec<u32>> = range(s, e).iter().map(|o| slot_of(p, o)).collect();
+            let i = step_slot(i)?;
+            let slots: Option<Vec<Slot>> = range(s, e).iter().map(|o| operand_slot(p, o)).collect();
             let slots = slots?;
             let is_and = matches!(node.op, Op::And(..));
             if let [a, b] = slots[..] {
@@ -518,7 +538,7 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
             }
             // Three operands padded with the operation's identity (the slot of the constant true
             // for `and`, false for `or`), or four.
-            let identity = u32::try_from(p.nodes.len() + if is_and { 2 } else { 0 }).ok();
+            let identity = u32::try_from(p.nodes.len() + if is_and { 2 } else { 0 }).ok().and_then(step_slot);
             let four = match (&slots[..], identity) {
                 (&[a, b, c], Some(id)) => Some([a, b, c, id]),
                 (&[a, b, c, d], _) => Some([a, b, c, d]),
@@ -532,8 +552,9 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
             let end = u32::try_from(operands.len()).ok()?;
             Some(if is_and { Step::TopAnd { node: i, start, end } } else { Step::TopOr { node: i, start, end } })
         }
-        Op::Not(a) if top => Some(Step::TopNot { node: i, src: slot_of(p, a)? }),
+        Op::Not(a) if top => Some(Step::TopNot { node: step_slot(i)?, src: operand_slot(p, a)? }),
         Op::Quant { q, kind, body: Body::Vector(b) } if top => {
+            let i = step_slot(i)?;
             let body = p.nodes.get(*b as usize)?;
             (body.depth() == 1 && body.class == kind.0).then_some(Step::TopQuant {
                 node: i,
@@ -550,7 +571,7 @@ fn compiled(p: &Layout, i: u32, operands: &mut Vec<u32>, vec_operands: &mut Vec<
                     Operand::Vector(j) => {
                         p.nodes.get(*j as usize).filter(|x| x.class == node.class).map(|x| VecOperand::Vector(x.slot))
                     }
-                    other => slot_of(p, other).map(VecOperand::Slot),
+                    other => operand_slot(p, other).map(VecOperand::Slot),
                 })
                 .collect();
             let ops = ops?;
@@ -631,7 +652,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let mut groups: Vec<Group> = Vec::new();
     let mut syms_of: Vec<Vec<(u32, usize)>> = Vec::new();
     let mut steps: Vec<Step> = Vec::with_capacity(top.len());
-    let mut operands: Vec<u32> = Vec::new();
+    let mut operands: Vec<Slot> = Vec::new();
     let mut vec_operands: Vec<VecOperand> = Vec::new();
     // Open group per (group kind, fact kind, field).
     let mut open: HashMap<(GroupKind, KindId, FieldId), usize> = HashMap::new();

@@ -5,7 +5,7 @@
 
 use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
-use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, Step, VecOperand, WitNode, wit_facts};
+use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts};
 use super::value::ConstVal;
 use crate::hir::KindId;
 
@@ -162,6 +162,12 @@ impl Validator<'_> {
         ensure((s as usize) < self.p.plan.slots, || format!("slot {s} out of range"))
     }
 
+    /// A slot a compiled step names (see [`Slot`]).
+    fn step_slot(&self, s: Slot) -> Result<(), CompileError> {
+        ensure(usize::from(s) < STEP_SLOTS, || format!("slot {s} past the compiled steps' slots"))?;
+        self.slot(s.into())
+    }
+
     fn class_slot(&self, kind: u32, slot: u32) -> Result<(), CompileError> {
         self.kind(kind)?;
         let size = self.p.layout.class_sizes.get(kind as usize).copied().unwrap_or(0);
@@ -190,6 +196,18 @@ impl Validator<'_> {
         if let Some(node) = step.node() {
             self.node_index(node, "step")?;
         }
+        // The slot a once-per-app step writes.
+        match *step {
+            Step::TopAnd { node, .. }
+            | Step::TopOr { node, .. }
+            | Step::TopAnd2 { node, .. }
+            | Step::TopOr2 { node, .. }
+            | Step::TopAnd4 { node, .. }
+            | Step::TopOr4 { node, .. }
+            | Step::TopNot { node, .. }
+            | Step::TopQuant { node, .. } => self.step_slot(node)?,
+            Step::Node(_) | Step::Group(_) | Step::Quants { .. } | Step::VecAnd { .. } | Step::VecOr { .. } => {}
+        }
         match *step {
             Step::Node(_) => Ok(()),
             Step::Group(g) => ensure((g as usize) < plan.groups.len(), || format!("group {g} out of range")),
@@ -199,23 +217,26 @@ impl Validator<'_> {
                     .get(start as usize..end as usize)
                     .unwrap_or_default()
                     .iter()
-                    .try_for_each(|&s| self.slot(s))
+                    .try_for_each(|&s| self.step_slot(s))
             }
-            Step::TopAnd4 { ops, .. } | Step::TopOr4 { ops, .. } => ops.iter().try_for_each(|&s| self.slot(s)),
+            Step::TopAnd4 { ops, .. } | Step::TopOr4 { ops, .. } => ops.iter().try_for_each(|&s| self.step_slot(s)),
             Step::TopAnd2 { a, b, .. } | Step::TopOr2 { a, b, .. } => {
-                self.slot(a)?;
-                self.slot(b)
+                self.step_slot(a)?;
+                self.step_slot(b)
             }
-            Step::TopNot { src, .. } => self.slot(src),
+            Step::TopNot { src, .. } => self.step_slot(src),
             Step::TopQuant { node, kind, body, and_observed, .. } => {
-                self.and_observed(node, kind, and_observed)?;
+                self.step_slot(and_observed)?;
+                self.and_observed(node.into(), kind, and_observed.into())?;
                 self.class_slot(kind.0, body)
             }
             Step::Quants { kind, start, end } => {
                 range(start, end, plan.quants.len(), "quantifiers")?;
                 plan.quants.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(|q| {
-                    self.node_index(q.node, "quantifier")?;
-                    self.and_observed(q.node, kind, q.and_observed)?;
+                    self.node_index(q.node.into(), "quantifier")?;
+                    self.step_slot(q.node)?;
+                    self.step_slot(q.and_observed)?;
+                    self.and_observed(q.node.into(), kind, q.and_observed.into())?;
                     self.class_slot(kind.0, q.body)
                 })
             }
@@ -225,7 +246,7 @@ impl Validator<'_> {
                 plan.vec_operands.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(
                     |o| match *o {
                         VecOperand::Vector(j) => self.class_slot(kind.0, j),
-                        VecOperand::Slot(s) => self.slot(s),
+                        VecOperand::Slot(s) => self.step_slot(s),
                     },
                 )
             }

@@ -196,15 +196,12 @@ fn evaluate_in<P: Probe>(
         app_epoch: *app_epoch,
         set_hits,
         hits: &mut hits.0,
-        tops,
+        tops: steps::TopSlots::new(tops),
         top_class: u32::try_from(program.layout.kind_names.len()).unwrap_or(u32::MAX),
     };
     let mut bufs = WitnessBufs { stamp, epoch, found, stack, words: wit_words, list: wit_list };
-    let mut since = probe.setup(start);
-    for step in &program.plan.steps {
-        run.step(*step);
-        since = probe.step(*step, &run, since);
-    }
+    let since = probe.setup(start);
+    let mut since = run.steps(probe, since);
     let roots = &program.layout.roots;
     out.indicators.resize_with(roots.len(), || Outcome {
         verdict: Verdict::Pass,
@@ -336,7 +333,7 @@ struct Run<'a> {
     set_hits: &'a mut [bool],
     /// A column group's hit words, one per member.
     hits: &'a mut [u64; schedule::GROUP_MAX],
-    tops: &'a mut [u8],
+    tops: steps::TopSlots<'a>,
     /// The storage class of once-per-app nodes.
     top_class: u32,
 }

@@ -67,9 +67,9 @@ impl Probe for Timed<'_> {
             Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
             _ => None,
         });
-        let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| g);
+        let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| u32::from(g));
         let count = (members.len() + quants.len() + guards.clone().count()).max(1) as u64;
-        let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| q.node)).chain(guards);
+        let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| u32::from(q.node))).chain(guards);
         for (k, i) in nodes.chain(single).enumerate() {
             // A group's (a quantifier run's) time is split evenly among its predicates
             // (quantifiers), the remainder to the first.

@@ -3,17 +3,75 @@
 
 use indicia_syntax::ast::Quantifier;
 
+use super::probe::Probe;
 use super::{ClassLoc, Run, and_or_word};
-use crate::compile::schedule::{self as plan, Step};
+use crate::compile::schedule::{self as plan, STEP_SLOTS, Slot, Step};
 use crate::compile::value::B3;
 use crate::hir::KindId;
 
+/// The once-per-app slots (see [`Step`]), lent from the scratch's vector: the first
+/// [`STEP_SLOTS`] as a fixed-size array, which the compiled steps index with a [`Slot`] (no bounds
+/// check), and the rest (nodes of a program past them, which the general kernel computes).
+pub(super) struct TopSlots<'a> {
+    low: &'a mut [u8; STEP_SLOTS],
+    high: &'a mut [u8],
+}
+
+impl<'a> TopSlots<'a> {
+    /// The slots in `tops` (sized for the program by `scratch::prepare`), which grows to
+    /// [`STEP_SLOTS`] if it is shorter.
+    pub(super) fn new(tops: &'a mut Vec<u8>) -> TopSlots<'a> {
+        if tops.len() < STEP_SLOTS {
+            tops.resize(STEP_SLOTS, 0);
+        }
+        let (low, high) = tops.split_at_mut(STEP_SLOTS);
+        let (arrays, _) = low.as_chunks_mut::<STEP_SLOTS>();
+        TopSlots { low: &mut arrays[0], high }
+    }
+
+    /// Slot `s` (below [`STEP_SLOTS`]: `compile/validate.rs`).
+    #[inline(always)]
+    fn at(&self, s: Slot) -> u8 {
+        self.low[usize::from(s)]
+    }
+
+    /// Sets slot `s` (below [`STEP_SLOTS`]).
+    #[inline(always)]
+    fn set_at(&mut self, s: Slot, v: u8) {
+        self.low[usize::from(s)] = v;
+    }
+}
+
+impl std::ops::Index<usize> for TopSlots<'_> {
+    type Output = u8;
+    fn index(&self, i: usize) -> &u8 {
+        if i < STEP_SLOTS { &self.low[i] } else { &self.high[i - STEP_SLOTS] }
+    }
+}
+
+impl std::ops::IndexMut<usize> for TopSlots<'_> {
+    fn index_mut(&mut self, i: usize) -> &mut u8 {
+        if i < STEP_SLOTS { &mut self.low[i] } else { &mut self.high[i - STEP_SLOTS] }
+    }
+}
+
 impl Run<'_> {
+    /// Runs the program's schedule, step by step (out of line: the loop keeps its own registers).
+    #[inline(never)]
+    pub(super) fn steps<P: Probe>(&mut self, probe: &mut P, mut since: P::Mark) -> P::Mark {
+        let p = self.p;
+        for step in &p.plan.steps {
+            self.step(step);
+            since = probe.step(*step, self, since);
+        }
+        since
+    }
+
     /// Runs one step of the once-per-app schedule.
     #[inline(always)]
-    pub(super) fn step(&mut self, step: Step) {
+    pub(super) fn step(&mut self, step: &Step) {
         let p = self.p;
-        match step {
+        match *step {
             Step::Node(i) => {
                 self.exec(i);
                 if p.layout.nodes[i as usize].class == self.top_class {
@@ -25,43 +83,43 @@ impl Run<'_> {
             Step::TopAnd { node, start, end } => {
                 let mut acc = 3u8;
                 for &o in &p.plan.operands[start as usize..end as usize] {
-                    acc &= self.tops[o as usize];
+                    acc &= self.tops.at(o);
                 }
-                self.set_top(node, acc);
+                self.tops.set_at(node, acc);
             }
             Step::TopOr { node, start, end } => {
                 let mut acc = 0u8;
                 for &o in &p.plan.operands[start as usize..end as usize] {
-                    acc |= self.tops[o as usize];
+                    acc |= self.tops.at(o);
                 }
-                self.set_top(node, acc);
+                self.tops.set_at(node, acc);
             }
             Step::TopAnd2 { node, a, b } => {
-                let v = self.tops[a as usize] & self.tops[b as usize];
-                self.set_top(node, v);
+                let t = &mut self.tops;
+                t.set_at(node, t.at(a) & t.at(b));
             }
             Step::TopAnd4 { node, ops: [a, b, c, d] } => {
-                let v = self.tops[a as usize] & self.tops[b as usize] & self.tops[c as usize] & self.tops[d as usize];
-                self.set_top(node, v);
+                let t = &mut self.tops;
+                t.set_at(node, t.at(a) & t.at(b) & t.at(c) & t.at(d));
             }
             Step::TopOr4 { node, ops: [a, b, c, d] } => {
-                let v = self.tops[a as usize] | self.tops[b as usize] | self.tops[c as usize] | self.tops[d as usize];
-                self.set_top(node, v);
+                let t = &mut self.tops;
+                t.set_at(node, t.at(a) | t.at(b) | t.at(c) | t.at(d));
             }
             Step::TopOr2 { node, a, b } => {
-                let v = self.tops[a as usize] | self.tops[b as usize];
-                self.set_top(node, v);
+                let t = &mut self.tops;
+                t.set_at(node, t.at(a) | t.at(b));
             }
             Step::TopNot { node, src } => {
-                let v = plan::slot_not(self.tops[src as usize]);
-                self.set_top(node, v);
+                let t = &mut self.tops;
+                t.set_at(node, plan::slot_not(t.at(src)));
             }
             Step::TopQuant { node, q, kind, body, and_observed } => {
                 let c = self.classes[kind.index()];
                 if c.observed {
                     let v = self.quant_slot(q, c.plane(body), c.words, c.tail);
-                    self.set_top(and_observed, v);
-                    self.set_top(node, v);
+                    self.tops.set_at(and_observed, v);
+                    self.tops.set_at(node, v);
                 } else {
                     self.set_unobserved(node, and_observed);
                 }
@@ -72,8 +130,8 @@ impl Run<'_> {
                 if c.observed {
                     for q in quants {
                         let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.tail);
-                        self.set_top(q.and_observed, v);
-                        self.set_top(q.node, v);
+                        self.tops.set_at(q.and_observed, v);
+                        self.tops.set_at(q.node, v);
                     }
                 } else {
                     for q in quants {
@@ -92,9 +150,9 @@ impl Run<'_> {
 
     /// A quantifier `node` over a kind that was not observed: unknown, and `observed(K) and node`
     /// (`and_observed`, unless it is `node` itself) false.
-    fn set_unobserved(&mut self, node: u32, and_observed: u32) {
-        self.set_top(and_observed, plan::slot_bits(B3::F));
-        self.set_top(node, plan::slot_bits(B3::U));
+    fn set_unobserved(&mut self, node: Slot, and_observed: Slot) {
+        self.tops.set_at(and_observed, plan::slot_bits(B3::F));
+        self.tops.set_at(node, plan::slot_bits(B3::U));
     }
 
     /// A vector `and` (`IS_AND`) or `or` of compiled operands: over one or two words of facts
@@ -128,7 +186,7 @@ impl Run<'_> {
         for o in ops {
             match *o {
                 plan::VecOperand::Slot(s) => {
-                    let x = self.tops[s as usize];
+                    let x = self.tops.at(s);
                     slots = if IS_AND { slots & x } else { slots | x };
                 }
                 plan::VecOperand::Vector(j) => {
@@ -166,7 +224,7 @@ impl Run<'_> {
                         let at = class.plane(j) + w;
                         (self.planes[at], self.planes[at + nw])
                     }
-                    plan::VecOperand::Slot(s) => plan::slot_words(self.tops[s as usize]),
+                    plan::VecOperand::Slot(s) => plan::slot_words(self.tops.at(s)),
                 }),
             );
             let m = class.word_mask(w);
@@ -228,6 +286,47 @@ fn quant_planes(q: Quantifier, v: &[u64], nw: usize, tail: u64) -> u8 {
             } else {
                 B3::T
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::compile;
+    use crate::evidence::read_evidence;
+    use crate::hir::{ParamValues, Verdict};
+    use crate::load::{check_pack, load_sources};
+
+    use super::STEP_SLOTS;
+
+    /// A program with more once-per-app nodes than the compiled steps can name (fewer in the
+    /// unit tests): the nodes past them run in the general kernel, with their slots in the
+    /// vector, and every indicator's verdict and witnesses are those of its port.
+    #[test]
+    fn nodes_past_the_step_slots_run_in_the_general_kernel() {
+        let mut src = String::from("category c { title: \"c\" }\nfact flow { port: int }\n");
+        let indicators = STEP_SLOTS / 2 + 20;
+        for i in 0..indicators {
+            src.push_str(&format!(
+                "indicator \"I{i:04}\" {{ title: \"t\" category: c severity: low when: observed(flow) and any flow where port == {i} }}\n"
+            ));
+        }
+        let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src)])).unwrap();
+        let program = compile(&pack, &ParamValues::defaults(&pack)).unwrap();
+        assert!(program.layout.nodes.len() > STEP_SLOTS, "{} nodes", program.layout.nodes.len());
+        let ports = [3, STEP_SLOTS / 2 + 5, 3];
+        let app = format!(
+            "{{\"app\": {{\"id\": \"a\"}}, \"facts\": {{\"flow\": [{}]}}}}",
+            ports.iter().map(|p| format!("{{\"port\": {p}}}")).collect::<Vec<_>>().join(", ")
+        );
+        let evidence = read_evidence(app.as_bytes(), &pack.schema, program.symbols()).unwrap();
+        let out = crate::eval::evaluate_once(&program, &evidence);
+        for (i, o) in out.indicators.iter().enumerate() {
+            let facts: Vec<u32> = (0..).zip(ports).filter(|(_, p)| *p == i).map(|(f, _)| f).collect();
+            let want = if facts.is_empty() { Verdict::Pass } else { Verdict::Fail };
+            assert_eq!(o.verdict, want, "indicator {i}");
+            let got: Vec<u32> = o.witnesses.iter().map(|w| w.index).collect();
+            assert_eq!(got, facts, "indicator {i}");
         }
     }
 }
