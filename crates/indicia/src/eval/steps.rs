@@ -250,9 +250,18 @@ impl Run<'_> {
     }
 
     /// [`Run::reduce_at`] as a slot byte: one pass over the vector's two planes (`nw` words each,
-    /// the last one's facts `tail`).
-    #[inline]
+    /// the last one's facts `tail`); a one-word vector (up to 64 facts, most kinds of an app) is
+    /// read as its two words.
+    #[inline(always)]
     pub(super) fn quant_slot(&self, q: Quantifier, base: usize, nw: usize, tail: u64) -> u8 {
+        if nw == 1
+            && let &[t, p] = &self.planes[base..base + 2]
+        {
+            return match q {
+                Quantifier::Any | Quantifier::None => any_slot(q, t != 0, t | p != 0),
+                Quantifier::All => all_slot(t == tail, p == tail),
+            };
+        }
         quant_planes(q, &self.planes[base..base + 2 * nw], nw, tail)
     }
 }
@@ -269,8 +278,7 @@ fn quant_planes(q: Quantifier, v: &[u64], nw: usize, tail: u64) -> u8 {
                 any_t |= a;
                 any_p |= b;
             }
-            let v = u8::from(any_t != 0) | (u8::from(any_t | any_p != 0) << 1);
-            if q == Quantifier::None { plan::slot_not(v) } else { v }
+            any_slot(q, any_t != 0, any_t | any_p != 0)
         }
         Quantifier::All => {
             // Every fact's bit set in both planes: all words full, the last one `tail`.
@@ -279,15 +287,30 @@ fn quant_planes(q: Quantifier, v: &[u64], nw: usize, tail: u64) -> u8 {
                 all_t = *lt == tail && t.iter().all(|x| *x == u64::MAX);
                 all_p = *lp == tail && pp.iter().all(|x| *x == u64::MAX);
             }
-            plan::slot_bits(if !all_p {
-                B3::F
-            } else if !all_t {
-                B3::U
-            } else {
-                B3::T
-            })
+            all_slot(all_t, all_p)
         }
     }
+}
+
+/// `any` (or `none`, `q`) as a slot byte, from whether some fact is certainly true and whether
+/// some is possibly true.
+#[inline(always)]
+fn any_slot(q: Quantifier, some_true: bool, some_possibly: bool) -> u8 {
+    let v = u8::from(some_true) | (u8::from(some_possibly) << 1);
+    if q == Quantifier::None { plan::slot_not(v) } else { v }
+}
+
+/// `all` as a slot byte, from whether every fact is certainly true and whether every one is
+/// possibly true.
+#[inline(always)]
+fn all_slot(all_true: bool, all_possibly: bool) -> u8 {
+    plan::slot_bits(if !all_possibly {
+        B3::F
+    } else if !all_true {
+        B3::U
+    } else {
+        B3::T
+    })
 }
 
 #[cfg(test)]
