@@ -46,7 +46,7 @@ impl Run<'_> {
                     if let [x] = odd {
                         fact(*x, bit);
                     }
-                    store(planes, g, class, hits, w, present);
+                    store(planes, g, &class, hits, w, present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
@@ -64,7 +64,7 @@ impl Run<'_> {
                         }
                         bit <<= 1;
                     }
-                    store(planes, g, class, hits, w, present);
+                    store(planes, g, &class, hits, w, present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
@@ -97,7 +97,7 @@ impl Run<'_> {
                         }
                         bit <<= 1;
                     }
-                    store(planes, g, class, hits, w, present);
+                    store(planes, g, &class, hits, w, present);
                 }
                 match_cache[gi] = (stamps, masks);
             }
@@ -109,7 +109,7 @@ impl Run<'_> {
                     }
                     for w in 0..class.words {
                         let present = column_presence(col, w * 64..n.min(w * 64 + 64));
-                        store(planes, g, class, hits, w, present);
+                        store(planes, g, &class, hits, w, present);
                     }
                     return true;
                 };
@@ -127,7 +127,7 @@ impl Run<'_> {
                         bit <<= 1;
                     }
                     hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
-                    store(planes, g, class, hits, w, present);
+                    store(planes, g, &class, hits, w, present);
                 }
             }
             _ => return false,
@@ -147,7 +147,7 @@ impl Run<'_> {
 /// (`class`: where the group's kind's storage class is). A fact has a hit only when it has a
 /// value (`hits[m] & !present == 0`).
 #[inline(never)]
-fn store(planes: &mut [u64], g: &Group, class: ClassLoc, hits: &mut [u64; GROUP_MAX], w: usize, present: u64) {
+fn store(planes: &mut [u64], g: &Group, class: &ClassLoc, hits: &mut [u64; GROUP_MAX], w: usize, present: u64) {
     let valid = class.word_mask(w);
     if g.all_hit {
         store_with(planes, &g.members, class, hits, w, |_, h| (h, (h | !present) & valid));
@@ -165,7 +165,7 @@ fn store(planes: &mut [u64], g: &Group, class: ClassLoc, hits: &mut [u64; GROUP_
 fn store_with(
     planes: &mut [u64],
     members: &[Member],
-    class: ClassLoc,
+    class: &ClassLoc,
     hits: &mut [u64; GROUP_MAX],
     w: usize,
     planes_of: impl Fn(Mode, u64) -> (u64, u64),
