@@ -264,6 +264,34 @@ mod tests {
         }
     }
 
+    /// A vector `and` and the quantifier over it run as one step (`schedule::fuse_vec_quants`): a
+    /// fused step naming a quantifier slot that is no node, another node as its guard, or no fused
+    /// entry at all is refused.
+    #[test]
+    fn a_fused_vector_step_out_of_range_is_an_error_when_it_is_built() {
+        use schedule::Step;
+        let src = format!("{HEAD}{}", ind("A", "observed(flow) and any flow where (port == 80 and tls == false)"));
+        let (_, p) = program(&src);
+        let i = p.plan.steps.iter().position(|s| matches!(s, Step::VecQuant(_))).expect("a fused step");
+        let fused = p.plan.vec_quants[0];
+        assert_ne!(fused.quant, fused.and_observed, "the guard is fused too:\n{}", p.dump());
+        assert!(validate::validate(&p).is_ok());
+        let nodes = u16::try_from(p.layout.nodes.len()).unwrap();
+        type Corruption = (&'static str, Box<dyn Fn(&mut Program)>);
+        let corruptions: Vec<Corruption> = vec![
+            ("a quantifier slot that is no node", Box::new(move |p| p.plan.vec_quants[0].quant = nodes + 1)),
+            ("another node as the guard", Box::new(|p| p.plan.vec_quants[0].and_observed = 0)),
+            ("no fused entry", Box::new(move |p| p.plan.steps[i] = Step::VecQuant(7))),
+            ("an operand range past the end", Box::new(|p| p.plan.vec_quants[0].end = 999)),
+        ];
+        for (what, corrupt) in corruptions {
+            let mut bad = p.clone();
+            corrupt(&mut bad);
+            let error = validate::validate(&bad).err();
+            assert!(matches!(error, Some(CompileError::Invalid { .. })), "{what}: {error:?}");
+        }
+    }
+
     /// The evaluator reads a node's planes with the width of the vector it expects: a vector read
     /// over another kind's facts, or a quantifier body over another kind, is refused at build time.
     #[test]

@@ -73,6 +73,24 @@ pub(crate) enum Step {
     VecAnd { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
     /// A vector `or`.
     VecOr { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
+    /// A vector `and`/`or` and the quantifier over it, `vec_quants[i]` (see [`fuse_vec_quants`]).
+    VecQuant(u32),
+}
+
+/// A vector `and` (`is_and`) or `or` over `vec_operands[start..end]` into slot `slot` of `kind`'s
+/// storage class (node `node`), and the once-per-app quantifier `q` over it (node `quant`, with
+/// `and_observed` as in [`Step::TopQuant`]), computed from the words just combined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct VecQuant {
+    pub(crate) node: u32,
+    pub(crate) is_and: bool,
+    pub(crate) kind: KindId,
+    pub(crate) slot: u32,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) q: Quantifier,
+    pub(crate) quant: Slot,
+    pub(crate) and_observed: Slot,
 }
 
 /// An operand of a vector `and`/`or`.
@@ -185,7 +203,7 @@ impl Step {
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopQuant { node, .. } => Some(u32::from(node)),
-            Step::Group(_) | Step::Quants { .. } => None,
+            Step::Group(_) | Step::Quants { .. } | Step::VecQuant(_) => None,
         }
     }
 }
@@ -213,6 +231,8 @@ pub(crate) struct Plan {
     pub(crate) vec_operands: Vec<VecOperand>,
     /// The quantifiers of `Quants` steps.
     pub(crate) quants: Vec<QuantStep>,
+    /// The fused vector steps and quantifiers of `VecQuant` steps.
+    pub(crate) vec_quants: Vec<VecQuant>,
     /// The number of slots: nodes, three constants, one per kind.
     pub(crate) slots: usize,
     /// Per node, its part in the witness walk.
@@ -351,6 +371,41 @@ fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> 
         }
     }
     steps.into_iter().zip(keep).filter_map(|(s, k)| k.then_some(s)).collect()
+}
+
+/// Fuses every vector `and`/`or` step followed by a quantifier over its vector (as
+/// [`batch_quants`] places it) into one [`Step::VecQuant`]: the quantifier reads the words the
+/// step has just combined, without a step of its own. The vector is still stored (witnesses and
+/// other steps read it).
+fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
+    let mut out = Vec::with_capacity(steps.len());
+    let mut fused: Vec<VecQuant> = Vec::new();
+    let mut steps = steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
+        let (node, is_and, kind, slot, start, end) = match step {
+            Step::VecAnd { node, kind, slot, start, end } => (node, true, kind, slot, start, end),
+            Step::VecOr { node, kind, slot, start, end } => (node, false, kind, slot, start, end),
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        let quant = match steps.peek() {
+            Some(&Step::TopQuant { node: quant, q, kind: k, body, and_observed }) if k == kind && body == slot => {
+                Some((quant, q, and_observed))
+            }
+            _ => None,
+        };
+        match (quant, u32::try_from(fused.len())) {
+            (Some((quant, q, and_observed)), Ok(i)) => {
+                steps.next();
+                fused.push(VecQuant { node, is_and, kind, slot, start, end, q, quant, and_observed });
+                out.push(Step::VecQuant(i));
+            }
+            _ => out.push(step),
+        }
+    }
+    (out, fused)
 }
 
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
@@ -729,7 +784,21 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);
     let (steps, mut quants) = batch_quants(p, steps, &groups);
     let steps = fold_observed_and(p, steps, &mut quants);
-    Plan { steps, groups, operands, vec_operands, quants, slots, wit, wit_children, root_wit, wit_entries, wit_guards }
+    let (steps, vec_quants) = fuse_vec_quants(steps);
+    Plan {
+        steps,
+        groups,
+        operands,
+        vec_operands,
+        quants,
+        vec_quants,
+        slots,
+        wit,
+        wit_children,
+        root_wit,
+        wit_entries,
+        wit_guards,
+    }
 }
 
 /// The order of the once-per-app nodes: topological (all of a nested scan's inputs first), and

@@ -206,7 +206,12 @@ impl Validator<'_> {
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopQuant { node, .. } => self.step_slot(node)?,
-            Step::Node(_) | Step::Group(_) | Step::Quants { .. } | Step::VecAnd { .. } | Step::VecOr { .. } => {}
+            Step::Node(_)
+            | Step::Group(_)
+            | Step::Quants { .. }
+            | Step::VecAnd { .. }
+            | Step::VecOr { .. }
+            | Step::VecQuant(_) => {}
         }
         match *step {
             Step::Node(_) => Ok(()),
@@ -241,16 +246,31 @@ impl Validator<'_> {
                 })
             }
             Step::VecAnd { kind, slot, start, end, .. } | Step::VecOr { kind, slot, start, end, .. } => {
-                self.class_slot(kind.0, slot)?;
-                range(start, end, plan.vec_operands.len(), "vector operand")?;
-                plan.vec_operands.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(
-                    |o| match *o {
-                        VecOperand::Vector(j) => self.class_slot(kind.0, j),
-                        VecOperand::Slot(s) => self.step_slot(s),
-                    },
-                )
+                self.vec_step(kind, slot, start, end)
+            }
+            Step::VecQuant(i) => {
+                let Some(v) = plan.vec_quants.get(i as usize) else {
+                    return Err(CompileError::Invalid { what: format!("fused vector step {i} out of range") });
+                };
+                self.node_index(v.node, "fused vector step")?;
+                self.vec_step(v.kind, v.slot, v.start, v.end)?;
+                self.node_index(v.quant.into(), "fused quantifier")?;
+                self.step_slot(v.quant)?;
+                self.step_slot(v.and_observed)?;
+                self.and_observed(v.quant.into(), v.kind, v.and_observed.into())
             }
         }
+    }
+
+    /// A vector `and`/`or` step over `vec_operands[start..end]` into slot `slot` of `kind`'s class.
+    fn vec_step(&self, kind: KindId, slot: u32, start: u32, end: u32) -> Result<(), CompileError> {
+        let plan = &self.p.plan;
+        self.class_slot(kind.0, slot)?;
+        range(start, end, plan.vec_operands.len(), "vector operand")?;
+        plan.vec_operands.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(|o| match *o {
+            VecOperand::Vector(j) => self.class_slot(kind.0, j),
+            VecOperand::Slot(s) => self.step_slot(s),
+        })
     }
 }
 

@@ -62,13 +62,19 @@ impl Probe for Timed<'_> {
             Step::Quants { start, end, .. } => (&[], &p.plan.quants[start as usize..end as usize]),
             _ => (&[], &[]),
         };
-        // A quantifier's `observed(K) and` it is computed with it.
+        // A fused vector step's quantifier, and a quantifier's `observed(K) and` it, are computed
+        // with it.
+        let fused = match step {
+            Step::VecQuant(i) => p.plan.vec_quants.get(i as usize),
+            _ => None,
+        };
+        let single = single.or(fused.map(|v| v.node)).into_iter().chain(fused.map(|v| u32::from(v.quant)));
         let guards = quants.iter().map(|q| (q.node, q.and_observed)).chain(match step {
             Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
-            _ => None,
+            _ => fused.map(|v| (v.quant, v.and_observed)),
         });
         let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| u32::from(g));
-        let count = (members.len() + quants.len() + guards.clone().count()).max(1) as u64;
+        let count = (members.len() + quants.len() + guards.clone().count() + single.clone().count()).max(1) as u64;
         let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| u32::from(q.node))).chain(guards);
         for (k, i) in nodes.chain(single).enumerate() {
             // A group's (a quantifier run's) time is split evenly among its predicates

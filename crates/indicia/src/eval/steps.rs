@@ -141,6 +141,10 @@ impl Run<'_> {
             }
             Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic::<true>(kind, slot, start, end),
             Step::VecOr { kind, slot, start, end, .. } => self.vec_logic::<false>(kind, slot, start, end),
+            Step::VecQuant(i) => {
+                let v = &p.plan.vec_quants[i as usize];
+                if v.is_and { self.vec_quant::<true>(v) } else { self.vec_quant::<false>(v) }
+            }
         }
     }
 
@@ -160,8 +164,8 @@ impl Run<'_> {
     pub(super) fn vec_logic<const IS_AND: bool>(&mut self, kind: KindId, slot: u32, start: u32, end: u32) {
         let class = self.classes[kind.index()];
         match class.words {
-            1 => self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
-            2 => self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
+            1 => _ = self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
+            2 => _ = self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
             _ => self.vec_logic_words::<IS_AND>(class, slot, start, end),
         }
     }
@@ -169,7 +173,7 @@ impl Run<'_> {
     /// [`Run::vec_logic`] over a class of `N / 2` words: a vector's two planes are contiguous and
     /// each is combined on its own, so each vector operand is `N` words combined into one array;
     /// the slot operands are combined as one byte and applied once, then the last word of each
-    /// plane is masked to the class's facts.
+    /// plane is masked to the class's facts. Returns the words written.
     #[inline(always)]
     fn vec_logic_fixed<const IS_AND: bool, const N: usize>(
         &mut self,
@@ -177,7 +181,7 @@ impl Run<'_> {
         slot: u32,
         start: u32,
         end: u32,
-    ) {
+    ) -> [u64; N] {
         let ops = &self.p.plan.vec_operands[start as usize..end as usize];
         let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
         let mut acc = [if IS_AND { u64::MAX } else { 0 }; N];
@@ -208,6 +212,33 @@ impl Run<'_> {
         acc[N - 1] &= class.tail;
         let dst = class.plane(slot);
         self.planes[dst..dst + N].copy_from_slice(&acc);
+        acc
+    }
+
+    /// A vector `and` (`IS_AND`) or `or` and the quantifier over it (a [`Step::VecQuant`]): over
+    /// one or two words of facts, the quantifier reduces the words just combined.
+    fn vec_quant<const IS_AND: bool>(&mut self, v: &plan::VecQuant) {
+        let class = self.classes[v.kind.index()];
+        let value = match class.words {
+            1 => {
+                let acc = self.vec_logic_fixed::<IS_AND, 2>(class, v.slot, v.start, v.end);
+                quant_planes(v.q, &acc, 1, class.tail)
+            }
+            2 => {
+                let acc = self.vec_logic_fixed::<IS_AND, 4>(class, v.slot, v.start, v.end);
+                quant_planes(v.q, &acc, 2, class.tail)
+            }
+            _ => {
+                self.vec_logic_words::<IS_AND>(class, v.slot, v.start, v.end);
+                self.quant_slot(v.q, class.plane(v.slot), class.words, class.tail)
+            }
+        };
+        if class.observed {
+            self.tops.set_at(v.and_observed, value);
+            self.tops.set_at(v.quant, value);
+        } else {
+            self.set_unobserved(v.quant, v.and_observed);
+        }
     }
 
     /// [`Run::vec_logic`] word by word, for any number of words.
