@@ -23,7 +23,7 @@ impl Run<'_> {
         let col = self.table(g.fact).and_then(|t| t.column(g.field));
         let Run { p, e, planes, classes, match_cache, app_epoch, set_hits, hits, .. } = self;
         let planes: &mut [u64] = planes;
-        let class = classes[g.fact.index()];
+        let class = &classes[g.fact.index()];
         let n = class.len;
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
@@ -46,7 +46,7 @@ impl Run<'_> {
                     if let [x] = odd {
                         fact(*x, bit);
                     }
-                    store(planes, g, &class, hits, w, present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
@@ -64,7 +64,7 @@ impl Run<'_> {
                         }
                         bit <<= 1;
                     }
-                    store(planes, g, &class, hits, w, present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
@@ -97,7 +97,7 @@ impl Run<'_> {
                         }
                         bit <<= 1;
                     }
-                    store(planes, g, &class, hits, w, present);
+                    store(planes, g, class, hits, w, present);
                 }
                 match_cache[gi] = (stamps, masks);
             }
@@ -109,7 +109,7 @@ impl Run<'_> {
                     }
                     for w in 0..class.words {
                         let present = column_presence(col, w * 64..n.min(w * 64 + 64));
-                        store(planes, g, &class, hits, w, present);
+                        store(planes, g, class, hits, w, present);
                     }
                     return true;
                 };
@@ -127,7 +127,7 @@ impl Run<'_> {
                         bit <<= 1;
                     }
                     hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
-                    store(planes, g, &class, hits, w, present);
+                    store(planes, g, class, hits, w, present);
                 }
             }
             _ => return false,
