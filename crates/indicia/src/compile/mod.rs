@@ -292,6 +292,32 @@ mod tests {
         }
     }
 
+    /// `not X` and `(not X) and unknown` run as one step (`schedule::fuse_not_and_unknown`): a
+    /// fused step writing another node, or a slot that is no node, is refused.
+    #[test]
+    fn a_fused_not_written_with_another_node_is_an_error_when_it_is_built() {
+        use schedule::Step;
+        let src = format!(
+            "{HEAD}{}",
+            ind("A", "(any flow where port == 80) or (not (any flow where (tls == false and port == 81)) and unknown)")
+        );
+        let (_, p) = program(&src);
+        let i = p.plan.steps.iter().position(|s| matches!(s, Step::TopNotAndUnknown { .. }));
+        let i = i.unwrap_or_else(|| panic!("no fused not:\n{}", p.dump()));
+        assert!(validate::validate(&p).is_ok());
+        let nodes = u16::try_from(p.layout.nodes.len()).unwrap();
+        for wrong in [0, nodes + 1] {
+            for field in 0..2 {
+                let mut bad = p.clone();
+                if let Some(Step::TopNotAndUnknown { node, not, .. }) = bad.plan.steps.get_mut(i) {
+                    *[node, not][field] = wrong;
+                }
+                let error = validate::validate(&bad).err();
+                assert!(matches!(error, Some(CompileError::Invalid { .. })), "{field} = {wrong}: {error:?}");
+            }
+        }
+    }
+
     /// The evaluator reads a node's planes with the width of the vector it expects: a vector read
     /// over another kind's facts, or a quantifier body over another kind, is refused at build time.
     #[test]

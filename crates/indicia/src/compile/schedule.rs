@@ -62,6 +62,9 @@ pub(crate) enum Step {
     TopOr4 { node: Slot, ops: [Slot; 4] },
     /// Once-per-app `not` of slot `src`.
     TopNot { node: Slot, src: Slot },
+    /// Once-per-app `not` of slot `src` into slot `not`, and `not and unknown` into slot `node`
+    /// (see [`fuse_not_and_unknown`]).
+    TopNotAndUnknown { node: Slot, not: Slot, src: Slot },
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class; node
     /// `and_observed` is `observed(kind) and node`, written with it (`node` itself when there is
     /// none: see [`fold_observed_and`]).
@@ -202,6 +205,7 @@ impl Step {
             | Step::TopAnd4 { node, .. }
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
+            | Step::TopNotAndUnknown { node, .. }
             | Step::TopQuant { node, .. } => Some(u32::from(node)),
             Step::Group(_) | Step::Quants { .. } | Step::VecQuant(_) => None,
         }
@@ -406,6 +410,27 @@ fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
         }
     }
     (out, fused)
+}
+
+/// Fuses every `not X` step followed by `(not X) and unknown` (a two-slot `and` with the constant
+/// unknown: the usual "inconclusive unless false" of an indicator's part) into one
+/// [`Step::TopNotAndUnknown`], which writes both slots.
+fn fuse_not_and_unknown(p: &Layout, steps: Vec<Step>) -> Vec<Step> {
+    let unknown = u32::try_from(p.nodes.len() + 1).ok().and_then(step_slot);
+    let mut out = Vec::with_capacity(steps.len());
+    let mut steps = steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
+        if let (Step::TopNot { node: not, src }, Some(&Step::TopAnd2 { node, a, b }), Some(u)) =
+            (step, steps.peek(), unknown)
+            && ((a, b) == (not, u) || (a, b) == (u, not))
+        {
+            steps.next();
+            out.push(Step::TopNotAndUnknown { node, not, src });
+            continue;
+        }
+        out.push(step);
+    }
+    out
 }
 
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
@@ -785,6 +810,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let (steps, mut quants) = batch_quants(p, steps, &groups);
     let steps = fold_observed_and(p, steps, &mut quants);
     let (steps, vec_quants) = fuse_vec_quants(steps);
+    let steps = fuse_not_and_unknown(p, steps);
     Plan {
         steps,
         groups,

@@ -6,7 +6,7 @@
 use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
 use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts};
-use super::value::ConstVal;
+use super::value::{B3, ConstVal};
 use crate::hir::KindId;
 
 /// An error unless `ok`.
@@ -191,6 +191,22 @@ impl Validator<'_> {
         ensure(is_guard, || format!("node {guard} is not observed({}) and {node}", kind.0))
     }
 
+    /// Node `node`, written with `not` by one step, is `not and unknown`.
+    fn and_unknown(&self, node: u32, not: u32) -> Result<(), CompileError> {
+        let unknown = |o: &Operand| match *o {
+            Operand::Const(c) => matches!(self.p.layout.consts.get(c as usize), Some(ConstVal::Bool(B3::U))),
+            _ => false,
+        };
+        let is_it = match self.node_index(node, "fused and")?.op {
+            Op::And(s, e) => match self.p.layout.operands.get(s as usize..e as usize) {
+                Some([Operand::Top(x), u] | [u, Operand::Top(x)]) => *x == not && unknown(u),
+                _ => false,
+            },
+            _ => false,
+        };
+        ensure(is_it, || format!("node {node} is not {not} and unknown"))
+    }
+
     fn step(&self, step: &Step) -> Result<(), CompileError> {
         let plan = &self.p.plan;
         if let Some(node) = step.node() {
@@ -205,6 +221,7 @@ impl Validator<'_> {
             | Step::TopAnd4 { node, .. }
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
+            | Step::TopNotAndUnknown { node, .. }
             | Step::TopQuant { node, .. } => self.step_slot(node)?,
             Step::Node(_)
             | Step::Group(_)
@@ -230,6 +247,12 @@ impl Validator<'_> {
                 self.step_slot(b)
             }
             Step::TopNot { src, .. } => self.step_slot(src),
+            Step::TopNotAndUnknown { node, not, src } => {
+                self.step_slot(src)?;
+                self.step_slot(not)?;
+                self.node_index(not.into(), "fused not")?;
+                self.and_unknown(node.into(), not.into())
+            }
             Step::TopQuant { node, kind, body, and_observed, .. } => {
                 self.step_slot(and_observed)?;
                 self.and_observed(node.into(), kind, and_observed.into())?;

@@ -71,6 +71,7 @@ impl Probe for Timed<'_> {
         let single = single.or(fused.map(|v| v.node)).into_iter().chain(fused.map(|v| u32::from(v.quant)));
         let guards = quants.iter().map(|q| (q.node, q.and_observed)).chain(match step {
             Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
+            Step::TopNotAndUnknown { node, not, .. } => Some((node, not)),
             _ => fused.map(|v| (v.quant, v.and_observed)),
         });
         let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| u32::from(g));

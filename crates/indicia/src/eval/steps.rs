@@ -114,6 +114,13 @@ impl Run<'_> {
                 let t = &mut self.tops;
                 t.set_at(node, plan::slot_not(t.at(src)));
             }
+            Step::TopNotAndUnknown { node, not, src } => {
+                let t = &mut self.tops;
+                let v = plan::slot_not(t.at(src));
+                t.set_at(not, v);
+                // Kleene `and` with unknown: false stays false, anything else is unknown.
+                t.set_at(node, v & plan::slot_bits(B3::U));
+            }
             Step::TopQuant { node, q, kind, body, and_observed } => {
                 let c = self.classes[kind.index()];
                 if c.observed {
