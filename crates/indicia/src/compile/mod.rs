@@ -227,6 +227,22 @@ mod tests {
         }
     }
 
+    /// A column group's store skips each member's mode when the group says every member is a
+    /// `Hit` (`Group::all_hit`): a flag that disagrees with the members is refused.
+    #[test]
+    fn a_group_whose_all_hit_flag_disagrees_is_an_error_when_it_is_built() {
+        let src =
+            format!("{HEAD}{}{}", ind("A", "any flow where host == \"a\""), ind("B", "any flow where host != \"b\""));
+        let (_, p) = program(&src);
+        let g = p.plan.groups.iter().position(|g| g.members.len() == 2).expect("one group for host");
+        assert!(!p.plan.groups[g].all_hit, "a `!=` member is a Miss:\n{}", p.dump());
+        assert!(validate::validate(&p).is_ok());
+        let mut bad = p.clone();
+        bad.plan.groups[g].all_hit = true;
+        let error = validate::validate(&bad).err();
+        assert!(matches!(error, Some(CompileError::Invalid { .. })), "{error:?}");
+    }
+
     /// A quantifier's step also writes `observed(K) and` it (`schedule::fold_observed_and`): a
     /// program whose step writes another node with it, or a slot that is no node, is refused.
     #[test]

@@ -5,7 +5,7 @@
 
 use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
-use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts};
+use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, Mode, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts};
 use super::value::{B3, ConstVal};
 use crate::hir::KindId;
 
@@ -342,6 +342,8 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         ensure(!g.members.is_empty() && g.members.len() <= GROUP_MAX, || "group size".to_string())?;
         let members = g.members.len();
         ensure(g.table.iter().all(|m| members >= 64 || m >> members == 0), || "a group mask names no member".into())?;
+        // The store writes an all-`Hit` group without reading each member's mode.
+        ensure(g.all_hit == g.members.iter().all(|m| m.mode == Mode::Hit), || "group all_hit flag".into())?;
         for m in &g.members {
             let node = v.node_index(m.node, "group member")?;
             ensure(node.class == g.fact.0 && node.depth() == 1, || format!("group member {} of another kind", m.node))?;
