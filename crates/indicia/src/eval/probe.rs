@@ -35,7 +35,7 @@ impl Probe for NoProbe {
     fn finish(&mut self, _: &Run<'_>) {}
 }
 
-/// The probe of [`evaluate_profiled`].
+/// The probe of [`evaluate_profiled`](super::evaluate_profiled).
 pub(super) struct Timed<'a> {
     pub(super) profile: &'a mut Profile,
     pub(super) program: &'a Program,
