@@ -198,6 +198,13 @@ impl Step {
     pub(crate) fn node(self) -> Option<u32> {
         match self {
             Step::Node(node) | Step::VecAnd { node, .. } | Step::VecOr { node, .. } => Some(node),
+            other => other.top_slot().map(u32::from),
+        }
+    }
+
+    /// The once-per-app slot (its node's) that a compiled once-per-app step writes first.
+    pub(crate) fn top_slot(self) -> Option<Slot> {
+        match self {
             Step::TopAnd { node, .. }
             | Step::TopOr { node, .. }
             | Step::TopAnd2 { node, .. }
@@ -206,8 +213,13 @@ impl Step {
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopNotAndUnknown { node, .. }
-            | Step::TopQuant { node, .. } => Some(u32::from(node)),
-            Step::Group(_) | Step::Quants { .. } | Step::VecQuant(_) => None,
+            | Step::TopQuant { node, .. } => Some(node),
+            Step::Node(_)
+            | Step::Group(_)
+            | Step::Quants { .. }
+            | Step::VecAnd { .. }
+            | Step::VecOr { .. }
+            | Step::VecQuant(_) => None,
         }
     }
 }

@@ -213,22 +213,8 @@ impl Validator<'_> {
             self.node_index(node, "step")?;
         }
         // The slot a once-per-app step writes.
-        match *step {
-            Step::TopAnd { node, .. }
-            | Step::TopOr { node, .. }
-            | Step::TopAnd2 { node, .. }
-            | Step::TopOr2 { node, .. }
-            | Step::TopAnd4 { node, .. }
-            | Step::TopOr4 { node, .. }
-            | Step::TopNot { node, .. }
-            | Step::TopNotAndUnknown { node, .. }
-            | Step::TopQuant { node, .. } => self.step_slot(node)?,
-            Step::Node(_)
-            | Step::Group(_)
-            | Step::Quants { .. }
-            | Step::VecAnd { .. }
-            | Step::VecOr { .. }
-            | Step::VecQuant(_) => {}
+        if let Some(node) = step.top_slot() {
+            self.step_slot(node)?;
         }
         match *step {
             Step::Node(_) => Ok(()),
