@@ -86,8 +86,14 @@ impl Run<'_> {
         let entries = &plan.wit_entries[start as usize..end as usize];
         self.write_witnesses(w.list, w.words, out, |run, writer| {
             for e in entries {
-                // A slot byte is "true" when its "certainly true" bit is set.
-                if !plan.wit_guards[e.start as usize..e.end as usize].iter().all(|&g| run.tops[g as usize] & 1 != 0) {
+                // A slot byte is "true" when its "certainly true" bit is set; most paths have one
+                // guard or none.
+                let open = match &plan.wit_guards[e.start as usize..e.end as usize] {
+                    [] => true,
+                    [g] => run.tops[*g as usize] & 1 != 0,
+                    guards => guards.iter().all(|&g| run.tops[g as usize] & 1 != 0),
+                };
+                if !open {
                     continue;
                 }
                 run.add(writer, e.kind, e.slot);
@@ -122,8 +128,8 @@ impl Run<'_> {
         if fresh {
             list.clear();
         }
-        let mut writer =
-            Writer { pending: None, merged: false, words, out: if fresh { &mut *list } else { &mut *out } };
+        let out_list = if fresh { &mut *list } else { &mut *out };
+        let mut writer = Writer { kind: None, class: ClassLoc::default(), bits: 0, words, out: out_list };
         fill(self, &mut writer);
         self.flush(&mut writer);
         if fresh {
@@ -134,24 +140,25 @@ impl Run<'_> {
 
     /// Adds the facts of a contributing quantifier over `kind` whose body's vector is in `slot`
     /// (or [`EVERY_FACT`]); quantifiers come in kind order, so those of one kind are or-ed
-    /// together and a kind's witnesses are written when the next kind comes.
+    /// together (in a register for a kind of one word, the usual app) and a kind's witnesses are
+    /// written when the next kind comes.
     #[inline(always)]
     fn add(&self, writer: &mut Writer<'_>, kind: KindId, slot: u32) {
-        match writer.pending {
-            Some((k, first)) if k == kind => {
-                let c = self.classes[kind.index()];
-                if !writer.merged {
-                    writer.words.clear();
-                    writer.words.extend((0..c.words).map(|x| self.fact_word(c, first, x)));
-                    writer.merged = true;
-                }
-                for (x, acc) in writer.words.iter_mut().enumerate() {
-                    *acc |= self.fact_word(c, slot, x);
-                }
+        if writer.kind != Some(kind) {
+            self.flush(writer);
+            writer.kind = Some(kind);
+            writer.class = self.classes[kind.index()];
+            if writer.class.words != 1 {
+                writer.words.clear();
+                writer.words.resize(writer.class.words, 0);
             }
-            _ => {
-                self.flush(writer);
-                writer.pending = Some((kind, slot));
+        }
+        let c = writer.class;
+        if c.words == 1 {
+            writer.bits |= self.fact_word(c, slot, 0);
+        } else {
+            for (x, acc) in writer.words.iter_mut().enumerate() {
+                *acc |= self.fact_word(c, slot, x);
             }
         }
     }
@@ -159,17 +166,13 @@ impl Run<'_> {
     /// Writes the witnesses of the kind being collected, if any.
     #[inline(always)]
     fn flush(&self, writer: &mut Writer<'_>) {
-        let Some((kind, slot)) = writer.pending.take() else { return };
+        let Some(kind) = writer.kind.take() else { return };
         let out = &mut *writer.out;
-        if writer.merged {
-            writer.merged = false;
+        if writer.class.words == 1 {
+            push_word(out, kind, 0, std::mem::take(&mut writer.bits));
+        } else {
             for (x, &bits) in writer.words.iter().enumerate() {
                 push_word(out, kind, x, bits);
-            }
-        } else {
-            let c = self.classes[kind.index()];
-            for x in 0..c.words {
-                push_word(out, kind, x, self.fact_word(c, slot, x));
             }
         }
     }
@@ -194,10 +197,13 @@ fn push_word(out: &mut Vec<Witness>, kind: KindId, x: usize, mut bits: u64) {
 
 /// Witnesses being written, kind by kind.
 struct Writer<'b> {
-    /// The kind being collected and its first contributing quantifier's slot.
-    pending: Option<(KindId, u32)>,
-    /// Whether more quantifiers of that kind contributed, their words or-ed in `words`.
-    merged: bool,
+    /// The kind being collected.
+    kind: Option<KindId>,
+    /// Where that kind's class is.
+    class: ClassLoc,
+    /// The or-ed facts of a kind of one word.
+    bits: u64,
+    /// The or-ed words of a kind of more (or no) words.
     words: &'b mut Vec<u64>,
     out: &'b mut Vec<Witness>,
 }
