@@ -61,6 +61,7 @@ impl Scratch {
             (0, self.memo.capacity()),
             of(&self.match_cache, self.match_cache.capacity()),
             of(&self.set_hits, self.set_hits.capacity()),
+            of(&self.hits.0[..], plan::GROUP_MAX),
             of(&self.tops, self.tops.capacity()),
         ];
         for (stamps, masks) in &self.match_cache {
@@ -140,13 +141,15 @@ fn tail_mask(len: usize) -> u64 {
     (u64::MAX >> ((64 - len % 64) % 64)) & all_if_any
 }
 
-/// A column group's hit words: `GROUP_MAX` of them, one per member.
+/// A column group's hit words: `GROUP_MAX` of them, one per member. Boxed, so that a `Scratch`
+/// stays small: it is kept in thread-locals, and a thread-local's value sits in the static TLS
+/// block, which is only a few KiB for a library loaded at run time (the Python extension).
 #[derive(Debug)]
-pub(super) struct HitWords(pub(super) [u64; plan::GROUP_MAX]);
+pub(super) struct HitWords(pub(super) Box<[u64; plan::GROUP_MAX]>);
 
 impl Default for HitWords {
     fn default() -> HitWords {
-        HitWords([0; plan::GROUP_MAX])
+        HitWords(Box::new([0; plan::GROUP_MAX]))
     }
 }
 
@@ -190,5 +193,14 @@ mod tests {
             let words = len.div_ceil(64);
             assert_eq!(tail_mask(len), super::super::mask(len, words.saturating_sub(1)), "{len} facts");
         }
+    }
+
+    /// A `Scratch` lives in thread-locals (the evaluator's and the engine's), whose values sit in
+    /// the static TLS block; a library loaded at run time (the Python extension) gets only a few
+    /// KiB of it in all, so a fixed-size buffer inside `Scratch` must be boxed.
+    #[test]
+    fn a_scratch_is_small_enough_for_a_thread_local_of_a_loaded_library() {
+        let size = std::mem::size_of::<super::Scratch>();
+        assert!(size <= 512, "Scratch is {size} bytes");
     }
 }
