@@ -151,3 +151,21 @@ pub(crate) fn dump(p: &Program) -> String {
     }
     out
 }
+
+/// The schedule's steps, one per line, in the order they run (fused steps with what they fuse).
+pub(crate) fn steps(p: &Program) -> String {
+    let plan = &p.plan;
+    let mut out = String::new();
+    for step in &plan.steps {
+        let _ = match *step {
+            super::schedule::Step::VecQuants { start, end, .. } => {
+                writeln!(out, "{step:?} {:?}", plan.vec_quants.get(start as usize..end as usize))
+            }
+            super::schedule::Step::Quants { start, end, .. } => {
+                writeln!(out, "{step:?} {:?}", plan.quants.get(start as usize..end as usize))
+            }
+            _ => writeln!(out, "{step:?}"),
+        };
+    }
+    out
+}

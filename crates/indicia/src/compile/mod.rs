@@ -281,14 +281,14 @@ mod tests {
     }
 
     /// A vector `and` and the quantifier over it run as one step (`schedule::fuse_vec_quants`): a
-    /// fused step naming a quantifier slot that is no node, another node as its guard, or no fused
-    /// entry at all is refused.
+    /// fused step naming a quantifier slot that is no node, another node as its guard, no fused
+    /// entry at all, or an entry over another kind than its run's is refused.
     #[test]
     fn a_fused_vector_step_out_of_range_is_an_error_when_it_is_built() {
         use schedule::Step;
         let src = format!("{HEAD}{}", ind("A", "observed(flow) and any flow where (port == 80 and tls == false)"));
         let (_, p) = program(&src);
-        let i = p.plan.steps.iter().position(|s| matches!(s, Step::VecQuant(_))).expect("a fused step");
+        let i = p.plan.steps.iter().position(|s| matches!(s, Step::VecQuants { .. })).expect("a fused step");
         let fused = p.plan.vec_quants[0];
         assert_ne!(fused.quant, fused.and_observed, "the guard is fused too:\n{}", p.dump());
         assert!(validate::validate(&p).is_ok());
@@ -297,7 +297,16 @@ mod tests {
         let corruptions: Vec<Corruption> = vec![
             ("a quantifier slot that is no node", Box::new(move |p| p.plan.vec_quants[0].quant = nodes + 1)),
             ("another node as the guard", Box::new(|p| p.plan.vec_quants[0].and_observed = 0)),
-            ("no fused entry", Box::new(move |p| p.plan.steps[i] = Step::VecQuant(7))),
+            (
+                "no fused entry",
+                Box::new(move |p| p.plan.steps[i] = Step::VecQuants { kind: fused.kind, start: 7, end: 8 }),
+            ),
+            (
+                "a fused entry over another kind",
+                Box::new(move |p| {
+                    p.plan.steps[i] = Step::VecQuants { kind: crate::hir::KindId(fused.kind.0 + 1), start: 0, end: 1 }
+                }),
+            ),
             ("an operand range past the end", Box::new(|p| p.plan.vec_quants[0].end = 999)),
         ];
         for (what, corrupt) in corruptions {

@@ -140,6 +140,12 @@ impl Program {
         super::dump::dump(self)
     }
 
+    /// The evaluation schedule's steps as text, one per line in the order they run (for finding
+    /// what runs per app; its format may change with the schedule).
+    pub fn dump_steps(&self) -> String {
+        super::dump::steps(self)
+    }
+
     /// How many indicators the program evaluates.
     pub fn indicator_count(&self) -> usize {
         self.layout.roots.len()

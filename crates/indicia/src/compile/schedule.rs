@@ -76,8 +76,9 @@ pub(crate) enum Step {
     VecAnd { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
     /// A vector `or`.
     VecOr { node: u32, kind: KindId, slot: u32, start: u32, end: u32 },
-    /// A vector `and`/`or` and the quantifier over it, `vec_quants[i]` (see [`fuse_vec_quants`]).
-    VecQuant(u32),
+    /// Vector `and`/`or` steps, each with the quantifier over it: `vec_quants[start..end]`, all
+    /// over `kind`, run in turn (see [`fuse_vec_quants`]).
+    VecQuants { kind: KindId, start: u32, end: u32 },
 }
 
 /// A vector `and` (`is_and`) or `or` over `vec_operands[start..end]` into slot `slot` of `kind`'s
@@ -219,7 +220,7 @@ impl Step {
             | Step::Quants { .. }
             | Step::VecAnd { .. }
             | Step::VecOr { .. }
-            | Step::VecQuant(_) => None,
+            | Step::VecQuants { .. } => None,
         }
     }
 }
@@ -247,7 +248,7 @@ pub(crate) struct Plan {
     pub(crate) vec_operands: Vec<VecOperand>,
     /// The quantifiers of `Quants` steps.
     pub(crate) quants: Vec<QuantStep>,
-    /// The fused vector steps and quantifiers of `VecQuant` steps.
+    /// The fused vector steps and quantifiers of `VecQuants` steps.
     pub(crate) vec_quants: Vec<VecQuant>,
     /// The number of slots: nodes, three constants, one per kind.
     pub(crate) slots: usize,
@@ -390,11 +391,13 @@ fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> 
 }
 
 /// Fuses every vector `and`/`or` step followed by a quantifier over its vector (as
-/// [`batch_quants`] places it) into one [`Step::VecQuant`]: the quantifier reads the words the
-/// step has just combined, without a step of its own. The vector is still stored (witnesses and
-/// other steps read it).
+/// [`batch_quants`] places it) into one [`VecQuant`]: the quantifier reads the words the step has
+/// just combined, without a step of its own. The vector is still stored (witnesses and other
+/// steps read it). Fused steps that follow one another over one kind are one
+/// [`Step::VecQuants`]: one dispatch, one read of the kind's location and one choice of its word
+/// count for all of them.
 fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
-    let mut out = Vec::with_capacity(steps.len());
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
     let mut fused: Vec<VecQuant> = Vec::new();
     let mut steps = steps.into_iter().peekable();
     while let Some(step) = steps.next() {
@@ -412,11 +415,14 @@ fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
             }
             _ => None,
         };
-        match (quant, u32::try_from(fused.len())) {
-            (Some((quant, q, and_observed)), Ok(i)) => {
+        match (quant, u32::try_from(fused.len()), u32::try_from(fused.len() + 1)) {
+            (Some((quant, q, and_observed)), Ok(i), Ok(next)) => {
                 steps.next();
                 fused.push(VecQuant { node, is_and, kind, slot, start, end, q, quant, and_observed });
-                out.push(Step::VecQuant(i));
+                match out.last_mut() {
+                    Some(Step::VecQuants { kind: k, end, .. }) if *k == kind && *end == i => *end = next,
+                    _ => out.push(Step::VecQuants { kind, start: i, end: next }),
+                }
             }
             _ => out.push(step),
         }

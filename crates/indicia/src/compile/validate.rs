@@ -257,16 +257,19 @@ impl Validator<'_> {
             Step::VecAnd { kind, slot, start, end, .. } | Step::VecOr { kind, slot, start, end, .. } => {
                 self.vec_step(kind, slot, start, end)
             }
-            Step::VecQuant(i) => {
-                let Some(v) = plan.vec_quants.get(i as usize) else {
-                    return Err(CompileError::Invalid { what: format!("fused vector step {i} out of range") });
-                };
-                self.node_index(v.node, "fused vector step")?;
-                self.vec_step(v.kind, v.slot, v.start, v.end)?;
-                self.node_index(v.quant.into(), "fused quantifier")?;
-                self.step_slot(v.quant)?;
-                self.step_slot(v.and_observed)?;
-                self.and_observed(v.quant.into(), v.kind, v.and_observed.into())
+            Step::VecQuants { kind, start, end } => {
+                range(start, end, plan.vec_quants.len(), "fused vector steps")?;
+                plan.vec_quants.get(start as usize..end as usize).unwrap_or_default().iter().try_for_each(|v| {
+                    ensure(v.kind == kind, || {
+                        format!("a fused vector step over kind {} in a run over {}", v.kind.0, kind.0)
+                    })?;
+                    self.node_index(v.node, "fused vector step")?;
+                    self.vec_step(v.kind, v.slot, v.start, v.end)?;
+                    self.node_index(v.quant.into(), "fused quantifier")?;
+                    self.step_slot(v.quant)?;
+                    self.step_slot(v.and_observed)?;
+                    self.and_observed(v.quant.into(), v.kind, v.and_observed.into())
+                })
             }
         }
     }

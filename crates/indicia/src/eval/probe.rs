@@ -65,15 +65,19 @@ impl Probe for Timed<'_> {
         // A fused vector step's quantifier, and a quantifier's `observed(K) and` it, are computed
         // with it.
         let fused = match step {
-            Step::VecQuant(i) => p.plan.vec_quants.get(i as usize),
-            _ => None,
+            Step::VecQuants { start, end, .. } => &p.plan.vec_quants[start as usize..end as usize],
+            _ => &[],
         };
-        let single = single.or(fused.map(|v| v.node)).into_iter().chain(fused.map(|v| u32::from(v.quant)));
-        let guards = quants.iter().map(|q| (q.node, q.and_observed)).chain(match step {
-            Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
-            Step::TopNotAndUnknown { node, not, .. } => Some((node, not)),
-            _ => fused.map(|v| (v.quant, v.and_observed)),
-        });
+        let single = single.into_iter().chain(fused.iter().flat_map(|v| [v.node, u32::from(v.quant)]));
+        let guards = quants
+            .iter()
+            .map(|q| (q.node, q.and_observed))
+            .chain(fused.iter().map(|v| (v.quant, v.and_observed)))
+            .chain(match step {
+                Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
+                Step::TopNotAndUnknown { node, not, .. } => Some((node, not)),
+                _ => None,
+            });
         let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| u32::from(g));
         let count = (members.len() + quants.len() + guards.clone().count() + single.clone().count()).max(1) as u64;
         let nodes = members.iter().map(|m| m.node).chain(quants.iter().map(|q| u32::from(q.node))).chain(guards);

@@ -148,9 +148,15 @@ impl Run<'_> {
             }
             Step::VecAnd { kind, slot, start, end, .. } => self.vec_logic::<true>(kind, slot, start, end),
             Step::VecOr { kind, slot, start, end, .. } => self.vec_logic::<false>(kind, slot, start, end),
-            Step::VecQuant(i) => {
-                let v = &p.plan.vec_quants[i as usize];
-                if v.is_and { self.vec_quant::<true>(v) } else { self.vec_quant::<false>(v) }
+            Step::VecQuants { kind, start, end } => {
+                let classes = self.classes;
+                let class = &classes[kind.index()];
+                let fused = &p.plan.vec_quants[start as usize..end as usize];
+                match class.words {
+                    1 => fused.iter().for_each(|v| self.vec_quant_fixed::<2>(class, v)),
+                    2 => fused.iter().for_each(|v| self.vec_quant_fixed::<4>(class, v)),
+                    _ => fused.iter().for_each(|v| self.vec_quant_words(class, v)),
+                }
             }
         }
     }
@@ -169,7 +175,8 @@ impl Run<'_> {
     /// A vector `and` (`IS_AND`) or `or` of compiled operands: over one or two words of facts
     /// (up to 128 facts, the usual app) into a fixed-size array, else word by word.
     pub(super) fn vec_logic<const IS_AND: bool>(&mut self, kind: KindId, slot: u32, start: u32, end: u32) {
-        let class = self.classes[kind.index()];
+        let classes = self.classes;
+        let class = &classes[kind.index()];
         match class.words {
             1 => _ = self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
             2 => _ = self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
@@ -177,23 +184,26 @@ impl Run<'_> {
         }
     }
 
-    /// [`Run::vec_logic`] over a class of `N / 2` words: a vector's two planes are contiguous and
-    /// each is combined on its own, so each vector operand is `N` words combined into one array;
-    /// the slot operands are combined as one byte and applied once, then the last word of each
-    /// plane is masked to the class's facts. Returns the words written.
+    /// [`Run::vec_logic`] over a class of `N / 2` words: a vector's two planes are contiguous, so
+    /// the class's vectors are arrays of `N` words from its base (vector `j` the `j`-th), and
+    /// each vector operand is one array combined into the result; the slot operands are combined
+    /// as one byte and applied once, then the last word of each plane is masked to the class's
+    /// facts. Returns the words written.
     #[inline(always)]
     fn vec_logic_fixed<const IS_AND: bool, const N: usize>(
         &mut self,
-        class: ClassLoc,
+        class: &ClassLoc,
         slot: u32,
         start: u32,
         end: u32,
     ) -> [u64; N] {
-        let ops = &self.p.plan.vec_operands[start as usize..end as usize];
+        let p = self.p;
+        let ops = &p.plan.vec_operands[start as usize..end as usize];
         let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
         let mut acc = [if IS_AND { u64::MAX } else { 0 }; N];
         let identity = plan::slot_bits(if IS_AND { B3::T } else { B3::F });
         let mut slots = identity;
+        let (vectors, _) = self.planes[class.base..].as_chunks::<N>();
         for o in ops {
             match *o {
                 plan::VecOperand::Slot(s) => {
@@ -201,8 +211,7 @@ impl Run<'_> {
                     slots = if IS_AND { slots & x } else { slots | x };
                 }
                 plan::VecOperand::Vector(j) => {
-                    let at = class.plane(j);
-                    for (a, b) in acc.iter_mut().zip(&self.planes[at..at + N]) {
+                    for (a, b) in acc.iter_mut().zip(&vectors[j as usize]) {
                         *a = op(*a, *b);
                     }
                 }
@@ -217,39 +226,49 @@ impl Run<'_> {
         }
         acc[half - 1] &= class.tail;
         acc[N - 1] &= class.tail;
-        let dst = class.plane(slot);
-        self.planes[dst..dst + N].copy_from_slice(&acc);
+        let (vectors, _) = self.planes[class.base..].as_chunks_mut::<N>();
+        vectors[slot as usize] = acc;
         acc
     }
 
-    /// A vector `and` (`IS_AND`) or `or` and the quantifier over it (a [`Step::VecQuant`]): over
-    /// one or two words of facts, the quantifier reduces the words just combined.
-    fn vec_quant<const IS_AND: bool>(&mut self, v: &plan::VecQuant) {
-        let class = self.classes[v.kind.index()];
-        let value = match class.words {
-            1 => {
-                let acc = self.vec_logic_fixed::<IS_AND, 2>(class, v.slot, v.start, v.end);
-                quant_planes(v.q, &acc, 1, class.tail)
-            }
-            2 => {
-                let acc = self.vec_logic_fixed::<IS_AND, 4>(class, v.slot, v.start, v.end);
-                quant_planes(v.q, &acc, 2, class.tail)
-            }
-            _ => {
-                self.vec_logic_words::<IS_AND>(class, v.slot, v.start, v.end);
-                self.quant_slot(v.q, class.plane(v.slot), class.words, class.tail)
-            }
-        };
-        if class.observed {
-            self.tops.set_at(v.and_observed, value);
-            self.tops.set_at(v.quant, value);
+    /// A fused vector `and`/`or` and the quantifier over it (see [`Step::VecQuants`]) over a class
+    /// of `N / 2` words: the quantifier reduces the words just combined.
+    #[inline(always)]
+    fn vec_quant_fixed<const N: usize>(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
+        let acc = if v.is_and {
+            self.vec_logic_fixed::<true, N>(class, v.slot, v.start, v.end)
         } else {
-            self.set_unobserved(v.quant, v.and_observed);
+            self.vec_logic_fixed::<false, N>(class, v.slot, v.start, v.end)
+        };
+        let value = quant_planes(v.q, &acc, N / 2, class.tail);
+        self.set_quant(class.observed, v.quant, v.and_observed, value);
+    }
+
+    /// [`Run::vec_quant_fixed`] over a class of any number of words.
+    fn vec_quant_words(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
+        if v.is_and {
+            self.vec_logic_words::<true>(class, v.slot, v.start, v.end);
+        } else {
+            self.vec_logic_words::<false>(class, v.slot, v.start, v.end);
+        }
+        let value = self.quant_slot(v.q, class.plane(v.slot), class.words, class.tail);
+        self.set_quant(class.observed, v.quant, v.and_observed, value);
+    }
+
+    /// Writes quantifier `quant`'s value and its `observed(K) and` (`and_observed`): `value` when
+    /// its kind was `observed`, else unknown and false.
+    #[inline(always)]
+    fn set_quant(&mut self, observed: bool, quant: Slot, and_observed: Slot, value: u8) {
+        if observed {
+            self.tops.set_at(and_observed, value);
+            self.tops.set_at(quant, value);
+        } else {
+            self.set_unobserved(quant, and_observed);
         }
     }
 
     /// [`Run::vec_logic`] word by word, for any number of words.
-    fn vec_logic_words<const IS_AND: bool>(&mut self, class: ClassLoc, slot: u32, start: u32, end: u32) {
+    fn vec_logic_words<const IS_AND: bool>(&mut self, class: &ClassLoc, slot: u32, start: u32, end: u32) {
         let p = self.p;
         let nw = class.words;
         let dst = class.plane(slot);
