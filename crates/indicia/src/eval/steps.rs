@@ -40,6 +40,26 @@ impl<'a> TopSlots<'a> {
     fn set_at(&mut self, s: Slot, v: u8) {
         self.low[usize::from(s)] = v;
     }
+
+    /// Writes quantifier `node`'s value and its `observed(K) and` (`and_observed`, unless it is
+    /// `node` itself): `value` when its kind was `observed`, else unknown and false.
+    #[inline(always)]
+    fn set_quant(&mut self, observed: bool, node: Slot, and_observed: Slot, value: u8) {
+        if observed {
+            self.set_at(and_observed, value);
+            self.set_at(node, value);
+        } else {
+            self.set_unobserved(node, and_observed);
+        }
+    }
+
+    /// A quantifier `node` over a kind that was not observed: unknown, and `observed(K) and node`
+    /// (`and_observed`, unless it is `node` itself) false.
+    #[inline(always)]
+    fn set_unobserved(&mut self, node: Slot, and_observed: Slot) {
+        self.set_at(and_observed, plan::slot_bits(B3::F));
+        self.set_at(node, plan::slot_bits(B3::U));
+    }
 }
 
 impl std::ops::Index<usize> for TopSlots<'_> {
@@ -128,21 +148,26 @@ impl Run<'_> {
                     self.tops.set_at(and_observed, v);
                     self.tops.set_at(node, v);
                 } else {
-                    self.set_unobserved(node, and_observed);
+                    self.tops.set_unobserved(node, and_observed);
                 }
             }
             Step::Quants { kind, start, end } => {
-                let c = self.classes[kind.index()];
+                let classes = self.classes;
+                let c = &classes[kind.index()];
                 let quants = &p.plan.quants[start as usize..end as usize];
-                if c.observed {
-                    for q in quants {
-                        let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.tail);
-                        self.tops.set_at(q.and_observed, v);
-                        self.tops.set_at(q.node, v);
-                    }
-                } else {
-                    for q in quants {
-                        self.set_unobserved(q.node, q.and_observed);
+                if !c.observed {
+                    quants.iter().for_each(|q| self.tops.set_unobserved(q.node, q.and_observed));
+                    return;
+                }
+                match c.words {
+                    1 => self.quants_fixed::<2>(c, quants),
+                    2 => self.quants_fixed::<4>(c, quants),
+                    _ => {
+                        for q in quants {
+                            let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.tail);
+                            self.tops.set_at(q.and_observed, v);
+                            self.tops.set_at(q.node, v);
+                        }
                     }
                 }
             }
@@ -153,23 +178,28 @@ impl Run<'_> {
                 let class = &classes[kind.index()];
                 let fused = &p.plan.vec_quants[start as usize..end as usize];
                 match class.words {
-                    1 => fused.iter().for_each(|v| self.vec_quant_fixed::<2>(class, v)),
-                    2 => fused.iter().for_each(|v| self.vec_quant_fixed::<4>(class, v)),
+                    1 => self.vec_quants_fixed::<2>(class, fused),
+                    2 => self.vec_quants_fixed::<4>(class, fused),
                     _ => fused.iter().for_each(|v| self.vec_quant_words(class, v)),
                 }
             }
         }
     }
 
-    pub(super) fn set_top(&mut self, i: u32, v: u8) {
-        self.tops[i as usize] = v;
+    /// The quantifiers of a [`Step::Quants`] over an observed kind of `N / 2` words, whose vectors
+    /// are arrays of `N` words from its class's base (see [`Run::vec_logic_fixed`]).
+    #[inline(always)]
+    fn quants_fixed<const N: usize>(&mut self, c: &ClassLoc, quants: &[plan::QuantStep]) {
+        let (vectors, _) = self.planes[c.base..].as_chunks::<N>();
+        for q in quants {
+            let v = quant_array(q.q, &vectors[q.body as usize], c.tail);
+            self.tops.set_at(q.and_observed, v);
+            self.tops.set_at(q.node, v);
+        }
     }
 
-    /// A quantifier `node` over a kind that was not observed: unknown, and `observed(K) and node`
-    /// (`and_observed`, unless it is `node` itself) false.
-    fn set_unobserved(&mut self, node: Slot, and_observed: Slot) {
-        self.tops.set_at(and_observed, plan::slot_bits(B3::F));
-        self.tops.set_at(node, plan::slot_bits(B3::U));
+    pub(super) fn set_top(&mut self, i: u32, v: u8) {
+        self.tops[i as usize] = v;
     }
 
     /// A vector `and` (`IS_AND`) or `or` of compiled operands: over one or two words of facts
@@ -178,17 +208,15 @@ impl Run<'_> {
         let classes = self.classes;
         let class = &classes[kind.index()];
         match class.words {
-            1 => _ = self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
-            2 => _ = self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
+            1 => self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
+            2 => self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
             _ => self.vec_logic_words::<IS_AND>(class, slot, start, end),
         }
     }
 
     /// [`Run::vec_logic`] over a class of `N / 2` words: a vector's two planes are contiguous, so
-    /// the class's vectors are arrays of `N` words from its base (vector `j` the `j`-th), and
-    /// each vector operand is one array combined into the result; the slot operands are combined
-    /// as one byte and applied once, then the last word of each plane is masked to the class's
-    /// facts. Returns the words written.
+    /// the class's vectors are arrays of `N` words from its base (vector `j` the `j`-th), combined
+    /// by [`combine`].
     #[inline(always)]
     fn vec_logic_fixed<const IS_AND: bool, const N: usize>(
         &mut self,
@@ -196,55 +224,33 @@ impl Run<'_> {
         slot: u32,
         start: u32,
         end: u32,
-    ) -> [u64; N] {
+    ) {
         let p = self.p;
         let ops = &p.plan.vec_operands[start as usize..end as usize];
-        let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
-        let mut acc = [if IS_AND { u64::MAX } else { 0 }; N];
-        let identity = plan::slot_bits(if IS_AND { B3::T } else { B3::F });
-        let mut slots = identity;
-        let (vectors, _) = self.planes[class.base..].as_chunks::<N>();
-        for o in ops {
-            match *o {
-                plan::VecOperand::Slot(s) => {
-                    let x = self.tops.at(s);
-                    slots = if IS_AND { slots & x } else { slots | x };
-                }
-                plan::VecOperand::Vector(j) => {
-                    for (a, b) in acc.iter_mut().zip(&vectors[j as usize]) {
-                        *a = op(*a, *b);
-                    }
-                }
-            }
-        }
-        let half = N / 2;
-        if slots != identity {
-            let (st, sp) = plan::slot_words(slots);
-            let (t, pp) = acc.split_at_mut(half);
-            t.iter_mut().for_each(|x| *x = op(*x, st));
-            pp.iter_mut().for_each(|x| *x = op(*x, sp));
-        }
-        acc[half - 1] &= class.tail;
-        acc[N - 1] &= class.tail;
         let (vectors, _) = self.planes[class.base..].as_chunks_mut::<N>();
-        vectors[slot as usize] = acc;
-        acc
+        vectors[slot as usize] = combine::<IS_AND, N>(vectors, &self.tops, ops, class.tail);
     }
 
-    /// A fused vector `and`/`or` and the quantifier over it (see [`Step::VecQuants`]) over a class
-    /// of `N / 2` words: the quantifier reduces the words just combined.
+    /// A run of fused vector `and`/`or` steps, each with the quantifier over it (a
+    /// [`Step::VecQuants`]), over a class of `N / 2` words: each quantifier reduces the words
+    /// just combined.
     #[inline(always)]
-    fn vec_quant_fixed<const N: usize>(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
-        let acc = if v.is_and {
-            self.vec_logic_fixed::<true, N>(class, v.slot, v.start, v.end)
-        } else {
-            self.vec_logic_fixed::<false, N>(class, v.slot, v.start, v.end)
-        };
-        let value = quant_planes(v.q, &acc, N / 2, class.tail);
-        self.set_quant(class.observed, v.quant, v.and_observed, value);
+    fn vec_quants_fixed<const N: usize>(&mut self, class: &ClassLoc, fused: &[plan::VecQuant]) {
+        let p = self.p;
+        let (vectors, _) = self.planes[class.base..].as_chunks_mut::<N>();
+        for v in fused {
+            let ops = &p.plan.vec_operands[v.start as usize..v.end as usize];
+            let acc = if v.is_and {
+                combine::<true, N>(vectors, &self.tops, ops, class.tail)
+            } else {
+                combine::<false, N>(vectors, &self.tops, ops, class.tail)
+            };
+            vectors[v.slot as usize] = acc;
+            self.tops.set_quant(class.observed, v.quant, v.and_observed, quant_array(v.q, &acc, class.tail));
+        }
     }
 
-    /// [`Run::vec_quant_fixed`] over a class of any number of words.
+    /// A fused vector step (see [`Step::VecQuants`]) over a class of any number of words.
     fn vec_quant_words(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
         if v.is_and {
             self.vec_logic_words::<true>(class, v.slot, v.start, v.end);
@@ -252,19 +258,7 @@ impl Run<'_> {
             self.vec_logic_words::<false>(class, v.slot, v.start, v.end);
         }
         let value = self.quant_slot(v.q, class.plane(v.slot), class.words, class.tail);
-        self.set_quant(class.observed, v.quant, v.and_observed, value);
-    }
-
-    /// Writes quantifier `quant`'s value and its `observed(K) and` (`and_observed`): `value` when
-    /// its kind was `observed`, else unknown and false.
-    #[inline(always)]
-    fn set_quant(&mut self, observed: bool, quant: Slot, and_observed: Slot, value: u8) {
-        if observed {
-            self.tops.set_at(and_observed, value);
-            self.tops.set_at(quant, value);
-        } else {
-            self.set_unobserved(quant, and_observed);
-        }
+        self.tops.set_quant(class.observed, v.quant, v.and_observed, value);
     }
 
     /// [`Run::vec_logic`] word by word, for any number of words.
@@ -321,6 +315,56 @@ impl Run<'_> {
         }
         quant_planes(q, &self.planes[base..base + 2 * nw], nw, tail)
     }
+}
+
+/// The vector `and` (`IS_AND`) or `or` of `ops` over a class of `N / 2` words whose vectors are
+/// `vectors`: each vector operand's array is combined into the result, the slot operands are
+/// combined as one byte and applied once, then the last word of each plane is masked to the
+/// class's facts (`tail`).
+#[inline(always)]
+fn combine<const IS_AND: bool, const N: usize>(
+    vectors: &[[u64; N]],
+    tops: &TopSlots<'_>,
+    ops: &[plan::VecOperand],
+    tail: u64,
+) -> [u64; N] {
+    let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
+    let mut acc = [if IS_AND { u64::MAX } else { 0 }; N];
+    let identity = plan::slot_bits(if IS_AND { B3::T } else { B3::F });
+    let mut slots = identity;
+    for o in ops {
+        match *o {
+            plan::VecOperand::Slot(s) => slots = op(u64::from(slots), u64::from(tops.at(s))) as u8,
+            plan::VecOperand::Vector(j) => {
+                for (a, b) in acc.iter_mut().zip(&vectors[j as usize]) {
+                    *a = op(*a, *b);
+                }
+            }
+        }
+    }
+    let half = N / 2;
+    if slots != identity {
+        let (st, sp) = plan::slot_words(slots);
+        let (t, pp) = acc.split_at_mut(half);
+        t.iter_mut().for_each(|x| *x = op(*x, st));
+        pp.iter_mut().for_each(|x| *x = op(*x, sp));
+    }
+    acc[half - 1] &= tail;
+    acc[N - 1] &= tail;
+    acc
+}
+
+/// A quantifier over a vector of `N / 2` words given as one array of its two planes, as a slot
+/// byte (see [`quant_planes`]).
+#[inline(always)]
+fn quant_array<const N: usize>(q: Quantifier, v: &[u64; N], tail: u64) -> u8 {
+    if let &[t, p] = &v[..] {
+        return match q {
+            Quantifier::Any | Quantifier::None => any_slot(q, t != 0, t | p != 0),
+            Quantifier::All => all_slot(t == tail, p == tail),
+        };
+    }
+    quant_planes(q, v, N / 2, tail)
 }
 
 /// A quantifier over a vector given as its two planes (`nw` words each, the last word's facts
