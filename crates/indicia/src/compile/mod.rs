@@ -307,7 +307,8 @@ mod tests {
                     p.plan.steps[i] = Step::VecQuants { kind: crate::hir::KindId(fused.kind.0 + 1), start: 0, end: 1 }
                 }),
             ),
-            ("an operand range past the end", Box::new(|p| p.plan.vec_quants[0].end = 999)),
+            ("a vector past its class", Box::new(|p| p.plan.vec_quants[0].vectors[2] = 999)),
+            ("a slot past the slots", Box::new(|p| p.plan.vec_quants[0].slots[1] = u16::MAX)),
         ];
         for (what, corrupt) in corruptions {
             let mut bad = p.clone();

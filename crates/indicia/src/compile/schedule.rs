@@ -81,21 +81,30 @@ pub(crate) enum Step {
     VecQuants { kind: KindId, start: u32, end: u32 },
 }
 
-/// A vector `and` (`is_and`) or `or` over `vec_operands[start..end]` into slot `slot` of `kind`'s
-/// storage class (node `node`), and the once-per-app quantifier `q` over it (node `quant`, with
-/// `and_observed` as in [`Step::TopQuant`]), computed from the words just combined.
+/// A vector `and` (`is_and`) or `or` of the vectors in slots `vectors` of `kind`'s storage class
+/// and the once-per-app slots `slots`, into slot `slot` (node `node`), and the once-per-app
+/// quantifier `q` over it (node `quant`, with `and_observed` as in [`Step::TopQuant`]), computed
+/// from the words just combined. The operands are fixed-size arrays, so that no loop runs over
+/// them: `and`/`or` are idempotent, so the vectors are padded by repeating the last one, and the
+/// slots with the operation's identity (the constant true for `and`, false for `or`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct VecQuant {
     pub(crate) node: u32,
     pub(crate) is_and: bool,
     pub(crate) kind: KindId,
     pub(crate) slot: u32,
-    pub(crate) start: u32,
-    pub(crate) end: u32,
+    pub(crate) vectors: [u32; FUSED_VECTORS],
+    pub(crate) slots: [Slot; FUSED_SLOTS],
     pub(crate) q: Quantifier,
     pub(crate) quant: Slot,
     pub(crate) and_observed: Slot,
 }
+
+/// Most vector operands of a [`VecQuant`] (a vector step with more is not fused).
+pub(crate) const FUSED_VECTORS: usize = 3;
+
+/// Most once-per-app operands of a [`VecQuant`].
+pub(crate) const FUSED_SLOTS: usize = 2;
 
 /// An operand of a vector `and`/`or`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -391,12 +400,14 @@ fn fold_observed_and(p: &Layout, steps: Vec<Step>, quants: &mut [QuantStep]) -> 
 }
 
 /// Fuses every vector `and`/`or` step followed by a quantifier over its vector (as
-/// [`batch_quants`] places it) into one [`VecQuant`]: the quantifier reads the words the step has
-/// just combined, without a step of its own. The vector is still stored (witnesses and other
-/// steps read it). Fused steps that follow one another over one kind are one
-/// [`Step::VecQuants`]: one dispatch, one read of the kind's location and one choice of its word
-/// count for all of them.
-fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
+/// [`batch_quants`] places it) into one [`VecQuant`], when its operands fit one (at most
+/// [`FUSED_VECTORS`] vectors, at least one, and [`FUSED_SLOTS`] slots): the quantifier reads the
+/// words the step has just combined, without a step of its own. The vector is still stored
+/// (witnesses and other steps read it). Fused steps that follow one another over one kind are
+/// one [`Step::VecQuants`]: one dispatch, one read of the kind's location and one choice of its
+/// word count for all of them.
+fn fuse_vec_quants(p: &Layout, steps: Vec<Step>, vec_operands: &[VecOperand]) -> (Vec<Step>, Vec<VecQuant>) {
+    let identity = |is_and: bool| u32::try_from(p.nodes.len() + if is_and { 2 } else { 0 }).ok().and_then(step_slot);
     let mut out: Vec<Step> = Vec::with_capacity(steps.len());
     let mut fused: Vec<VecQuant> = Vec::new();
     let mut steps = steps.into_iter().peekable();
@@ -415,10 +426,12 @@ fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
             }
             _ => None,
         };
-        match (quant, u32::try_from(fused.len()), u32::try_from(fused.len() + 1)) {
-            (Some((quant, q, and_observed)), Ok(i), Ok(next)) => {
+        let ops = vec_operands.get(start as usize..end as usize).unwrap_or(&[]);
+        let operands = padded_operands(ops, identity(is_and));
+        match (quant, operands, u32::try_from(fused.len()), u32::try_from(fused.len() + 1)) {
+            (Some((quant, q, and_observed)), Some((vectors, slots)), Ok(i), Ok(next)) => {
                 steps.next();
-                fused.push(VecQuant { node, is_and, kind, slot, start, end, q, quant, and_observed });
+                fused.push(VecQuant { node, is_and, kind, slot, vectors, slots, q, quant, and_observed });
                 match out.last_mut() {
                     Some(Step::VecQuants { kind: k, end, .. }) if *k == kind && *end == i => *end = next,
                     _ => out.push(Step::VecQuants { kind, start: i, end: next }),
@@ -428,6 +441,20 @@ fn fuse_vec_quants(steps: Vec<Step>) -> (Vec<Step>, Vec<VecQuant>) {
         }
     }
     (out, fused)
+}
+
+/// The operands `ops` of a vector `and`/`or` as the fixed-size arrays of a [`VecQuant`]: the
+/// vectors padded by repeating the last, the slots by `identity`; `None` when they do not fit.
+fn padded_operands(ops: &[VecOperand], identity: Option<Slot>) -> Option<([u32; FUSED_VECTORS], [Slot; FUSED_SLOTS])> {
+    let vectors = ops.iter().filter_map(|o| if let VecOperand::Vector(j) = *o { Some(j) } else { None });
+    let slots = ops.iter().filter_map(|o| if let VecOperand::Slot(s) = *o { Some(s) } else { None });
+    let (mut v, mut s) = ([vectors.clone().next_back()?; FUSED_VECTORS], [identity?; FUSED_SLOTS]);
+    if vectors.clone().count() > FUSED_VECTORS || slots.clone().count() > FUSED_SLOTS {
+        return None;
+    }
+    v.iter_mut().zip(vectors).for_each(|(x, j)| *x = j);
+    s.iter_mut().zip(slots).for_each(|(x, o)| *x = o);
+    Some((v, s))
 }
 
 /// Fuses every `not X` step followed by `(not X) and unknown` (a two-slot `and` with the constant
@@ -827,7 +854,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);
     let (steps, mut quants) = batch_quants(p, steps, &groups);
     let steps = fold_observed_and(p, steps, &mut quants);
-    let (steps, vec_quants) = fuse_vec_quants(steps);
+    let (steps, vec_quants) = fuse_vec_quants(p, steps, &vec_operands);
     let steps = fuse_not_and_unknown(p, steps);
     Plan {
         steps,

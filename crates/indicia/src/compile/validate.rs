@@ -264,7 +264,9 @@ impl Validator<'_> {
                         format!("a fused vector step over kind {} in a run over {}", v.kind.0, kind.0)
                     })?;
                     self.node_index(v.node, "fused vector step")?;
-                    self.vec_step(v.kind, v.slot, v.start, v.end)?;
+                    self.class_slot(kind.0, v.slot)?;
+                    v.vectors.iter().try_for_each(|&j| self.class_slot(kind.0, j))?;
+                    v.slots.iter().try_for_each(|&s| self.step_slot(s))?;
                     self.node_index(v.quant.into(), "fused quantifier")?;
                     self.step_slot(v.quant)?;
                     self.step_slot(v.and_observed)?;

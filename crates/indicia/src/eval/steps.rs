@@ -210,7 +210,11 @@ impl Run<'_> {
         match class.words {
             1 => self.vec_logic_fixed::<IS_AND, 2>(class, slot, start, end),
             2 => self.vec_logic_fixed::<IS_AND, 4>(class, slot, start, end),
-            _ => self.vec_logic_words::<IS_AND>(class, slot, start, end),
+            _ => {
+                let p = self.p;
+                let ops = p.plan.vec_operands[start as usize..end as usize].iter().copied();
+                self.vec_logic_words::<IS_AND>(class, slot, ops);
+            }
         }
     }
 
@@ -236,41 +240,59 @@ impl Run<'_> {
     /// just combined.
     #[inline(always)]
     fn vec_quants_fixed<const N: usize>(&mut self, class: &ClassLoc, fused: &[plan::VecQuant]) {
-        let p = self.p;
+        if class.observed {
+            self.vec_quants_run::<N, true>(class, fused);
+        } else {
+            self.vec_quants_run::<N, false>(class, fused);
+        }
+    }
+
+    /// [`Run::vec_quants_fixed`] over a kind that was `OBSERVED` or not.
+    #[inline(always)]
+    fn vec_quants_run<const N: usize, const OBSERVED: bool>(&mut self, class: &ClassLoc, fused: &[plan::VecQuant]) {
         let (vectors, _) = self.planes[class.base..].as_chunks_mut::<N>();
         for v in fused {
-            let ops = &p.plan.vec_operands[v.start as usize..v.end as usize];
             let acc = if v.is_and {
-                combine::<true, N>(vectors, &self.tops, ops, class.tail)
+                combine_fused::<true, N>(vectors, &self.tops, v, class.tail)
             } else {
-                combine::<false, N>(vectors, &self.tops, ops, class.tail)
+                combine_fused::<false, N>(vectors, &self.tops, v, class.tail)
             };
             vectors[v.slot as usize] = acc;
-            self.tops.set_quant(class.observed, v.quant, v.and_observed, quant_array(v.q, &acc, class.tail));
+            if OBSERVED {
+                let value = quant_array(v.q, &acc, class.tail);
+                self.tops.set_at(v.and_observed, value);
+                self.tops.set_at(v.quant, value);
+            } else {
+                self.tops.set_unobserved(v.quant, v.and_observed);
+            }
         }
     }
 
     /// A fused vector step (see [`Step::VecQuants`]) over a class of any number of words.
     fn vec_quant_words(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
+        let ops = v.vectors.map(plan::VecOperand::Vector).into_iter().chain(v.slots.map(plan::VecOperand::Slot));
         if v.is_and {
-            self.vec_logic_words::<true>(class, v.slot, v.start, v.end);
+            self.vec_logic_words::<true>(class, v.slot, ops);
         } else {
-            self.vec_logic_words::<false>(class, v.slot, v.start, v.end);
+            self.vec_logic_words::<false>(class, v.slot, ops);
         }
         let value = self.quant_slot(v.q, class.plane(v.slot), class.words, class.tail);
         self.tops.set_quant(class.observed, v.quant, v.and_observed, value);
     }
 
     /// [`Run::vec_logic`] word by word, for any number of words.
-    fn vec_logic_words<const IS_AND: bool>(&mut self, class: &ClassLoc, slot: u32, start: u32, end: u32) {
-        let p = self.p;
+    fn vec_logic_words<const IS_AND: bool>(
+        &mut self,
+        class: &ClassLoc,
+        slot: u32,
+        ops: impl Iterator<Item = plan::VecOperand> + Clone,
+    ) {
         let nw = class.words;
         let dst = class.plane(slot);
-        let ops = &p.plan.vec_operands[start as usize..end as usize];
         for w in 0..nw {
             let (t, pp) = and_or_word(
                 IS_AND,
-                ops.iter().map(|o| match *o {
+                ops.clone().map(|o| match o {
                     plan::VecOperand::Vector(j) => {
                         let at = class.plane(j) + w;
                         (self.planes[at], self.planes[at + nw])
@@ -334,7 +356,10 @@ fn combine<const IS_AND: bool, const N: usize>(
     let mut slots = identity;
     for o in ops {
         match *o {
-            plan::VecOperand::Slot(s) => slots = op(u64::from(slots), u64::from(tops.at(s))) as u8,
+            plan::VecOperand::Slot(s) => {
+                let x = tops.at(s);
+                slots = if IS_AND { slots & x } else { slots | x };
+            }
             plan::VecOperand::Vector(j) => {
                 for (a, b) in acc.iter_mut().zip(&vectors[j as usize]) {
                     *a = op(*a, *b);
@@ -342,8 +367,18 @@ fn combine<const IS_AND: bool, const N: usize>(
             }
         }
     }
+    apply_slots::<IS_AND, N>(&mut acc, slots, tail);
+    acc
+}
+
+/// Applies the combined slot operands `slots` (a slot byte) to the words `acc` of a vector
+/// `and` (`IS_AND`) or `or` (nothing to do when they are the operation's identity), then masks the
+/// last word of each plane to the class's facts (`tail`).
+#[inline(always)]
+fn apply_slots<const IS_AND: bool, const N: usize>(acc: &mut [u64; N], slots: u8, tail: u64) {
+    let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
     let half = N / 2;
-    if slots != identity {
+    if slots != plan::slot_bits(if IS_AND { B3::T } else { B3::F }) {
         let (st, sp) = plan::slot_words(slots);
         let (t, pp) = acc.split_at_mut(half);
         t.iter_mut().for_each(|x| *x = op(*x, st));
@@ -351,6 +386,22 @@ fn combine<const IS_AND: bool, const N: usize>(
     }
     acc[half - 1] &= tail;
     acc[N - 1] &= tail;
+}
+
+/// The vector `and` (`IS_AND`) or `or` of a fused step's operands (see [`plan::VecQuant`]) over
+/// a class of `N / 2` words whose vectors are `vectors`, as [`combine`] computes it.
+#[inline(always)]
+fn combine_fused<const IS_AND: bool, const N: usize>(
+    vectors: &[[u64; N]],
+    tops: &TopSlots<'_>,
+    v: &plan::VecQuant,
+    tail: u64,
+) -> [u64; N] {
+    let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
+    let [a, b, c] = v.vectors.map(|j| &vectors[j as usize]);
+    let mut acc: [u64; N] = std::array::from_fn(|i| op(op(a[i], b[i]), c[i]));
+    let [s0, s1] = v.slots.map(|s| tops.at(s));
+    apply_slots::<IS_AND, N>(&mut acc, if IS_AND { s0 & s1 } else { s0 | s1 }, tail);
     acc
 }
 
@@ -451,6 +502,47 @@ mod tests {
             assert_eq!(o.verdict, want, "indicator {i}");
             let got: Vec<u32> = o.witnesses.iter().map(|w| w.index).collect();
             assert_eq!(got, facts, "indicator {i}");
+        }
+    }
+
+    /// A fused vector step holds its operands in fixed-size arrays: once-per-app operands are
+    /// padded with the operation's identity, vectors by repeating the last; a step with more
+    /// vectors than a fused step holds runs unfused. Both give the verdicts of Kleene logic.
+    #[test]
+    fn fused_vector_steps_pad_their_operands_and_wider_ones_run_unfused() {
+        use crate::compile::schedule::{FUSED_VECTORS, Step};
+        let src = format!(
+            "category c {{ title: \"c\" }}\nfact flow {{ port: int }}\n{}{}{}",
+            "indicator \"A\" { title: \"t\" category: c severity: low when: any flow where (port == 80 or unknown) }\n",
+            "indicator \"B\" { title: \"t\" category: c severity: low when: any flow where (port > 1 and port > 2 and port > 3 and port > 4) }\n",
+            "indicator \"C\" { title: \"t\" category: c severity: low when: all flow where (port > 5 and unknown) }\n",
+        );
+        let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src)])).unwrap();
+        let program = compile(&pack, &ParamValues::defaults(&pack)).unwrap();
+        let fused = &program.plan.vec_quants;
+        assert_eq!(fused.len(), 2, "{}", program.dump_steps());
+        let unknown = u16::try_from(program.layout.nodes.len() + 1).unwrap();
+        let (f, t) = (unknown - 1, unknown + 1);
+        assert!(fused.iter().all(|v| v.vectors.iter().all(|&j| j == v.vectors[0])));
+        assert_eq!(fused[0].slots, [unknown, f], "an `or` is padded with false");
+        assert_eq!(fused[1].slots, [unknown, t], "an `and` with true");
+        let wide = program
+            .plan
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::VecAnd { start, end, .. } if (end - start) as usize > FUSED_VECTORS));
+        assert!(wide, "{}", program.dump_steps());
+        // (port, verdicts of A, B, C)
+        let cases = [
+            (80, [Verdict::Fail, Verdict::Fail, Verdict::Inconclusive]),
+            (3, [Verdict::Inconclusive, Verdict::Pass, Verdict::Pass]),
+        ];
+        for (port, want) in cases {
+            let app = format!("{{\"app\": {{\"id\": \"a\"}}, \"facts\": {{\"flow\": [{{\"port\": {port}}}]}}}}");
+            let evidence = read_evidence(app.as_bytes(), &pack.schema, program.symbols()).unwrap();
+            let out = crate::eval::evaluate_once(&program, &evidence);
+            let got: Vec<Verdict> = out.indicators.iter().map(|o| o.verdict).collect();
+            assert_eq!(got, want, "port {port}");
         }
     }
 }
