@@ -231,3 +231,39 @@ pub(crate) fn freeze(pack: &Pack, b: &Builder<'_>, roots: &[Child]) -> Result<La
         nodes_after_folding: order.len(),
     })
 }
+
+/// Renumbers the slots of each storage class so that the members of every column group (`groups`:
+/// each group's member nodes in member order, from `schedule::group_members`) have adjacent slots
+/// in member order, so that a group's store writes one block of planes. The other slots follow,
+/// in their old order. Slots are permuted, not reassigned: nodes that shared a slot (a corrupted
+/// layout) still share one, and a slot out of range is left as it is, for validation to refuse.
+pub(crate) fn place_groups(layout: &mut Layout, groups: &[Vec<u32>]) {
+    // Per class: the new slot of each old slot.
+    let mut new_of_old: Vec<Vec<Option<u32>>> =
+        layout.class_sizes.iter().map(|&size| vec![None; size as usize]).collect();
+    let mut next = vec![0u32; new_of_old.len()];
+    let mut place = |class: usize, old: usize| {
+        if let (Some(Some(new @ None)), Some(n)) =
+            (new_of_old.get_mut(class).map(|c| c.get_mut(old)), next.get_mut(class))
+        {
+            *new = Some(*n);
+            *n += 1;
+        }
+    };
+    for &m in groups.iter().flatten() {
+        if let Some(node) = layout.nodes.get(m as usize) {
+            place(node.class as usize, node.slot as usize);
+        }
+    }
+    for (class, &size) in layout.class_sizes.iter().enumerate() {
+        for old in 0..size as usize {
+            place(class, old);
+        }
+    }
+    for node in &mut layout.nodes {
+        let new = new_of_old.get(node.class as usize).and_then(|c| c.get(node.slot as usize)).copied().flatten();
+        if let Some(new) = new {
+            node.slot = new;
+        }
+    }
+}

@@ -227,6 +227,27 @@ mod tests {
         }
     }
 
+    /// A column group's store writes its members' planes as one block from the first member's
+    /// slot (`freeze::place_groups` makes them adjacent): a group whose members are not where
+    /// the block is refused.
+    #[test]
+    fn a_group_whose_members_are_not_adjacent_is_an_error_when_it_is_built() {
+        let src = format!(
+            "{HEAD}{}{}{}",
+            ind("A", "any flow where host == \"a\""),
+            ind("B", "any flow where port == 80"),
+            ind("C", "any flow where host == \"c\"")
+        );
+        let (_, p) = program(&src);
+        let g = p.plan.groups.iter().position(|g| g.members.len() == 2).expect("one group for host");
+        let group = &p.plan.groups[g];
+        assert_eq!(group.members[1].slot, group.first + 1, "adjacent:\n{}", p.dump());
+        let mut bad = p.clone();
+        bad.plan.groups[g].first += 1;
+        let error = validate::validate(&bad).err();
+        assert!(matches!(error, Some(CompileError::Invalid { .. })), "{error:?}");
+    }
+
     /// A column group's store skips each member's mode when the group says every member is a
     /// `Hit` (`Group::all_hit`): a flag that disagrees with the members is refused.
     #[test]

@@ -97,8 +97,11 @@ impl Program {
     /// The one constructor: schedules the frozen layout, builds the plan and the literal sets,
     /// and validates the result ([`validate`](super::validate)), so that every `Program` that
     /// exists has every index in range.
-    pub(crate) fn new(layout: Layout, symbols: Arc<Symbols>, sizes: Sizes) -> Result<Program, CompileError> {
+    pub(crate) fn new(mut layout: Layout, symbols: Arc<Symbols>, sizes: Sizes) -> Result<Program, CompileError> {
         let top = schedule::order(&layout.nodes, &layout.operands);
+        // A column group's members in adjacent slots (its store writes one block).
+        let groups = schedule::group_members(&layout, &top);
+        super::freeze::place_groups(&mut layout, &groups);
         let plan = schedule::build(&layout, &top);
         let stats = GraphStats {
             nodes_before_sharing: sizes.tree,

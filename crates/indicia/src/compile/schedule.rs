@@ -185,6 +185,9 @@ pub(crate) struct Group {
     pub(crate) fact: KindId,
     pub(crate) field: FieldId,
     pub(crate) members: Vec<Member>,
+    /// The first member's slot: member `m`'s is `first + m` (the layout's slots are placed by
+    /// [`group_members`]; validate checks it), so that the store writes the members as one block.
+    pub(crate) first: u32,
     /// Whether every member is a [`Mode::Hit`] (the common case, stored without a match per member).
     pub(crate) all_hit: bool,
     /// Set groups: `table[sym - lo]` is the mask of members that `sym` satisfies.
@@ -772,13 +775,20 @@ fn classify(
     }
 }
 
-/// Builds the plan of layout `p` whose once-per-app nodes run in the order `top`.
-pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut syms_of: Vec<Vec<(u32, usize)>> = Vec::new();
-    let mut steps: Vec<Step> = Vec::with_capacity(top.len());
-    let mut operands: Vec<Slot> = Vec::new();
-    let mut vec_operands: Vec<VecOperand> = Vec::new();
+/// A column group as [`grouping`] forms it: its column and its members (node, literal symbols
+/// or pattern, mode), in the order they join.
+struct Draft {
+    kind: GroupKind,
+    fact: KindId,
+    field: FieldId,
+    members: Vec<(u32, Vec<u32>, Mode)>,
+}
+
+/// The column groups of the once-per-app nodes `top` (run in that order), in the order they
+/// open, and per node of `top` the group it joins (`None`: it runs as a step of its own).
+fn grouping(p: &Layout, top: &[u32]) -> (Vec<Draft>, Vec<Option<usize>>) {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut joins = Vec::with_capacity(top.len());
     // Open group per (group kind, fact kind, field).
     let mut open: HashMap<(GroupKind, KindId, FieldId), usize> = HashMap::new();
     // The columns compared with literals, where a `has` of the same column joins.
@@ -790,65 +800,103 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
         }
     }
     for &i in top {
-        let Some(node) = p.nodes.get(i as usize) else { continue };
-        let joined = if node.depth() == 1 { classify(p, node, &literal_columns) } else { None };
-        let Some((gk, kind, field, syms, mode)) = joined else {
-            steps.push(compiled(p, i, &mut operands, &mut vec_operands).unwrap_or(Step::Node(i)));
+        let node = p.nodes.get(i as usize).filter(|n| n.depth() == 1);
+        let Some((gk, kind, field, syms, mode)) = node.and_then(|n| classify(p, n, &literal_columns)) else {
+            joins.push(None);
             continue;
         };
         let key = (gk, kind, field);
         let g = match open.get(&key) {
-            Some(&g) if groups.get(g).is_some_and(|x| x.members.len() < GROUP_MAX) => g,
+            Some(&g) if drafts.get(g).is_some_and(|d| d.members.len() < GROUP_MAX) => g,
             _ => {
-                let g = groups.len();
-                groups.push(Group {
-                    kind: gk,
-                    fact: kind,
-                    field,
-                    members: Vec::new(),
-                    all_hit: true,
-                    lo: 0,
-                    table: Vec::new(),
-                    patterns: Vec::new(),
-                    set: None,
-                });
-                syms_of.push(Vec::new());
-                open.insert(key, g);
-                steps.push(Step::Group(u32::try_from(g).unwrap_or(u32::MAX)));
-                g
+                drafts.push(Draft { kind: gk, fact: kind, field, members: Vec::new() });
+                open.insert(key, drafts.len() - 1);
+                drafts.len() - 1
             }
         };
-        let (Some(group), Some(all)) = (groups.get_mut(g), syms_of.get_mut(g)) else { continue };
-        let bit = group.members.len();
-        group.members.push(Member { node: i, slot: node.slot, mode });
-        group.all_hit &= mode == Mode::Hit;
-        if gk == GroupKind::Match {
-            group.patterns.extend(syms);
-        } else {
-            all.extend(syms.into_iter().map(|s| (s, bit)));
+        if let Some(d) = drafts.get_mut(g) {
+            d.members.push((i, syms, mode));
         }
+        joins.push(Some(g));
     }
-    for (group, syms) in groups.iter_mut().zip(&syms_of) {
-        match group.kind {
-            GroupKind::Plain => {}
-            GroupKind::Match => {
-                let sources = group.patterns.iter().map(|&i| p.patterns.get(i as usize).map_or("", |r| r.as_str()));
-                group.set = regex::RegexSetBuilder::new(sources).size_limit(64 << 20).build().ok();
-            }
-            GroupKind::StrSet | GroupKind::ListSet => {
-                let lo = syms.iter().map(|(s, _)| *s).min().unwrap_or(0);
-                let hi = syms.iter().map(|(s, _)| *s).max().map_or(0, |h| h + 1);
-                let mut table = vec![0u64; hi.saturating_sub(lo) as usize];
-                for &(s, bit) in syms {
-                    if let Some(x) = table.get_mut((s - lo) as usize) {
-                        *x |= 1u64 << bit;
-                    }
+    (drafts, joins)
+}
+
+/// The member nodes of each column group of the once-per-app nodes `top`, in member order: the
+/// nodes whose slots [`freeze::place_groups`](super::freeze::place_groups) makes adjacent.
+pub(crate) fn group_members(p: &Layout, top: &[u32]) -> Vec<Vec<u32>> {
+    grouping(p, top).0.into_iter().map(|d| d.members.into_iter().map(|(node, ..)| node).collect()).collect()
+}
+
+/// The group `d` computes: its members' slots (adjacent when the layout's slots were placed by
+/// [`group_members`]), their modes, and its literal table or pattern set.
+fn group(p: &Layout, d: Draft) -> Group {
+    let members: Vec<Member> = d
+        .members
+        .iter()
+        .map(|&(node, _, mode)| Member { node, slot: p.nodes.get(node as usize).map_or(0, |n| n.slot), mode })
+        .collect();
+    let mut group = Group {
+        kind: d.kind,
+        fact: d.fact,
+        field: d.field,
+        all_hit: members.iter().all(|m| m.mode == Mode::Hit),
+        first: members.first().map_or(0, |m| m.slot),
+        members,
+        lo: 0,
+        table: Vec::new(),
+        patterns: Vec::new(),
+        set: None,
+    };
+    match d.kind {
+        GroupKind::Plain => {}
+        GroupKind::Match => {
+            group.patterns = d.members.into_iter().flat_map(|(_, syms, _)| syms).collect();
+            let sources = group.patterns.iter().map(|&i| p.patterns.get(i as usize).map_or("", |r| r.as_str()));
+            group.set = regex::RegexSetBuilder::new(sources).size_limit(64 << 20).build().ok();
+        }
+        GroupKind::StrSet | GroupKind::ListSet => {
+            // Member `bit` is satisfied by its symbols.
+            let syms: Vec<(u32, usize)> = d
+                .members
+                .iter()
+                .enumerate()
+                .flat_map(|(bit, (_, syms, _))| syms.iter().map(move |&s| (s, bit)))
+                .collect();
+            let lo = syms.iter().map(|(s, _)| *s).min().unwrap_or(0);
+            let hi = syms.iter().map(|(s, _)| *s).max().map_or(0, |h| h + 1);
+            let mut table = vec![0u64; hi.saturating_sub(lo) as usize];
+            for &(s, bit) in &syms {
+                if let Some(x) = table.get_mut((s - lo) as usize) {
+                    *x |= 1u64 << bit;
                 }
-                group.lo = lo;
-                group.table = table;
             }
+            group.lo = lo;
+            group.table = table;
         }
     }
+    group
+}
+
+/// Builds the plan of layout `p` whose once-per-app nodes run in the order `top`.
+pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
+    let mut steps: Vec<Step> = Vec::with_capacity(top.len());
+    let mut operands: Vec<Slot> = Vec::new();
+    let mut vec_operands: Vec<VecOperand> = Vec::new();
+    let (drafts, joins) = grouping(p, top);
+    // A group's step runs where its first member would have.
+    let mut opened = vec![false; drafts.len()];
+    for (&i, joined) in top.iter().zip(&joins) {
+        match joined.and_then(|g| Some((g, opened.get_mut(g)?))) {
+            Some((g, opened)) => {
+                if !std::mem::replace(opened, true) {
+                    steps.push(Step::Group(u32::try_from(g).unwrap_or(u32::MAX)));
+                }
+            }
+            None => steps.push(compiled(p, i, &mut operands, &mut vec_operands).unwrap_or(Step::Node(i))),
+        }
+    }
+    let groups: Vec<Group> = drafts.into_iter().map(|d| group(p, d)).collect();
     let slots = p.nodes.len() + 3 + p.kind_names.len();
     let (wit, wit_children) = witness_plan(p);
     let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);

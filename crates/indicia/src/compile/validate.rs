@@ -335,10 +335,11 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         ensure(g.table.iter().all(|m| members >= 64 || m >> members == 0), || "a group mask names no member".into())?;
         // The store writes an all-`Hit` group without reading each member's mode.
         ensure(g.all_hit == g.members.iter().all(|m| m.mode == Mode::Hit), || "group all_hit flag".into())?;
-        for m in &g.members {
+        // The store writes the members' planes as one block from the first member's slot.
+        for (m, at) in g.members.iter().zip(g.first..) {
             let node = v.node_index(m.node, "group member")?;
             ensure(node.class == g.fact.0 && node.depth() == 1, || format!("group member {} of another kind", m.node))?;
-            ensure(node.slot == m.slot, || format!("group member {} in another slot", m.node))?;
+            ensure(node.slot == m.slot && m.slot == at, || format!("group member {} in another slot", m.node))?;
         }
         if g.kind == GroupKind::Match {
             ensure(g.patterns.len() == g.members.len(), || "one pattern per match member".to_string())?;

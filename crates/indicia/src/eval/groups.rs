@@ -145,43 +145,84 @@ impl Run<'_> {
 
 /// Writes word `w` of every member of group `g` from its hits and the column's presence
 /// (`class`: where the group's kind's storage class is). A fact has a hit only when it has a
-/// value (`hits[m] & !present == 0`).
+/// value (`hits[m] & !present == 0`), so a `Hit` member's "possibly true" word is its hits and
+/// the facts without a value. The members' vectors are adjacent (`Group::first`): one block of
+/// planes, written vector by vector for a kind of one or two words (up to 128 facts, most).
 #[inline(never)]
 fn store(planes: &mut [u64], g: &Group, class: &ClassLoc, hits: &mut [u64; GROUP_MAX], w: usize, present: u64) {
     let valid = class.word_mask(w);
-    if g.all_hit {
-        store_with(planes, &g.members, class, hits, w, |_, h| (h, (h | !present) & valid));
-    } else {
-        store_with(planes, &g.members, class, hits, w, |mode, h| match mode {
-            Mode::Hit => (h, (h | !present) & valid),
-            Mode::Miss => (present & !h, !h & valid),
-            Mode::Has => (present, present),
-        });
+    let miss = !present & valid;
+    let start = class.plane(g.first);
+    let block = planes.get_mut(start..start + g.members.len() * 2 * class.words).unwrap_or_default();
+    let stored = match (class.words, g.all_hit) {
+        (1, true) => store_fixed::<2>(block, w, &g.members, hits, |_, h| (h, h | miss)),
+        (2, true) => store_fixed::<4>(block, w, &g.members, hits, |_, h| (h, h | miss)),
+        (words, all_hit) => {
+            let planes_of = |mode, h: u64| match mode {
+                Mode::Hit => (h, h | miss),
+                Mode::Miss => (present & !h, !h & valid),
+                Mode::Has => (present, present),
+            };
+            match words {
+                1 => store_fixed::<2>(block, w, &g.members, hits, planes_of),
+                2 => store_fixed::<4>(block, w, &g.members, hits, planes_of),
+                _ if all_hit => store_words(block, words, w, &g.members, hits, |_, h| (h, h | miss)),
+                _ => store_words(block, words, w, &g.members, hits, planes_of),
+            }
+        }
+    };
+    if stored < g.members.len() {
+        // Not for a validated program (its block fits every member); the hit words are zero
+        // again all the same.
+        hits.fill(0);
     }
 }
 
-/// [`store`] with `planes_of(mode, hits)` giving a member's two plane words.
+/// [`store`] into `block`, the members' vectors of `V` words each (`V / 2` words per plane: its
+/// "certainly true" plane, then its "possibly true" plane), with `planes_of(mode, hits)` giving
+/// a member's two plane words. Takes each stored member's hit word (zero again for the next word
+/// and group); returns how many members it stored.
 #[inline(always)]
-fn store_with(
-    planes: &mut [u64],
-    members: &[Member],
-    class: &ClassLoc,
-    hits: &mut [u64; GROUP_MAX],
+fn store_fixed<const V: usize>(
+    block: &mut [u64],
     w: usize,
+    members: &[Member],
+    hits: &mut [u64; GROUP_MAX],
     planes_of: impl Fn(Mode, u64) -> (u64, u64),
-) {
-    for (member, h) in members.iter().zip(hits.iter_mut()) {
-        // Taken, so that the hit words are zero again for the next word and group.
-        let (t, p) = planes_of(member.mode, std::mem::take(h));
-        // Word `w` of the member's "certainly true" plane, then of its "possibly true" plane.
-        let at = class.plane(member.slot) + w;
-        if let Some(t_word) = planes.get_mut(at) {
-            *t_word = t;
+) -> usize {
+    let half = V / 2;
+    let vectors = block.as_chunks_mut::<V>().0;
+    let stored = vectors.len().min(members.len());
+    for (vector, (m, h)) in vectors.iter_mut().zip(members.iter().zip(hits.iter_mut())) {
+        let (t, p) = planes_of(m.mode, std::mem::take(h));
+        vector[w % half] = t;
+        vector[half + w % half] = p;
+    }
+    stored
+}
+
+/// [`store_fixed`] for vectors of `2 * words` words.
+#[inline(always)]
+fn store_words(
+    block: &mut [u64],
+    words: usize,
+    w: usize,
+    members: &[Member],
+    hits: &mut [u64; GROUP_MAX],
+    planes_of: impl Fn(Mode, u64) -> (u64, u64),
+) -> usize {
+    let vectors = block.chunks_exact_mut(2 * words.max(1));
+    let stored = vectors.len().min(members.len());
+    for (vector, (m, h)) in vectors.zip(members.iter().zip(hits.iter_mut())) {
+        let (t, p) = planes_of(m.mode, std::mem::take(h));
+        if let Some(x) = vector.get_mut(w) {
+            *x = t;
         }
-        if let Some(p_word) = planes.get_mut(at + class.words) {
-            *p_word = p;
+        if let Some(x) = vector.get_mut(words + w) {
+            *x = p;
         }
     }
+    stored
 }
 
 /// Adds the fact whose bit is `bit` to the hit words of the members in `mask`.
