@@ -264,6 +264,46 @@ mod tests {
         assert!(matches!(error, Some(CompileError::Invalid { .. })), "{error:?}");
     }
 
+    /// The witness writer trusts each root's flattened walk: entries of one kind together, the
+    /// last of each marked, and, in a walk said to have one guard per path, that guard named by
+    /// the entry. A walk that breaks any of these is refused.
+    #[test]
+    fn a_flattened_witness_walk_that_misleads_the_writer_is_an_error_when_it_is_built() {
+        let src = "category c { title: \"c\" }\nfact flow { port: int? }\nfact perm { name: string }\n\
+                   define x = any flow where port == 1\n";
+        let src = format!(
+            "{src}{}{}",
+            ind("A", "x or ((any flow where port == 2) and (any perm where name == \"a\"))"),
+            ind("B", "x or ((any perm where name == \"b\") and (x or (any flow where port == 3)))")
+        );
+        let (_, p) = program(&src);
+        let (Some(a), Some(b)) = (p.plan.root_wit[0], p.plan.root_wit[1]) else { panic!("both walks listed") };
+        let kinds: Vec<_> = p.plan.wit_entries[a.start as usize..a.end as usize].iter().map(|e| e.kind).collect();
+        assert_eq!(kinds.len(), 3, "A: two paths over flow, one over perm");
+        assert!(kinds[0] == kinds[1] && kinds[1] != kinds[2]);
+        assert!(a.one_guard, "A's paths have one guard each");
+        assert!(!b.one_guard, "B's path to `port == 3` has two");
+        assert!(validate::validate(&p).is_ok());
+        let a0 = a.start as usize;
+        type Corruption = (&'static str, Box<dyn Fn(&mut Program)>);
+        let corruptions: Vec<Corruption> = vec![
+            ("a kind's first entry marked last", Box::new(move |p| p.plan.wit_entries[a0].last_of_kind = true)),
+            ("a kind's last entry not marked", Box::new(move |p| p.plan.wit_entries[a0 + 1].last_of_kind = false)),
+            ("the kinds out of order", Box::new(move |p| p.plan.wit_entries.swap(a0, a0 + 2))),
+            ("another guard", Box::new(move |p| p.plan.wit_entries[a0].guard += 1)),
+            (
+                "two guards said to be one",
+                Box::new(move |p| p.plan.root_wit[1] = Some(schedule::WitPaths { one_guard: true, ..b })),
+            ),
+        ];
+        for (what, corrupt) in corruptions {
+            let mut bad = p.clone();
+            corrupt(&mut bad);
+            let error = validate::validate(&bad).err();
+            assert!(matches!(error, Some(CompileError::Invalid { .. })), "{what}: {error:?}");
+        }
+    }
+
     /// A quantifier's step also writes `observed(K) and` it (`schedule::fold_observed_and`): a
     /// program whose step writes another node with it, or a slot that is no node, is refused.
     #[test]

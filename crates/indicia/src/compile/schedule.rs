@@ -267,9 +267,9 @@ pub(crate) struct Plan {
     /// Per node, its part in the witness walk.
     pub(crate) wit: Vec<WitNode>,
     pub(crate) wit_children: Vec<u32>,
-    /// Per indicator (in the order of the roots): its witness walk flattened, a range of
+    /// Per indicator (in the order of the roots): its witness walk flattened into entries of
     /// `wit_entries`; `None` when it has too many paths (the walk over `wit` runs instead).
-    pub(crate) root_wit: Vec<Option<(u32, u32)>>,
+    pub(crate) root_wit: Vec<Option<WitPaths>>,
     /// The contributing quantifiers of every flattened walk, each root's sorted by kind.
     pub(crate) wit_entries: Vec<WitEntry>,
     /// The guards of the entries (ranges in [`WitEntry`]).
@@ -481,6 +481,16 @@ fn fuse_not_and_unknown(p: &Layout, steps: Vec<Step>) -> Vec<Step> {
     out
 }
 
+/// One root's flattened witness walk: its paths `wit_entries[start..end]`, sorted by kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct WitPaths {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    /// Every path has at most one guard, which its entry's `guard` names (a step slot): the
+    /// guard lists need not be read.
+    pub(crate) one_guard: bool,
+}
+
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
 /// of the "certainly true" plane of its kind's vector in `slot` ([`EVERY_FACT`]: every fact) when
 /// every slot of `wit_guards[start..end]` is true. The guards are the nodes of one path from the
@@ -492,8 +502,20 @@ pub(crate) struct WitEntry {
     pub(crate) quant: u32,
     pub(crate) kind: KindId,
     pub(crate) slot: u32,
+    /// When the root's paths have at most one guard each ([`WitPaths::one_guard`]): that guard,
+    /// or the slot of the constant `true` when the path has none ([`true_slot`]); 0 otherwise.
+    pub(crate) guard: Slot,
     pub(crate) start: u32,
     pub(crate) end: u32,
+    /// The next entry of the root is over another kind, or there is none: the facts of this
+    /// entry's kind are complete after it.
+    pub(crate) last_of_kind: bool,
+}
+
+/// The slot of the constant `true` (the three constants' slots follow the nodes'), which a path
+/// without a guard names as its [`WitEntry::guard`].
+pub(crate) fn true_slot(p: &Layout) -> u32 {
+    u32::try_from(p.nodes.len() + 2).unwrap_or(u32::MAX)
 }
 
 /// The slot of a [`WitEntry`] whose quantifier contributes every fact of its kind.
@@ -511,9 +533,6 @@ pub(crate) fn wit_facts(p: &Layout, body: Body) -> Option<(u32, Option<u32>)> {
     }
 }
 
-/// A range of `Plan::wit_entries`.
-type EntryRange = (u32, u32);
-
 /// Most nodes one root's flattened witness walk may visit (paths through shared nodes are
 /// enumerated once per path), and most guards its paths may hold in all; past either, that root
 /// keeps the walk, so that a pack's paths take memory linear in its size.
@@ -526,13 +545,14 @@ fn flatten_witnesses(
     p: &Layout,
     wit: &[WitNode],
     children: &[u32],
-) -> (Vec<Option<EntryRange>>, Vec<WitEntry>, Vec<u32>) {
+) -> (Vec<Option<WitPaths>>, Vec<WitEntry>, Vec<u32>) {
     let mut roots = Vec::with_capacity(p.roots.len());
     let mut entries: Vec<WitEntry> = Vec::new();
     let mut guards: Vec<u32> = Vec::new();
+    let true_slot = true_slot(p);
     for root in &p.roots {
         let Operand::Top(r) = *root else {
-            roots.push(u32::try_from(entries.len()).ok().map(|s| (s, s)));
+            roots.push(u32::try_from(entries.len()).ok().map(|s| WitPaths { start: s, end: s, one_guard: true }));
             continue;
         };
         let mut mine: Vec<(KindId, u32, u32, Vec<u32>)> = Vec::new();
@@ -583,17 +603,31 @@ fn flatten_witnesses(
             continue;
         }
         mine.sort_by_key(|(kind, ..)| *kind);
+        // The one guard of each path (the constant `true` for none), when every path has at most
+        // one and each is a step slot.
+        let one_guard: Option<Vec<Slot>> = mine
+            .iter()
+            .map(|(.., path)| match path[..] {
+                [] => step_slot(true_slot),
+                [g] => step_slot(g),
+                _ => None,
+            })
+            .collect();
+        let kinds: Vec<KindId> = mine.iter().map(|(kind, ..)| *kind).collect();
         let start = u32::try_from(entries.len()).ok();
-        for (kind, slot, quant, path) in mine {
+        for (i, (kind, slot, quant, path)) in mine.into_iter().enumerate() {
             let (Ok(s), Ok(_)) = (u32::try_from(guards.len()), u32::try_from(guards.len() + path.len())) else {
                 break;
             };
+            let guard = one_guard.as_ref().and_then(|g| g.get(i)).copied().unwrap_or(0);
             guards.extend(path);
             let e = u32::try_from(guards.len()).unwrap_or(u32::MAX);
-            entries.push(WitEntry { quant, kind, slot, start: s, end: e });
+            let last_of_kind = kinds.get(i + 1) != Some(&kind);
+            entries.push(WitEntry { quant, kind, slot, guard, start: s, end: e, last_of_kind });
         }
         let end = u32::try_from(entries.len()).ok();
-        roots.push(start.zip(end));
+        let one_guard = one_guard.is_some();
+        roots.push(start.zip(end).map(|(start, end)| WitPaths { start, end, one_guard }));
     }
     (roots, entries, guards)
 }

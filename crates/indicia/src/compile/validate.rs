@@ -5,7 +5,9 @@
 
 use super::CompileError;
 use super::program::{Body, Node, Op, Operand, Program};
-use super::schedule::{EVERY_FACT, GROUP_MAX, GroupKind, Mode, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts};
+use super::schedule::{
+    self, EVERY_FACT, GROUP_MAX, GroupKind, Mode, STEP_SLOTS, Slot, Step, VecOperand, WitNode, wit_facts,
+};
 use super::value::{B3, ConstVal};
 use crate::hir::KindId;
 
@@ -368,8 +370,31 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
         v.node_index(c, "witness child")?;
     }
     ensure(plan.root_wit.len() == p.layout.roots.len(), || "one flattened witness walk per root".to_string())?;
-    for &(start, end) in plan.root_wit.iter().flatten() {
-        range(start, end, plan.wit_entries.len(), "flattened witness walk")?;
+    let true_slot = schedule::true_slot(&p.layout);
+    for paths in plan.root_wit.iter().flatten() {
+        range(paths.start, paths.end, plan.wit_entries.len(), "flattened witness walk")?;
+        let entries = plan.wit_entries.get(paths.start as usize..paths.end as usize).unwrap_or_default();
+        // The witness writer writes a kind's facts after its last entry (`last_of_kind`): the
+        // entries of one kind must be together, the flag on the last of them only.
+        for (i, e) in entries.iter().enumerate() {
+            let next = entries.get(i + 1).map(|n| n.kind);
+            ensure(next.is_none_or(|k| k >= e.kind) && e.last_of_kind == (next != Some(e.kind)), || {
+                format!("flattened witness entry {} out of kind order", e.quant)
+            })?;
+            if paths.one_guard {
+                // The writer reads `guard` alone: it must be the path's one guard, or the constant
+                // `true` for none.
+                let one = match plan.wit_guards.get(e.start as usize..e.end as usize) {
+                    Some([]) => Some(true_slot),
+                    Some(&[g]) => Some(g),
+                    _ => None,
+                };
+                ensure(one == Some(u32::from(e.guard)), || {
+                    format!("flattened witness entry {} names another guard than its path's one", e.quant)
+                })?;
+                v.step_slot(e.guard)?;
+            }
+        }
     }
     for e in &plan.wit_entries {
         range(e.start, e.end, plan.wit_guards.len(), "witness guards")?;

@@ -204,38 +204,55 @@ fn evaluate_in<P: Probe>(
     };
     let mut bufs = WitnessBufs { stamp, epoch, found, stack, words: wit_words, list: wit_list };
     let since = probe.setup(start);
-    let mut since = run.steps(probe, since);
+    let since = run.steps(probe, since);
     let roots = &program.layout.roots;
     out.indicators.resize_with(roots.len(), || Outcome {
         verdict: Verdict::Pass,
         witnesses: Vec::new(),
         explanation: None,
     });
-    for (index, (root, o)) in roots.iter().zip(&mut out.indicators).enumerate() {
-        let v = match root {
-            Operand::Top(i) => run.top(*i),
-            other => run.scalar_b3(other),
-        };
-        o.verdict = match v {
-            B3::T => Verdict::Fail,
-            B3::F => Verdict::Pass,
-            B3::U => Verdict::Inconclusive,
-        };
-        o.witnesses.clear();
-        match (v, collect) {
-            #[cfg(test)]
-            (B3::T, Collect::Walked) => run.witnesses(&mut bufs, root, &mut o.witnesses),
-            (B3::T, _) => run.root_witnesses(&mut bufs, index, root, &mut o.witnesses),
-            _ => {}
-        }
-        o.explanation = if collect == Collect::PathsExplained && v != B3::T {
-            Some(Box::new(run.explain(&mut bufs, root, v)))
-        } else {
-            None
-        };
-        since = probe.verdict(index, since);
-    }
+    run.outcomes(&mut bufs, probe, since, collect, &mut out.indicators);
     probe.finish(&run);
+}
+
+impl Run<'_> {
+    /// Fills `out` (one outcome per root) with the verdicts, the witnesses of failed indicators
+    /// and, when asked for, the explanations of the others (see [`Collect`]), reusing its lists.
+    /// Out of line: the loop keeps what it reads in registers of its own.
+    #[inline(never)]
+    fn outcomes<P: Probe>(
+        &mut self,
+        bufs: &mut WitnessBufs<'_>,
+        probe: &mut P,
+        mut since: P::Mark,
+        collect: Collect,
+        out: &mut [Outcome],
+    ) {
+        /// The verdict of each value (in the order of `B3`'s variants).
+        const VERDICTS: [Verdict; 3] = [Verdict::Pass, Verdict::Inconclusive, Verdict::Fail];
+        let p = self.p;
+        let roots = p.layout.roots.iter().zip(&p.plan.root_wit);
+        for (index, ((root, &paths), o)) in roots.zip(out).enumerate() {
+            let v = match root {
+                Operand::Top(i) => self.top(*i),
+                other => self.scalar_b3(other),
+            };
+            o.verdict = VERDICTS[v as usize];
+            o.witnesses.clear();
+            match (v, collect) {
+                #[cfg(test)]
+                (B3::T, Collect::Walked) => self.witnesses(bufs, root, &mut o.witnesses),
+                (B3::T, _) => self.root_witnesses(bufs, paths, root, &mut o.witnesses),
+                _ => {}
+            }
+            o.explanation = if collect == Collect::PathsExplained && v != B3::T {
+                Some(Box::new(self.explain(bufs, root, v)))
+            } else {
+                None
+            };
+            since = probe.verdict(index, since);
+        }
+    }
 }
 
 /// A value read from an operand for one fact.

@@ -35,6 +35,12 @@ impl<'a> TopSlots<'a> {
         self.low[usize::from(s)]
     }
 
+    /// The slots below [`STEP_SLOTS`], which a [`Slot`] indexes without a bounds check.
+    #[inline(always)]
+    pub(super) fn low(&self) -> &[u8; STEP_SLOTS] {
+        self.low
+    }
+
     /// Sets slot `s` (below [`STEP_SLOTS`]).
     #[inline(always)]
     fn set_at(&mut self, s: Slot, v: u8) {

@@ -64,41 +64,42 @@ impl Run<'_> {
             w.found.sort_unstable_by_key(|(k, _)| *k);
         }
         let found = &*w.found;
-        self.write_witnesses(w.list, w.words, out, |run, writer| {
-            for &(kind, slot) in found {
-                run.add(writer, kind, slot);
-            }
+        let parts = found.iter().enumerate().map(|(i, &(kind, slot))| Part {
+            kind,
+            slot,
+            open: true,
+            last_of_kind: found.get(i + 1).is_none_or(|next| next.0 != kind),
         });
+        self.write_witnesses(w.list, w.words, out, parts);
     }
 
-    /// The witnesses of failed indicator `index`, whose root is `root`, into the empty `out`: from
-    /// its listed paths (`compile::schedule::WitEntry`, sorted by kind) when it has them, else by
-    /// [`Run::witnesses`].
+    /// The witnesses of a failed indicator whose root is `root` and whose listed paths are
+    /// `paths` (`compile::schedule::WitEntry`, sorted by kind), into the empty `out`; by
+    /// [`Run::witnesses`] when it has none.
+    #[inline(always)]
     pub(super) fn root_witnesses(
         &mut self,
         w: &mut WitnessBufs<'_>,
-        index: usize,
+        paths: Option<plan::WitPaths>,
         root: &Operand,
         out: &mut Vec<Witness>,
     ) {
         let plan = &self.p.plan;
-        let Some((start, end)) = plan.root_wit[index] else { return self.witnesses(w, root, out) };
-        let entries = &plan.wit_entries[start as usize..end as usize];
-        self.write_witnesses(w.list, w.words, out, |run, writer| {
-            for e in entries {
-                // A slot byte is "true" when its "certainly true" bit is set; most paths have one
-                // guard or none.
-                let open = match &plan.wit_guards[e.start as usize..e.end as usize] {
-                    [] => true,
-                    [g] => run.tops[*g as usize] & 1 != 0,
-                    guards => guards.iter().all(|&g| run.tops[g as usize] & 1 != 0),
-                };
-                if !open {
-                    continue;
-                }
-                run.add(writer, e.kind, e.slot);
-            }
-        });
+        let Some(paths) = paths else { return self.witnesses(w, root, out) };
+        let entries = &plan.wit_entries[paths.start as usize..paths.end as usize];
+        // A slot byte is "true" when its "certainly true" bit is set.
+        let tops = &self.tops;
+        if paths.one_guard {
+            let low = tops.low();
+            let parts = entries.iter().map(|e| Part::of(e, low[usize::from(e.guard)] & 1 != 0));
+            self.write_witnesses(w.list, w.words, out, parts);
+        } else {
+            let guards = &plan.wit_guards;
+            let parts = entries.iter().map(|e| {
+                Part::of(e, guards[e.start as usize..e.end as usize].iter().all(|&g| tops[g as usize] & 1 != 0))
+            });
+            self.write_witnesses(w.list, w.words, out, parts);
+        }
     }
 
     /// The slot of the vector whose "certainly true" plane holds the facts a true quantifier with
@@ -112,76 +113,80 @@ impl Run<'_> {
         }
     }
 
-    /// Writes into the empty `out` the facts of the contributing quantifiers that `fill` adds
-    /// ([`Run::add`], in kind order): sorted by kind and index, without repeats. A list with
-    /// capacity is written in place (it grows when it must); one without is written into `list`
-    /// first, then copied into an exactly sized allocation.
+    /// Writes into the empty `out` the facts of the contributing quantifiers `parts` (in kind
+    /// order, each kind's last one marked), sorted by kind and index, without repeats: the facts
+    /// of one kind's open parts are or-ed together (in registers for a kind of one or two words,
+    /// the usual app, else in `words`) and written after its last part. A list with capacity is
+    /// written in place (it grows when it must); one without is written into `list` first, then
+    /// copied into an exactly sized allocation.
     #[inline(always)]
     fn write_witnesses(
         &self,
         list: &mut Vec<Witness>,
         words: &mut Vec<u64>,
         out: &mut Vec<Witness>,
-        fill: impl FnOnce(&Self, &mut Writer<'_>),
+        parts: impl Iterator<Item = Part>,
     ) {
         let fresh = out.capacity() == 0;
         if fresh {
             list.clear();
         }
-        let out_list = if fresh { &mut *list } else { &mut *out };
-        let mut writer = Writer { kind: None, class: ClassLoc::default(), bits: 0, words, out: out_list };
-        fill(self, &mut writer);
-        self.flush(&mut writer);
+        let dst = if fresh { &mut *list } else { &mut *out };
+        // Borrowed here, so that writing `dst` (which may grow) does not reload them.
+        let (planes, classes): (&[u64], &[ClassLoc]) = (self.planes, self.classes);
+        // The or-ed first and second words of a kind of one or two words; the words of a kind of
+        // more are or-ed in `words[..big]`.
+        let (mut lo, mut hi, mut big) = (0u64, 0u64, 0usize);
+        for Part { kind, slot, open, last_of_kind } in parts {
+            if open {
+                let c = &classes[kind.index()];
+                if c.words.wrapping_sub(1) < 2 {
+                    let two = c.words == 2;
+                    let (a, b) = if slot == EVERY_FACT {
+                        if two { (u64::MAX, c.tail) } else { (c.tail, 0) }
+                    } else {
+                        let at = c.plane(slot);
+                        (planes[at], if two { planes[at + 1] } else { 0 })
+                    };
+                    lo |= a;
+                    hi |= b;
+                } else {
+                    big = c.words;
+                    or_words(words, c, slot, planes);
+                }
+            }
+            if last_of_kind {
+                push_word(dst, kind, 0, std::mem::take(&mut lo));
+                push_word(dst, kind, 1, std::mem::take(&mut hi));
+                if big != 0 {
+                    push_words(dst, kind, words, std::mem::take(&mut big));
+                }
+            }
+        }
         if fresh {
             out.reserve_exact(list.len());
             out.extend_from_slice(list);
         }
     }
+}
 
-    /// Adds the facts of a contributing quantifier over `kind` whose body's vector is in `slot`
-    /// (or [`EVERY_FACT`]); quantifiers come in kind order, so those of one kind are or-ed
-    /// together (in a register for a kind of one word, the usual app) and a kind's witnesses are
-    /// written when the next kind comes.
-    #[inline(always)]
-    fn add(&self, writer: &mut Writer<'_>, kind: KindId, slot: u32) {
-        if writer.kind != Some(kind) {
-            self.flush(writer);
-            writer.kind = Some(kind);
-            writer.class = self.classes[kind.index()];
-            if writer.class.words != 1 {
-                writer.words.clear();
-                writer.words.resize(writer.class.words, 0);
-            }
-        }
-        let c = writer.class;
-        if c.words == 1 {
-            writer.bits |= self.fact_word(c, slot, 0);
-        } else {
-            for (x, acc) in writer.words.iter_mut().enumerate() {
-                *acc |= self.fact_word(c, slot, x);
-            }
-        }
+/// Or-s into `words` (all zero before a kind's first part) the words of the "certainly true"
+/// plane of the vector in `slot` (or [`EVERY_FACT`]) of class `c`, of no words or more than two.
+#[inline(never)]
+fn or_words(words: &mut Vec<u64>, c: &ClassLoc, slot: u32, planes: &[u64]) {
+    if words.len() < c.words {
+        words.resize(c.words, 0);
     }
-
-    /// Writes the witnesses of the kind being collected, if any.
-    #[inline(always)]
-    fn flush(&self, writer: &mut Writer<'_>) {
-        let Some(kind) = writer.kind.take() else { return };
-        let out = &mut *writer.out;
-        if writer.class.words == 1 {
-            push_word(out, kind, 0, std::mem::take(&mut writer.bits));
-        } else {
-            for (x, &bits) in writer.words.iter().enumerate() {
-                push_word(out, kind, x, bits);
-            }
-        }
+    for (x, acc) in words[..c.words].iter_mut().enumerate() {
+        *acc |= if slot == EVERY_FACT { mask(c.len, x) } else { planes[c.plane(slot) + x] };
     }
+}
 
-    /// Word `x` of the "certainly true" plane of the vector in `slot` of class `c` (every fact for
-    /// [`EVERY_FACT`]).
-    #[inline(always)]
-    fn fact_word(&self, c: ClassLoc, slot: u32, x: usize) -> u64 {
-        if slot == EVERY_FACT { mask(c.len, x) } else { self.planes[c.plane(slot) + x] }
+/// Appends the facts of `words[..n]` of `kind` to `out` as witnesses, leaving those words zero.
+#[inline(never)]
+fn push_words(out: &mut Vec<Witness>, kind: KindId, words: &mut [u64], n: usize) {
+    for (x, w) in words.iter_mut().take(n).enumerate() {
+        push_word(out, kind, x, std::mem::take(w));
     }
 }
 
@@ -195,17 +200,23 @@ fn push_word(out: &mut Vec<Witness>, kind: KindId, x: usize, mut bits: u64) {
     }
 }
 
-/// Witnesses being written, kind by kind.
-struct Writer<'b> {
-    /// The kind being collected.
-    kind: Option<KindId>,
-    /// Where that kind's class is.
-    class: ClassLoc,
-    /// The or-ed facts of a kind of one word.
-    bits: u64,
-    /// The or-ed words of a kind of more (or no) words.
-    words: &'b mut Vec<u64>,
-    out: &'b mut Vec<Witness>,
+/// A contributing quantifier as the witness writer sees it: the facts of the "certainly true"
+/// plane of the vector of `kind` in `slot` ([`EVERY_FACT`]: every fact), when `open`.
+#[derive(Clone, Copy)]
+struct Part {
+    kind: KindId,
+    slot: u32,
+    /// Whether its path's guards are true.
+    open: bool,
+    /// The next part is over another kind, or there is none.
+    last_of_kind: bool,
+}
+
+impl Part {
+    #[inline(always)]
+    fn of(e: &plan::WitEntry, open: bool) -> Part {
+        Part { kind: e.kind, slot: e.slot, open, last_of_kind: e.last_of_kind }
+    }
 }
 
 /// The witness walk's buffers.
@@ -217,7 +228,7 @@ pub(super) struct WitnessBufs<'a> {
     /// [`EVERY_FACT`]).
     pub(super) found: &'a mut Vec<(KindId, u32)>,
     pub(super) stack: &'a mut Vec<u32>,
-    /// The or-ed words of a kind with several contributing quantifiers.
+    /// The or-ed words of a kind of more (or no) words than one, all zero between kinds.
     pub(super) words: &'a mut Vec<u64>,
     /// The witnesses of an indicator whose list has no capacity yet.
     pub(super) list: &'a mut Vec<Witness>,
