@@ -98,13 +98,7 @@ impl Run<'_> {
     pub(super) fn step(&mut self, step: &Step) {
         let p = self.p;
         match *step {
-            Step::Node(i) => {
-                self.exec(i);
-                if p.layout.nodes[i as usize].class == self.top_class {
-                    let v = plan::slot_bits(self.bit(i, 0));
-                    self.set_top(i, v);
-                }
-            }
+            Step::Node(i) => self.node_step(i),
             Step::Group(g) => self.group(g as usize, &p.plan.groups[g as usize]),
             Step::TopAnd { node, start, end } => {
                 let mut acc = 3u8;
@@ -189,6 +183,17 @@ impl Run<'_> {
                     _ => fused.iter().for_each(|v| self.vec_quant_words(class, v)),
                 }
             }
+        }
+    }
+
+    /// A [`Step::Node`]: node `i` by the general kernel, and its slot when it is once per app
+    /// (out of line, so that the step loop keeps its registers).
+    #[inline(never)]
+    fn node_step(&mut self, i: u32) {
+        self.exec(i);
+        if self.p.layout.nodes[i as usize].class == self.top_class {
+            let v = plan::slot_bits(self.bit(i, 0));
+            self.set_top(i, v);
         }
     }
 
