@@ -24,48 +24,15 @@ impl Run<'_> {
         let Run { p, e, planes, classes, match_cache, app_epoch, set_hits, hits, .. } = self;
         let planes: &mut [u64] = planes;
         let class = &classes[g.fact.index()];
-        let n = class.len;
         match (g.kind, col) {
             (GroupKind::StrSet, Some(Column::Str(v))) => {
-                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let mut present = 0u64;
-                    let mut fact = |x: Option<Sym>, bit: u64| {
-                        if let Some(s) = x {
-                            present |= bit;
-                            scatter(hits, g.mask(s), bit);
-                        }
-                    };
-                    // Two facts per turn (the loop's own work halved), then the odd one.
-                    let (pairs, odd) = chunk.as_chunks::<2>();
-                    let mut bit = 1u64;
-                    for &[a, b] in pairs {
-                        fact(a, bit);
-                        fact(b, bit << 1);
-                        bit <<= 2;
-                    }
-                    if let [x] = odd {
-                        fact(*x, bit);
-                    }
-                    store(planes, g, class, hits, w, present);
-                }
+                by_word(planes, g, class, hits, |facts, hits| str_word(g, v.get(facts).unwrap_or(&[]), hits));
             }
             (GroupKind::ListSet, Some(Column::List(l))) => {
                 let Items::Str(items) = &l.items else { return false };
-                for (w, chunk) in l.ranges.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let (mut present, mut bit) = (0u64, 1u64);
-                    for x in chunk {
-                        if let Some((s, end)) = *x {
-                            present |= bit;
-                            let mut mask = 0u64;
-                            for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
-                                mask |= g.mask(item);
-                            }
-                            scatter(hits, mask, bit);
-                        }
-                        bit <<= 1;
-                    }
-                    store(planes, g, class, hits, w, present);
-                }
+                by_word(planes, g, class, hits, |facts, hits| {
+                    list_word(g, l.ranges.get(facts).unwrap_or(&[]), items, hits)
+                });
             }
             (GroupKind::Match, Some(Column::Str(v))) => {
                 let (mut stamps, mut masks) = std::mem::take(&mut match_cache[gi]);
@@ -76,9 +43,9 @@ impl Run<'_> {
                     masks.resize(syms, 0);
                 }
                 let epoch = *app_epoch;
-                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
+                by_word(planes, g, class, hits, |facts, hits| {
                     let (mut present, mut bit) = (0u64, 1u64);
-                    for x in chunk {
+                    for x in v.get(facts).unwrap_or(&[]) {
                         if let Some(s) = *x {
                             present |= bit;
                             let si = s as usize;
@@ -97,38 +64,16 @@ impl Run<'_> {
                         }
                         bit <<= 1;
                     }
-                    store(planes, g, class, hits, w, present);
-                }
+                    present
+                });
                 match_cache[gi] = (stamps, masks);
             }
-            (GroupKind::Plain, Some(col)) => {
-                // A truth member needs booleans; presence reads any column.
-                let Column::Bool(v) = col else {
-                    if g.members.iter().any(|m| m.mode != Mode::Has) {
-                        return false;
-                    }
-                    for w in 0..class.words {
-                        let present = column_presence(col, w * 64..n.min(w * 64 + 64));
-                        store(planes, g, class, hits, w, present);
-                    }
-                    return true;
-                };
-                for (w, chunk) in v.get(..n).unwrap_or(&[]).chunks(64).enumerate() {
-                    let (mut present, mut truth, mut bit) = (0u64, 0u64, 1u64);
-                    for x in chunk {
-                        match *x {
-                            Some(true) => {
-                                present |= bit;
-                                truth |= bit;
-                            }
-                            Some(false) => present |= bit,
-                            None => {}
-                        }
-                        bit <<= 1;
-                    }
-                    hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
-                    store(planes, g, class, hits, w, present);
-                }
+            (GroupKind::Plain, Some(Column::Bool(v))) => {
+                by_word(planes, g, class, hits, |facts, hits| bool_word(g, v.get(facts).unwrap_or(&[]), hits));
+            }
+            // Presence reads any column; a truth member needs booleans.
+            (GroupKind::Plain, Some(col)) if g.members.iter().all(|m| m.mode == Mode::Has) => {
+                by_word(planes, g, class, hits, |facts, _| column_presence(col, facts));
             }
             _ => return false,
         }
@@ -140,6 +85,112 @@ impl Run<'_> {
         for member in &g.members {
             self.exec(member.node);
         }
+    }
+}
+
+/// Runs `word(facts, hits)` (which collects the hits of the facts in range `facts`, at most 64,
+/// and returns those with a value) and stores its result, word by word of the group's kind.
+#[inline(always)]
+fn by_word(
+    planes: &mut [u64],
+    g: &Group,
+    class: &ClassLoc,
+    hits: &mut [u64; GROUP_MAX],
+    mut word: impl FnMut(std::ops::Range<usize>, &mut [u64; GROUP_MAX]) -> u64,
+) {
+    if class.words == 1 {
+        // The usual kind: one word, stored here.
+        let present = word(0..class.len, hits);
+        store_one(planes, g, class, hits, present);
+    } else {
+        for w in 0..class.words {
+            let present = word(w * 64..class.len.min(w * 64 + 64), hits);
+            store(planes, g, class, hits, w, present);
+        }
+    }
+}
+
+/// A set group's word of facts `chunk` (strings): scatters each fact's mask, returns the facts
+/// with a value.
+#[inline(always)]
+fn str_word(g: &Group, chunk: &[Option<Sym>], hits: &mut [u64; GROUP_MAX]) -> u64 {
+    let mut present = 0u64;
+    let mut fact = |x: Option<Sym>, bit: u64| {
+        if let Some(s) = x {
+            present |= bit;
+            scatter(hits, g.mask(s), bit);
+        }
+    };
+    // Two facts per turn (the loop's own work halved), then the odd one.
+    let (pairs, odd) = chunk.as_chunks::<2>();
+    let mut bit = 1u64;
+    for &[a, b] in pairs {
+        fact(a, bit);
+        fact(b, bit << 1);
+        bit <<= 2;
+    }
+    if let [x] = odd {
+        fact(*x, bit);
+    }
+    present
+}
+
+/// A list group's word of facts `chunk` (string lists, ranges into `items`): scatters the union
+/// of each fact's items' masks, returns the facts with a value.
+#[inline(always)]
+fn list_word(g: &Group, chunk: &[Option<(u32, u32)>], items: &[Sym], hits: &mut [u64; GROUP_MAX]) -> u64 {
+    let (mut present, mut bit) = (0u64, 1u64);
+    for x in chunk {
+        if let Some((s, end)) = *x {
+            present |= bit;
+            let mut mask = 0u64;
+            for &item in items.get(s as usize..end as usize).unwrap_or(&[]) {
+                mask |= g.mask(item);
+            }
+            scatter(hits, mask, bit);
+        }
+        bit <<= 1;
+    }
+    present
+}
+
+/// A bool column's word of facts `chunk`: its true facts are every member's hits (a truth
+/// member's; a presence member reads none), returns the facts with a value.
+#[inline(always)]
+fn bool_word(g: &Group, chunk: &[Option<bool>], hits: &mut [u64; GROUP_MAX]) -> u64 {
+    let (mut present, mut truth, mut bit) = (0u64, 0u64, 1u64);
+    for x in chunk {
+        match *x {
+            Some(true) => {
+                present |= bit;
+                truth |= bit;
+            }
+            Some(false) => present |= bit,
+            None => {}
+        }
+        bit <<= 1;
+    }
+    hits.iter_mut().take(g.members.len()).for_each(|h| *h = truth);
+    present
+}
+
+/// [`store`] for a kind of one word (up to 64 facts), inlined into the pass.
+#[inline(always)]
+fn store_one(planes: &mut [u64], g: &Group, class: &ClassLoc, hits: &mut [u64; GROUP_MAX], present: u64) {
+    let miss = !present & class.tail;
+    let start = class.plane(g.first);
+    let block = planes.get_mut(start..start + g.members.len() * 2).unwrap_or_default();
+    let stored = if g.all_hit {
+        store_fixed::<2>(block, 0, &g.members, hits, |_, h| (h, h | miss))
+    } else {
+        store_fixed::<2>(block, 0, &g.members, hits, |mode, h| match mode {
+            Mode::Hit => (h, h | miss),
+            Mode::Miss => (present & !h, !h & class.tail),
+            Mode::Has => (present, present),
+        })
+    };
+    if stored < g.members.len() {
+        hits.fill(0);
     }
 }
 
