@@ -266,7 +266,8 @@ mod tests {
 
     /// The witness writer trusts each root's flattened walk: entries of one kind together, the
     /// last of each marked, and, in a walk said to have one guard per path, that guard named by
-    /// the entry. A walk that breaks any of these is refused.
+    /// the entry; the verdict loop trusts each root's slot. A plan that breaks any of these is
+    /// refused.
     #[test]
     fn a_flattened_witness_walk_that_misleads_the_writer_is_an_error_when_it_is_built() {
         let src = "category c { title: \"c\" }\nfact flow { port: int? }\nfact perm { name: string }\n\
@@ -283,6 +284,7 @@ mod tests {
         assert!(kinds[0] == kinds[1] && kinds[1] != kinds[2]);
         assert!(a.one_guard, "A's paths have one guard each");
         assert!(!b.one_guard, "B's path to `port == 3` has two");
+        assert!(p.plan.root_slots.is_some(), "both roots are step slots");
         assert!(validate::validate(&p).is_ok());
         let a0 = a.start as usize;
         type Corruption = (&'static str, Box<dyn Fn(&mut Program)>);
@@ -295,6 +297,7 @@ mod tests {
                 "two guards said to be one",
                 Box::new(move |p| p.plan.root_wit[1] = Some(schedule::WitPaths { one_guard: true, ..b })),
             ),
+            ("another root's verdict slot", Box::new(|p| p.plan.root_slots.as_mut().unwrap().swap(0, 1))),
         ];
         for (what, corrupt) in corruptions {
             let mut bad = p.clone();

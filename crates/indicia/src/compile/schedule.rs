@@ -267,6 +267,10 @@ pub(crate) struct Plan {
     /// Per node, its part in the witness walk.
     pub(crate) wit: Vec<WitNode>,
     pub(crate) wit_children: Vec<u32>,
+    /// Per indicator (in the order of the roots), the step slot holding its condition's value,
+    /// when every root has one ([`slot_of`]): the verdict loop reads them without a match on the
+    /// root.
+    pub(crate) root_slots: Option<Vec<Slot>>,
     /// Per indicator (in the order of the roots): its witness walk flattened into entries of
     /// `wit_entries`; `None` when it has too many paths (the walk over `wit` runs instead).
     pub(crate) root_wit: Vec<Option<WitPaths>>,
@@ -934,6 +938,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let slots = p.nodes.len() + 3 + p.kind_names.len();
     let (wit, wit_children) = witness_plan(p);
     let (root_wit, wit_entries, wit_guards) = flatten_witnesses(p, &wit, &wit_children);
+    let root_slots = p.roots.iter().map(|r| operand_slot(p, r)).collect();
     let (steps, mut quants) = batch_quants(p, steps, &groups);
     let steps = fold_observed_and(p, steps, &mut quants);
     let (steps, vec_quants) = fuse_vec_quants(p, steps, &vec_operands);
@@ -948,6 +953,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
         slots,
         wit,
         wit_children,
+        root_slots,
         root_wit,
         wit_entries,
         wit_guards,

@@ -369,6 +369,15 @@ pub(crate) fn validate(p: &Program) -> Result<(), CompileError> {
     for &c in &plan.wit_children {
         v.node_index(c, "witness child")?;
     }
+    if let Some(slots) = &plan.root_slots {
+        ensure(slots.len() == p.layout.roots.len(), || "one verdict slot per root".to_string())?;
+        for (&s, root) in slots.iter().zip(&p.layout.roots) {
+            ensure(schedule::slot_of(&p.layout, root) == Some(u32::from(s)), || {
+                format!("verdict slot {s} is not its root's")
+            })?;
+            v.step_slot(s)?;
+        }
+    }
     ensure(plan.root_wit.len() == p.layout.roots.len(), || "one flattened witness walk per root".to_string())?;
     let true_slot = schedule::true_slot(&p.layout);
     for paths in plan.root_wit.iter().flatten() {

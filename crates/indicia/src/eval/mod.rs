@@ -228,30 +228,57 @@ impl Run<'_> {
         collect: Collect,
         out: &mut [Outcome],
     ) {
-        /// The verdict of each value (in the order of `B3`'s variants).
-        const VERDICTS: [Verdict; 3] = [Verdict::Pass, Verdict::Inconclusive, Verdict::Fail];
         let p = self.p;
-        let roots = p.layout.roots.iter().zip(&p.plan.root_wit);
-        for (index, ((root, &paths), o)) in roots.zip(out).enumerate() {
-            let v = match root {
-                Operand::Top(i) => self.top(*i),
-                other => self.scalar_b3(other),
-            };
-            o.verdict = VERDICTS[v as usize];
-            o.witnesses.clear();
-            match (v, collect) {
-                #[cfg(test)]
-                (B3::T, Collect::Walked) => self.witnesses(bufs, root, &mut o.witnesses),
-                (B3::T, _) => self.root_witnesses(bufs, paths, root, &mut o.witnesses),
-                _ => {}
+        let paths = &p.plan.root_wit;
+        if let Some(slots) = &p.plan.root_slots {
+            for (index, ((&slot, paths), o)) in slots.iter().zip(paths).zip(out).enumerate() {
+                self.outcome(bufs, collect, index, self.tops.low()[usize::from(slot)], *paths, o);
+                since = probe.verdict(index, since);
             }
-            o.explanation = if collect == Collect::PathsExplained && v != B3::T {
-                Some(Box::new(self.explain(bufs, root, v)))
-            } else {
-                None
-            };
-            since = probe.verdict(index, since);
+        } else {
+            for (index, ((root, paths), o)) in p.layout.roots.iter().zip(paths).zip(out).enumerate() {
+                let v = match root {
+                    Operand::Top(i) => self.top(*i),
+                    other => self.scalar_b3(other),
+                };
+                self.outcome(bufs, collect, index, schedule::slot_bits(v), *paths, o);
+                since = probe.verdict(index, since);
+            }
         }
+    }
+
+    /// The outcome of indicator `index`, whose condition's value is the slot byte `value` and
+    /// whose listed witness paths are `paths`, into `o` (see [`Run::outcomes`]).
+    #[inline(always)]
+    fn outcome(
+        &mut self,
+        bufs: &mut WitnessBufs<'_>,
+        collect: Collect,
+        index: usize,
+        value: u8,
+        paths: Option<schedule::WitPaths>,
+        o: &mut Outcome,
+    ) {
+        /// The verdict of each slot byte ("certainly true" bit 0, "possibly true" bit 1, as
+        /// `schedule::slot_b3` reads them).
+        const VERDICTS: [Verdict; 4] = [Verdict::Pass, Verdict::Fail, Verdict::Inconclusive, Verdict::Fail];
+        o.verdict = VERDICTS[usize::from(value & 3)];
+        o.witnesses.clear();
+        let failed = value & 1 != 0;
+        if failed {
+            let root = &self.p.layout.roots[index];
+            match collect {
+                #[cfg(test)]
+                Collect::Walked => self.witnesses(bufs, root, &mut o.witnesses),
+                _ => self.root_witnesses(bufs, paths, root, &mut o.witnesses),
+            }
+        }
+        o.explanation = if collect == Collect::PathsExplained && !failed {
+            let v = schedule::slot_b3(value);
+            Some(Box::new(self.explain(bufs, &self.p.layout.roots[index], v)))
+        } else {
+            None
+        };
     }
 }
 

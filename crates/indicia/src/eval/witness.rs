@@ -114,11 +114,9 @@ impl Run<'_> {
     }
 
     /// Writes into the empty `out` the facts of the contributing quantifiers `parts` (in kind
-    /// order, each kind's last one marked), sorted by kind and index, without repeats: the facts
-    /// of one kind's open parts are or-ed together (in registers for a kind of one or two words,
-    /// the usual app, else in `words`) and written after its last part. A list with capacity is
-    /// written in place (it grows when it must); one without is written into `list` first, then
-    /// copied into an exactly sized allocation.
+    /// order, each kind's last one marked), sorted by kind and index, without repeats. A list with
+    /// capacity is written in place (it grows when it must); one without is written into `list`
+    /// first, then copied into an exactly sized allocation.
     #[inline(always)]
     fn write_witnesses(
         &self,
@@ -127,11 +125,33 @@ impl Run<'_> {
         out: &mut Vec<Witness>,
         parts: impl Iterator<Item = Part>,
     ) {
-        let fresh = out.capacity() == 0;
-        if fresh {
-            list.clear();
+        if out.capacity() == 0 {
+            self.write_fresh(list, words, out, parts);
+        } else {
+            self.write_parts(words, out, parts);
         }
-        let dst = if fresh { &mut *list } else { &mut *out };
+    }
+
+    /// [`Run::write_witnesses`] into a list without capacity.
+    #[inline(never)]
+    fn write_fresh(
+        &self,
+        list: &mut Vec<Witness>,
+        words: &mut Vec<u64>,
+        out: &mut Vec<Witness>,
+        parts: impl Iterator<Item = Part>,
+    ) {
+        list.clear();
+        self.write_parts(words, list, parts);
+        out.reserve_exact(list.len());
+        out.extend_from_slice(list);
+    }
+
+    /// Appends to `dst` the facts of `parts`: those of one kind's open parts are or-ed together
+    /// (in registers for a kind of one or two words, the usual app, else in `words`) and written
+    /// after its last part.
+    #[inline(always)]
+    fn write_parts(&self, words: &mut Vec<u64>, dst: &mut Vec<Witness>, parts: impl Iterator<Item = Part>) {
         // Borrowed here, so that writing `dst` (which may grow) does not reload them.
         let (planes, classes): (&[u64], &[ClassLoc]) = (self.planes, self.classes);
         // The or-ed first and second words of a kind of one or two words; the words of a kind of
@@ -162,10 +182,6 @@ impl Run<'_> {
                     push_words(dst, kind, words, std::mem::take(&mut big));
                 }
             }
-        }
-        if fresh {
-            out.reserve_exact(list.len());
-            out.extend_from_slice(list);
         }
     }
 }
