@@ -372,7 +372,7 @@ mod tests {
                 }),
             ),
             ("a vector past its class", Box::new(|p| p.plan.vec_quants[0].vectors[2] = 999)),
-            ("a slot past the slots", Box::new(|p| p.plan.vec_quants[0].slots[1] = u16::MAX)),
+            ("a slot past the slots", Box::new(|p| p.plan.vec_quants[0].slots = Some([u16::MAX; 2]))),
         ];
         for (what, corrupt) in corruptions {
             let mut bad = p.clone();

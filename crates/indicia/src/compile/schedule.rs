@@ -86,7 +86,8 @@ pub(crate) enum Step {
 /// quantifier `q` over it (node `quant`, with `and_observed` as in [`Step::TopQuant`]), computed
 /// from the words just combined. The operands are fixed-size arrays, so that no loop runs over
 /// them: `and`/`or` are idempotent, so the vectors are padded by repeating the last one, and the
-/// slots with the operation's identity (the constant true for `and`, false for `or`).
+/// slots (`None` when there are none) with the operation's identity (the constant true for
+/// `and`, false for `or`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct VecQuant {
     pub(crate) node: u32,
@@ -94,7 +95,7 @@ pub(crate) struct VecQuant {
     pub(crate) kind: KindId,
     pub(crate) slot: u32,
     pub(crate) vectors: [u32; FUSED_VECTORS],
-    pub(crate) slots: [Slot; FUSED_SLOTS],
+    pub(crate) slots: Option<[Slot; FUSED_SLOTS]>,
     pub(crate) q: Quantifier,
     pub(crate) quant: Slot,
     pub(crate) and_observed: Slot,
@@ -452,16 +453,23 @@ fn fuse_vec_quants(p: &Layout, steps: Vec<Step>, vec_operands: &[VecOperand]) ->
 
 /// The operands `ops` of a vector `and`/`or` as the fixed-size arrays of a [`VecQuant`]: the
 /// vectors padded by repeating the last, the slots by `identity`; `None` when they do not fit.
-fn padded_operands(ops: &[VecOperand], identity: Option<Slot>) -> Option<([u32; FUSED_VECTORS], [Slot; FUSED_SLOTS])> {
+fn padded_operands(
+    ops: &[VecOperand],
+    identity: Option<Slot>,
+) -> Option<([u32; FUSED_VECTORS], Option<[Slot; FUSED_SLOTS]>)> {
     let vectors = ops.iter().filter_map(|o| if let VecOperand::Vector(j) = *o { Some(j) } else { None });
     let slots = ops.iter().filter_map(|o| if let VecOperand::Slot(s) = *o { Some(s) } else { None });
-    let (mut v, mut s) = ([vectors.clone().next_back()?; FUSED_VECTORS], [identity?; FUSED_SLOTS]);
+    let mut v = [vectors.clone().next_back()?; FUSED_VECTORS];
     if vectors.clone().count() > FUSED_VECTORS || slots.clone().count() > FUSED_SLOTS {
         return None;
     }
     v.iter_mut().zip(vectors).for_each(|(x, j)| *x = j);
+    if slots.clone().next().is_none() {
+        return Some((v, None));
+    }
+    let mut s = [identity?; FUSED_SLOTS];
     s.iter_mut().zip(slots).for_each(|(x, o)| *x = o);
-    Some((v, s))
+    Some((v, Some(s)))
 }
 
 /// Fuses every `not X` step followed by `(not X) and unknown` (a two-slot `and` with the constant

@@ -268,7 +268,7 @@ impl Validator<'_> {
                     self.node_index(v.node, "fused vector step")?;
                     self.class_slot(kind.0, v.slot)?;
                     v.vectors.iter().try_for_each(|&j| self.class_slot(kind.0, j))?;
-                    v.slots.iter().try_for_each(|&s| self.step_slot(s))?;
+                    v.slots.iter().flatten().try_for_each(|&s| self.step_slot(s))?;
                     self.node_index(v.quant.into(), "fused quantifier")?;
                     self.step_slot(v.quant)?;
                     self.step_slot(v.and_observed)?;

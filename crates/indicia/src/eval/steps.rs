@@ -281,7 +281,8 @@ impl Run<'_> {
 
     /// A fused vector step (see [`Step::VecQuants`]) over a class of any number of words.
     fn vec_quant_words(&mut self, class: &ClassLoc, v: &plan::VecQuant) {
-        let ops = v.vectors.map(plan::VecOperand::Vector).into_iter().chain(v.slots.map(plan::VecOperand::Slot));
+        let slots = v.slots.into_iter().flatten().map(plan::VecOperand::Slot);
+        let ops = v.vectors.map(plan::VecOperand::Vector).into_iter().chain(slots);
         if v.is_and {
             self.vec_logic_words::<true>(class, v.slot, ops);
         } else {
@@ -395,7 +396,13 @@ fn apply_slots<const IS_AND: bool, const N: usize>(acc: &mut [u64; N], slots: u8
         t.iter_mut().for_each(|x| *x = op(*x, st));
         pp.iter_mut().for_each(|x| *x = op(*x, sp));
     }
-    acc[half - 1] &= tail;
+    mask_tail(acc, tail);
+}
+
+/// Masks the last word of each plane of `acc` (a vector of `N / 2` words) to the class's facts.
+#[inline(always)]
+fn mask_tail<const N: usize>(acc: &mut [u64; N], tail: u64) {
+    acc[N / 2 - 1] &= tail;
     acc[N - 1] &= tail;
 }
 
@@ -411,8 +418,13 @@ fn combine_fused<const IS_AND: bool, const N: usize>(
     let op = |a: u64, b: u64| if IS_AND { a & b } else { a | b };
     let [a, b, c] = v.vectors.map(|j| &vectors[j as usize]);
     let mut acc: [u64; N] = std::array::from_fn(|i| op(op(a[i], b[i]), c[i]));
-    let [s0, s1] = v.slots.map(|s| tops.at(s));
-    apply_slots::<IS_AND, N>(&mut acc, if IS_AND { s0 & s1 } else { s0 | s1 }, tail);
+    match v.slots {
+        Some(slots) => {
+            let [s0, s1] = slots.map(|s| tops.at(s));
+            apply_slots::<IS_AND, N>(&mut acc, if IS_AND { s0 & s1 } else { s0 | s1 }, tail);
+        }
+        None => mask_tail(&mut acc, tail),
+    }
     acc
 }
 
@@ -523,20 +535,24 @@ mod tests {
     fn fused_vector_steps_pad_their_operands_and_wider_ones_run_unfused() {
         use crate::compile::schedule::{FUSED_VECTORS, Step};
         let src = format!(
-            "category c {{ title: \"c\" }}\nfact flow {{ port: int }}\n{}{}{}",
+            "category c {{ title: \"c\" }}\nfact flow {{ port: int }}\n{}{}{}{}",
             "indicator \"A\" { title: \"t\" category: c severity: low when: any flow where (port == 80 or unknown) }\n",
             "indicator \"B\" { title: \"t\" category: c severity: low when: any flow where (port > 1 and port > 2 and port > 3 and port > 4) }\n",
             "indicator \"C\" { title: \"t\" category: c severity: low when: all flow where (port > 5 and unknown) }\n",
+            "indicator \"D\" { title: \"t\" category: c severity: low when: any flow where (port > 6 or port < 4) }\n",
         );
         let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src)])).unwrap();
         let program = compile(&pack, &ParamValues::defaults(&pack)).unwrap();
         let fused = &program.plan.vec_quants;
-        assert_eq!(fused.len(), 2, "{}", program.dump_steps());
+        assert_eq!(fused.len(), 3, "{}", program.dump_steps());
         let unknown = u16::try_from(program.layout.nodes.len() + 1).unwrap();
         let (f, t) = (unknown - 1, unknown + 1);
-        assert!(fused.iter().all(|v| v.vectors.iter().all(|&j| j == v.vectors[0])));
-        assert_eq!(fused[0].slots, [unknown, f], "an `or` is padded with false");
-        assert_eq!(fused[1].slots, [unknown, t], "an `and` with true");
+        let [a, c, d] = [0, 1, 2].map(|i| fused[i].vectors);
+        assert!(a[0] == a[1] && a[1] == a[2] && c[0] == c[1] && c[1] == c[2], "one vector, repeated");
+        assert!(d[0] != d[1] && d[1] == d[2], "two vectors, the last repeated: {d:?}");
+        assert_eq!(fused[0].slots, Some([unknown, f]), "an `or` is padded with false");
+        assert_eq!(fused[1].slots, Some([unknown, t]), "an `and` with true");
+        assert_eq!(fused[2].slots, None, "no once-per-app operand");
         let wide = program
             .plan
             .steps
@@ -545,8 +561,9 @@ mod tests {
         assert!(wide, "{}", program.dump_steps());
         // (port, verdicts of A, B, C)
         let cases = [
-            (80, [Verdict::Fail, Verdict::Fail, Verdict::Inconclusive]),
-            (3, [Verdict::Inconclusive, Verdict::Pass, Verdict::Pass]),
+            (80, [Verdict::Fail, Verdict::Fail, Verdict::Inconclusive, Verdict::Fail]),
+            (3, [Verdict::Inconclusive, Verdict::Pass, Verdict::Pass, Verdict::Fail]),
+            (5, [Verdict::Inconclusive, Verdict::Fail, Verdict::Pass, Verdict::Pass]),
         ];
         for (port, want) in cases {
             let app = format!("{{\"app\": {{\"id\": \"a\"}}, \"facts\": {{\"flow\": [{{\"port\": {port}}}]}}}}");
