@@ -81,28 +81,39 @@ pub(super) fn prepare(p: &Program, e: &Evidence, s: &mut Scratch) {
         s.tops.resize(p.plan.slots, 0);
     }
     // The slots of the constants false, unknown and true, then of `observed(K)` per kind.
-    let mut observed_slots = match s.tops.get_mut(n..) {
+    let observed_slots = match s.tops.get_mut(n..) {
         Some([f, u, t, observed @ ..]) => {
             (*f, *u, *t) = (plan::slot_bits(B3::F), plan::slot_bits(B3::U), plan::slot_bits(B3::T));
-            observed.iter_mut()
+            observed
         }
-        _ => [].iter_mut(),
+        _ => &mut [],
     };
     // One class per kind, then the once-per-app class; as many every app of the program.
-    s.classes.resize(p.layout.class_sizes.len(), ClassLoc::default());
+    let sizes = &p.layout.class_sizes;
+    s.classes.resize(sizes.len(), ClassLoc::default());
+    let (kind_locs, top_loc) = s.classes.split_at_mut(kinds.min(sizes.len()));
     let mut total = 0usize;
-    for (c, (loc, &count)) in s.classes.iter_mut().zip(&p.layout.class_sizes).enumerate() {
-        let (len, observed, words) = if c < kinds {
-            let (len, observed) = e.tables.get(c).map_or((0, false), |t| (t.len, t.observed));
-            if let Some(slot) = observed_slots.next() {
-                *slot = plan::slot_bits(B3::from_bool(observed));
-            }
-            (len, observed, len.div_ceil(64))
-        } else {
-            (0, true, 1)
-        };
+    let mut place = |loc: &mut ClassLoc, count: u32, len: usize, observed: bool| {
+        let words = len.div_ceil(64);
         *loc = ClassLoc { base: total, words, len, tail: tail_mask(len), observed };
         total += count as usize * 2 * words;
+    };
+    // Each kind's class and `observed(K)` slot (the slots follow the kinds: `tops` has a slot
+    // for every kind of a validated program, sized above).
+    let mut kinds_left = kind_locs.iter_mut().zip(sizes).zip(observed_slots.iter_mut());
+    // The tables first: a kind's class is taken only when it has a table.
+    for (t, ((loc, &count), slot)) in e.tables.iter().zip(kinds_left.by_ref()) {
+        *slot = plan::slot_bits(B3::from_bool(t.observed));
+        place(loc, count, t.len, t.observed);
+    }
+    // Kinds past the evidence's tables (not from this crate's reader): no facts, not observed.
+    for ((loc, &count), slot) in kinds_left {
+        *slot = plan::slot_bits(B3::F);
+        place(loc, count, 0, false);
+    }
+    if let (Some(loc), Some(&count)) = (top_loc.first_mut(), sizes.get(kinds)) {
+        *loc = ClassLoc { base: total, words: 1, len: 0, tail: 0, observed: true };
+        total += count as usize * 2;
     }
     if s.planes.len() < total {
         s.planes.resize(total, 0);
@@ -186,6 +197,42 @@ impl ClassLoc {
 #[cfg(test)]
 mod tests {
     use super::tail_mask;
+    use crate::compile::compile;
+    use crate::evidence::read_evidence;
+    use crate::hir::ParamValues;
+    use crate::load::{check_pack, load_sources};
+
+    /// An evidence with fewer tables than the schema has kinds (not from this crate's reader):
+    /// the kinds past its tables have no facts and are not observed, even when the scratch last
+    /// held an app where they had facts.
+    #[test]
+    fn a_kind_past_the_evidences_tables_has_no_facts_and_is_not_observed() {
+        let src = "category c { title: \"c\" }\nfact api { symbol: string }\nfact flow { host: string }\n\
+                   indicator \"A\" { title: \"t\" category: c severity: low when: any flow where host == \"x\" }\n\
+                   indicator \"B\" { title: \"t\" category: c severity: low when: observed(flow) }\n";
+        let pack = check_pack(load_sources("t", vec![("t.ind".to_string(), src.to_string())])).unwrap();
+        let program = compile(&pack, &ParamValues::defaults(&pack)).unwrap();
+        let read = |json: &str| read_evidence(json.as_bytes(), &pack.schema, program.symbols()).unwrap();
+        let with_flows = read(r#"{"app": {"id": "a"}, "facts": {"flow": [{"host": "x"}, {"host": "y"}]}}"#);
+        let mut api_only = read(r#"{"app": {"id": "b"}, "facts": {"api": [{"symbol": "s"}]}}"#);
+        let flow = pack.schema.kinds.iter().position(|k| k.name == "flow").unwrap();
+        let api = pack.schema.kinds.iter().position(|k| k.name == "api").unwrap();
+        assert!(api < flow, "flow is past api");
+        api_only.tables.truncate(flow);
+        let mut scratch = super::Scratch::new();
+        let first = crate::eval::evaluate(&program, &with_flows, &mut scratch);
+        let verdicts = |o: &crate::outcome::Outcomes| o.indicators.iter().map(|i| i.verdict).collect::<Vec<_>>();
+        use crate::hir::Verdict::{Fail, Inconclusive, Pass};
+        assert_eq!(verdicts(&first), [Fail, Fail]);
+        // As for the same app read with all its tables: `any` over a kind not observed is
+        // unknown, `observed(flow)` false.
+        let all_tables = read(r#"{"app": {"id": "b"}, "facts": {"api": [{"symbol": "s"}]}}"#);
+        let reference = crate::eval::evaluate(&program, &all_tables, &mut super::Scratch::new());
+        assert_eq!(verdicts(&reference), [Inconclusive, Pass]);
+        let second = crate::eval::evaluate(&program, &api_only, &mut scratch);
+        assert_eq!(verdicts(&second), verdicts(&reference));
+        assert!(second.indicators.iter().all(|i| i.witnesses.is_empty()));
+    }
 
     #[test]
     fn the_tail_mask_is_the_last_words_mask() {
