@@ -73,7 +73,10 @@ impl Run<'_> {
             }
             // Presence reads any column; a truth member needs booleans.
             (GroupKind::Plain, Some(col)) if g.members.iter().all(|m| m.mode == Mode::Has) => {
-                by_word(planes, g, class, hits, |facts, _| column_presence(col, facts));
+                by_word(planes, g, class, hits, |facts, _| match col {
+                    Column::Str(v) => str_presence(v.get(facts).unwrap_or(&[])),
+                    other => column_presence(other, facts),
+                });
             }
             _ => return false,
         }
@@ -131,6 +134,21 @@ fn str_word(g: &Group, chunk: &[Option<Sym>], hits: &mut [u64; GROUP_MAX]) -> u6
     }
     if let [x] = odd {
         fact(*x, bit);
+    }
+    present
+}
+
+/// The facts of `chunk` (strings, at most 64) that have a value: two per turn, without a branch.
+#[inline(always)]
+fn str_presence(chunk: &[Option<Sym>]) -> u64 {
+    let (pairs, odd) = chunk.as_chunks::<2>();
+    let (mut present, mut at) = (0u64, 0u32);
+    for [a, b] in pairs {
+        present |= (u64::from(a.is_some()) | (u64::from(b.is_some()) << 1)) << at;
+        at += 2;
+    }
+    if let [x] = odd {
+        present |= u64::from(x.is_some()) << at;
     }
     present
 }
