@@ -395,17 +395,63 @@ mod tests {
         let i = p.plan.steps.iter().position(|s| matches!(s, Step::TopNotAndUnknown { .. }));
         let i = i.unwrap_or_else(|| panic!("no fused not:\n{}", p.dump()));
         assert!(validate::validate(&p).is_ok());
+        wrong_fused_slots_are_refused(&p, i, |step, field, wrong| {
+            if let Step::TopNotAndUnknown { node, not, .. } = step {
+                *[node, not][field] = wrong;
+            }
+        });
+    }
+
+    /// Each of the two slots of fused step `i` that `set` writes (field 0 or 1), set to node 0 or
+    /// past the nodes, is refused at build time.
+    fn wrong_fused_slots_are_refused(p: &Program, i: usize, set: impl Fn(&mut schedule::Step, usize, u16)) {
         let nodes = u16::try_from(p.layout.nodes.len()).unwrap();
         for wrong in [0, nodes + 1] {
             for field in 0..2 {
                 let mut bad = p.clone();
-                if let Some(Step::TopNotAndUnknown { node, not, .. }) = bad.plan.steps.get_mut(i) {
-                    *[node, not][field] = wrong;
+                if let Some(step) = bad.plan.steps.get_mut(i) {
+                    set(step, field, wrong);
                 }
                 let error = validate::validate(&bad).err();
                 assert!(matches!(error, Some(CompileError::Invalid { .. })), "{field} = {wrong}: {error:?}");
             }
         }
+    }
+
+    /// `a or b` and a four-slot `and` reading it run as one step (`schedule::fuse_or_and`), with
+    /// the verdicts of Kleene logic; a fused step writing an `and` that does not read its `or`,
+    /// or a slot that is no node, is refused.
+    #[test]
+    fn a_fused_or_and_computes_both_nodes_and_a_wrong_one_is_an_error_when_it_is_built() {
+        use crate::hir::Verdict;
+        use schedule::Step;
+        let when = "any flow where port == 1 and (any flow where port == 2 or any flow where tls == true) and any flow where port == 3";
+        let src = format!("{HEAD}{}", ind("A", when));
+        let (pack, p) = program(&src);
+        let i = p.plan.steps.iter().position(|s| matches!(s, Step::TopOrAnd { .. }));
+        let i = i.unwrap_or_else(|| panic!("no fused or:\n{}", p.dump_steps()));
+        assert!(validate::validate(&p).is_ok());
+        // (flows, verdict): the `or` is unknown when no flow says tls and none is port 2.
+        let cases = [
+            (
+                "{\"host\": \"h\", \"port\": 1}, {\"host\": \"h\", \"port\": 2}, {\"host\": \"h\", \"port\": 3}",
+                Verdict::Fail,
+            ),
+            ("{\"host\": \"h\", \"port\": 1}, {\"host\": \"h\", \"port\": 3, \"tls\": true}", Verdict::Fail),
+            ("{\"host\": \"h\", \"port\": 1}, {\"host\": \"h\", \"port\": 3}", Verdict::Inconclusive),
+            ("{\"host\": \"h\", \"port\": 1}, {\"host\": \"h\", \"port\": 2, \"tls\": false}", Verdict::Pass),
+        ];
+        for (flows, want) in cases {
+            let app = format!("{{\"app\": {{\"id\": \"a\"}}, \"facts\": {{\"flow\": [{flows}]}}}}");
+            let evidence = crate::evidence::read_evidence(app.as_bytes(), &pack.schema, p.symbols()).unwrap();
+            let out = crate::eval::evaluate_once(&p, &evidence);
+            assert_eq!(out.indicators[0].verdict, want, "{flows}");
+        }
+        wrong_fused_slots_are_refused(&p, i, |step, field, wrong| {
+            if let Step::TopOrAnd { node, or, .. } = step {
+                *[node, or][field] = wrong;
+            }
+        });
     }
 
     /// The evaluator reads a node's planes with the width of the vector it expects: a vector read

@@ -65,6 +65,9 @@ pub(crate) enum Step {
     /// Once-per-app `not` of slot `src` into slot `not`, and `not and unknown` into slot `node`
     /// (see [`fuse_not_and_unknown`]).
     TopNotAndUnknown { node: Slot, not: Slot, src: Slot },
+    /// Once-per-app `a or b` into slot `or`, and the `and` of it and the three slots `ops` (the
+    /// `and` of four slots with the `or` among them) into slot `node` (see [`fuse_or_and`]).
+    TopOrAnd { node: Slot, or: Slot, a: Slot, b: Slot, ops: [Slot; 3] },
     /// Once-per-app quantifier over the vector in slot `body` of `kind`'s storage class; node
     /// `and_observed` is `observed(kind) and node`, written with it (`node` itself when there is
     /// none: see [`fold_observed_and`]).
@@ -227,6 +230,7 @@ impl Step {
             | Step::TopOr4 { node, .. }
             | Step::TopNot { node, .. }
             | Step::TopNotAndUnknown { node, .. }
+            | Step::TopOrAnd { or: node, .. }
             | Step::TopQuant { node, .. } => Some(node),
             Step::Node(_)
             | Step::Group(_)
@@ -501,6 +505,28 @@ pub(crate) struct WitPaths {
     /// Every path has at most one guard, which its entry's `guard` names (a step slot): the
     /// guard lists need not be read.
     pub(crate) one_guard: bool,
+}
+
+/// Fuses every two-slot `or` step followed by a four-slot `and` step that reads it once (the usual
+/// `observed(K) and Q and (R or S)` of an indicator's part) into one [`Step::TopOrAnd`], which
+/// writes both slots.
+fn fuse_or_and(steps: Vec<Step>) -> Vec<Step> {
+    let mut out = Vec::with_capacity(steps.len());
+    let mut steps = steps.into_iter().peekable();
+    while let Some(step) = steps.next() {
+        if let (Step::TopOr2 { node: or, a, b }, Some(&Step::TopAnd4 { node, ops })) = (step, steps.peek())
+            && ops.iter().filter(|&&o| o == or).count() == 1
+        {
+            let mut rest = ops.iter().copied().filter(|&o| o != or);
+            if let (Some(x), Some(y), Some(z)) = (rest.next(), rest.next(), rest.next()) {
+                steps.next();
+                out.push(Step::TopOrAnd { node, or, a, b, ops: [x, y, z] });
+                continue;
+            }
+        }
+        out.push(step);
+    }
+    out
 }
 
 /// One path of a flattened witness walk: quantifier `quant` (over `kind`) contributes the facts
@@ -951,6 +977,7 @@ pub(crate) fn build(p: &Layout, top: &[u32]) -> Plan {
     let steps = fold_observed_and(p, steps, &mut quants);
     let (steps, vec_quants) = fuse_vec_quants(p, steps, &vec_operands);
     let steps = fuse_not_and_unknown(p, steps);
+    let steps = fuse_or_and(steps);
     Plan {
         steps,
         groups,

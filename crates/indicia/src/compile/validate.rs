@@ -193,6 +193,17 @@ impl Validator<'_> {
         ensure(is_guard, || format!("node {guard} is not observed({}) and {node}", kind.0))
     }
 
+    /// Node `node`, written with `or` by one step, is an `and` of which `or` is an operand.
+    fn and_reads(&self, node: u32, or: u32) -> Result<(), CompileError> {
+        let is_it = match self.node_index(node, "fused and")?.op {
+            Op::And(s, e) => {
+                self.p.layout.operands.get(s as usize..e as usize).is_some_and(|ops| ops.contains(&Operand::Top(or)))
+            }
+            _ => false,
+        };
+        ensure(is_it, || format!("node {node} is no and of {or}"))
+    }
+
     /// Node `node`, written with `not` by one step, is `not and unknown`.
     fn and_unknown(&self, node: u32, not: u32) -> Result<(), CompileError> {
         let unknown = |o: &Operand| match *o {
@@ -240,6 +251,10 @@ impl Validator<'_> {
                 self.step_slot(not)?;
                 self.node_index(not.into(), "fused not")?;
                 self.and_unknown(node.into(), not.into())
+            }
+            Step::TopOrAnd { node, or, a, b, ops } => {
+                [node, a, b].into_iter().chain(ops).try_for_each(|s| self.step_slot(s))?;
+                self.and_reads(node.into(), or.into())
             }
             Step::TopQuant { node, kind, body, and_observed, .. } => {
                 self.step_slot(and_observed)?;

@@ -16,7 +16,8 @@
 //! - compiled `and`/`or`/`not`/quantifier steps over slots and planes (`steps`); the quantifiers
 //!   over the vector one step computes run together, right after it (a vector `and`/`or`'s one
 //!   quantifier in the same step, from the words just combined); a quantifier's step also writes
-//!   `observed(K) and` it, and a `not` step `(not X) and unknown`; the slots compiled steps name
+//!   `observed(K) and` it, a `not` step `(not X) and unknown`, and an `or` step the `and` of four
+//!   slots that reads it; the slots compiled steps name
 //!   (`u16`) are a fixed-size array indexed without bounds checks;
 //! - the general kernel (`kernels`) for the rest (a nested scan re-runs its sub-program per fact of the
 //!   enclosing kind, with a kernel for a column compared with the enclosing fact's field).

@@ -76,6 +76,7 @@ impl Probe for Timed<'_> {
             .chain(match step {
                 Step::TopQuant { node, and_observed, .. } => Some((node, and_observed)),
                 Step::TopNotAndUnknown { node, not, .. } => Some((node, not)),
+                Step::TopOrAnd { node, or, .. } => Some((or, node)),
                 _ => None,
             });
         let guards = guards.filter(|(q, g)| q != g).map(|(_, g)| u32::from(g));

@@ -141,6 +141,12 @@ impl Run<'_> {
                 // Kleene `and` with unknown: false stays false, anything else is unknown.
                 t.set_at(node, v & plan::slot_bits(B3::U));
             }
+            Step::TopOrAnd { node, or, a, b, ops: [x, y, z] } => {
+                let t = &mut self.tops;
+                let v = t.at(a) | t.at(b);
+                t.set_at(or, v);
+                t.set_at(node, v & t.at(x) & t.at(y) & t.at(z));
+            }
             Step::TopQuant { node, q, kind, body, and_observed } => {
                 let c = self.classes[kind.index()];
                 if c.observed {
