@@ -33,6 +33,7 @@ fn main() {
     eprintln!("built-in pack: {:?}", program.stats());
     if std::env::var_os("DUMP").is_some() {
         eprintln!("{}", program.dump());
+        eprintln!("# steps, in the order they run:\n{}", program.dump_steps());
     }
     let generator = EvidenceGenerator::new(200, 42);
     let evidence: Vec<_> = (0..apps)
