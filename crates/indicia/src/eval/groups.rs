@@ -195,50 +195,50 @@ fn bool_word(g: &Group, chunk: &[Option<bool>], hits: &mut [u64; GROUP_MAX]) -> 
 /// [`store`] for a kind of one word (up to 64 facts), inlined into the pass.
 #[inline(always)]
 fn store_one(planes: &mut [u64], g: &Group, class: &ClassLoc, hits: &mut [u64; GROUP_MAX], present: u64) {
-    let miss = !present & class.tail;
     let start = class.plane(g.first);
     let block = planes.get_mut(start..start + g.members.len() * 2).unwrap_or_default();
+    let valid = class.tail;
     let stored = if g.all_hit {
-        store_fixed::<2>(block, 0, &g.members, hits, |_, h| (h, h | miss))
+        store_fixed::<2>(block, 0, &g.members, hits, |_, h| member_planes(Mode::Hit, h, present, valid))
     } else {
-        store_fixed::<2>(block, 0, &g.members, hits, |mode, h| match mode {
-            Mode::Hit => (h, h | miss),
-            Mode::Miss => (present & !h, !h & class.tail),
-            Mode::Has => (present, present),
-        })
+        store_fixed::<2>(block, 0, &g.members, hits, |mode, h| member_planes(mode, h, present, valid))
     };
     if stored < g.members.len() {
         hits.fill(0);
     }
 }
 
-/// Writes word `w` of every member of group `g` from its hits and the column's presence
-/// (`class`: where the group's kind's storage class is). A fact has a hit only when it has a
-/// value (`hits[m] & !present == 0`), so a `Hit` member's "possibly true" word is its hits and
-/// the facts without a value. The members' vectors are adjacent (`Group::first`): one block of
-/// planes, written vector by vector for a kind of one or two words (up to 128 facts, most).
+/// A member's two plane words ("certainly true", "possibly true") for one word of facts: `h`
+/// its hits, `present` the facts with a value, `valid` the word's facts. A fact has a hit only
+/// when it has a value (`h & !present == 0`), so a `Hit` member's "possibly true" word is its
+/// hits and the facts without a value.
+#[inline(always)]
+fn member_planes(mode: Mode, h: u64, present: u64, valid: u64) -> (u64, u64) {
+    match mode {
+        Mode::Hit => (h, h | (!present & valid)),
+        Mode::Miss => (present & !h, !h & valid),
+        Mode::Has => (present, present),
+    }
+}
+
+/// Writes word `w` of every member of group `g` over a kind of two or more words (one word:
+/// [`store_one`]) from its hits and the column's presence (`class`: where the group's kind's
+/// storage class is; see [`member_planes`]). The members' vectors are adjacent
+/// (`Group::first`): one block of planes, written vector by vector for a kind of two words (up to
+/// 128 facts).
 #[inline(never)]
 fn store(planes: &mut [u64], g: &Group, class: &ClassLoc, hits: &mut [u64; GROUP_MAX], w: usize, present: u64) {
     let valid = class.word_mask(w);
-    let miss = !present & valid;
     let start = class.plane(g.first);
     let block = planes.get_mut(start..start + g.members.len() * 2 * class.words).unwrap_or_default();
+    let members = &g.members;
     let stored = match (class.words, g.all_hit) {
-        (1, true) => store_fixed::<2>(block, w, &g.members, hits, |_, h| (h, h | miss)),
-        (2, true) => store_fixed::<4>(block, w, &g.members, hits, |_, h| (h, h | miss)),
-        (words, all_hit) => {
-            let planes_of = |mode, h: u64| match mode {
-                Mode::Hit => (h, h | miss),
-                Mode::Miss => (present & !h, !h & valid),
-                Mode::Has => (present, present),
-            };
-            match words {
-                1 => store_fixed::<2>(block, w, &g.members, hits, planes_of),
-                2 => store_fixed::<4>(block, w, &g.members, hits, planes_of),
-                _ if all_hit => store_words(block, words, w, &g.members, hits, |_, h| (h, h | miss)),
-                _ => store_words(block, words, w, &g.members, hits, planes_of),
-            }
+        (2, true) => store_fixed::<4>(block, w, members, hits, |_, h| member_planes(Mode::Hit, h, present, valid)),
+        (2, false) => store_fixed::<4>(block, w, members, hits, |mode, h| member_planes(mode, h, present, valid)),
+        (words, true) => {
+            store_words(block, words, w, members, hits, |_, h| member_planes(Mode::Hit, h, present, valid))
         }
+        (words, false) => store_words(block, words, w, members, hits, |mode, h| member_planes(mode, h, present, valid)),
     };
     if stored < g.members.len() {
         // Not for a validated program (its block fits every member); the hit words are zero
