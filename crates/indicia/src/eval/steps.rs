@@ -52,11 +52,18 @@ impl<'a> TopSlots<'a> {
     #[inline(always)]
     fn set_quant(&mut self, observed: bool, node: Slot, and_observed: Slot, value: u8) {
         if observed {
-            self.set_at(and_observed, value);
-            self.set_at(node, value);
+            self.set_observed(node, and_observed, value);
         } else {
             self.set_unobserved(node, and_observed);
         }
+    }
+
+    /// A quantifier `node` over a kind that was observed: `value`, and so is `observed(K) and
+    /// node` (`and_observed`, unless it is `node` itself).
+    #[inline(always)]
+    fn set_observed(&mut self, node: Slot, and_observed: Slot, value: u8) {
+        self.set_at(and_observed, value);
+        self.set_at(node, value);
     }
 
     /// A quantifier `node` over a kind that was not observed: unknown, and `observed(K) and node`
@@ -151,8 +158,7 @@ impl Run<'_> {
                 let c = self.classes[kind.index()];
                 if c.observed {
                     let v = self.quant_slot(q, c.plane(body), c.words, c.tail);
-                    self.tops.set_at(and_observed, v);
-                    self.tops.set_at(node, v);
+                    self.tops.set_observed(node, and_observed, v);
                 } else {
                     self.tops.set_unobserved(node, and_observed);
                 }
@@ -171,8 +177,7 @@ impl Run<'_> {
                     _ => {
                         for q in quants {
                             let v = self.quant_slot(q.q, c.plane(q.body), c.words, c.tail);
-                            self.tops.set_at(q.and_observed, v);
-                            self.tops.set_at(q.node, v);
+                            self.tops.set_observed(q.node, q.and_observed, v);
                         }
                     }
                 }
@@ -210,8 +215,7 @@ impl Run<'_> {
         let (vectors, _) = self.planes[c.base..].as_chunks::<N>();
         for q in quants {
             let v = quant_array(q.q, &vectors[q.body as usize], c.tail);
-            self.tops.set_at(q.and_observed, v);
-            self.tops.set_at(q.node, v);
+            self.tops.set_observed(q.node, q.and_observed, v);
         }
     }
 
@@ -277,8 +281,7 @@ impl Run<'_> {
             vectors[v.slot as usize] = acc;
             if OBSERVED {
                 let value = quant_array(v.q, &acc, class.tail);
-                self.tops.set_at(v.and_observed, value);
-                self.tops.set_at(v.quant, value);
+                self.tops.set_observed(v.quant, v.and_observed, value);
             } else {
                 self.tops.set_unobserved(v.quant, v.and_observed);
             }
